@@ -1,0 +1,72 @@
+"""Stable record keys, so annotations re-attach after reloading, shuffling or filtering."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .source import RecordSource
+
+CHUNK = 65_536
+
+
+def content_key(values: dict) -> str:
+    """Hash a record's shown and annotated values; sorted names keep it independent of order."""
+    text = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+class RecordKeys:
+    """Keys by row position, from an id column or a content hash, computed lazily per chunk."""
+
+    def __init__(self, source: RecordSource, id_column: str | None, key_columns: list[str]):
+        self.source = source
+        self.id_column = id_column
+        self.key_columns = sorted(set(key_columns))
+        self._chunks: dict[int, pa.Array] = {}
+        if id_column is not None:
+            self._check_ids()
+
+    def _check_ids(self) -> None:
+        ids = self.source.arrow_column(self.id_column)
+        if ids.null_count:
+            raise ValueError(f"id column {self.id_column!r} has {ids.null_count} missing values")
+        keys = pc.cast(ids, pa.string()) if not pa.types.is_string(ids.type) else ids
+        if pc.count_distinct(keys).as_py() != len(keys):
+            counts = pc.value_counts(keys)
+            dupes = [c["values"] for c in counts.to_pylist() if c["counts"] > 1][:5]
+            raise ValueError(f"id column {self.id_column!r} has duplicate values, e.g. {dupes!r}")
+
+    def _compute(self, start: int, stop: int) -> pa.Array:
+        if self.id_column is not None:
+            return pc.cast(self.source.arrow_column(self.id_column, start, stop), pa.string())
+        columns = {
+            c: self.source.arrow_column(c, start, stop).to_pylist() for c in self.key_columns
+        }
+        rows = (
+            dict(zip(columns, values, strict=True))
+            for values in zip(*columns.values(), strict=True)
+        )
+        return pa.array([content_key(r) for r in rows], type=pa.string())
+
+    def chunk(self, index: int) -> pa.Array:
+        if index not in self._chunks:
+            start = index * CHUNK
+            self._chunks[index] = self._compute(start, min(start + CHUNK, len(self.source)))
+        return self._chunks[index]
+
+    def key(self, position: int) -> str:
+        return self.chunk(position // CHUNK)[position % CHUNK].as_py()
+
+    def chunks(self, start: int = 0) -> Iterator[tuple[int, pa.Array]]:
+        """Yield (first position, keys) from the chunk holding `start` to the end."""
+        for index in range(start // CHUNK, -(-len(self.source) // CHUNK)):
+            yield index * CHUNK, self.chunk(index)
+
+    def all(self) -> pa.Array:
+        parts = [keys for _, keys in self.chunks()]
+        return pa.concat_arrays(parts) if parts else pa.array([], type=pa.string())

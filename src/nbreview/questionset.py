@@ -1,0 +1,60 @@
+"""The review's questions as one unit: lookup, validation of whole answers, completeness."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from .questions import AnswerError, Question
+
+
+class QuestionSet:
+    """Ordered, uniquely named questions; validates answers exactly as the widget does."""
+
+    def __init__(self, questions: Iterable[Question]):
+        items = list(questions) if not isinstance(questions, Question) else [questions]
+        if not items:
+            raise ValueError("a review needs at least one question, e.g. nr.Rating('quality')")
+        for q in items:
+            if not isinstance(q, Question):
+                raise ValueError(
+                    f"questions takes nr.Rating, nr.Label, ... objects, got {type(q).__name__}: "
+                    f"{q!r}"
+                )
+        names = [q.name for q in items]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(
+                f"duplicate question names {dupes!r}: each question needs its own name"
+            )
+        self._by_name = {q.name: q for q in items}
+
+    def __iter__(self) -> Iterator[Question]:
+        return iter(self._by_name.values())
+
+    def __len__(self) -> int:
+        return len(self._by_name)
+
+    def __getitem__(self, name: str) -> Question:
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise AnswerError(
+                f"there is no question {name!r}; the questions are {list(self._by_name)!r}"
+            ) from None
+
+    @property
+    def names(self) -> list[str]:
+        return list(self._by_name)
+
+    def validate(self, answers: Mapping[str, Any]) -> dict[str, Any]:
+        """Every answer checked before any is stored, so a bad one changes nothing."""
+        return {name: self[name].validate(value) for name, value in answers.items()}
+
+    def missing(self, answers: Mapping[str, Any]) -> list[str]:
+        return [q.name for q in self if q.required and not q.is_answered(answers.get(q.name))]
+
+    @property
+    def one_key(self) -> bool:
+        """One key answers, submits and advances when the record asks one rating or label."""
+        return len(self) == 1 and next(iter(self)).kind in ("rating", "label")

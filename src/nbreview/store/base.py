@@ -1,0 +1,102 @@
+"""What every store keeps, and the interface the SQLite and PostgreSQL stores implement."""
+
+from __future__ import annotations
+
+import json
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+SCHEMA_VERSION = 1
+APP = "nbreview"
+STATUSES = ("draft", "submitted", "skipped")
+
+
+class StoreError(ValueError):
+    """The store cannot be used as asked; the message says which file or URL and why."""
+
+
+def now_us() -> int:
+    """Microseconds since the epoch, UTC: the one clock every store writes."""
+    return time.time_ns() // 1000
+
+
+def to_datetime(us: int | None) -> datetime | None:
+    return None if us is None else datetime.fromtimestamp(us / 1e6, tz=timezone.utc)
+
+
+def dump(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def load(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+@dataclass
+class RecordState:
+    """One annotator's saved answers and status for one record."""
+
+    answers: dict[str, Any] = field(default_factory=dict)
+    status: str | None = None
+    annotated_at: int | None = None
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class Change:
+    """Everything one user action changes on one record, written in one transaction."""
+
+    review: str
+    annotator: str
+    record: str
+    answers: Mapping[str, Any] = field(default_factory=dict)  # question -> value (None clears)
+    status: str | None = None  # new status, or None to leave it as it is
+    seconds: float = 0.0  # time spent on the record since the last change
+
+
+class Store(ABC):
+    """An append-only log of changes plus the current state it implies, per review."""
+
+    url: str
+
+    @abstractmethod
+    def register_review(self, name: str, config: dict) -> None:
+        """Create or update the review's entry (its questions), so the store describes itself."""
+
+    @abstractmethod
+    def write(self, change: Change) -> int:
+        """Apply and log one change atomically; return its id (for undo)."""
+
+    @abstractmethod
+    def undo(self, change_id: int) -> str:
+        """Log a change restoring what `change_id` replaced; return the record key it touched."""
+
+    @abstractmethod
+    def record(self, review: str, annotator: str, key: str) -> RecordState:
+        """The current state of one record for one annotator."""
+
+    @abstractmethod
+    def statuses(self, review: str, annotator: str) -> dict[str, str]:
+        """Record key -> status for every record this annotator has touched."""
+
+    @abstractmethod
+    def records(self, review: str, annotator: str | None = None) -> list[tuple]:
+        """(record, annotator, status, annotated_at, seconds) rows, for one or all annotators."""
+
+    @abstractmethod
+    def answers(self, review: str, annotator: str | None = None) -> list[tuple]:
+        """(record, annotator, question, value, updated_at) rows of current answers."""
+
+    @abstractmethod
+    def history(self, review: str) -> list[tuple]:
+        """(change, record, annotator, question, value, previous, at, undo_of) per logged event."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.url!r})"

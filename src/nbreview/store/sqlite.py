@@ -1,0 +1,291 @@
+"""The default store: one SQLite file in WAL mode, safe for several kernels on one machine."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+from .base import (
+    APP,
+    SCHEMA_VERSION,
+    Change,
+    RecordState,
+    Store,
+    StoreError,
+    dump,
+    load,
+    now_us,
+)
+
+HEADER = b"SQLite format 3\x00"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS nbreview_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS reviews (
+    name TEXT PRIMARY KEY, config TEXT NOT NULL, created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS changes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, review TEXT NOT NULL, record TEXT NOT NULL,
+    annotator TEXT NOT NULL, at INTEGER NOT NULL, seconds REAL NOT NULL DEFAULT 0,
+    undo_of INTEGER REFERENCES changes(id));
+CREATE TABLE IF NOT EXISTS events (
+    change INTEGER NOT NULL REFERENCES changes(id), question TEXT,
+    value TEXT, previous TEXT);
+CREATE INDEX IF NOT EXISTS events_change ON events(change);
+CREATE TABLE IF NOT EXISTS answers (
+    review TEXT NOT NULL, annotator TEXT NOT NULL, record TEXT NOT NULL, question TEXT NOT NULL,
+    value TEXT NOT NULL, updated_at INTEGER NOT NULL,
+    PRIMARY KEY (review, annotator, record, question));
+CREATE TABLE IF NOT EXISTS records (
+    review TEXT NOT NULL, annotator TEXT NOT NULL, record TEXT NOT NULL, status TEXT,
+    annotated_at INTEGER NOT NULL, seconds REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (review, annotator, record));
+CREATE INDEX IF NOT EXISTS records_status ON records(review, status);
+"""
+
+
+def _check_existing(path: Path) -> None:
+    """Refuse, without writing a byte, a file that is not an nbreview store we can read."""
+    if path.is_dir():
+        raise StoreError(f"store {str(path)!r} is a directory; give a file path")
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    with path.open("rb") as f:
+        if f.read(len(HEADER)) != HEADER:
+            raise StoreError(
+                f"{str(path)!r} exists and is not an nbreview store (not a SQLite database); "
+                "it was left untouched: choose another store path"
+            )
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            tables = {
+                r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            meta = (
+                dict(con.execute("SELECT key, value FROM nbreview_meta"))
+                if "nbreview_meta" in tables
+                else {}
+            )
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{str(path)!r} cannot be read as an nbreview store: {exc}") from None
+    if not tables:
+        return
+    if meta.get("app") != APP:
+        raise StoreError(
+            f"{str(path)!r} is a SQLite database of another application, not an nbreview store; "
+            "it was left untouched: choose another store path"
+        )
+    version = int(meta.get("schema_version", 0))
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{str(path)!r} was written by a newer nbreview (store schema {version}, this version "
+            f"reads up to {SCHEMA_VERSION}); upgrade nbreview. The file was left untouched"
+        )
+
+
+class SQLiteStore(Store):
+    """Every change in one transaction; concurrent kernels wait on SQLite's lock, never lose."""
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.url = str(self.path)
+        if not self.path.parent.exists():
+            raise StoreError(f"store {self.url!r}: folder {str(self.path.parent)!r} does not exist")
+        _check_existing(self.path)
+        self._lock = threading.RLock()
+        self._con = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=30
+        )
+        self._con.execute("PRAGMA busy_timeout = 30000")
+        self._con.execute("PRAGMA journal_mode = WAL")
+        self._con.execute("PRAGMA synchronous = NORMAL")
+        with self._transaction() as con:
+            for statement in SCHEMA.split(";"):
+                if statement.strip():
+                    con.execute(statement)
+            con.execute(
+                "INSERT OR IGNORE INTO nbreview_meta VALUES ('app', ?), ('schema_version', ?)",
+                (APP, str(SCHEMA_VERSION)),
+            )
+
+    def _transaction(self):
+        return _Transaction(self._con, self._lock)
+
+    def register_review(self, name: str, config: dict) -> None:
+        at = now_us()
+        with self._transaction() as con:
+            con.execute(
+                "INSERT INTO reviews VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
+                "config = excluded.config, updated_at = excluded.updated_at",
+                (name, dump(config), at, at),
+            )
+
+    def write(self, change: Change) -> int:
+        at = now_us()
+        key = (change.review, change.annotator, change.record)
+        with self._transaction() as con:
+            change_id = con.execute(
+                "INSERT INTO changes (review, record, annotator, at, seconds) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (change.review, change.record, change.annotator, at, change.seconds),
+            ).lastrowid
+            for question, value in change.answers.items():
+                self._set_answer(con, change_id, key, question, dump(value), at)
+            self._set_status(con, change_id, key, change.status, at, change.seconds)
+        return change_id
+
+    def undo(self, change_id: int) -> str:
+        at = now_us()
+        with self._transaction() as con:
+            row = con.execute(
+                "SELECT review, annotator, record FROM changes WHERE id = ?", (change_id,)
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"there is no change {change_id} to undo")
+            key = tuple(row)
+            events = con.execute(
+                "SELECT question, previous FROM events WHERE change = ? ORDER BY rowid DESC",
+                (change_id,),
+            ).fetchall()
+            undo_id = con.execute(
+                "INSERT INTO changes (review, record, annotator, at, undo_of) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (key[0], key[2], key[1], at, change_id),
+            ).lastrowid
+            for question, previous in events:
+                if question is None:
+                    self._set_status(con, undo_id, key, load(previous), at, 0.0, force=True)
+                else:
+                    self._set_answer(con, undo_id, key, question, previous, at)
+        return key[2]
+
+    def _set_answer(self, con, change_id, key, question, value, at) -> None:
+        old = con.execute(
+            "SELECT value FROM answers WHERE review = ? AND annotator = ? AND record = ? "
+            "AND question = ?",
+            (*key, question),
+        ).fetchone()
+        old = None if old is None else old[0]
+        if old == value:
+            return
+        con.execute("INSERT INTO events VALUES (?, ?, ?, ?)", (change_id, question, value, old))
+        if value is None:
+            con.execute(
+                "DELETE FROM answers WHERE review = ? AND annotator = ? AND record = ? "
+                "AND question = ?",
+                (*key, question),
+            )
+        else:
+            con.execute(
+                "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+                "value = excluded.value, updated_at = excluded.updated_at",
+                (*key, question, value, at),
+            )
+
+    def _set_status(self, con, change_id, key, status, at, seconds, force=False) -> None:
+        row = con.execute(
+            "SELECT status FROM records WHERE review = ? AND annotator = ? AND record = ?", key
+        ).fetchone()
+        old = None if row is None else row[0]
+        new = status if (status is not None or force) else old
+        if new != old:
+            con.execute(
+                "INSERT INTO events VALUES (?, NULL, ?, ?)", (change_id, dump(new), dump(old))
+            )
+        con.execute(
+            "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+            "status = excluded.status, annotated_at = excluded.annotated_at, "
+            "seconds = records.seconds + excluded.seconds",
+            (*key, new, at, seconds),
+        )
+
+    def record(self, review: str, annotator: str, key: str) -> RecordState:
+        args = (review, annotator, key)
+        with self._lock:
+            answers = self._con.execute(
+                "SELECT question, value FROM answers WHERE review = ? AND annotator = ? "
+                "AND record = ?",
+                args,
+            ).fetchall()
+            row = self._con.execute(
+                "SELECT status, annotated_at, seconds FROM records WHERE review = ? "
+                "AND annotator = ? AND record = ?",
+                args,
+            ).fetchone()
+        state = RecordState(answers={q: load(v) for q, v in answers})
+        if row is not None:
+            state.status, state.annotated_at, state.seconds = row
+        return state
+
+    def statuses(self, review: str, annotator: str) -> dict[str, str]:
+        with self._lock:
+            rows = self._con.execute(
+                "SELECT record, status FROM records WHERE review = ? AND annotator = ? "
+                "AND status IS NOT NULL",
+                (review, annotator),
+            ).fetchall()
+        return dict(rows)
+
+    def _select(self, sql: str, review: str, annotator: str | None) -> list[tuple]:
+        args: tuple = (review,) if annotator is None else (review, annotator)
+        if annotator is not None:
+            sql += " AND annotator = ?"
+        with self._lock:
+            return self._con.execute(sql, args).fetchall()
+
+    def records(self, review: str, annotator: str | None = None) -> list[tuple]:
+        return self._select(
+            "SELECT record, annotator, status, annotated_at, seconds FROM records "
+            "WHERE review = ? AND status IS NOT NULL",
+            review,
+            annotator,
+        )
+
+    def answers(self, review: str, annotator: str | None = None) -> list[tuple]:
+        rows = self._select(
+            "SELECT record, annotator, question, value, updated_at FROM answers WHERE review = ?",
+            review,
+            annotator,
+        )
+        return [(r, a, q, load(v), t) for r, a, q, v, t in rows]
+
+    def history(self, review: str) -> list[tuple]:
+        with self._lock:
+            rows = self._con.execute(
+                "SELECT c.id, c.record, c.annotator, e.question, e.value, e.previous, c.at, "
+                "c.undo_of FROM changes c JOIN events e ON e.change = c.id "
+                "WHERE c.review = ? ORDER BY c.id, e.rowid",
+                (review,),
+            ).fetchall()
+        return [(c, r, a, q, load(v), load(p), t, u) for c, r, a, q, v, p, t, u in rows]
+
+    def close(self) -> None:
+        with self._lock:
+            self._con.close()
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT under the store's lock, rolled back on any error."""
+
+    def __init__(self, con: sqlite3.Connection, lock: threading.RLock):
+        self.con, self.lock = con, lock
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.lock.acquire()
+        try:
+            self.con.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.lock.release()
+            raise
+        return self.con
+
+    def __exit__(self, kind, exc, tb) -> None:
+        try:
+            self.con.execute("ROLLBACK" if kind else "COMMIT")
+        finally:
+            self.lock.release()
