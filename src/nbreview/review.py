@@ -1,0 +1,250 @@
+"""`nr.Review`: the one object a user builds, reviews in, and exports from."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import datasets
+import pandas as pd
+
+from . import writeback
+from .fields import Field, as_field
+from .keys import RecordKeys
+from .questions import Question
+from .questionset import QuestionSet
+from .session import Session, count_statuses
+from .source import RecordSource
+from .store import Change, Store, open_store
+
+
+class Progress(NamedTuple):
+    """Counts of the review's rows for its annotator."""
+
+    total: int
+    submitted: int
+    skipped: int
+    remaining: int
+
+
+def default_annotator() -> str:
+    """$NBREVIEW_ANNOTATOR, else the login name: who is answering, without asking."""
+    name = os.environ.get("NBREVIEW_ANNOTATOR", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "annotator"
+
+
+def read_guidelines(guidelines: str | os.PathLike | None) -> str:
+    """Markdown text, or a path to a .md/.markdown/.txt file holding it."""
+    if guidelines is None:
+        return ""
+    if isinstance(guidelines, os.PathLike) or (
+        isinstance(guidelines, str)
+        and "\n" not in guidelines
+        and guidelines.strip().lower().endswith((".md", ".markdown", ".txt"))
+    ):
+        path = Path(guidelines)
+        if not path.is_file():
+            raise ValueError(f"guidelines file {str(path)!r} does not exist")
+        return path.read_text(encoding="utf-8")
+    if not isinstance(guidelines, str):
+        raise ValueError(f"guidelines takes markdown text or a path, got {guidelines!r}")
+    return guidelines
+
+
+class Review:
+    """Review a Dataset or DataFrame in a widget; answers land in a store as they are made."""
+
+    def __init__(
+        self,
+        data: datasets.Dataset | pd.DataFrame,
+        fields: Sequence[str | Field] | None = None,
+        questions: Iterable[Question] = (),
+        *,
+        id: str | None = None,
+        store: str | os.PathLike | Store | None = None,
+        annotator: str | None = None,
+        guidelines: str | os.PathLike | None = None,
+        name: str = "default",
+        load_images: bool = False,
+    ):
+        self.source = RecordSource.of(data)
+        self.questions = QuestionSet(questions)
+        suggestion_columns = [q.suggestion for q in self.questions if q.suggestion]
+        if fields is None:
+            skip = {id, *suggestion_columns}
+            fields = [c for c in self.source.columns if c not in skip]
+        elif isinstance(fields, (str, Field)):
+            fields = [fields]
+        self.fields = [as_field(f) for f in fields]
+        self.id = id
+        self.name = self._check_name("name", name)
+        self.annotator = self._check_name(
+            "annotator", default_annotator() if annotator is None else annotator
+        )
+        self.guidelines = read_guidelines(guidelines)
+        self.load_images = bool(load_images)
+        self._check_columns(suggestion_columns)
+        shown = [f.column for f in self.fields]
+        for q in self.questions:
+            shown += q.target_columns()
+        self.keys = RecordKeys(self.source, id, shown)
+        # The store is opened last: a Review that fails to build never creates or touches one.
+        self.store = open_store(store)
+        self.store.register_review(self.name, self._config(for_store=True))
+        self._session: Session | None = None
+        self._widget = None
+
+    @staticmethod
+    def _check_name(what: str, value: Any) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"{what} must be a non-empty string, got {value!r}")
+        return value
+
+    def _check_columns(self, suggestion_columns: list[str]) -> None:
+        columns = self.source.columns
+        known = set(columns)
+
+        def need(column: str, role: str) -> None:
+            if column not in known:
+                raise ValueError(
+                    f"unknown column {column!r} ({role}); the dataset has columns {columns!r}"
+                )
+
+        if self.id is not None:
+            need(self.id, "id")
+        for f in self.fields:
+            need(f.column, "fields")
+        for q in self.questions:
+            for column in q.target_columns():
+                need(column, f"question {q.name!r}")
+            if q.suggestion:
+                need(q.suggestion, f"suggestion of question {q.name!r}")
+            if q.name in known:
+                raise ValueError(
+                    f"question name {q.name!r} collides with an existing column of the dataset; "
+                    "give the question another name"
+                )
+            if q.name in writeback.RECORD_COLUMNS:
+                raise ValueError(
+                    f"question name {q.name!r} is reserved for the record column to_dataset() "
+                    "adds; give the question another name"
+                )
+        if not self.fields and not any(q.target_columns() for q in self.questions):
+            raise ValueError("fields is empty: name at least one column to show")
+
+    def _config(self, for_store: bool = False) -> dict:
+        config = {
+            "name": self.name,
+            "fields": [f.spec() for f in self.fields],
+            "questions": [q.spec() for q in self.questions],
+            "guidelines": self.guidelines,
+        }
+        if for_store:
+            return {**config, "id": self.id}
+        return {
+            **config,
+            "annotator": self.annotator,
+            "one_key": self.questions.one_key,
+            "load_images": self.load_images,
+        }
+
+    def __repr__(self) -> str:
+        p = self.progress
+        return (
+            f"<nbreview.Review {self.name!r}: {p.total} records, {p.submitted} submitted, "
+            f"{p.skipped} skipped, annotator {self.annotator!r}, store {self.store.url!r}>"
+        )
+
+    # -- the widget ---------------------------------------------------------------------------
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = Session(self)
+        return self._session
+
+    @property
+    def widget(self):
+        """The widget, made once: displaying the review again shows the same live view."""
+        if self._widget is None:
+            from .widget import ReviewWidget
+
+            self._widget = ReviewWidget(self.session, self._config())
+        return self._widget
+
+    def _repr_mimebundle_(self, **kwargs: Any):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+    def _refresh(self) -> None:
+        if self._widget is not None:
+            self._widget.refresh()
+
+    @property
+    def position(self) -> int | None:
+        """The row position the widget shows; assign a position to jump there."""
+        return self.session.position
+
+    @position.setter
+    def position(self, value: int) -> None:
+        self.session.goto(value)
+        self._refresh()
+
+    # -- counts and answers from code ---------------------------------------------------------
+
+    def _count_statuses(self, status: dict[str, str]) -> Counter:
+        return count_statuses(self.keys.all(), status)
+
+    @staticmethod
+    def _progress_dict(total: int, counts: Counter) -> dict:
+        done = counts["submitted"] + counts["skipped"]
+        return {
+            "total": total,
+            "submitted": counts["submitted"],
+            "skipped": counts["skipped"],
+            "remaining": max(total - done, 0),
+        }
+
+    @property
+    def progress(self) -> Progress:
+        status = self.store.statuses(self.name, self.annotator)
+        counts = self._count_statuses(status)
+        return Progress(**self._progress_dict(len(self.source), counts))
+
+    def submit(self, i: int, **answers: Any) -> None:
+        """Answer row `i` from code, validated exactly as the widget does, and submit it."""
+        position = self.source.check_position(i)
+        answers = self.questions.validate(answers)
+        key = self.keys.key(position)
+        state = self.store.record(self.name, self.annotator, key)
+        missing = self.questions.missing({**state.answers, **answers})
+        if missing:
+            raise ValueError(f"row {i}: required questions without an answer: {missing!r}")
+        self.store.write(
+            Change(self.name, self.annotator, key, answers=answers, status="submitted")
+        )
+        if self._session is not None:
+            self._session._set_status(key, "submitted")
+            self._refresh()
+
+    # -- write-back ---------------------------------------------------------------------------
+
+    def to_dataset(self, prefix: str = "", annotators: str | None = None) -> datasets.Dataset:
+        """The input plus one typed column per question and the record columns."""
+        return writeback.to_dataset(self, prefix, annotators)
+
+    def to_pandas(self, prefix: str = "", annotators: str | None = None) -> pd.DataFrame:
+        """The same as to_dataset(), as a DataFrame (a DataFrame input keeps its index)."""
+        return writeback.to_pandas(self, prefix, annotators)
+
+    def annotations(self) -> pd.DataFrame:
+        """Every annotator's current answers, one row per (record, annotator, question)."""
+        return writeback.annotations(self)

@@ -1,0 +1,136 @@
+"""Answers from the store as typed Arrow columns, attached to the user's data without a rewrite."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import datasets
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from .store.base import to_datetime
+
+if TYPE_CHECKING:
+    from .review import Review
+
+TIMESTAMP = pa.timestamp("us", tz="UTC")
+RECORD_COLUMNS = ("annotator", "status", "annotated_at")
+
+
+def _lookup(keys: pa.Array, found: list[str], values: pa.Array) -> pa.Array:
+    """For every row's key, the value stored under it (null where nothing is)."""
+    if not found:
+        return pa.nulls(len(keys), type=values.type)
+    index = pc.index_in(keys, value_set=pa.array(found, type=pa.string()))
+    return pc.take(values, index)
+
+
+def added_columns(review: Review, annotators: str | None = None) -> dict[str, tuple]:
+    """Name -> (Arrow array, datasets feature) of every column a review adds, unprefixed."""
+    if annotators is not None:
+        raise ValueError(
+            f"annotators={annotators!r} is not available yet: this version exports the review's "
+            "own annotator; leave annotators unset"
+        )
+    store, name, annotator = review.store, review.name, review.annotator
+    keys = review.keys.all()
+    records = store.records(name, annotator)
+    found = [r[0] for r in records]
+    columns: dict[str, tuple] = {}
+    by_question: dict[str, tuple[list, list]] = {q: ([], []) for q in review.questions.names}
+    for record, _, question, value, _ in store.answers(name, annotator):
+        if question in by_question:
+            by_question[question][0].append(record)
+            by_question[question][1].append(value)
+    for q in review.questions:
+        qkeys, values = by_question[q.name]
+        columns[q.name] = (_lookup(keys, qkeys, q.to_arrow(values)), q.feature())
+    columns["annotator"] = (
+        _lookup(keys, found, pa.array([r[1] for r in records], pa.string())),
+        datasets.Value("string"),
+    )
+    columns["status"] = (
+        _lookup(keys, found, pa.array([r[2] for r in records], pa.string())),
+        datasets.Value("string"),
+    )
+    columns["annotated_at"] = (
+        _lookup(keys, found, pa.array([r[3] for r in records], pa.int64()).cast(TIMESTAMP)),
+        datasets.Value("timestamp[us, tz=UTC]"),
+    )
+    return columns
+
+
+def _prefixed(review: Review, prefix: str, annotators: str | None) -> dict[str, tuple]:
+    if not isinstance(prefix, str):
+        raise ValueError(f"prefix must be a string, got {prefix!r}")
+    columns = {prefix + n: v for n, v in added_columns(review, annotators).items()}
+    clash = [n for n in columns if n in review.source.columns]
+    if clash:
+        raise ValueError(
+            f"the dataset already has columns {clash!r}; pass prefix='review_' (or another "
+            "prefix) to name the added columns apart"
+        )
+    return columns
+
+
+def to_dataset(review: Review, prefix: str = "", annotators: str | None = None) -> datasets.Dataset:
+    columns = _prefixed(review, prefix, annotators)
+    data = review.source.data
+    base = data if isinstance(data, datasets.Dataset) else datasets.Dataset.from_pandas(data)
+    features = datasets.Features({n: feature for n, (_, feature) in columns.items()})
+    table = pa.table({n: array for n, (array, _) in columns.items()}, schema=features.arrow_schema)
+    added = datasets.Dataset(
+        datasets.table.InMemoryTable(table), info=datasets.DatasetInfo(features=features)
+    )
+    return datasets.concatenate_datasets([base, added], axis=1)
+
+
+def _nullable(kind: pa.DataType) -> Any:
+    """pandas' nullable integer dtypes: unanswered stays <NA> instead of making ints floats."""
+    return {pa.int32(): pd.Int32Dtype(), pa.int64(): pd.Int64Dtype()}.get(kind)
+
+
+def _series(array: pa.Array, index: pd.Index) -> pd.Series:
+    if pa.types.is_list(array.type):
+        return pd.Series(array.to_pylist(), index=index, dtype=object)
+    series = array.to_pandas(types_mapper=_nullable)
+    series.index = index  # positional: the rows are already in the frame's order
+    return series
+
+
+def to_pandas(review: Review, prefix: str = "", annotators: str | None = None) -> pd.DataFrame:
+    columns = _prefixed(review, prefix, annotators)
+    data = review.source.data
+    if isinstance(data, pd.DataFrame):
+        frame = data.copy(deep=False)
+    else:
+        frame = data.to_pandas()
+        for name, kind in data.features.items():
+            if kind.__class__.__name__ == "ClassLabel" or pa.types.is_integer(
+                data.features.arrow_schema.field(name).type
+            ):
+                frame[name] = frame[name].astype(_nullable(pa.int64()) or frame[name].dtype)
+    added = {n: _series(array, frame.index) for n, (array, _) in columns.items()}
+    return pd.concat([frame, pd.DataFrame(added, index=frame.index)], axis=1)
+
+
+def annotations(review: Review) -> pd.DataFrame:
+    """One row per (record, annotator, question): the current answers of everyone."""
+    store, name = review.store, review.name
+    status = {(r[0], r[1]): r[2] for r in store.records(name)}
+    rows = [
+        {
+            "record": record,
+            "annotator": annotator,
+            "question": question,
+            "value": value,
+            "status": status.get((record, annotator)),
+            "annotated_at": to_datetime(at),
+        }
+        for record, annotator, question, value, at in store.answers(name)
+    ]
+    columns = ["record", "annotator", "question", "value", "status", "annotated_at"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["annotated_at"] = pd.to_datetime(frame["annotated_at"], utc=True)
+    return frame.sort_values(["record", "annotator", "question"], ignore_index=True)
