@@ -1,0 +1,112 @@
+// What a choice does to a question's answer, and whether answers are complete.
+
+export const CHOICE_KINDS = new Set(["rating", "label", "multilabel"]);
+
+/** The option buttons of a question: {value, key, label}; key is the digit that picks it, or null. */
+export function options(question) {
+  if (question.kind === "rating") {
+    const scale = Number(question.scale) || 0;
+    return Array.from({ length: scale }, (_, i) => {
+      const value = i + 1;
+      // 0 stands for 10 so that a ten-point scale is fully reachable from the keyboard.
+      const key = value <= 9 ? String(value) : value === 10 ? "0" : null;
+      return { value, key, label: question.labels?.[i] ?? null };
+    });
+  }
+  if (question.kind === "label" || question.kind === "multilabel") {
+    return (question.labels ?? []).map((label, i) => ({
+      value: label,
+      key: i < 9 ? String(i + 1) : null,
+      label,
+    }));
+  }
+  return [];
+}
+
+/** The option a digit picks in this question, or undefined. */
+export function optionForDigit(question, digit) {
+  return options(question).find((o) => o.key === String(digit))?.value;
+}
+
+/** Toggle a label in a multilabel answer; the result keeps the question's label order. */
+export function toggleLabel(question, current, label) {
+  const chosen = new Set(Array.isArray(current) ? current : []);
+  if (chosen.has(label)) chosen.delete(label);
+  else chosen.add(label);
+  return (question.labels ?? []).filter((l) => chosen.has(l));
+}
+
+/** The new answer after choosing an option value (a click, or a digit's option). */
+export function chooseOption(question, current, value) {
+  if (question.kind === "multilabel") return toggleLabel(question, current, value);
+  return value;
+}
+
+/** The new answer after pressing a digit, or undefined when the digit means nothing here. */
+export function answerForDigit(question, digit, current) {
+  if (!question) return undefined;
+  if (question.kind === "multilabel" && String(digit) === "0") return []; // "none apply"
+  const value = optionForDigit(question, digit);
+  return value === undefined ? undefined : chooseOption(question, current, value);
+}
+
+/** What a question shows: its saved answer, else its suggestion (flagged), else nothing. */
+export function shownValue(question, answers = {}, suggestions = {}) {
+  if (answers && Object.hasOwn(answers, question.name)) {
+    return { value: answers[question.name], suggested: false };
+  }
+  if (suggestions && Object.hasOwn(suggestions, question.name)) {
+    return { value: suggestions[question.name], suggested: true };
+  }
+  return { value: undefined, suggested: false };
+}
+
+/** Whether a value counts as an answer to the question (an empty multilabel list does). */
+export function isAnswered(question, value) {
+  if (value === undefined || value === null) return false;
+  switch (question.kind) {
+    case "rating":
+      return Number.isInteger(value) && value >= 1 && value <= question.scale;
+    case "label":
+      return (question.labels ?? []).includes(value);
+    case "multilabel":
+      return Array.isArray(value);
+    case "freetext":
+      return typeof value === "string" && value.trim() !== "";
+    default:
+      return true;
+  }
+}
+
+/** Whether every required question has an answer. */
+export function isComplete(questions, answers = {}) {
+  return questions.every(
+    (q) => q.required === false || isAnswered(q, answers?.[q.name]),
+  );
+}
+
+/** Names of questions whose suggestion is still pending (no answer yet). */
+export function pendingSuggestions(questions, answers = {}, suggestions = {}) {
+  return questions
+    .map((q) => q.name)
+    .filter(
+      (name) =>
+        suggestions && Object.hasOwn(suggestions, name) && !(answers && Object.hasOwn(answers, name)),
+    );
+}
+
+/** Whether a chosen option value is part of a shown answer. */
+export function includesOption(question, value, optionValue) {
+  if (question.kind === "multilabel") return Array.isArray(value) && value.includes(optionValue);
+  return value === optionValue;
+}
+
+/** Structural equality for answer values (numbers, strings, lists of strings). */
+export function sameValue(a, b) {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Free text as an answer: an empty box clears the answer. */
+export function freetextValue(text) {
+  return text === "" ? null : text;
+}

@@ -1,0 +1,66 @@
+// Test helpers: a fake anywidget model and key presses.
+
+/** A model whose traits the "kernel" replaces with kernelSets; sent messages land in model.sent. */
+export function fakeModel(traits) {
+  const data = { ...traits };
+  const handlers = new Map();
+  const model = {
+    sent: [],
+    get: (name) => data[name],
+    set: (name, value) => {
+      data[name] = value;
+    },
+    save_changes() {},
+    on(event, fn) {
+      if (!handlers.has(event)) handlers.set(event, new Set());
+      handlers.get(event).add(fn);
+    },
+    off(event, fn) {
+      handlers.get(event)?.delete(fn);
+    },
+    send(msg) {
+      model.sent.push(msg);
+    },
+    listeners: (event) => handlers.get(event)?.size ?? 0,
+    /** The kernel replaces a trait whole, as traitlets sync does. */
+    kernelSets(name, value) {
+      data[name] = value;
+      for (const fn of [...(handlers.get(`change:${name}`) ?? [])]) fn();
+    },
+  };
+  return model;
+}
+
+const CODES = {
+  Enter: "Enter",
+  Tab: "Tab",
+  Escape: "Escape",
+  ArrowLeft: "ArrowLeft",
+  ArrowRight: "ArrowRight",
+  "?": "Slash",
+};
+
+/** A keydown-shaped object for the pure key functions. */
+export function key(k, mods = {}) {
+  let code = CODES[k];
+  if (!code && /^[0-9]$/.test(k)) code = `Digit${k}`;
+  if (!code && /^[a-z]$/i.test(k)) code = `Key${k.toUpperCase()}`;
+  return {
+    key: k,
+    code: code ?? "",
+    ctrlKey: false,
+    metaKey: false,
+    altKey: false,
+    shiftKey: k === "?",
+    isComposing: false,
+    ...mods,
+  };
+}
+
+/** Dispatch a real keydown on target (bubbling, cancelable); returns the event. */
+export function press(target, k, mods = {}) {
+  const init = key(k, mods);
+  const event = new KeyboardEvent("keydown", { ...init, bubbles: true, cancelable: true });
+  target.dispatchEvent(event);
+  return event;
+}

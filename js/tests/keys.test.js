@@ -1,0 +1,98 @@
+import { describe, expect, it } from "vitest";
+import { actionForKey, digitOf, letterOf, ownsKey } from "../keys.js";
+import { key } from "./helpers.js";
+
+describe("ownsKey", () => {
+  it("claims every key without Ctrl/Cmd/Alt, shifted or not", () => {
+    for (const k of ["a", "b", "d", "m", "z", "1", "Enter", "Tab", "Escape", "ArrowUp", " ", "?"]) {
+      expect(ownsKey(key(k))).toBe(true);
+      expect(ownsKey(key(k, { shiftKey: true }))).toBe(true);
+    }
+  });
+  it("claims Ctrl/Cmd+Z and Ctrl/Cmd+Enter", () => {
+    expect(ownsKey(key("z", { ctrlKey: true }))).toBe(true);
+    expect(ownsKey(key("z", { metaKey: true }))).toBe(true);
+    expect(ownsKey(key("Z", { ctrlKey: true }))).toBe(true); // caps lock
+    expect(ownsKey(key("Enter", { ctrlKey: true }))).toBe(true);
+    expect(ownsKey(key("Enter", { metaKey: true }))).toBe(true);
+  });
+  it("lets other modified keys through to the notebook", () => {
+    expect(ownsKey(key("s", { ctrlKey: true }))).toBe(false);
+    expect(ownsKey(key("s", { metaKey: true }))).toBe(false);
+    expect(ownsKey(key("z", { ctrlKey: true, shiftKey: true }))).toBe(false); // redo
+    expect(ownsKey(key("c", { ctrlKey: true, shiftKey: true }))).toBe(false);
+    expect(ownsKey(key("Enter", { shiftKey: true, ctrlKey: true }))).toBe(false);
+    expect(ownsKey(key("z", { altKey: true }))).toBe(false);
+    expect(ownsKey(key("z", { ctrlKey: true, altKey: true }))).toBe(false);
+    expect(ownsKey(key("1", { altKey: true }))).toBe(false);
+  });
+});
+
+describe("actionForKey on the root", () => {
+  it("maps every digit, leaving its meaning to the question focused when it runs", () => {
+    for (let d = 0; d <= 9; d++) expect(actionForKey(key(String(d)))).toEqual({ type: "digit", digit: d });
+    expect(actionForKey({ ...key("&"), code: "Digit1" })).toEqual({ type: "digit", digit: 1 });
+  });
+  it("maps the record keys", () => {
+    expect(actionForKey(key("Enter"))).toEqual({ type: "submit" });
+    expect(actionForKey(key("ArrowLeft"))).toEqual({ type: "nav", to: "prev" });
+    expect(actionForKey(key("ArrowRight"))).toEqual({ type: "nav", to: "next" });
+    expect(actionForKey(key("s"))).toEqual({ type: "skip" });
+    expect(actionForKey(key("S", { shiftKey: true }))).toEqual({ type: "skip" });
+    expect(actionForKey(key("z", { ctrlKey: true }))).toEqual({ type: "undo" });
+    expect(actionForKey(key("z", { metaKey: true }))).toEqual({ type: "undo" });
+    expect(actionForKey(key("Enter", { ctrlKey: true }))).toEqual({ type: "submit" });
+    expect(actionForKey(key("a"))).toEqual({ type: "accept" });
+  });
+  it("maps focus and panel keys", () => {
+    expect(actionForKey(key("Tab"))).toEqual({ type: "move", by: 1 });
+    expect(actionForKey(key("Tab", { shiftKey: true }))).toEqual({ type: "move", by: -1 });
+    expect(actionForKey(key("g"))).toEqual({ type: "guidelines" });
+    expect(actionForKey(key("?"))).toEqual({ type: "help" });
+    expect(actionForKey(key("Escape"))).toEqual({ type: "release" });
+  });
+  it("ignores keys it does not use", () => {
+    for (const k of ["d", "b", "m", "x", "ArrowUp", "ArrowDown", " ", "Backspace"]) {
+      expect(actionForKey(key(k))).toBeNull();
+    }
+    expect(actionForKey(key("Enter", { shiftKey: true }))).toBeNull();
+    expect(actionForKey(key("s", { ctrlKey: true }))).toBeNull();
+    expect(actionForKey(key("1", { altKey: true }))).toBeNull();
+  });
+  it("does nothing while an IME composes", () => {
+    expect(actionForKey(key("Enter", { isComposing: true }))).toBeNull();
+  });
+});
+
+describe("actionForKey in a text box", () => {
+  const ctx = { inTextarea: true };
+  it("lets typing through", () => {
+    for (const k of ["a", "s", "g", "1", "Enter", "ArrowLeft", "?", " "]) {
+      expect(actionForKey(key(k), ctx)).toBeNull();
+    }
+    expect(actionForKey(key("Enter", { shiftKey: true }), ctx)).toBeNull();
+    expect(actionForKey(key("z", { ctrlKey: true }), ctx)).toBeNull(); // the box's own undo
+  });
+  it("leaves on Esc, moves on Tab, submits on Ctrl/Cmd+Enter", () => {
+    expect(actionForKey(key("Escape"), ctx)).toEqual({ type: "leave" });
+    expect(actionForKey(key("Tab"), ctx)).toEqual({ type: "move", by: 1 });
+    expect(actionForKey(key("Tab", { shiftKey: true }), ctx)).toEqual({ type: "move", by: -1 });
+    expect(actionForKey(key("Enter", { ctrlKey: true }), ctx)).toEqual({ type: "submit" });
+    expect(actionForKey(key("Enter", { metaKey: true }), ctx)).toEqual({ type: "submit" });
+  });
+});
+
+describe("layouts", () => {
+  it("reads digits from the physical key when the layout types a symbol (AZERTY)", () => {
+    expect(digitOf({ key: "&", code: "Digit1", shiftKey: false })).toBe(1);
+    expect(digitOf({ key: "1", code: "Numpad1", shiftKey: false })).toBe(1);
+    expect(digitOf({ key: "!", code: "Digit1", shiftKey: true })).toBeNull();
+    expect(digitOf({ key: "x", code: "KeyX", shiftKey: false })).toBeNull();
+  });
+  it("reads letters from the physical key on non-Latin layouts", () => {
+    expect(letterOf({ key: "ы", code: "KeyS" })).toBe("s");
+    expect(letterOf({ key: "S", code: "KeyS" })).toBe("s");
+    expect(letterOf({ key: "Enter", code: "Enter" })).toBeNull();
+    expect(actionForKey({ ...key("я"), code: "KeyZ", ctrlKey: true })).toEqual({ type: "undo" });
+  });
+});

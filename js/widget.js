@@ -1,0 +1,421 @@
+// The nbreview widget: renders the record the kernel shows and turns keys and clicks into messages.
+import "./widget.css";
+import {
+  answerForDigit,
+  chooseOption,
+  isAnswered,
+  isComplete,
+  pendingSuggestions,
+  sameValue,
+  shownValue,
+} from "./answers.js";
+import { h, setFlag, setText } from "./dom.js";
+import { renderFields } from "./fields.js";
+import { createFreetext } from "./freetext.js";
+import { buildHelp } from "./help.js";
+import { actionForKey, ownsKey } from "./keys.js";
+import { createOutbox } from "./outbox.js";
+import { createPending } from "./pending.js";
+import { buildProgress } from "./progress.js";
+import { buildQuestion } from "./questions.js";
+import { guardShortcuts } from "./suppress.js";
+import { createTypeahead } from "./typeahead.js";
+
+export const DONE_TEXT = "Every record has an answer — ←/→ to look back";
+export const EMPTY_TEXT = "Nothing to review";
+export const STALLED_TEXT = "The kernel has not answered; keys pressed meanwhile were dropped.";
+// How long keys typed ahead of a record change wait for the kernel before they are dropped.
+export const AWAIT_MS = 5000;
+// Actions that touch no record run at once, even while a record change is in flight.
+const IMMEDIATE = new Set(["help", "guidelines", "release", "leave"]);
+
+// Buttons never take focus, so the widget root keeps it.
+const keepFocus = (e) => e.preventDefault();
+
+function render({ model, el }) {
+  const outbox = createOutbox(model);
+  const s = {
+    focus: 0, // index of the focused question
+    recordKey: undefined,
+    fieldsKey: undefined, // record whose fields are on screen
+    localNotice: null,
+    questions: [], // built question components
+    freetexts: new Map(), // question index → free-text controller
+  };
+
+  const pending = createPending();
+  const typeahead = createTypeahead({
+    timeoutMs: AWAIT_MS,
+    onStall: () => {
+      s.localNotice = { kind: "error", text: STALLED_TEXT };
+      update();
+    },
+  });
+
+  const button = (label, cls, action, title) =>
+    h(
+      "button",
+      {
+        type: "button",
+        class: `nbr-button ${cls}`,
+        tabindex: "-1",
+        title,
+        onmousedown: keepFocus,
+        onclick: () => {
+          dispatch(action);
+          root.focus({ preventScroll: true });
+        },
+      },
+      label,
+    );
+
+  const position = h("span", { class: "nbr-position" });
+  const status = h("span", { class: "nbr-status", hidden: true });
+  const progress = buildProgress();
+  const guidelinesToggle = button("Guidelines (g)", "nbr-guidelines-toggle", { type: "guidelines" });
+  guidelinesToggle.setAttribute("aria-expanded", "false");
+  const helpToggle = button("Keys (?)", "nbr-help-toggle", { type: "help" });
+  helpToggle.setAttribute("aria-expanded", "false");
+  const guidelinesText = h("div", { class: "nbr-guidelines-text" });
+  const guidelines = h(
+    "div",
+    { class: "nbr-guidelines", hidden: true },
+    h("div", { class: "nbr-section-title" }, "Guidelines"),
+    guidelinesText,
+  );
+  const banner = h("div", { class: "nbr-banner", role: "status", hidden: true });
+  const fields = h("div", { class: "nbr-fields" });
+  const questions = h("div", { class: "nbr-questions" });
+  const accept = button("Accept suggestions (a)", "nbr-accept", { type: "accept" });
+  const submit = button("Submit (Enter)", "nbr-submit", { type: "submit" });
+  const skip = button("Skip (s)", "nbr-skip", { type: "skip" });
+  const prev = button("← Prev", "nbr-prev", { type: "nav", to: "prev" }, "previous record (←)");
+  const next = button("Next →", "nbr-next", { type: "nav", to: "next" }, "next record (→)");
+  const undo = button("Undo", "nbr-undo", { type: "undo" }, "undo the last change (Ctrl+Z / ⌘Z)");
+  const actions = h(
+    "div",
+    { class: "nbr-actions" },
+    accept,
+    submit,
+    skip,
+    h("span", { class: "nbr-spacer" }),
+    prev,
+    next,
+    undo,
+  );
+  const notice = h("div", { class: "nbr-notice", role: "status", "aria-live": "polite", hidden: true });
+  let help = buildHelp({});
+
+  const root = h(
+    "div",
+    {
+      class: "nbr-root",
+      tabindex: "0",
+      role: "application",
+      "aria-label": "Review",
+      "aria-roledescription": "review widget",
+      onkeydown: onKeydown,
+    },
+    h(
+      "div",
+      { class: "nbr-header" },
+      position,
+      status,
+      progress.el,
+      guidelinesToggle,
+      helpToggle,
+    ),
+    guidelines,
+    help,
+    banner,
+    fields,
+    questions,
+    actions,
+    notice,
+  );
+  el.append(root);
+
+  const config = () => model.get("config") ?? {};
+  const view = () => model.get("view") ?? {};
+  const record = () => view().record ?? null;
+  const questionConfigs = () => s.questions.map((c) => c.question);
+  const focusedQuestion = () => s.questions[s.focus]?.question ?? null;
+  const ack = () => view().ack ?? 0;
+  const answersNow = () => pending.overlay(record()?.answers ?? {});
+
+  // --- building -----------------------------------------------------------
+
+  function buildQuestions() {
+    for (const ft of s.freetexts.values()) ft.destroy();
+    s.freetexts.clear();
+    // A click on an option answers, then hands focus back to the root, where the keys live.
+    const clicked = (action) => {
+      dispatch(action);
+      root.focus({ preventScroll: true });
+    };
+    const on = {
+      choose: (index, value) => clicked({ type: "option", index, value }),
+      none: (index) => clicked({ type: "none", index }),
+      focus: (index) => {
+        if (s.focus !== index) {
+          s.focus = index;
+          update();
+        }
+      },
+    };
+    s.questions = (config().questions ?? []).map((q, i) => buildQuestion(q, i, on));
+    s.questions.forEach((c, i) => {
+      if (c.textarea) s.freetexts.set(i, createFreetext(c.textarea, (v) => answer(c.question, v)));
+    });
+    questions.replaceChildren(...s.questions.map((c) => c.el));
+  }
+
+  function onConfig() {
+    buildQuestions();
+    const text = config().guidelines ?? "";
+    guidelinesText.textContent = text === "" ? "No guidelines were given for this review." : text;
+    guidelinesText.classList.toggle("nbr-empty", text === "");
+    const fresh = buildHelp(config());
+    fresh.hidden = help.hidden;
+    help.replaceWith(fresh);
+    help = fresh;
+    s.fieldsKey = undefined;
+    s.focus = Math.min(s.focus, Math.max(0, s.questions.length - 1));
+    update();
+  }
+
+  function onView() {
+    pending.prune(ack());
+    const key = record()?.key ?? null;
+    if (key !== s.recordKey) {
+      s.recordKey = key;
+      s.focus = 0;
+      pending.clear();
+      outbox.recordShown();
+      // Unsent typing belonged to the old record; drop it before focus leaves the box.
+      for (const ft of s.freetexts.values()) ft.reset();
+      if (root.contains(document.activeElement) && document.activeElement !== root) {
+        root.focus({ preventScroll: true });
+      }
+    }
+    s.localNotice = null;
+    update();
+    if (typeahead.settle(ack())) {
+      // Replay keys typed during the record change, until one starts another.
+      for (let a = typeahead.next(ack()); a !== undefined; a = typeahead.next(ack())) perform(a);
+    }
+  }
+
+  // --- rendering ----------------------------------------------------------
+
+  function update() {
+    const v = view();
+    const rec = record();
+    const answers = answersNow();
+    const suggestions = rec?.suggestions ?? {};
+    const qs = questionConfigs();
+
+    root.dataset.ack = String(v.ack ?? 0);
+    root.dataset.position = v.position === null || v.position === undefined ? "" : String(v.position);
+    root.dataset.key = rec?.key ?? "";
+    root.dataset.status = rec?.status ?? "";
+    root.classList.toggle("nbr-no-record", !rec);
+
+    setText(position, rec ? `Record ${(v.position ?? 0) + 1} of ${v.total ?? "?"}` : "");
+    setFlag(status, "hidden", !rec?.status);
+    setText(status, rec?.status ?? "");
+    status.dataset.status = rec?.status ?? "";
+    progress.update(v.progress);
+
+    const bannerText = !rec ? EMPTY_TEXT : v.done ? DONE_TEXT : "";
+    setText(banner, bannerText);
+    setFlag(banner, "hidden", bannerText === "");
+
+    const key = rec?.key ?? null;
+    if (s.fieldsKey !== key) {
+      renderFields(fields, config().fields ?? [], rec?.fields ?? {});
+      s.fieldsKey = key;
+    }
+    for (const part of [fields, questions, actions]) setFlag(part, "hidden", !rec);
+
+    s.questions.forEach((c, i) => {
+      const { value, suggested } = shownValue(c.question, answers, suggestions);
+      c.update({
+        value,
+        suggested,
+        focused: i === s.focus,
+        answered: isAnswered(c.question, value),
+      });
+      s.freetexts.get(i)?.show(value, suggested);
+    });
+
+    setFlag(accept, "hidden", pendingSuggestions(qs, answers, suggestions).length === 0);
+    submit.classList.toggle("nbr-ready", isComplete(qs, answers));
+    setFlag(undo, "disabled", !v.can_undo);
+    setFlag(prev, "disabled", !rec || (v.position ?? 0) <= 0);
+    setFlag(next, "disabled", !rec || (v.position ?? 0) >= (v.total ?? 0) - 1);
+
+    const n = s.localNotice ?? v.notice ?? null;
+    setText(notice, n?.text ?? "");
+    notice.dataset.kind = n?.kind ?? "";
+    setFlag(notice, "hidden", !n);
+
+    guidelinesToggle.setAttribute("aria-expanded", String(!guidelines.hidden));
+    helpToggle.setAttribute("aria-expanded", String(!help.hidden));
+  }
+
+  // --- actions ------------------------------------------------------------
+
+  function flushFreetexts() {
+    for (const ft of s.freetexts.values()) ft.flush();
+  }
+
+  function answer(question, value) {
+    const rec = record();
+    if (!rec) return;
+    const q = question;
+    // One key answers, submits and advances (config.one_key: a single rating or label question).
+    const oneKey = Boolean(config().one_key) && (q.kind === "rating" || q.kind === "label");
+    const answers = answersNow();
+    if (!oneKey && (Object.hasOwn(answers, q.name) ? sameValue(answers[q.name], value) : value === null)) {
+      return; // nothing changes
+    }
+    const fields = { key: rec.key, question: q.name, value };
+    if (oneKey) fields.submit = true;
+    const seq = outbox.send("answer", fields);
+    pending.set(q.name, value, seq);
+    if (oneKey) typeahead.expect(seq);
+    update();
+  }
+
+  function sendRecordChange(type, fields) {
+    flushFreetexts();
+    typeahead.expect(outbox.send(type, fields));
+  }
+
+  function acceptSuggestions() {
+    const rec = record();
+    if (!rec) return;
+    const suggestions = rec.suggestions ?? {};
+    const names = pendingSuggestions(questionConfigs(), answersNow(), suggestions);
+    if (names.length === 0) return;
+    const seq = outbox.send("accept", { key: rec.key });
+    for (const name of names) pending.set(name, suggestions[name], seq);
+    update();
+  }
+
+  function moveFocus(by) {
+    const n = s.questions.length;
+    if (n === 0) return;
+    s.focus = (((s.focus + by) % n) + n) % n;
+    update();
+    const textarea = s.questions[s.focus].textarea;
+    if (textarea) textarea.focus({ preventScroll: false });
+    else if (document.activeElement !== root) root.focus({ preventScroll: true });
+  }
+
+  function togglePanel(panel) {
+    panel.hidden = !panel.hidden;
+    update();
+  }
+
+  /** Esc: give the keyboard back to the notebook (command mode in JupyterLab). */
+  function release() {
+    root.blur();
+    const target = root.closest(".jp-Notebook") ?? root.closest(".jp-Cell");
+    target?.focus?.({ preventScroll: true });
+  }
+
+  function current(question) {
+    return shownValue(question, answersNow(), record()?.suggestions ?? {}).value;
+  }
+
+  function perform(action) {
+    const rec = record();
+    switch (action.type) {
+      case "digit": {
+        const q = focusedQuestion();
+        if (!q || !rec) return;
+        const value = answerForDigit(q, action.digit, current(q));
+        if (value !== undefined) answer(q, value);
+        return;
+      }
+      case "option":
+      case "none": {
+        const q = s.questions[action.index]?.question;
+        if (!q || !rec) return;
+        s.focus = action.index;
+        answer(q, action.type === "none" ? [] : chooseOption(q, current(q), action.value));
+        update();
+        return;
+      }
+      case "move":
+        moveFocus(action.by);
+        return;
+      case "submit":
+      case "skip":
+        if (rec) sendRecordChange(action.type, { key: rec.key });
+        return;
+      case "nav":
+        if (rec) sendRecordChange("nav", { to: action.to });
+        return;
+      case "undo":
+        sendRecordChange("undo", {});
+        return;
+      case "accept":
+        acceptSuggestions();
+        return;
+      case "guidelines":
+        togglePanel(guidelines);
+        return;
+      case "help":
+        togglePanel(help);
+        return;
+      case "release":
+        release();
+        return;
+      case "leave":
+        root.focus({ preventScroll: true });
+        return;
+      default:
+    }
+  }
+
+  function dispatch(action) {
+    // While the kernel moves to another record, record actions wait to run on the new one.
+    if (!IMMEDIATE.has(action.type) && typeahead.waiting(ack())) typeahead.hold(action);
+    else perform(action);
+  }
+
+  function onKeydown(e) {
+    if (!ownsKey(e)) return; // Ctrl+S and friends belong to the notebook
+    e.stopPropagation(); // no key of ours reaches JupyterLab's shortcuts
+    const inTextarea = e.target !== root && e.target.tagName === "TEXTAREA";
+    const action = actionForKey(e, { inTextarea });
+    if (!action) return;
+    e.preventDefault();
+    dispatch(action);
+  }
+
+  const unguard = guardShortcuts(root, ownsKey);
+  model.on("change:config", onConfig);
+  model.on("change:view", onView);
+  onConfig();
+  onView();
+
+  return () => {
+    try {
+      flushFreetexts(); // typing not yet sent is still an answer
+    } catch {
+      // the comm may already be closed
+    }
+    unguard();
+    model.off("change:config", onConfig);
+    model.off("change:view", onView);
+    typeahead.destroy();
+    for (const ft of s.freetexts.values()) ft.destroy();
+    root.remove();
+  };
+}
+
+export default { render };
