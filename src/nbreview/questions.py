@@ -202,7 +202,7 @@ class FreeText(Question):
             return None
         if not isinstance(value, str):
             raise self._error(value, "free text is a string")
-        return value
+        return value or None  # an empty box is no answer: stored as none, exported as null
 
     def is_answered(self, value: Any) -> bool:
         return isinstance(value, str) and value.strip() != ""

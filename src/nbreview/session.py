@@ -220,8 +220,11 @@ class Session:
         values = review.source.row(position, [q.suggestion for q in asked])
         out = {}
         for q in asked:
+            value = values[q.suggestion]
+            if isinstance(value, float) and value.is_integer():
+                value = int(value)  # pandas stores an int column with nulls as floats
             try:
-                value = q.validate(values[q.suggestion])
+                value = q.validate(value)
             except (AnswerError, TypeError):
                 continue
             if value is not None:

@@ -50,11 +50,9 @@ class RecordSource:
 
     def check_position(self, position: Any) -> int:
         """Turn a user's row position (negative counts from the end) into a checked index."""
-        if isinstance(position, bool) or not isinstance(position, int):
-            try:
-                position = int(position.__index__())
-            except AttributeError:
-                raise IndexError(f"row position must be an integer, got {position!r}") from None
+        if isinstance(position, bool) or not hasattr(position, "__index__"):
+            raise IndexError(f"row position must be an integer, got {position!r}")
+        position = int(position.__index__())
         n = len(self)
         if not -n <= position < n:
             raise IndexError(f"row {position} is out of range: the dataset has {n} rows")

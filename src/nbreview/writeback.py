@@ -77,8 +77,14 @@ def _prefixed(review: Review, prefix: str, annotators: str | None) -> dict[str, 
 def to_dataset(review: Review, prefix: str = "", annotators: str | None = None) -> datasets.Dataset:
     columns = _prefixed(review, prefix, annotators)
     data = review.source.data
-    base = data if isinstance(data, datasets.Dataset) else datasets.Dataset.from_pandas(data)
+    if isinstance(data, datasets.Dataset):
+        base = data
+    else:  # the index is pandas' business: to_pandas() keeps it, a Dataset has no index
+        base = datasets.Dataset.from_pandas(data, preserve_index=False)
     features = datasets.Features({n: feature for n, (_, feature) in columns.items()})
+    if len(base) == 0:  # concatenate_datasets drops empty datasets, and their features with them
+        everything = datasets.Features({**base.features, **features})
+        return datasets.Dataset.from_dict({n: [] for n in everything}, features=everything)
     table = pa.table({n: array for n, (array, _) in columns.items()}, schema=features.arrow_schema)
     added = datasets.Dataset(
         datasets.table.InMemoryTable(table), info=datasets.DatasetInfo(features=features)

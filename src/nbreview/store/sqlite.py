@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 from .base import (
@@ -59,7 +60,8 @@ def _check_existing(path: Path) -> None:
                 "it was left untouched: choose another store path"
             )
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        # immutable=1: read without creating -wal/-shm files beside a file we may refuse.
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
         try:
             tables = {
                 r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
@@ -102,7 +104,7 @@ class SQLiteStore(Store):
             self.path, isolation_level=None, check_same_thread=False, timeout=30
         )
         self._con.execute("PRAGMA busy_timeout = 30000")
-        self._con.execute("PRAGMA journal_mode = WAL")
+        _retry_locked(lambda: self._con.execute("PRAGMA journal_mode = WAL"))
         self._con.execute("PRAGMA synchronous = NORMAL")
         with self._transaction() as con:
             for statement in SCHEMA.split(";"):
@@ -267,6 +269,18 @@ class SQLiteStore(Store):
     def close(self) -> None:
         with self._lock:
             self._con.close()
+
+
+def _retry_locked(statement, seconds: float = 30.0):
+    """Switching to WAL ignores busy_timeout; another kernel creating the store must be awaited."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            return statement()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise StoreError(f"the store is locked by another process: {exc}") from None
+            time.sleep(0.05)
 
 
 class _Transaction:
