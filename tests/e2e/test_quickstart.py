@@ -12,7 +12,7 @@ ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 def test_quickstart_reviewed_to_the_end_with_the_keyboard(page, open_example):
     nb = open_example("quickstart.ipynb")
-    code = [i for i, source in enumerate(nb.cell_sources()) if "nr.Review(" in source][0]
+    code = next(i for i, source in enumerate(nb.cell_sources()) if "nr.Review(" in source)
     for i in range(code + 1):
         if "jp-CodeCell" in (nb.cell(i).get_attribute("class") or ""):
             nb.run_cell(i, key="Control+Enter")
