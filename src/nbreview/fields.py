@@ -42,6 +42,17 @@ class Chat(Field):
     kind: ClassVar[str] = "chat"
 
 
+FIELD_KINDS: dict[str, type[Field]] = {"text": Text, "markdown": Markdown, "chat": Chat}
+
+
+def field_from_spec(spec: dict) -> Field:
+    """Rebuild a field from `spec()`, as saved in a store or a dataset card."""
+    kind = spec.get("kind", "text")
+    if kind not in FIELD_KINDS:
+        raise ValueError(f"unknown field kind {kind!r}; known: {sorted(FIELD_KINDS)}")
+    return FIELD_KINDS[kind](spec["column"])
+
+
 def as_field(item: str | Field) -> Field:
     """Accept a bare column name where a Field is expected, as the API allows."""
     if isinstance(item, Field):

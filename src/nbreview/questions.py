@@ -14,11 +14,28 @@ class AnswerError(ValueError):
     """An answer that the question cannot take; the message names question and value."""
 
 
+QUESTION_KINDS: dict[str, type[Question]] = {}
+
+
 class Question:
     """Base of every question: a name, whether it must be answered, and a suggestion column."""
 
     kind: ClassVar[str] = ""
     required_default: ClassVar[bool] = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.kind:  # every concrete kind can be rebuilt from its spec (store, Hub card)
+            QUESTION_KINDS[cls.kind] = cls
+
+    @staticmethod
+    def from_spec(spec: dict) -> Question:
+        """Rebuild a question from `spec()`, as saved in a store or a dataset card."""
+        spec = dict(spec)
+        kind = spec.pop("kind", None)
+        if kind not in QUESTION_KINDS:
+            raise ValueError(f"unknown question kind {kind!r}; known: {sorted(QUESTION_KINDS)}")
+        return QUESTION_KINDS[kind](**spec)
 
     def __init__(self, name: str, *, required: bool | None = None, suggestion: str | None = None):
         if not isinstance(name, str) or not name.strip():
@@ -54,7 +71,9 @@ class Question:
         return datasets.Features({self.name: self.feature()}).arrow_schema.field(self.name).type
 
     def spec(self) -> dict:
-        return {"name": self.name, "kind": self.kind, "required": self.required}
+        """Everything needed to rebuild the question (and to draw it in the browser)."""
+        spec = {"name": self.name, "kind": self.kind, "required": self.required}
+        return {**spec, "suggestion": self.suggestion} if self.suggestion else spec
 
     def _error(self, value: Any, why: str) -> AnswerError:
         return AnswerError(f"{self.name}: {value!r} is not a valid answer: {why}")

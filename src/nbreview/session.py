@@ -236,6 +236,8 @@ class Session:
         key = review.keys.key(position)
         state = review.store.record(review.name, review.annotator, key)
         columns = [f.column for f in review.fields]
+        for q in review.questions:  # a question may target a column that is not shown
+            columns += [c for c in q.target_columns() if c not in columns]
         return {
             "key": key,
             "row": position,
