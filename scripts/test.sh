@@ -12,6 +12,14 @@ if ! command -v chromium >/dev/null 2>&1; then
     chromium fonts-dejavu-core fonts-noto-color-emoji fonts-noto-cjk
 fi
 
+# The PostgreSQL store's tests start a throw-away server of their own (tests/pg.py).
+if ! compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends postgresql
+fi
+
 npm ci --no-audit --no-fund --loglevel=error
 python -m pip install -q --disable-pip-version-check -e ".[test]"
 

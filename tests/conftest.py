@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 
 import nbreview as nr
+from pg import pg_cluster, pg_database, pg_url  # noqa: F401  (PostgreSQL fixtures)
 
 datasets.disable_progress_bars()  # to_dataset() flattens indices; keep the test output quiet
 
@@ -85,6 +86,14 @@ def df() -> pd.DataFrame:
 @pytest.fixture
 def store_path(tmp_path: Path) -> Path:
     return tmp_path / "reviews.sqlite"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, store_path: Path) -> str:
+    """A store of each kind: a SQLite path, then a fresh PostgreSQL database's URL."""
+    if request.param == "sqlite":
+        return str(store_path)
+    return request.getfixturevalue("pg_url")
 
 
 def _questions(suggest: bool = False) -> list[nr.Question]:

@@ -19,8 +19,16 @@ from nbreview.store.base import SCHEMA_VERSION
 
 
 @pytest.fixture
-def store(store_path):
+def sqlite_store(store_path):
     s = SQLiteStore(store_path)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def store(store_url):
+    """The contract tests below run against both stores: SQLite, then PostgreSQL."""
+    s = open_store(store_url)
     yield s
     s.close()
 
@@ -40,7 +48,7 @@ def raw(path: Path, sql: str, args: tuple = ()) -> list[tuple]:
 # -- creating and refusing --------------------------------------------------------------------
 
 
-def test_fresh_path_creates_a_wal_store(store, store_path):
+def test_fresh_path_creates_a_wal_store(sqlite_store, store_path):
     assert store_path.is_file()
     assert raw(store_path, "PRAGMA journal_mode") == [("wal",)]
     meta = dict(raw(store_path, "SELECT key, value FROM nbreview_meta"))
@@ -306,9 +314,9 @@ def test_values_round_trip_as_json(store):
     }
 
 
-def test_register_review_describes_itself(store, store_path):
-    store.register_review("default", {"questions": [{"name": "q"}]})
-    store.register_review("default", {"questions": [{"name": "q2"}]})
+def test_register_review_describes_itself(sqlite_store, store_path):
+    sqlite_store.register_review("default", {"questions": [{"name": "q"}]})
+    sqlite_store.register_review("default", {"questions": [{"name": "q2"}]})
     rows = raw(store_path, "SELECT name, config FROM reviews")
     assert rows == [("default", '{"questions": [{"name": "q2"}]}')]
 
@@ -480,3 +488,22 @@ def test_two_processes_writing_interleaved_lose_nothing(store_path, tmp_path):
         assert len({h[0] for h in check.history("default")}) == 2 * N
     finally:
         check.close()
+
+
+def test_a_change_may_carry_its_own_time(store):
+    # imports keep each answer's original time; both stores write it everywhere
+    cid = store.write(
+        Change("default", "alice", "rec-1", answers={"q": 1}, status="submitted", at=123_456)
+    )
+    assert store.record("default", "alice", "rec-1").annotated_at == 123_456
+    assert [h[6] for h in store.history("default") if h[0] == cid] == [123_456, 123_456]
+    assert [a[4] for a in store.answers("default")] == [123_456]
+    assert [r[3] for r in store.records("default")] == [123_456]
+
+
+def test_write_many_applies_every_change_in_order(store):
+    changes = [change(f"rec-{i}", quality=i, status="submitted") for i in range(3)]
+    store.write_many([*changes, change("rec-0", quality=9)])
+    assert store.record("default", "alice", "rec-0").answers == {"quality": 9}
+    assert store.statuses("default", "alice") == {f"rec-{i}": "submitted" for i in range(3)}
+    assert len({h[0] for h in store.history("default")}) == 4

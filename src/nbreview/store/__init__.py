@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 from .base import Change, RecordState, Store, StoreError
 from .sqlite import SQLiteStore
@@ -10,6 +11,14 @@ from .sqlite import SQLiteStore
 __all__ = ["Change", "RecordState", "SQLiteStore", "Store", "StoreError", "open_store"]
 
 DEFAULT_PATH = "nbreview.sqlite"
+
+
+def __getattr__(name: str):
+    if name == "PostgresStore":  # imported on first use: psycopg is not needed for SQLite
+        from .postgres import PostgresStore
+
+        return PostgresStore
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def open_store(spec: str | os.PathLike | Store | None) -> Store:
@@ -20,10 +29,16 @@ def open_store(spec: str | os.PathLike | Store | None) -> Store:
         spec = DEFAULT_PATH
     text = os.fspath(spec)
     if text.startswith(("postgresql://", "postgres://")):
-        raise StoreError(
-            "PostgreSQL stores are not available in this version of nbreview yet; "
-            "use a SQLite path for now"
-        )
+        from .postgres import PostgresStore  # psycopg is imported only by those who use it
+
+        return PostgresStore(text)
     if text.startswith("sqlite:///"):
         text = text[len("sqlite:///") :]
+    elif re.match(r"[A-Za-z][A-Za-z0-9+.-]*://", text):  # a URL, never taken for a file name
+        from .postgres import mask_url
+
+        raise StoreError(
+            f"store {mask_url(text)!r}: unknown kind of URL; give a SQLite path, sqlite:///path "
+            "or postgresql://user:password@host/database"
+        )
     return SQLiteStore(text)

@@ -13,6 +13,7 @@ from typing import Any
 SCHEMA_VERSION = 1
 APP = "nbreview"
 STATUSES = ("draft", "submitted", "skipped")
+ADJUDICATOR = "adjudicated"  # the annotator name under which a lead's final answers are kept
 
 
 class StoreError(ValueError):
@@ -56,6 +57,10 @@ class Change:
     answers: Mapping[str, Any] = field(default_factory=dict)  # question -> value (None clears)
     status: str | None = None  # new status, or None to leave it as it is
     seconds: float = 0.0  # time spent on the record since the last change
+    # When the change was made (µs since the epoch, UTC); None means now. Only imports set it
+    # (Review.from_hub_folder keeps each answer's original annotated_at): a store writes this
+    # time, instead of its clock, to the change, the answers and the record's annotated_at.
+    at: int | None = None
 
 
 class Store(ABC):
@@ -71,9 +76,37 @@ class Store(ABC):
     def write(self, change: Change) -> int:
         """Apply and log one change atomically; return its id (for undo)."""
 
+    def write_many(self, changes: list[Change]) -> None:
+        """Apply and log several changes (an import); a store may commit them together."""
+        for change in changes:
+            self.write(change)
+
     @abstractmethod
     def undo(self, change_id: int) -> str:
         """Log a change restoring what `change_id` replaced; return the record key it touched."""
+
+    @abstractmethod
+    def setting(self, review: str, annotator: str, name: str) -> Any:
+        """A per-annotator setting of a review (its queue), or None."""
+
+    @abstractmethod
+    def set_setting(self, review: str, annotator: str, name: str, value: Any) -> None:
+        """Keep a JSON-able setting; None removes it."""
+
+    @abstractmethod
+    def claim(
+        self, review: str, annotator: str, candidates: list[str], overlap: int, ttl: float
+    ) -> str | None:
+        """Reserve for `annotator` the first candidate that still needs answers, atomically.
+
+        A candidate needs answers while its submitted answers by others plus others'
+        unexpired reservations are fewer than `overlap`. The annotator's other
+        reservations in the review are released; the claim expires after `ttl` seconds.
+        """
+
+    @abstractmethod
+    def submitted_counts(self, review: str, keys: list[str], exclude: str) -> dict[str, int]:
+        """Submitted answers per record by annotators other than `exclude` (and "adjudicated")."""
 
     @abstractmethod
     def record(self, review: str, annotator: str, key: str) -> RecordState:

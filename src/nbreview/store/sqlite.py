@@ -7,8 +7,10 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from .base import (
+    ADJUDICATOR,
     APP,
     SCHEMA_VERSION,
     Change,
@@ -44,6 +46,12 @@ CREATE TABLE IF NOT EXISTS records (
     annotated_at INTEGER NOT NULL, seconds REAL NOT NULL DEFAULT 0,
     PRIMARY KEY (review, annotator, record));
 CREATE INDEX IF NOT EXISTS records_status ON records(review, status);
+CREATE TABLE IF NOT EXISTS reservations (
+    review TEXT NOT NULL, record TEXT NOT NULL, annotator TEXT NOT NULL,
+    expires_at INTEGER NOT NULL, PRIMARY KEY (review, record, annotator));
+CREATE TABLE IF NOT EXISTS settings (
+    review TEXT NOT NULL, annotator TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+    updated_at INTEGER NOT NULL, PRIMARY KEY (review, annotator, name));
 """
 
 
@@ -128,17 +136,24 @@ class SQLiteStore(Store):
             )
 
     def write(self, change: Change) -> int:
-        at = now_us()
-        key = (change.review, change.annotator, change.record)
         with self._transaction() as con:
-            change_id = con.execute(
-                "INSERT INTO changes (review, record, annotator, at, seconds) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (change.review, change.record, change.annotator, at, change.seconds),
-            ).lastrowid
-            for question, value in change.answers.items():
-                self._set_answer(con, change_id, key, question, dump(value), at)
-            self._set_status(con, change_id, key, change.status, at, change.seconds)
+            return self._write(con, change)
+
+    def write_many(self, changes: list[Change]) -> None:
+        with self._transaction() as con:  # one commit for an import, not one per record
+            for change in changes:
+                self._write(con, change)
+
+    def _write(self, con: sqlite3.Connection, change: Change) -> int:
+        at = now_us() if change.at is None else change.at
+        key = (change.review, change.annotator, change.record)
+        change_id = con.execute(
+            "INSERT INTO changes (review, record, annotator, at, seconds) VALUES (?, ?, ?, ?, ?)",
+            (change.review, change.record, change.annotator, at, change.seconds),
+        ).lastrowid
+        for question, value in change.answers.items():
+            self._set_answer(con, change_id, key, question, dump(value), at)
+        self._set_status(con, change_id, key, change.status, at, change.seconds)
         return change_id
 
     def undo(self, change_id: int) -> str:
@@ -205,6 +220,68 @@ class SQLiteStore(Store):
             "seconds = records.seconds + excluded.seconds",
             (*key, new, at, seconds),
         )
+
+    def claim(
+        self, review: str, annotator: str, candidates: list[str], overlap: int, ttl: float
+    ) -> str | None:
+        at = now_us()
+        with self._transaction() as con:  # BEGIN IMMEDIATE: one claimer at a time
+            con.execute(
+                "DELETE FROM reservations WHERE review = ? AND (annotator = ? OR expires_at < ?)",
+                (review, annotator, at),
+            )
+            for key in candidates:
+                taken = con.execute(
+                    "SELECT (SELECT COUNT(*) FROM records WHERE review = ? AND record = ? "
+                    "AND status = 'submitted' AND annotator NOT IN (?, ?)) + "
+                    "(SELECT COUNT(*) FROM reservations WHERE review = ? AND record = ?)",
+                    (review, key, annotator, ADJUDICATOR, review, key),
+                ).fetchone()[0]
+                if taken < overlap:
+                    con.execute(
+                        "INSERT INTO reservations VALUES (?, ?, ?, ?)",
+                        (review, key, annotator, at + int(ttl * 1e6)),
+                    )
+                    return key
+        return None
+
+    def submitted_counts(self, review: str, keys: list[str], exclude: str) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                marks = ", ".join("?" * len(chunk))
+                counts.update(
+                    self._con.execute(
+                        f"SELECT record, COUNT(*) FROM records WHERE review = ? AND record IN "
+                        f"({marks}) AND status = 'submitted' AND annotator NOT IN (?, ?) "
+                        "GROUP BY record",
+                        (review, *chunk, exclude, ADJUDICATOR),
+                    ).fetchall()
+                )
+        return counts
+
+    def setting(self, review: str, annotator: str, name: str) -> Any:
+        with self._lock:
+            row = self._con.execute(
+                "SELECT value FROM settings WHERE review = ? AND annotator = ? AND name = ?",
+                (review, annotator, name),
+            ).fetchone()
+        return None if row is None else load(row[0])
+
+    def set_setting(self, review: str, annotator: str, name: str, value: Any) -> None:
+        with self._transaction() as con:
+            if value is None:
+                con.execute(
+                    "DELETE FROM settings WHERE review = ? AND annotator = ? AND name = ?",
+                    (review, annotator, name),
+                )
+            else:
+                con.execute(
+                    "INSERT INTO settings VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+                    "value = excluded.value, updated_at = excluded.updated_at",
+                    (review, annotator, name, dump(value), now_us()),
+                )
 
     def record(self, review: str, annotator: str, key: str) -> RecordState:
         args = (review, annotator, key)
