@@ -78,10 +78,10 @@ export function isAnswered(question, value) {
   }
 }
 
-/** Whether every required question has an answer. */
-export function isComplete(questions, answers = {}) {
+/** Whether every required question has an answer (`answered` decides per kind). */
+export function isComplete(questions, answers = {}, answered = isAnswered) {
   return questions.every(
-    (q) => q.required === false || isAnswered(q, answers?.[q.name]),
+    (q) => q.required === false || answered(q, answers?.[q.name]),
   );
 }
 

@@ -1,5 +1,6 @@
 // The "?" panel: which key does what.
 import { h } from "./dom.js";
+import { kindOf } from "./kinds/index.js";
 
 /** [keys, what they do] for this review's config. */
 export function keyList(config = {}) {
@@ -18,7 +19,21 @@ export function keyList(config = {}) {
     ["?", "show or hide this list"],
     ["Esc", "leave a text box; outside one, back to the notebook"],
     ["Ctrl+Enter", "submit from inside a text box"],
+    ...kindRows(config.questions ?? []),
   ];
+}
+
+/** The rows the review's question kinds add, once per kind. */
+function kindRows(questions) {
+  const seen = new Set();
+  const rows = [];
+  for (const q of questions) {
+    const plugin = kindOf(q.kind);
+    if (seen.has(q.kind) || !plugin.help) continue;
+    seen.add(q.kind);
+    rows.push(...plugin.help(q));
+  }
+  return rows;
 }
 
 export function buildHelp(config) {

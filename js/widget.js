@@ -11,13 +11,12 @@ import {
 } from "./answers.js";
 import { h, setFlag, setText } from "./dom.js";
 import { renderFields } from "./fields.js";
-import { createFreetext } from "./freetext.js";
 import { buildHelp } from "./help.js";
 import { actionForKey, ownsKey } from "./keys.js";
+import { buildQuestion, kindOf } from "./kinds/index.js";
 import { createOutbox } from "./outbox.js";
 import { createPending } from "./pending.js";
 import { buildProgress } from "./progress.js";
-import { buildQuestion } from "./questions.js";
 import { guardShortcuts } from "./suppress.js";
 import { createTypeahead } from "./typeahead.js";
 
@@ -39,8 +38,8 @@ function render({ model, el }) {
     recordKey: undefined,
     fieldsKey: undefined, // record whose fields are on screen
     localNotice: null,
-    questions: [], // built question components
-    freetexts: new Map(), // question index → free-text controller
+    questions: [], // built question components (js/kinds/)
+    claims: new Map(), // field column → index of the question that draws over its text
   };
 
   const pending = createPending();
@@ -146,14 +145,15 @@ function render({ model, el }) {
   // --- building -----------------------------------------------------------
 
   function buildQuestions() {
-    for (const ft of s.freetexts.values()) ft.destroy();
-    s.freetexts.clear();
+    for (const c of s.questions) c.destroy?.();
+    s.claims.clear();
     // A click on an option answers, then hands focus back to the root, where the keys live.
     const clicked = (action) => {
       dispatch(action);
       root.focus({ preventScroll: true });
     };
-    const on = {
+    // What a question kind may ask of the widget (docs/protocol.md, "question kinds").
+    const ctx = {
       choose: (index, value) => clicked({ type: "option", index, value }),
       none: (index) => clicked({ type: "none", index }),
       focus: (index) => {
@@ -162,11 +162,24 @@ function render({ model, el }) {
           update();
         }
       },
+      answer: (question, value) => answer(question, value),
+      dispatch: (action) => dispatch(action),
+      refocus: () => root.focus({ preventScroll: true }),
+      current: (question) => shownValue(question, answersNow(), record()?.suggestions ?? {}),
+      notify: (text, kind = "error") => {
+        s.localNotice = { kind, text };
+        update();
+      },
+      claimField: (column, index) => {
+        if (!s.claims.has(column)) s.claims.set(column, index);
+        return s.claims.get(column) === index;
+      },
+      fieldBody: (column) => {
+        const field = [...fields.children].find((f) => f.dataset.column === column);
+        return field?.querySelector(".nbr-field-body") ?? null;
+      },
     };
-    s.questions = (config().questions ?? []).map((q, i) => buildQuestion(q, i, on));
-    s.questions.forEach((c, i) => {
-      if (c.textarea) s.freetexts.set(i, createFreetext(c.textarea, (v) => answer(c.question, v)));
-    });
+    s.questions = (config().questions ?? []).map((q, i) => buildQuestion(q, i, ctx));
     questions.replaceChildren(...s.questions.map((c) => c.el));
   }
 
@@ -192,8 +205,8 @@ function render({ model, el }) {
       s.focus = 0;
       pending.clear();
       outbox.recordShown();
-      // Unsent typing belonged to the old record; drop it before focus leaves the box.
-      for (const ft of s.freetexts.values()) ft.reset();
+      // Unsent typing (and other local edits) belonged to the old record; drop them.
+      for (const c of s.questions) c.reset?.();
       if (root.contains(document.activeElement) && document.activeElement !== root) {
         root.focus({ preventScroll: true });
       }
@@ -244,13 +257,14 @@ function render({ model, el }) {
         value,
         suggested,
         focused: i === s.focus,
-        answered: isAnswered(c.question, value),
+        answered: answeredFor(c.question, value),
+        record: rec,
       });
-      s.freetexts.get(i)?.show(value, suggested);
     });
 
-    setFlag(accept, "hidden", pendingSuggestions(qs, answers, suggestions).length === 0);
-    submit.classList.toggle("nbr-ready", isComplete(qs, answers));
+    const pendingHere = s.questions.some((c) => c.hasPending?.());
+    setFlag(accept, "hidden", !pendingHere && pendingSuggestions(qs, answers, suggestions).length === 0);
+    submit.classList.toggle("nbr-ready", isComplete(qs, answers, answeredFor));
     setFlag(undo, "disabled", !v.can_undo);
     setFlag(prev, "disabled", !rec || (v.position ?? 0) <= 0);
     setFlag(next, "disabled", !rec || (v.position ?? 0) >= (v.total ?? 0) - 1);
@@ -266,8 +280,12 @@ function render({ model, el }) {
 
   // --- actions ------------------------------------------------------------
 
-  function flushFreetexts() {
-    for (const ft of s.freetexts.values()) ft.flush();
+  function flushAll() {
+    for (const c of s.questions) c.flush?.();
+  }
+
+  function answeredFor(question, value) {
+    return (kindOf(question.kind).isAnswered ?? isAnswered)(question, value);
   }
 
   function answer(question, value) {
@@ -289,7 +307,7 @@ function render({ model, el }) {
   }
 
   function sendRecordChange(type, fields) {
-    flushFreetexts();
+    flushAll();
     typeahead.expect(outbox.send(type, fields));
   }
 
@@ -297,6 +315,8 @@ function render({ model, el }) {
     const rec = record();
     if (!rec) return;
     const suggestions = rec.suggestions ?? {};
+    // Kinds that keep suggestions of their own (spans decided one by one) accept those first.
+    for (const c of s.questions) c.accept?.();
     const names = pendingSuggestions(questionConfigs(), answersNow(), suggestions);
     if (names.length === 0) return;
     const seq = outbox.send("accept", { key: rec.key });
@@ -309,8 +329,8 @@ function render({ model, el }) {
     if (n === 0) return;
     s.focus = (((s.focus + by) % n) + n) % n;
     update();
-    const textarea = s.questions[s.focus].textarea;
-    if (textarea) textarea.focus({ preventScroll: false });
+    const target = s.questions[s.focus].focusEl;
+    if (target) target.focus({ preventScroll: false });
     else if (document.activeElement !== root) root.focus({ preventScroll: true });
   }
 
@@ -332,6 +352,12 @@ function render({ model, el }) {
 
   function perform(action) {
     const rec = record();
+    // A kind's own actions go to its question; digits first to the focused one.
+    if (action.type === "kind") {
+      if (rec) s.questions[action.index]?.perform?.(action);
+      return;
+    }
+    if (rec && action.type === "digit" && s.questions[s.focus]?.perform?.(action)) return;
     switch (action.type) {
       case "digit": {
         const q = focusedQuestion();
@@ -391,7 +417,9 @@ function render({ model, el }) {
     if (!ownsKey(e)) return; // Ctrl+S and friends belong to the notebook
     e.stopPropagation(); // no key of ours reaches JupyterLab's shortcuts
     const inTextarea = e.target !== root && e.target.tagName === "TEXTAREA";
-    const action = actionForKey(e, { inTextarea });
+    // The focused question may claim keys first (spans: caret, ↑/↓, Backspace).
+    const own = inTextarea || e.isComposing ? null : (s.questions[s.focus]?.keyAction?.(e) ?? null);
+    const action = own ?? actionForKey(e, { inTextarea });
     if (!action) return;
     e.preventDefault();
     dispatch(action);
@@ -405,7 +433,7 @@ function render({ model, el }) {
 
   return () => {
     try {
-      flushFreetexts(); // typing not yet sent is still an answer
+      flushAll(); // typing not yet sent is still an answer
     } catch {
       // the comm may already be closed
     }
@@ -413,7 +441,7 @@ function render({ model, el }) {
     model.off("change:config", onConfig);
     model.off("change:view", onView);
     typeahead.destroy();
-    for (const ft of s.freetexts.values()) ft.destroy();
+    for (const c of s.questions) c.destroy?.();
     root.remove();
   };
 }

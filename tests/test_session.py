@@ -488,8 +488,11 @@ def test_view_is_json_and_holds_only_the_current_record(make_review, rows):
     assert set(view) == {
         "ack",
         "position",
+        "index",
         "total",
+        "rows",
         "record",
+        "queue",
         "progress",
         "done",
         "notice",

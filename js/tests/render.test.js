@@ -173,8 +173,8 @@ describe("questions", () => {
     expect(q.el.textContent).toContain("optional");
   });
   it("shows a notice for kinds it does not know, and does not throw", () => {
-    const q = buildQuestion({ name: "e", kind: "spans", labels: ["x"] }, 0, on());
-    expect(q.el.querySelector(".nbr-unsupported").textContent).toContain("spans");
+    const q = buildQuestion({ name: "e", kind: "hologram", labels: ["x"] }, 0, on());
+    expect(q.el.querySelector(".nbr-unsupported").textContent).toContain("hologram");
     expect(() => q.update({ value: [], suggested: false, focused: true, answered: true })).not.toThrow();
   });
   it("renders hostile names as text", () => {

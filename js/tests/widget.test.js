@@ -183,7 +183,7 @@ describe("DOM hooks", () => {
   });
 
   it("renders unknown question kinds as a notice", () => {
-    const config = { ...CONFIG, questions: [{ name: "errors", kind: "spans", labels: ["x"], required: true }] };
+    const config = { ...CONFIG, questions: [{ name: "errors", kind: "hologram", labels: ["x"], required: true }] };
     const { model, root } = mount(config);
     expect(q(root, "errors").querySelector(".nbr-unsupported")).not.toBeNull();
     press(root, "1");

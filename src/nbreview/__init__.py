@@ -1,7 +1,8 @@
 """Review datasets of model output in Jupyter at keyboard speed, and get typed columns back."""
 
 from .fields import Chat, Markdown, Text
-from .questions import AnswerError, FreeText, Label, MultiLabel, Question, Rating
+from .questions import AnswerError, FreeText, Label, MultiLabel, Question, Rating, Spans
+from .queue import Queue
 from .review import Progress, Review
 from .store import StoreError
 
@@ -14,8 +15,10 @@ __all__ = [
     "MultiLabel",
     "Progress",
     "Question",
+    "Queue",
     "Rating",
     "Review",
+    "Spans",
     "StoreError",
     "Text",
 ]

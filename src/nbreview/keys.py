@@ -20,6 +20,25 @@ def content_key(values: dict) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
+def _all_distinct(ids: pa.Array | pa.ChunkedArray) -> bool:
+    """No value twice, for ids without nulls (integers as they are: their keys are one-to-one).
+
+    Ids in strictly increasing order (sequential ids, the common case) are proved distinct
+    by one comparison pass; others by a hash table (pc.unique, ~3x faster than count_distinct).
+    """
+    if not (pa.types.is_integer(ids.type) or pa.types.is_string(ids.type)):
+        ids = pc.cast(ids, pa.string())
+    if len(ids) < 2:
+        return True
+    head = min(len(ids), 1024)  # a glance first: most unsorted ids show it at once
+    if (
+        pc.all(pc.less(ids[: head - 1], ids[1:head])).as_py()
+        and pc.all(pc.less(ids[:-1], ids[1:])).as_py()
+    ):
+        return True
+    return len(pc.unique(ids)) == len(ids)
+
+
 class RecordKeys:
     """Keys by row position, from an id column or a content hash, computed lazily per chunk."""
 
@@ -28,15 +47,16 @@ class RecordKeys:
         self.id_column = id_column
         self.key_columns = sorted(set(key_columns))
         self._chunks: dict[int, pa.Array] = {}
+        self._all: pa.Array | None = None
         if id_column is not None:
             self._check_ids()
 
     def _check_ids(self) -> None:
-        ids = self.source.arrow_column(self.id_column)
+        ids = self.source.all_values(self.id_column)  # order does not matter here
         if ids.null_count:
             raise ValueError(f"id column {self.id_column!r} has {ids.null_count} missing values")
-        keys = pc.cast(ids, pa.string()) if not pa.types.is_string(ids.type) else ids
-        if pc.count_distinct(keys).as_py() != len(keys):
+        if not _all_distinct(ids):
+            keys = pc.cast(ids, pa.string()) if not pa.types.is_string(ids.type) else ids
             counts = pc.value_counts(keys)
             dupes = [c["values"] for c in counts.to_pylist() if c["counts"] > 1][:5]
             raise ValueError(f"id column {self.id_column!r} has duplicate values, e.g. {dupes!r}")
@@ -68,5 +88,11 @@ class RecordKeys:
             yield index * CHUNK, self.chunk(index)
 
     def all(self) -> pa.Array:
-        parts = [keys for _, keys in self.chunks()]
-        return pa.concat_arrays(parts) if parts else pa.array([], type=pa.string())
+        if self._all is None:
+            parts = [keys for _, keys in self.chunks()]
+            self._all = pa.concat_arrays(parts) if parts else pa.array([], type=pa.string())
+        return self._all
+
+    def take(self, positions) -> pa.Array:
+        """Keys of arbitrary rows (a queue's order), in the order given."""
+        return self.all().take(pa.array(positions, type=pa.int64()))

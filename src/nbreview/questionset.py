@@ -47,9 +47,29 @@ class QuestionSet:
     def names(self) -> list[str]:
         return list(self._by_name)
 
-    def validate(self, answers: Mapping[str, Any]) -> dict[str, Any]:
-        """Every answer checked before any is stored, so a bad one changes nothing."""
-        return {name: self[name].validate(value) for name, value in answers.items()}
+    def validate(
+        self, answers: Mapping[str, Any], record: Mapping[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Every answer checked before any is stored, so a bad one changes nothing.
+
+        `record` maps column -> value of the row answered (see `target_columns`).
+        """
+        return {name: self[name].validate(value, record) for name, value in answers.items()}
+
+    def target_columns(self) -> list[str]:
+        """The columns the questions read, each once: what `record` must hold."""
+        return list(dict.fromkeys(c for q in self for c in q.target_columns()))
+
+    def from_browser(self, answers: Mapping[str, Any], record: Mapping[str, Any]) -> dict:
+        """Answers as the browser sent them, in the kernel's units (before validation)."""
+        return {name: self[name].from_browser(value, record) for name, value in answers.items()}
+
+    def to_browser(self, answers: Mapping[str, Any], record: Mapping[str, Any]) -> dict:
+        """Stored or suggested answers in the browser's units; unknown names pass through."""
+        return {
+            name: self._by_name[name].to_browser(value, record) if name in self._by_name else value
+            for name, value in answers.items()
+        }
 
     def missing(self, answers: Mapping[str, Any]) -> list[str]:
         return [q.name for q in self if q.required and not q.is_answered(answers.get(q.name))]

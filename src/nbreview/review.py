@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import getpass
 import os
+import warnings
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -17,6 +19,7 @@ from .fields import Field, as_field
 from .keys import RecordKeys
 from .questions import Question
 from .questionset import QuestionSet
+from .queue import Queue, as_queue
 from .session import Session, count_statuses
 from .source import RecordSource
 from .store import Change, Store, open_store
@@ -75,6 +78,7 @@ class Review:
         guidelines: str | os.PathLike | None = None,
         name: str = "default",
         load_images: bool = False,
+        queue: Queue | str | Callable | dict | None = None,
     ):
         self.source = RecordSource.of(data)
         self.questions = QuestionSet(questions)
@@ -97,11 +101,53 @@ class Review:
         for q in self.questions:
             shown += q.target_columns()
         self.keys = RecordKeys(self.source, id, shown)
+        self._queue = as_queue(queue)
+        # A status queue needs the store; check the rest of it before the store is opened.
+        self._order = self._queue_order(replace(self._queue, status=None))
         # The store is opened last: a Review that fails to build never creates or touches one.
         self.store = open_store(store)
         self.store.register_review(self.name, self._config(for_store=True))
+        if queue is None:
+            self._restore_queue()
+        else:
+            if self._queue.status is not None:
+                self._order = self._queue_order(self._queue)
+            self.store.set_setting(self.name, self.annotator, "queue", self._queue.spec())
         self._session: Session | None = None
         self._widget = None
+
+    def _queue_order(self, queue: Queue):
+        return None if queue.is_everything else queue.positions(self)
+
+    def _restore_queue(self) -> None:
+        """Reopen with the queue this annotator last set, when it still applies."""
+        saved = self.store.setting(self.name, self.annotator, "queue")
+        if not saved:
+            return
+        try:
+            queue = as_queue(saved)
+            self._order, self._queue = self._queue_order(queue), queue
+        except ValueError as exc:
+            warnings.warn(f"the saved queue {saved!r} no longer applies ({exc})", stacklevel=3)
+
+    def queue(
+        self,
+        filter: str | Callable | None = None,
+        *,
+        sort: str | Sequence[str] | None = None,
+        status: str | None = None,
+        search: str | None = None,
+        seed: int | None = None,
+    ) -> Review:
+        """Choose and order the records to review (no arguments: every record in order)."""
+        queue = Queue(filter=filter, sort=sort, status=status, search=search, seed=seed)
+        order = self._queue_order(queue)  # fails before anything changes
+        self._queue, self._order = queue, order
+        self.store.set_setting(self.name, self.annotator, "queue", queue.spec())
+        if self._session is not None:
+            self._session.set_order(order)
+            self._refresh()
+        return self
 
     @staticmethod
     def _check_name(what: str, value: Any) -> str:
@@ -126,6 +172,7 @@ class Review:
         for q in self.questions:
             for column in q.target_columns():
                 need(column, f"question {q.name!r}")
+            q.check(self.source)  # e.g. a Spans question needs a text column
             if q.suggestion:
                 need(q.suggestion, f"suggestion of question {q.name!r}")
             if q.name in known:
@@ -169,7 +216,7 @@ class Review:
     @property
     def session(self) -> Session:
         if self._session is None:
-            self._session = Session(self)
+            self._session = Session(self, self._order)
         return self._session
 
     @property
@@ -219,10 +266,17 @@ class Review:
         counts = self._count_statuses(status)
         return Progress(**self._progress_dict(len(self.source), counts))
 
+    def progress_by_annotator(self) -> pd.DataFrame:
+        """Every annotator's submitted, skipped and draft records in the data, by name."""
+        from .annotators import progress_by_annotator
+
+        return progress_by_annotator(self)
+
     def submit(self, i: int, **answers: Any) -> None:
         """Answer row `i` from code, validated exactly as the widget does, and submit it."""
         position = self.source.check_position(i)
-        answers = self.questions.validate(answers)
+        record = self.source.row(position, self.questions.target_columns())
+        answers = self.questions.validate(answers, record)
         key = self.keys.key(position)
         state = self.store.record(self.name, self.annotator, key)
         missing = self.questions.missing({**state.answers, **answers})
@@ -248,3 +302,85 @@ class Review:
     def annotations(self) -> pd.DataFrame:
         """Every annotator's current answers, one row per (record, annotator, question)."""
         return writeback.annotations(self)
+
+    def agreement(self) -> pd.DataFrame:
+        """Per question: Krippendorff's alpha (span F1 for spans) over submitted answers."""
+        from .agreement import agreement
+
+        return agreement(self)
+
+    # -- publishing (hub.py, card.py, resume.py) ----------------------------------------------
+
+    def save_hub_folder(
+        self,
+        path: str | os.PathLike,
+        split: str = "train",
+        annotators: str | None = None,
+        include_log: bool = False,
+        anonymize: bool = False,
+        require_complete: bool = False,
+        *,
+        license: str | None = None,
+        prefix: str = "",
+        repo_id: str | None = None,
+    ) -> Path:
+        """Write the dataset repository push_to_hub would upload: parquet data and a card."""
+        from . import hub
+
+        return hub.save_hub_folder(
+            self,
+            path,
+            split=split,
+            annotators=annotators,
+            include_log=include_log,
+            anonymize=anonymize,
+            require_complete=require_complete,
+            license=license,
+            prefix=prefix,
+            repo_id=repo_id,
+        )
+
+    def push_to_hub(
+        self,
+        repo_id: str,
+        private: bool = True,
+        token: str | None = None,
+        split: str = "train",
+        annotators: str | None = None,
+        include_log: bool = False,
+        anonymize: bool = False,
+        require_complete: bool = False,
+        api: Any = None,
+        *,
+        license: str | None = None,
+        prefix: str = "",
+    ) -> Any:
+        """Upload save_hub_folder's folder to a Hub dataset repository in one commit."""
+        from . import hub
+
+        return hub.push_to_hub(
+            self,
+            repo_id,
+            private=private,
+            token=token,
+            api=api,
+            license=license,
+            split=split,
+            annotators=annotators,
+            include_log=include_log,
+            anonymize=anonymize,
+            require_complete=require_complete,
+            prefix=prefix,
+        )
+
+    @classmethod
+    def from_hub_folder(
+        cls,
+        path: str | os.PathLike,
+        store: str | os.PathLike | Store | None = None,
+        annotator: str | None = None,
+    ) -> Review:
+        """Reopen a published review from its folder, its answers imported into `store`."""
+        from . import resume
+
+        return resume.from_hub_folder(cls, path, store=store, annotator=annotator)

@@ -10,11 +10,13 @@ import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from .keys import CHUNK
 from .questions import AnswerError
+from .queue import preview
 from .store import Change, RecordState
 
 if TYPE_CHECKING:
@@ -32,45 +34,90 @@ def _jsonable(value: Any) -> Any:
 class Session:
     """The cursor, the undo stack and the counts of one annotator in one review."""
 
-    def __init__(self, review: Review):
+    def __init__(self, review: Review, order: np.ndarray | None = None):
         self.review = review
         self.status: dict[str, str] = review.store.statuses(review.name, review.annotator)
-        self.counts = review._count_statuses(self.status)
+        self.counts = (  # nothing stored yet: zeros, without computing every record's key
+            review._count_statuses(self.status)
+            if self.status
+            else count_statuses(pa.array([], pa.string()), {})
+        )
         self.undo_stack: list[tuple[int, int]] = []  # (change id, row position)
         self.pending_seconds: dict[str, float] = {}
         self.ack = 0
         self.notice: dict | None = None
         self.done = False
+        self.page_start: int | None = None  # first queue index of the queue table, if open
+        self.set_order(order)
+
+    # -- the queue ---------------------------------------------------------------------------
+
+    def set_order(self, order: np.ndarray | None) -> None:
+        """Review these rows in this order (None: every row in dataset order)."""
+        self.order = order
+        self._inverse: np.ndarray | None = None
+        self.done = False
         self.position: int | None = self.first_open()
+        if self.page_start is not None:
+            self.page_start = 0
+
+    def queue_len(self) -> int:
+        return len(self.review.source) if self.order is None else len(self.order)
+
+    def row_at(self, index: int) -> int:
+        return index if self.order is None else int(self.order[index])
+
+    def index_of(self, row: int | None) -> int | None:
+        """Where a row stands in the queue, or None when the queue does not hold it."""
+        if row is None or self.order is None:
+            return row
+        if self._inverse is None:
+            self._inverse = np.full(len(self.review.source), -1, dtype=np.int64)
+            self._inverse[self.order] = np.arange(len(self.order))
+        index = int(self._inverse[row])
+        return None if index < 0 else index
+
+    def _keys_at(self, start: int, stop: int) -> list[str]:
+        """Keys of queue entries start..stop (at most one chunk of the key cache at a time)."""
+        keys = self.review.keys
+        if self.order is None:
+            first = (start // CHUNK) * CHUNK
+            chunk = keys.chunk(start // CHUNK)
+            stop = min(stop, first + len(chunk))
+            return chunk.slice(start - first, stop - start).to_pylist()
+        return keys.take(self.order[start:stop]).to_pylist()
 
     # -- where to go -------------------------------------------------------------------------
 
     def _open_from(self, start: int, stop: int) -> int | None:
-        """Scan keys in small blocks: the next open record is nearly always close by."""
-        keys = self.review.keys
-        position = start
-        while position < stop:
-            first = (position // CHUNK) * CHUNK
-            chunk = keys.chunk(position // CHUNK)
-            end = min(stop, first + len(chunk), position + BLOCK)
-            for i, key in enumerate(chunk.slice(position - first, end - position).to_pylist()):
+        """The first queue index in start..stop without a submitted or skipped answer.
+
+        Scans in small blocks: the next open record is nearly always close by.
+        """
+        index = start
+        while index < stop:
+            block = self._keys_at(index, min(stop, index + BLOCK))
+            for i, key in enumerate(block):
                 if self.status.get(key) not in DONE:
-                    return position + i
-            position = end
+                    return index + i
+            index += len(block)
         return None
 
     def first_open(self) -> int | None:
-        """The first record in queue order without a submitted or skipped answer."""
-        n = len(self.review.source)
+        """The row of the first record in queue order without a submitted or skipped answer."""
+        n = self.queue_len()
         if n == 0:
             return None
         found = self._open_from(0, n)
-        return 0 if found is None else found
+        return self.row_at(0 if found is None else found)
 
     def next_open(self, after: int) -> int | None:
-        n = len(self.review.source)
+        """The row of the next open record after queue index `after`, wrapping around once."""
+        n = self.queue_len()
         found = self._open_from(after + 1, n)
-        return found if found is not None else self._open_from(0, after + 1)
+        if found is None:
+            found = self._open_from(0, min(after + 1, n))
+        return None if found is None else self.row_at(found)
 
     def goto(self, position: int) -> None:
         self.position = self.review.source.check_position(position)
@@ -98,6 +145,14 @@ class Session:
             self.pending_seconds[key] = self.pending_seconds.get(key, 0.0) + seconds
         if kind == "nav":
             return self._nav(message.get("to"))
+        if kind == "queue":
+            return self.review.queue(
+                search=message.get("search") or None, status=message.get("status") or None
+            )
+        if kind == "queue_page":
+            start = message.get("start")
+            self.page_start = None if start is None else max(0, int(start))
+            return None
         if kind == "undo":
             return self.undo()
         if kind not in ("answer", "accept", "submit", "skip"):
@@ -109,24 +164,28 @@ class Session:
             raise ValueError("that answer was for another record; it was not saved")
         if kind == "answer":
             answers = {message.get("question"): message.get("value")}
+            # Browser units (UTF-16 span offsets) become the kernel's before validation.
+            answers = self.review.questions.from_browser(answers, self.record_values(self.position))
             return self.answer(answers, submit=bool(message.get("submit")))
         if kind == "accept":
             return self.accept()
         return self.finish("submitted" if kind == "submit" else "skipped")
 
     def _nav(self, to: Any) -> None:
-        n = len(self.review.source)
         if self.position is None:
             return
-        if to in ("next", "prev"):
-            target = self.position + (1 if to == "next" else -1)
-            if not 0 <= target < n:
-                edge = "last" if to == "next" else "first"
-                self.notice = {"kind": "info", "text": f"This is the {edge} record."}
-                return
-            self.goto(target)
+        if to not in ("next", "prev"):
+            return self.goto(to)
+        index = self.index_of(self.position)
+        if index is None:  # a row outside the queue: step back into it at its start
+            target = 0 if to == "next" else None
         else:
-            self.goto(to)
+            target = index + (1 if to == "next" else -1)
+        if target is None or not 0 <= target < self.queue_len():
+            edge = "last" if to == "next" else "first"
+            self.notice = {"kind": "info", "text": f"This is the {edge} record of the queue."}
+            return
+        self.goto(self.row_at(target))
 
     def _state(self, position: int) -> RecordState:
         review = self.review
@@ -164,7 +223,7 @@ class Session:
 
     def answer(self, answers: dict, submit: bool = False) -> None:
         review = self.review
-        answers = review.questions.validate(answers)
+        answers = review.questions.validate(answers, self.record_values(self.position))
         if submit:
             state = self._state(self.position)
             missing = review.questions.missing({**state.answers, **answers})
@@ -191,8 +250,9 @@ class Session:
         self._advance()
 
     def _advance(self) -> None:
-        following = self.next_open(self.position)
-        if following is None:
+        index = self.index_of(self.position)
+        following = self.next_open(-1 if index is None else index)
+        if following is None or following == self.position:
             self.done = True
         else:
             self.position = following
@@ -210,6 +270,11 @@ class Session:
 
     # -- what the browser sees ---------------------------------------------------------------
 
+    def record_values(self, position: int) -> dict[str, Any]:
+        """The row's values of the columns questions read: what answers are checked against."""
+        review = self.review
+        return review.source.row(position, review.questions.target_columns())
+
     def suggestions(self, position: int) -> dict[str, Any]:
         """Suggested answers for the questions this annotator has not answered yet."""
         review = self.review
@@ -217,14 +282,15 @@ class Session:
         asked = [q for q in review.questions if q.suggestion and q.name not in state.answers]
         if not asked:
             return {}
-        values = review.source.row(position, [q.suggestion for q in asked])
+        columns = [q.suggestion for q in asked] + review.questions.target_columns()
+        values = review.source.row(position, list(dict.fromkeys(columns)))
         out = {}
         for q in asked:
             value = values[q.suggestion]
             if isinstance(value, float) and value.is_integer():
                 value = int(value)  # pandas stores an int column with nulls as floats
             try:
-                value = q.validate(value)
+                value = q.from_suggestion(value, values)
             except (AnswerError, TypeError):
                 continue
             if value is not None:
@@ -238,23 +304,52 @@ class Session:
         columns = [f.column for f in review.fields]
         for q in review.questions:  # a question may target a column that is not shown
             columns += [c for c in q.target_columns() if c not in columns]
+        values = review.source.row(position, columns)
+        to_browser = review.questions.to_browser  # e.g. span offsets in UTF-16 units
         return {
             "key": key,
             "row": position,
-            "fields": _jsonable(review.source.row(position, columns)),
-            "answers": state.answers,
-            "suggestions": self.suggestions(position),
+            "fields": _jsonable(values),
+            "answers": to_browser(state.answers, values),
+            "suggestions": to_browser(self.suggestions(position), values),
             "status": state.status,
         }
 
+    def queue_page(self, start: int, size: int = 10) -> dict:
+        """A page of the queue table: position, a preview of the first field, status."""
+        n = self.queue_len()
+        start = max(0, min(start, max(n - size, 0)))
+        stop = min(n, start + size)
+        review = self.review
+        first = review.fields[0].column if review.fields else None
+        rows = []
+        for index, key in zip(range(start, stop), self._keys_at(start, stop), strict=False):
+            row = self.row_at(index)
+            value = review.source.row(row, [first])[first] if first else None
+            rows.append(
+                {
+                    "index": index,
+                    "row": row,
+                    "preview": preview(value),
+                    "status": self.status.get(key),
+                }
+            )
+        return {"start": start, "size": n, "rows": rows}
+
     def view(self) -> dict:
-        total = len(self.review.source)
+        rows = len(self.review.source)
         return {
             "ack": self.ack,
             "position": self.position,
-            "total": total,
+            "index": self.index_of(self.position),
+            "total": self.queue_len(),
+            "rows": rows,
             "record": None if self.position is None else self.record_view(self.position),
-            "progress": self.review._progress_dict(total, self.counts),
+            "progress": self.review._progress_dict(rows, self.counts),
+            "queue": {
+                "spec": self.review._queue.spec() or {},
+                "page": None if self.page_start is None else self.queue_page(self.page_start),
+            },
             "done": self.done,
             "notice": self.notice,
             "can_undo": bool(self.undo_stack),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -45,6 +46,14 @@ class RecordSource:
     def is_text_column(self, column: str) -> bool:
         raise NotImplementedError
 
+    def arrow_table(self) -> pa.Table:
+        """Every column in row order (zero-copy for a Dataset without an indices mapping)."""
+        raise NotImplementedError
+
+    def all_values(self, column: str) -> pa.Array | pa.ChunkedArray:
+        """Every row's value of one column, each row once, in no particular order."""
+        return self.arrow_column(column)
+
     def row(self, position: int, columns: list[str]) -> dict[str, Any]:
         return {c: self.arrow_column(c, position, position + 1)[0].as_py() for c in columns}
 
@@ -57,6 +66,35 @@ class RecordSource:
         if not -n <= position < n:
             raise IndexError(f"row {position} is out of range: the dataset has {n} rows")
         return position % n
+
+
+def _gather(column: pa.ChunkedArray, rows: np.ndarray) -> pa.Array:
+    """column[rows], taking from each chunk what it holds.
+
+    ChunkedArray.take concatenates every chunk of a string column first: reading one record
+    through a shuffled Dataset's indices mapping would copy the whole column.
+    """
+    if column.num_chunks == 1 or len(rows) * 8 > len(column):  # most rows: one concatenation
+        return column.take(pa.array(rows))
+    bounds = np.cumsum([0] + [len(c) for c in column.chunks])
+    which = np.searchsorted(bounds, rows, side="right") - 1
+    if len(rows) == 1:
+        return column.chunk(int(which[0])).slice(int(rows[0] - bounds[which[0]]), 1)
+    order = np.argsort(which, kind="stable")
+    groups = np.split(order, np.flatnonzero(np.diff(which[order])) + 1)
+    pieces = [
+        column.chunk(int(which[g[0]])).take(pa.array(rows[g] - bounds[which[g[0]]]))
+        for g in groups
+        if len(g)
+    ]
+    if not pieces:
+        return pa.array([], type=column.type)
+    gathered = pa.concat_arrays(pieces)
+    if np.all(order[1:] > order[:-1]):
+        return gathered
+    inverse = np.empty(len(order), dtype=np.int64)
+    inverse[order] = np.arange(len(order))
+    return gathered.take(pa.array(inverse))
 
 
 class DatasetSource(RecordSource):
@@ -80,8 +118,22 @@ class DatasetSource(RecordSource):
         if self._indices is None:
             values = self._table.column(column).slice(start, stop - start)
         else:
-            values = self._table.column(column).take(self._indices.slice(start, stop - start))
+            rows = self._indices.slice(start, stop - start).to_numpy().astype(np.int64, copy=False)
+            values = _gather(self._table.column(column), rows)
         return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+
+    def arrow_table(self) -> pa.Table:
+        return self._table if self._indices is None else self._table.take(self._indices)
+
+    def all_values(self, column: str) -> pa.Array | pa.ChunkedArray:
+        values = self._table.column(column)  # zero-copy, chunks as they are
+        if self._indices is None:
+            return values
+        chosen = np.zeros(len(self._table), dtype=bool)
+        chosen[self._indices.to_numpy()] = True
+        if np.count_nonzero(chosen) != len(self):  # a row taken twice: every row, in order
+            return self.arrow_column(column)
+        return values.filter(pa.array(chosen))  # table order: a shuffle keeps sorted ids sorted
 
     def is_text_column(self, column: str) -> bool:
         kind = self._table.schema.field(column).type
@@ -100,6 +152,10 @@ class DataFrameSource(RecordSource):
 
     def arrow_column(self, column: str, start: int = 0, stop: int | None = None) -> pa.Array:
         return pa.array(self.data[column].iloc[start:stop], from_pandas=True)
+
+    def arrow_table(self) -> pa.Table:
+        frame = self.data.rename(columns=str)
+        return pa.Table.from_pandas(frame, preserve_index=False)
 
     def is_text_column(self, column: str) -> bool:
         series = self.data[column]

@@ -1,0 +1,33 @@
+// Free-text questions: a text box saved as the annotator types (see ../freetext.js).
+import { h } from "../dom.js";
+import { createFreetext } from "../freetext.js";
+import { questionShell } from "./shell.js";
+
+function build(question, index, ctx) {
+  const shell = questionShell(question, index, ctx, "text");
+  const textarea = h("textarea", {
+    class: "nbr-textarea",
+    rows: "3",
+    tabindex: "-1",
+    "aria-label": String(question.name),
+    placeholder: "Type here · Tab next question · Esc back to keys · Ctrl+Enter submit",
+    onfocus: () => ctx.focus?.(index),
+  });
+  shell.el.append(textarea);
+  const box = createFreetext(textarea, (value) => ctx.answer(question, value));
+  return {
+    el: shell.el,
+    question,
+    textarea,
+    focusEl: textarea, // Tab onto this question puts the keyboard in the box
+    update(state) {
+      shell.update(state);
+      box.show(state.value, state.suggested);
+    },
+    flush: box.flush,
+    reset: box.reset,
+    destroy: box.destroy,
+  };
+}
+
+export default { kinds: ["freetext"], build };

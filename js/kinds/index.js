@@ -1,0 +1,32 @@
+// The registry of question kinds: the widget core builds every question through it.
+//
+// A kind is a plugin object:
+//   {
+//     kinds: ["spans"],                       // config `kind`s it draws
+//     build(question, index, ctx) → component,
+//     isAnswered?(question, value) → boolean, // default: answers.isAnswered
+//     help?(question) → [[keys, what], …],    // rows for the "?" panel
+//   }
+// See docs/protocol.md ("Front end: question kinds") for the component and ctx contract.
+import choice from "./choice.js";
+import freetext from "./freetext.js";
+import spans from "./spans.js";
+import unsupported from "./unsupported.js";
+
+const REGISTRY = new Map();
+
+/** Make a kind available (a later registration of the same kind replaces the earlier one). */
+export function registerKind(plugin) {
+  for (const kind of plugin.kinds) REGISTRY.set(kind, plugin);
+}
+
+/** The plugin for a config kind; unknown kinds get a notice instead of controls. */
+export function kindOf(kind) {
+  return REGISTRY.get(kind) ?? unsupported;
+}
+
+export function buildQuestion(question, index, ctx) {
+  return kindOf(question.kind).build(question, index, ctx);
+}
+
+for (const plugin of [choice, freetext, spans]) registerKind(plugin);
