@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 
 @dataclass(frozen=True)
@@ -63,3 +65,42 @@ def as_field(item: str | Field) -> Field:
         f"fields takes column names or nr.Text/nr.Markdown/nr.Chat, got {type(item).__name__}: "
         f"{item!r}"
     )
+
+
+_MESSAGE = re.compile(r"^(?P<column>.+)\[(?P<index>-?\d+)\]$")
+
+
+@dataclass(frozen=True)
+class Target:
+    """The text a Spans or Edit question works on: a column, or one message of a chat column.
+
+    `"response"` is the column's text; `"messages[-1]"` is the content of the last message
+    of the chat in column `messages` (`messages[0]` the first, and so on).
+    """
+
+    column: str
+    message: int | None = None
+
+    @staticmethod
+    def parse(text: str) -> Target:
+        if not isinstance(text, str) or not text:
+            raise ValueError(f"a target names a column, or a chat message, got {text!r}")
+        match = _MESSAGE.match(text)
+        if match is None:
+            return Target(text)
+        return Target(match["column"], int(match["index"]))
+
+    def __str__(self) -> str:
+        return self.column if self.message is None else f"{self.column}[{self.message}]"
+
+    def text(self, record: Mapping[str, Any]) -> str | None:
+        """The targeted text of one record, or None when the record does not have it."""
+        value = record.get(self.column)
+        if self.message is None or value is None:
+            return None if value is None else str(value)
+        try:
+            message = value[self.message]
+        except (IndexError, KeyError, TypeError):
+            return None
+        content = message.get("content") if isinstance(message, Mapping) else None
+        return None if content is None else str(content)

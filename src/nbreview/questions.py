@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import datasets
 import pyarrow as pa
 
+from .fields import Target
 from .offsets import OffsetError, spans_to_codepoint, spans_to_utf16
 
 if TYPE_CHECKING:
@@ -288,6 +289,7 @@ class Spans(Question):
         if not isinstance(overlap, bool):
             raise ValueError(f"question {name!r}: overlap is True or False, got {overlap!r}")
         self.field = field
+        self.target = Target.parse(field)
         self.labels = _check_labels(name, labels)
         self.overlap = overlap
 
@@ -295,7 +297,7 @@ class Spans(Question):
         return f"nr.Spans({self.name!r}, field={self.field!r})"
 
     def target_columns(self) -> list[str]:
-        return [self.field]
+        return [self.target.column]
 
     def feature(self) -> Any:
         # datasets.List of a dict is list<struct<...>>; datasets.Sequence of a dict would be a
@@ -310,7 +312,7 @@ class Spans(Question):
         )
 
     def check(self, source: RecordSource) -> None:
-        if not source.is_text_column(self.field):
+        if self.target.message is None and not source.is_text_column(self.field):
             raise ValueError(
                 f"question {self.name!r}: spans mark text, but column {self.field!r} does not "
                 "hold strings; point field= at a text column"
@@ -327,13 +329,12 @@ class Spans(Question):
     # -- values ------------------------------------------------------------------------------
 
     def _text(self, record: Mapping[str, Any] | None) -> str:
-        if record is None or self.field not in record:
+        if record is None or self.target.column not in record:
             raise AnswerError(
-                f"{self.name}: spans are checked against the text of column {self.field!r}, "
+                f"{self.name}: spans are checked against the text of {self.field!r}, "
                 "which was not given"
             )
-        text = record[self.field]
-        return "" if text is None else str(text)
+        return self.target.text(record) or ""
 
     def _span_error(self, span: Any, why: str) -> AnswerError:
         if isinstance(span, Mapping) and {"start", "end", "label"} <= set(span):
@@ -408,15 +409,15 @@ class Spans(Question):
         return sorted(kept, key=_order)
 
     def to_browser(self, value: Any, record: Mapping[str, Any]) -> Any:
-        if value is None or record.get(self.field) is None:
-            return value
-        return spans_to_utf16(str(record[self.field]), value)
+        text = self.target.text(record)
+        return value if value is None or text is None else spans_to_utf16(text, value)
 
     def from_browser(self, value: Any, record: Mapping[str, Any]) -> Any:
-        if value is None or record.get(self.field) is None:
+        text = self.target.text(record)
+        if value is None or text is None:
             return value
         try:
-            return spans_to_codepoint(str(record[self.field]), value)
+            return spans_to_codepoint(text, value)
         except OffsetError as exc:
             raise AnswerError(f"{self.name}: a span edge splits a character: {exc}") from None
 
