@@ -269,7 +269,7 @@ def test_touching_spans_do_not_overlap():
 
 
 def test_spans_need_the_record_to_be_checked():
-    with pytest.raises(nr.AnswerError, match=r"checked against the text of column 'response'"):
+    with pytest.raises(nr.AnswerError, match=r"checked against the text of 'response'"):
         spans().validate([], None)
     with pytest.raises(nr.AnswerError, match=r"which was not given"):
         spans().validate([], {"prompt": "x"})
