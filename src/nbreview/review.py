@@ -79,6 +79,7 @@ class Review:
         name: str = "default",
         load_images: bool = False,
         queue: Queue | str | Callable | dict | None = None,
+        overlap: int | None = None,
     ):
         self.source = RecordSource.of(data)
         self.questions = QuestionSet(questions)
@@ -101,6 +102,11 @@ class Review:
         for q in self.questions:
             shown += q.target_columns()
         self.keys = RecordKeys(self.source, id, shown)
+        if overlap is not None and (
+            isinstance(overlap, bool) or not isinstance(overlap, int) or overlap < 1
+        ):
+            raise ValueError(f"overlap must be a whole number of at least 1, got {overlap!r}")
+        self.overlap = overlap
         self._queue = as_queue(queue)
         # A status queue needs the store; check the rest of it before the store is opened.
         self._order = self._queue_order(replace(self._queue, status=None))

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 DONE = ("submitted", "skipped")
 BLOCK = 256
+CLAIM_TTL = 600.0  # seconds a record stays reserved for the annotator it was handed to
 
 
 def _jsonable(value: Any) -> Any:
@@ -56,8 +57,9 @@ class Session:
         """Review these rows in this order (None: every row in dataset order)."""
         self.order = order
         self._inverse: np.ndarray | None = None
-        self.done = False
         self.position: int | None = self.first_open()
+        # Nothing left to answer (or, with overlap, nothing left for this annotator).
+        self.done = self.position is not None and self._nothing_open
         if self.page_start is not None:
             self.page_start = 0
 
@@ -97,11 +99,31 @@ class Session:
         index = start
         while index < stop:
             block = self._keys_at(index, min(stop, index + BLOCK))
-            for i, key in enumerate(block):
-                if self.status.get(key) not in DONE:
-                    return index + i
+            open_ = [i for i, key in enumerate(block) if self.status.get(key) not in DONE]
+            if open_ and self.review.overlap is not None:
+                open_ = self._claim([block[i] for i in open_], open_)
+            if open_:
+                return index + open_[0]
             index += len(block)
         return None
+
+    def _claim(self, keys: list[str], offsets: list[int]) -> list[int]:
+        """With overlap=k: reserve the first of these records that still needs answers."""
+        review = self.review
+        claimed = review.store.claim(review.name, review.annotator, keys, review.overlap, CLAIM_TTL)
+        return [] if claimed is None else [offsets[keys.index(claimed)]]
+
+    def _visible(self, index: int) -> bool:
+        """With overlap=k, records others have filled are not shown unless this annotator
+        touched them."""
+        review = self.review
+        if review.overlap is None:
+            return True
+        key = self._keys_at(index, index + 1)[0]
+        if key in self.status:
+            return True
+        counts = review.store.submitted_counts(review.name, [key], exclude=review.annotator)
+        return counts.get(key, 0) < review.overlap
 
     def first_open(self) -> int | None:
         """The row of the first record in queue order without a submitted or skipped answer."""
@@ -109,6 +131,7 @@ class Session:
         if n == 0:
             return None
         found = self._open_from(0, n)
+        self._nothing_open = found is None
         return self.row_at(0 if found is None else found)
 
     def next_open(self, after: int) -> int | None:
@@ -181,6 +204,9 @@ class Session:
             target = 0 if to == "next" else None
         else:
             target = index + (1 if to == "next" else -1)
+        step = 1 if to == "next" else -1
+        while target is not None and 0 <= target < self.queue_len() and not self._visible(target):
+            target += step
         if target is None or not 0 <= target < self.queue_len():
             edge = "last" if to == "next" else "first"
             self.notice = {"kind": "info", "text": f"This is the {edge} record of the queue."}

@@ -429,8 +429,12 @@ class PostgresStore(Store):
                 taken = conn.execute(
                     "SELECT (SELECT COUNT(*) FROM nbreview_records WHERE review = %s "
                     "AND record = %s AND status = 'submitted' AND annotator NOT IN (%s, %s)) + "
-                    "(SELECT COUNT(*) FROM nbreview_reservations WHERE review = %s "
-                    "AND record = %s)",
+                    "(SELECT COUNT(*) FROM nbreview_reservations v "
+                    "WHERE v.review = %s AND v.record = %s "
+                    # a claim whose holder has submitted the record is counted once, as an answer
+                    "AND NOT EXISTS (SELECT 1 FROM nbreview_records d WHERE d.review = v.review "
+                    "AND d.record = v.record AND d.annotator = v.annotator "
+                    "AND d.status = 'submitted'))",
                     (review, key, annotator, ADJUDICATOR, review, key),
                 ).fetchone()[0]
                 if taken < overlap:

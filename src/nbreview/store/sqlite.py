@@ -234,7 +234,11 @@ class SQLiteStore(Store):
                 taken = con.execute(
                     "SELECT (SELECT COUNT(*) FROM records WHERE review = ? AND record = ? "
                     "AND status = 'submitted' AND annotator NOT IN (?, ?)) + "
-                    "(SELECT COUNT(*) FROM reservations WHERE review = ? AND record = ?)",
+                    "(SELECT COUNT(*) FROM reservations v WHERE v.review = ? AND v.record = ? "
+                    # a claim whose holder has submitted the record is counted once, as an answer
+                    "AND NOT EXISTS (SELECT 1 FROM records d WHERE d.review = v.review "
+                    "AND d.record = v.record AND d.annotator = v.annotator "
+                    "AND d.status = 'submitted'))",
                     (review, key, annotator, ADJUDICATOR, review, key),
                 ).fetchone()[0]
                 if taken < overlap:
