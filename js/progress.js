@@ -7,6 +7,13 @@ export function progressText(p) {
   return `${p.submitted} submitted · ${p.skipped} skipped · ${p.remaining} remaining of ${p.total}`;
 }
 
+/** "Team: alice 12 · bob 9 submitted" when several people answer the same review. */
+export function teamText(p) {
+  const team = p?.team ?? [];
+  if (team.length < 2) return "";
+  return `Team: ${team.map((t) => `${t.annotator} ${t.submitted}`).join(" · ")} submitted`;
+}
+
 const percent = (n, total) => (total > 0 ? `${(100 * n) / total}%` : "0%");
 
 export function buildProgress() {
@@ -19,7 +26,8 @@ export function buildProgress() {
     skipped,
   );
   const text = h("div", { class: "nbr-progress-text" });
-  const el = h("div", { class: "nbr-progress" }, bar, text);
+  const team = h("div", { class: "nbr-progress-team" });
+  const el = h("div", { class: "nbr-progress" }, bar, text, team);
   return {
     el,
     update(p) {
@@ -29,6 +37,8 @@ export function buildProgress() {
       bar.setAttribute("aria-valuemax", String(total));
       bar.setAttribute("aria-valuenow", String((p?.submitted ?? 0) + (p?.skipped ?? 0)));
       setText(text, progressText(p));
+      setText(team, teamText(p));
+      team.hidden = team.textContent === "";
     },
   };
 }

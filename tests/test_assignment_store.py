@@ -43,3 +43,20 @@ def test_submitted_answers_count_and_claims_expire(store_url):
         assert store.claim("other", "dave", ["k2"], overlap=1, ttl=60) == "k2"
     finally:
         store.close()
+
+
+def test_status_counts_per_annotator(store_url):
+    store = open_store(store_url)
+    try:
+        submit(store, "alice", "k1")
+        submit(store, "alice", "k2")
+        submit(store, "bob", "k1")
+        store.write(Change("r", "bob", "k3", answers={"q": 2}, status="draft"))
+        store.write(Change("other", "carol", "k1", status="skipped"))
+        assert sorted(store.status_counts("r")) == [
+            ("alice", "submitted", 2),
+            ("bob", "draft", 1),
+            ("bob", "submitted", 1),
+        ]
+    finally:
+        store.close()

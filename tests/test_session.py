@@ -73,7 +73,13 @@ def test_a_fresh_review_opens_the_first_record(make_review):
     assert view["done"] is False
     assert view["notice"] is None
     assert view["can_undo"] is False
-    assert view["progress"] == {"total": 6, "submitted": 0, "skipped": 0, "remaining": 6}
+    assert view["progress"] == {
+        "total": 6,
+        "submitted": 0,
+        "skipped": 0,
+        "remaining": 6,
+        "team": [],
+    }
 
 
 def test_resume_opens_the_first_record_without_submit_or_skip(make_review):
@@ -92,7 +98,13 @@ def test_resume_opens_the_first_record_without_submit_or_skip(make_review):
     assert view["position"] == 3
     assert view["record"]["status"] == "draft"
     assert view["record"]["answers"] == {"quality": 2}
-    assert view["progress"] == {"total": 6, "submitted": 2, "skipped": 1, "remaining": 3}
+    assert view["progress"] == {
+        "total": 6,
+        "submitted": 2,
+        "skipped": 1,
+        "remaining": 3,
+        "team": [],
+    }
 
 
 def test_resume_is_per_annotator(make_review):
@@ -195,7 +207,13 @@ def test_submit_advances_to_the_next_open_record_and_wraps(make_review):
     assert view["notice"] is None
     assert view["position"] == 4
     assert view["record"]["status"] is None
-    assert view["progress"] == {"total": 6, "submitted": 3, "skipped": 0, "remaining": 3}
+    assert view["progress"] == {
+        "total": 6,
+        "submitted": 3,
+        "skipped": 0,
+        "remaining": 3,
+        "team": [],
+    }
     browser.answer_all(FULL)
     view = browser.send("submit")
     assert view["position"] == 0  # 5 is done: wraps to the earliest open record
@@ -229,7 +247,13 @@ def test_skip_marks_skipped_and_advances(make_review):
     assert view["position"] == 1
     assert state(review, 0).status == "skipped"
     assert state(review, 0).answers == {"quality": 1}  # answers given so far are kept
-    assert view["progress"] == {"total": 6, "submitted": 0, "skipped": 1, "remaining": 5}
+    assert view["progress"] == {
+        "total": 6,
+        "submitted": 0,
+        "skipped": 1,
+        "remaining": 5,
+        "team": [],
+    }
     assert review.to_dataset()["status"][:2] == ["skipped", None]
 
 
@@ -526,7 +550,13 @@ def test_view_of_an_empty_dataset(make_review, ds):
     view = browser.view
     assert view["position"] is None
     assert view["record"] is None
-    assert view["progress"] == {"total": 0, "submitted": 0, "skipped": 0, "remaining": 0}
+    assert view["progress"] == {
+        "total": 0,
+        "submitted": 0,
+        "skipped": 0,
+        "remaining": 0,
+        "team": [],
+    }
     browser.seq += 1
     review.session.handle({"type": "submit", "seq": browser.seq, "key": "x", "elapsed_ms": 1})
     assert review.session.view()["notice"]["kind"] == "error"

@@ -642,3 +642,28 @@ def open_example(page: Page, jupyter_server: JupyterServer):
         return Notebook(page, jupyter_server, f"examples/{notebook}").open()
 
     return _open
+
+
+@pytest.fixture
+def open_notebook_elsewhere(browser: Browser, jupyter_server: JupyterServer, page: Page, request):
+    """Factory: open a notebook in another browser page, as a second person would.
+
+    Depends on `page`, whose teardown deletes the kernels these pages start too.
+    """
+    contexts = []
+
+    def _open(cells: list[str], name: str) -> Notebook:
+        context = browser.new_context(viewport=VIEWPORT)
+        contexts.append(context)
+        other = context.new_page()
+        other.set_default_timeout(30_000)
+        other.add_init_script(_PAGE_HELPERS)
+        name = name if name.endswith(".ipynb") else f"{name}.ipynb"
+        _write_notebook(jupyter_server.root_dir, name, cells)
+        return Notebook(other, jupyter_server, name).open()
+
+    yield _open
+    for i, context in enumerate(contexts, start=2):
+        if context.pages:
+            _save_screenshot(context.pages[0], f"{safe_name(request.node.name)}-page{i}")
+        context.close()

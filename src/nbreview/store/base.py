@@ -37,6 +37,11 @@ def load(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
+def load_many(texts: list[str]) -> list[Any]:
+    """Decode many stored JSON values in one parse: an export reads 100k at a time."""
+    return json.loads("[" + ",".join(texts) + "]") if texts else []
+
+
 @dataclass
 class RecordState:
     """One annotator's saved answers and status for one record."""
@@ -107,6 +112,10 @@ class Store(ABC):
     @abstractmethod
     def submitted_counts(self, review: str, keys: list[str], exclude: str) -> dict[str, int]:
         """Submitted answers per record by annotators other than `exclude` (and "adjudicated")."""
+
+    @abstractmethod
+    def status_counts(self, review: str) -> list[tuple[str, str, int]]:
+        """(annotator, status, records) for everyone: the team's progress, from the store alone."""
 
     @abstractmethod
     def record(self, review: str, annotator: str, key: str) -> RecordState:

@@ -33,6 +33,7 @@ from .base import (
     StoreError,
     dump,
     load,
+    load_many,
     now_us,
 )
 
@@ -456,6 +457,13 @@ class PostgresStore(Store):
         )
         return dict(rows)
 
+    def status_counts(self, review: str) -> list[tuple[str, str, int]]:
+        return self._query(
+            "SELECT annotator, status, COUNT(*) FROM nbreview_records WHERE review = %s "
+            "AND status IS NOT NULL GROUP BY annotator, status ORDER BY annotator",
+            (review,),
+        )
+
     def setting(self, review: str, annotator: str, name: str) -> Any:
         rows = self._query(
             "SELECT value FROM nbreview_settings WHERE review = %s AND annotator = %s "
@@ -524,7 +532,8 @@ class PostgresStore(Store):
             review,
             annotator,
         )
-        return [(r, a, q, load(v), t) for r, a, q, v, t in rows]
+        values = load_many([row[3] for row in rows])
+        return [(r, a, q, v, t) for (r, a, q, _, t), v in zip(rows, values, strict=True)]
 
     def history(self, review: str) -> list[tuple]:
         rows = self._query(

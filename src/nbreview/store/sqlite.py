@@ -19,6 +19,7 @@ from .base import (
     StoreError,
     dump,
     load,
+    load_many,
     now_us,
 )
 
@@ -265,6 +266,14 @@ class SQLiteStore(Store):
                 )
         return counts
 
+    def status_counts(self, review: str) -> list[tuple[str, str, int]]:
+        with self._lock:
+            return self._con.execute(
+                "SELECT annotator, status, COUNT(*) FROM records WHERE review = ? "
+                "AND status IS NOT NULL GROUP BY annotator, status ORDER BY annotator",
+                (review,),
+            ).fetchall()
+
     def setting(self, review: str, annotator: str, name: str) -> Any:
         with self._lock:
             row = self._con.execute(
@@ -335,7 +344,8 @@ class SQLiteStore(Store):
             review,
             annotator,
         )
-        return [(r, a, q, load(v), t) for r, a, q, v, t in rows]
+        values = load_many([row[3] for row in rows])
+        return [(r, a, q, v, t) for (r, a, q, _, t), v in zip(rows, values, strict=True)]
 
     def history(self, review: str) -> list[tuple]:
         with self._lock:

@@ -1,0 +1,90 @@
+"""Adjudication: the disputed records, least agreement first; the lead's answer wins."""
+
+from __future__ import annotations
+
+import datasets
+import pytest
+
+import nbreview as nr
+
+LABELS = ["good", "bad"]
+
+
+def make(store, annotator):
+    data = datasets.Dataset.from_dict(
+        {"id": ["r0", "r1", "r2", "r3"], "text": ["zero", "one", "two", "three"]}
+    )
+    questions = [nr.Rating("quality", scale=5), nr.Label("verdict", labels=LABELS)]
+    return nr.Review(
+        data, fields=["text"], questions=questions, id="id", store=store, annotator=annotator
+    )
+
+
+@pytest.fixture
+def team(store_path):
+    alice, bob, carol = (make(store_path, n) for n in ("alice", "bob", "carol"))
+    # r0: full agreement; r1: two of three agree; r2: everyone differs; r3: one answer only.
+    for who, quality, verdict in ((alice, 4, "good"), (bob, 4, "good"), (carol, 4, "good")):
+        who.submit(0, quality=quality, verdict=verdict)
+    for who, quality, verdict in ((alice, 3, "good"), (bob, 3, "good"), (carol, 3, "bad")):
+        who.submit(1, quality=quality, verdict=verdict)
+    for who, quality, verdict in ((alice, 1, "good"), (bob, 5, "bad"), (carol, 3, "good")):
+        who.submit(2, quality=quality, verdict=verdict)
+    alice.submit(3, quality=2, verdict="bad")
+    return alice
+
+
+def test_disputed_records_least_agreement_first(team):
+    court = nr.Adjudicate(team)
+    assert len(court) == 2
+    session = court.review.session
+    assert [session.row_at(i) for i in range(session.queue_len())] == [2, 1]
+    assert court.review.position == 2
+    assert court.review.annotator == "adjudicated"
+
+
+def test_every_answer_is_shown_and_the_final_one_is_kept(team):
+    court = nr.Adjudicate(team)
+    session = court.review.session
+    view = session.view()
+    assert view["record"]["others"] == {
+        "alice": {"quality": 1, "verdict": "good"},
+        "bob": {"quality": 5, "verdict": "bad"},
+        "carol": {"quality": 3, "verdict": "good"},
+    }
+    key = view["record"]["key"]
+    for seq, (question, value) in enumerate((("quality", 5), ("verdict", "bad")), start=1):
+        session.handle(
+            {"type": "answer", "seq": seq, "key": key, "question": question, "value": value}
+        )
+    session.handle({"type": "submit", "seq": 3, "key": key})
+    assert court.review.position == 1  # on to the next dispute
+    consensus = team.to_dataset(annotators="consensus")
+    assert consensus["quality"][2] == 5.0
+    assert consensus["verdict"][2] == LABELS.index("bad")
+    # Elsewhere the majority still speaks.
+    assert consensus["verdict"][1] == LABELS.index("good")
+    # Reopened, the settled record is no longer open for the adjudicator.
+    assert nr.Adjudicate(team).review.position == 1
+
+
+def test_nothing_to_settle(store_path):
+    alice = make(store_path, "alice")
+    alice.submit(0, quality=1, verdict="good")
+    court = nr.Adjudicate(alice)
+    assert len(court) == 0
+    assert court.review.session.view()["record"] is None
+
+
+def test_adjudicate_needs_a_review():
+    with pytest.raises(ValueError, match=r"nr\.Review"):
+        nr.Adjudicate("not a review")
+
+
+def test_the_widget_shows_the_team_progress(team):
+    progress = team.session.view()["progress"]
+    assert progress["team"] == [
+        {"annotator": "alice", "submitted": 4, "skipped": 0, "draft": 0},
+        {"annotator": "bob", "submitted": 3, "skipped": 0, "draft": 0},
+        {"annotator": "carol", "submitted": 3, "skipped": 0, "draft": 0},
+    ]
