@@ -1,9 +1,9 @@
-// The record's fields, shown as text.
-import { h } from "./dom.js";
+// The record's fields: text as text, markdown rendered, chats as conversations.
+import { buildFields } from "./render/record.js";
 
 const isMessage = (m) => m && typeof m === "object" && "role" in m && "content" in m;
 
-/** A field value as display text. Chat and markdown show as text until their renderers land. */
+/** A field value as display text (what a text field shows). */
 export function fieldText(value) {
   if (value === null || value === undefined) return "";
   if (typeof value === "string") return value;
@@ -14,20 +14,7 @@ export function fieldText(value) {
   return String(value);
 }
 
-/** Replace the container's children with one .nbr-field per configured field. */
+/** Replace the container's children with one .nbr-field per configured field (js/render/record.js). */
 export function renderFields(container, fields = [], values = {}) {
-  container.replaceChildren(
-    ...fields.map(({ column, kind }) => {
-      const text = fieldText(values?.[column]);
-      const body = h("div", { class: "nbr-field-body" });
-      body.textContent = text; // untrusted: text only
-      if (text === "") body.classList.add("nbr-empty");
-      return h(
-        "section",
-        { class: "nbr-field", dataset: { column, kind: kind ?? "text" } },
-        h("div", { class: "nbr-field-header" }, column),
-        body,
-      );
-    }),
-  );
+  buildFields(container, fields, values, fieldText);
 }

@@ -16,6 +16,9 @@ export function keyList(config = {}) {
     ["a", "accept the suggested answers"],
     ["Ctrl+Z / ⌘Z", "undo the last change"],
     ["g", "show or hide the guidelines"],
+    ...((config.fields ?? []).some((f) => f.kind === "markdown" || f.kind === "chat")
+      ? [["r", "markdown and chats: raw text / rendered (text a question marks is always raw)"]]
+      : []),
     ["?", "show or hide this list"],
     ["Esc", "leave a text box; outside one, back to the notebook"],
     ["Ctrl+Enter", "submit from inside a text box"],

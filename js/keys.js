@@ -65,6 +65,8 @@ export function actionForKey(e, { inTextarea = false } = {}) {
       return { type: "guidelines" };
     case "a":
       return { type: "accept" };
+    case "r":
+      return { type: "raw" };
     default:
       return null;
   }

@@ -18,6 +18,7 @@ import {
   withText,
   without,
 } from "../spans/model.js";
+import { targetText } from "../render/target.js";
 import { domOffset, drawText, pointOffset, rangeOffsets } from "../spans/text.js";
 import { extendFocus, firstStop, moveCaret, snapEdge, snapSelection } from "../spans/words.js";
 import { keepFocus, questionShell } from "./shell.js";
@@ -448,6 +449,7 @@ function build(question, index, ctx) {
     const n = Math.min(labels.length, 9);
     const keys = n <= 1 ? "1" : `1–${n}`;
     const sel = selectedSpan(cur);
+    if (view.missing) return `This record has no text at ${field}: nothing to mark here.`;
     if (st.drag) return "Drag to resize · hold Alt for single characters";
     if (st.caret) {
       const r = ordered(st.caret);
@@ -473,7 +475,7 @@ function build(question, index, ctx) {
         body.replaceChildren(textEl);
         body.classList.add("nbr-spans-body");
         body.after(panel);
-        claimedSection = body.closest(".nbr-field");
+        claimedSection = body.closest(".nbr-message") ?? body.closest(".nbr-field");
         claimedSection?.classList.add("nbr-field-spans");
         drawnKey = null;
       }
@@ -525,8 +527,9 @@ function build(question, index, ctx) {
         if (st.drag) stopDrag();
         st = blank();
       }
-      const raw = rec?.fields?.[field];
-      view = { key, text: typeof raw === "string" ? raw : raw == null ? "" : String(raw), focused: Boolean(state.focused) };
+      // `field` is a column or one chat message ("messages[-1]"); null: this record lacks it.
+      const text = rec ? targetText(rec.fields, field) : "";
+      view = { key, text: text ?? "", missing: text === null, focused: Boolean(state.focused) };
       if (state.suggested) st.localPending = null; // no answer: the kernel's suggestions are all pending
       if (!state.focused && st.caret) {
         st.lastCaret = st.caret;

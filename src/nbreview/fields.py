@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from .source import RecordSource
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,9 @@ class Field:
     def spec(self) -> dict:
         return {"column": self.column, "kind": self.kind}
 
+    def check(self, source: RecordSource) -> None:
+        """Refuse, with a ValueError, a column this field cannot show (checked on a few rows)."""
+
 
 @dataclass(frozen=True)
 class Text(Field):
@@ -36,12 +42,22 @@ class Markdown(Field):
 
     kind: ClassVar[str] = "markdown"
 
+    def check(self, source: RecordSource) -> None:
+        from .chat import check_text
+
+        check_text(source, self.column, f"nr.Markdown({self.column!r})")
+
 
 @dataclass(frozen=True)
 class Chat(Field):
     """A list of {"role", "content"} messages, shown as a conversation."""
 
     kind: ClassVar[str] = "chat"
+
+    def check(self, source: RecordSource) -> None:
+        from .chat import check_chat
+
+        check_chat(source, self.column, f"nr.Chat({self.column!r})")
 
 
 FIELD_KINDS: dict[str, type[Field]] = {"text": Text, "markdown": Markdown, "chat": Chat}
@@ -92,6 +108,13 @@ class Target:
 
     def __str__(self) -> str:
         return self.column if self.message is None else f"{self.column}[{self.message}]"
+
+    def check(self, source: RecordSource, who: str) -> None:
+        """A message target needs a chat column with text content, and that message in it."""
+        if self.message is not None:
+            from .chat import check_message_target
+
+            check_message_target(source, self.column, self.message, who)
 
     def text(self, record: Mapping[str, Any]) -> str | None:
         """The targeted text of one record, or None when the record does not have it."""

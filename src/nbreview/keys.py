@@ -36,7 +36,9 @@ def _all_distinct(ids: pa.Array | pa.ChunkedArray) -> bool:
         and pc.all(pc.less(ids[:-1], ids[1:])).as_py()
     ):
         return True
-    return len(pc.unique(ids)) == len(ids)
+    distinct = len(pc.unique(ids)) == len(ids)
+    pa.default_memory_pool().release_unused()  # the hash table (~70 MB a million ids) to the OS
+    return distinct
 
 
 class RecordKeys:
@@ -64,14 +66,20 @@ class RecordKeys:
     def _compute(self, start: int, stop: int) -> pa.Array:
         if self.id_column is not None:
             return pc.cast(self.source.arrow_column(self.id_column, start, stop), pa.string())
-        columns = {
-            c: self.source.arrow_column(c, start, stop).to_pylist() for c in self.key_columns
-        }
+        columns = {c: self._values(c, start, stop) for c in self.key_columns}
         rows = (
             dict(zip(columns, values, strict=True))
             for values in zip(*columns.values(), strict=True)
         )
         return pa.array([content_key(r) for r in rows], type=pa.string())
+
+    def _values(self, column: str, start: int, stop: int) -> list:
+        try:
+            return self.source.arrow_column(column, start, stop).to_pylist()
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            # A pandas column mixing kinds (a chat, then a string): no Arrow type holds it
+            # all, but each value alone converts, as the record view reads it.
+            return [self.source.row(i, [column])[column] for i in range(start, stop)]
 
     def chunk(self, index: int) -> pa.Array:
         if index not in self._chunks:

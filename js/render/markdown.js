@@ -1,0 +1,112 @@
+// GitHub-flavoured markdown (tables, fenced code, strikethrough, task lists) as the reader
+// expects it, without ever running or fetching what the text holds.
+//
+// marked parses; raw HTML in the text is shown as text (only a few bare inline tags such as
+// <br>, <sup> or <b>, with no attributes, are kept as markup); fenced code is highlighted by
+// highlight.js; math ($…$, $$…$$, \(…\), \[…\]) is shown as code; images become their alt
+// text unless images are loaded. Then everything goes through the sanitizer (sanitize.js).
+import { Marked } from "marked";
+import { highlight, languageOf } from "./highlight.js";
+import { sanitize } from "./sanitize.js";
+
+const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+export const escapeHtml = (text) => String(text ?? "").replace(/[&<>"']/g, (c) => ESCAPES[c]);
+
+// Bare inline tags kept as markup (no attributes can get through this pattern).
+const KEPT_TAG = /^<\/?(?:b|br|del|em|i|kbd|mark|s|strong|sub|sup|u)\s*\/?>$/i;
+
+// Characters of code highlighted per text: past that, code is shown plain, so a very long
+// text with many code blocks stays quick to render (every highlighted token is a node).
+export const HIGHLIGHT_BUDGET = 30_000;
+
+let options = { loadImages: false, budget: HIGHLIGHT_BUDGET }; // of the render in progress
+
+const inlineMath = {
+  name: "math",
+  level: "inline",
+  start(src) {
+    const i = src.search(/\$|\\\(/);
+    return i < 0 ? undefined : i;
+  },
+  tokenizer(src) {
+    const m =
+      /^\$\$(?!\s)([^$]+?)\$\$/.exec(src) ??
+      /^\$(?![\s$])((?:\\.|[^\\\n$])+?)(?<!\s)\$(?!\d)/.exec(src) ??
+      /^\\\(([\s\S]+?)\\\)/.exec(src);
+    if (m) return { type: "math", raw: m[0], text: m[1].trim(), display: false };
+    return undefined;
+  },
+  renderer: (token) => `<code class="nbr-math">${escapeHtml(token.text)}</code>`,
+};
+
+const blockMath = {
+  name: "mathBlock",
+  level: "block",
+  start(src) {
+    const i = src.search(/^ {0,3}(?:\$\$|\\\[)/m);
+    return i < 0 ? undefined : i;
+  },
+  tokenizer(src) {
+    const m =
+      /^ {0,3}\$\$([\s\S]+?)\$\$ *(?:\n+|$)/.exec(src) ??
+      /^ {0,3}\\\[([\s\S]+?)\\\] *(?:\n+|$)/.exec(src);
+    if (m) return { type: "mathBlock", raw: m[0], text: m[1].trim(), display: true };
+    return undefined;
+  },
+  renderer: (token) => `<pre class="nbr-math"><code class="nbr-math">${escapeHtml(token.text)}</code></pre>\n`,
+};
+
+const renderer = {
+  // Raw HTML is data: shown as the text it is.
+  html({ text, block }) {
+    if (!block && KEPT_TAG.test(text.trim())) return text.trim();
+    return block ? `<div class="nbr-md-html">${escapeHtml(text)}</div>` : escapeHtml(text);
+  },
+  code({ text, lang }) {
+    const language = languageOf(lang);
+    const highlighted = options.budget >= text.length ? highlight(text, language) : null;
+    if (highlighted) options.budget -= text.length;
+    const cls = language ? ` class="hljs language-${language}"` : ' class="hljs"';
+    return `<pre class="nbr-md-code"><code${cls}>${highlighted ?? escapeHtml(text)}</code></pre>\n`;
+  },
+  image({ href, title, text }) {
+    if (!options.loadImages) {
+      const alt = String(text ?? "").trim();
+      const hint = href ? ` title="${escapeHtml(`not loaded: ${String(href).slice(0, 200)}`)}"` : "";
+      return `<span class="nbr-md-image"${hint}>${escapeHtml(alt ? `[image: ${alt}]` : "[image]")}</span>`;
+    }
+    return false; // marked's own <img>; the sanitizer keeps it only with an http(s) source
+  },
+  checkbox({ checked }) {
+    return `<span class="nbr-md-task">${checked ? "☑" : "☐"}</span> `;
+  },
+};
+
+const parser = new Marked({ gfm: true, breaks: true, async: false });
+parser.use({ extensions: [blockMath, inlineMath], renderer });
+
+/** The markdown as HTML (before sanitizing); exported for tests. */
+export function markdownHtml(text, { loadImages = false } = {}) {
+  options = { loadImages, budget: HIGHLIGHT_BUDGET };
+  try {
+    return parser.parse(String(text ?? ""));
+  } finally {
+    options = { loadImages: false, budget: HIGHLIGHT_BUDGET };
+  }
+}
+
+/**
+ * Rendered, sanitized markdown as a DocumentFragment to insert (see sanitize.js).
+ * When the parser fails, the text is returned as it is, in a text node.
+ */
+export function renderMarkdown(text, { loadImages = false } = {}) {
+  let html;
+  try {
+    html = markdownHtml(text, { loadImages });
+  } catch {
+    const fragment = document.createDocumentFragment();
+    fragment.append(document.createTextNode(String(text ?? "")));
+    return fragment;
+  }
+  return sanitize(html, { loadImages });
+}
