@@ -11,7 +11,10 @@ import {
 } from "./answers.js";
 import { h, setFlag, setText } from "./dom.js";
 import { renderFields } from "./fields.js";
+import { renderMarkdown } from "./render/markdown.js";
+import { claimTarget, showUnits } from "./render/record.js";
 import { buildHelp } from "./help.js";
+import { buildOthers } from "./others.js";
 import { actionForKey, ownsKey } from "./keys.js";
 import { buildQuestion, kindOf } from "./kinds/index.js";
 import { createOutbox } from "./outbox.js";
@@ -26,7 +29,7 @@ export const STALLED_TEXT = "The kernel has not answered; keys pressed meanwhile
 // How long keys typed ahead of a record change wait for the kernel before they are dropped.
 export const AWAIT_MS = 5000;
 // Actions that touch no record run at once, even while a record change is in flight.
-const IMMEDIATE = new Set(["help", "guidelines", "release", "leave"]);
+const IMMEDIATE = new Set(["help", "guidelines", "release", "leave", "raw"]);
 
 // Buttons never take focus, so the widget root keeps it.
 const keepFocus = (e) => e.preventDefault();
@@ -40,6 +43,7 @@ function render({ model, el }) {
     localNotice: null,
     questions: [], // built question components (js/kinds/)
     claims: new Map(), // field column → index of the question that draws over its text
+    raw: false, // the raw switch (key r): markdown fields and chats shown as their raw text
   };
 
   const pending = createPending();
@@ -75,6 +79,9 @@ function render({ model, el }) {
   guidelinesToggle.setAttribute("aria-expanded", "false");
   const helpToggle = button("Keys (?)", "nbr-help-toggle", { type: "help" });
   helpToggle.setAttribute("aria-expanded", "false");
+  // Markdown and chats: rendered, or (key r) the raw text as stored.
+  const rawToggle = button("Raw (r)", "nbr-raw-toggle", { type: "raw" }, "show markdown as raw text (r)");
+  rawToggle.setAttribute("aria-pressed", "false");
   const guidelinesText = h("div", { class: "nbr-guidelines-text" });
   const guidelines = h(
     "div",
@@ -85,6 +92,11 @@ function render({ model, el }) {
   const banner = h("div", { class: "nbr-banner", role: "status", hidden: true });
   const fields = h("div", { class: "nbr-fields" });
   const questions = h("div", { class: "nbr-questions" });
+  // Adjudication: the other annotators' answers; "Use" takes one as the final answer.
+  const others = buildOthers((question, value) => {
+    answer(question, value);
+    root.focus({ preventScroll: true });
+  });
   const accept = button("Accept suggestions (a)", "nbr-accept", { type: "accept" });
   const submit = button("Submit (Enter)", "nbr-submit", { type: "submit" });
   const skip = button("Skip (s)", "nbr-skip", { type: "skip" });
@@ -121,6 +133,7 @@ function render({ model, el }) {
       position,
       status,
       progress.el,
+      rawToggle,
       guidelinesToggle,
       helpToggle,
     ),
@@ -128,6 +141,7 @@ function render({ model, el }) {
     help,
     banner,
     fields,
+    others.el,
     questions,
     actions,
     notice,
@@ -174,10 +188,8 @@ function render({ model, el }) {
         if (!s.claims.has(column)) s.claims.set(column, index);
         return s.claims.get(column) === index;
       },
-      fieldBody: (column) => {
-        const field = [...fields.children].find((f) => f.dataset.column === column);
-        return field?.querySelector(".nbr-field-body") ?? null;
-      },
+      // A column, or one message of a chat ("messages[-1]"): js/render/record.js.
+      fieldBody: (target) => claimTarget(fields, target),
     };
     s.questions = (config().questions ?? []).map((q, i) => buildQuestion(q, i, ctx));
     questions.replaceChildren(...s.questions.map((c) => c.el));
@@ -186,7 +198,12 @@ function render({ model, el }) {
   function onConfig() {
     buildQuestions();
     const text = config().guidelines ?? "";
-    guidelinesText.textContent = text === "" ? "No guidelines were given for this review." : text;
+    const loadImages = Boolean(config().load_images);
+    guidelinesText.replaceChildren(
+      text === "" ? "No guidelines were given for this review." : renderMarkdown(text, { loadImages }),
+    );
+    const markdown = (config().fields ?? []).some((f) => f.kind === "markdown" || f.kind === "chat");
+    setFlag(rawToggle, "hidden", !markdown);
     guidelinesText.classList.toggle("nbr-empty", text === "");
     const fresh = buildHelp(config());
     fresh.hidden = help.hidden;
@@ -250,6 +267,7 @@ function render({ model, el }) {
       s.fieldsKey = key;
     }
     for (const part of [fields, questions, actions]) setFlag(part, "hidden", !rec);
+    others.update(qs, rec?.others ?? {});
 
     s.questions.forEach((c, i) => {
       const { value, suggested } = shownValue(c.question, answers, suggestions);
@@ -261,6 +279,13 @@ function render({ model, el }) {
         record: rec,
       });
     });
+
+    // After the questions: a field a question draws over is shown raw (claimed); fields a
+    // question draws itself (preference, ranking) are rendered like the field list's.
+    showUnits(root, { raw: s.raw, loadImages: Boolean(config().load_images) });
+    // Fields a question draws itself (a preference's two sides) render the same way.
+    showUnits(questions, { raw: s.raw, loadImages: Boolean(config().load_images) });
+    rawToggle.setAttribute("aria-pressed", String(s.raw));
 
     const pendingHere = s.questions.some((c) => c.hasPending?.());
     setFlag(accept, "hidden", !pendingHere && pendingSuggestions(qs, answers, suggestions).length === 0);
@@ -396,6 +421,10 @@ function render({ model, el }) {
         return;
       case "help":
         togglePanel(help);
+        return;
+      case "raw":
+        s.raw = !s.raw;
+        update();
         return;
       case "release":
         release();

@@ -21,6 +21,11 @@ if ! compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null; then
 fi
 
 npm ci --no-audit --no-fund --loglevel=error
+# The test extra has TRL, which needs PyTorch; its CPU build is all the tests use. On this
+# project's machines `torch==2.13.0` is that build, on disk (a bare `torch` would fetch a CUDA
+# build of several GB), so it is installed first and TRL's requirement is then met.
+python -c "import torch" 2>/dev/null ||
+  python -m pip install -q --disable-pip-version-check "torch==2.13.0"
 python -m pip install -q --disable-pip-version-check -e ".[test]"
 
 ruff check .

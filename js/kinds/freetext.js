@@ -10,7 +10,11 @@ function build(question, index, ctx) {
     rows: "3",
     tabindex: "-1",
     "aria-label": String(question.name),
-    placeholder: "Type here · Tab next question · Esc back to keys · Ctrl+Enter submit",
+    // A reference completion's box says what to write (FreeText(placeholder=...)).
+    placeholder: question.placeholder
+      ? String(question.placeholder)
+      : "Type here · Tab next question · Esc back to keys · Ctrl+Enter submit",
+    title: "Esc back to keys · Tab next question · Ctrl+Enter submit",
     onfocus: () => ctx.focus?.(index),
   });
   shell.el.append(textarea);

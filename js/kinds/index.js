@@ -9,7 +9,10 @@
 //   }
 // See docs/protocol.md ("Front end: question kinds") for the component and ctx contract.
 import choice from "./choice.js";
+import edit from "./edit.js";
 import freetext from "./freetext.js";
+import preference from "./preference.js";
+import ranking from "./ranking.js";
 import spans from "./spans.js";
 import unsupported from "./unsupported.js";
 
@@ -29,4 +32,4 @@ export function buildQuestion(question, index, ctx) {
   return kindOf(question.kind).build(question, index, ctx);
 }
 
-for (const plugin of [choice, freetext, spans]) registerKind(plugin);
+for (const plugin of [choice, freetext, spans, edit, preference, ranking]) registerKind(plugin);

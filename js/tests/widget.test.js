@@ -131,13 +131,15 @@ describe("DOM hooks", () => {
     expect(root.dataset.status).toBe("submitted");
   });
 
-  it("shows guidelines as text, and help, on keys and on the buttons", () => {
+  it("shows guidelines as sanitized markdown, and help, on keys and on the buttons", () => {
     const { root } = mount();
     const guidelines = root.querySelector(".nbr-guidelines");
     press(root, "g");
     expect(guidelines.hidden).toBe(false);
-    expect(guidelines.textContent).toContain("Rate <b>calmly</b>.");
-    expect(guidelines.querySelector("b")).toBeNull();
+    // Markdown: a bare <b> is kept as bold; anything with attributes or a script is text.
+    expect(guidelines.textContent).toContain("Rate calmly.");
+    expect(guidelines.querySelector(".nbr-guidelines-text b").textContent).toBe("calmly");
+    expect(guidelines.querySelector("script, [onerror]")).toBeNull();
     press(root, "g");
     expect(guidelines.hidden).toBe(true);
     root.querySelector(".nbr-guidelines-toggle").click();

@@ -36,6 +36,7 @@ TASKS = {
 SIZES = ["n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M"]
 SIZES += ["100M<n<1B", "1B<n<10B", "10B<n<100B", "100B<n<1T"]
 KINDS = {"rating": "rating", "label": "one label", "multilabel": "labels", "freetext": "free text"}
+KINDS |= {"edit": "corrected text", "preference": "preference", "ranking": "ranking"}
 FIELD_KINDS = {"text": "plain text", "markdown": "markdown", "chat": "chat messages"}
 
 
@@ -92,7 +93,7 @@ def metadata(review: Review, pub: Publication) -> dict:
         "name": review.name,
         "id": review.id,
         "fields": [f.spec() for f in review.fields],
-        "questions": [q.spec() for q in review.questions],
+        "questions": review.questions.specs(),
         "guidelines": review.guidelines,
         "split": pub.split,
         "prefix": pub.prefix,

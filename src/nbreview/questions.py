@@ -32,7 +32,9 @@ class Question:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if cls.kind:  # every concrete kind can be rebuilt from its spec (store, Hub card)
+        # Every concrete kind can be rebuilt from its spec (store, Hub card); a subclass that
+        # declares no kind of its own (a Preference's strength) does not replace its parent.
+        if cls.__dict__.get("kind"):
             QUESTION_KINDS[cls.kind] = cls
 
     @staticmethod
@@ -87,6 +89,18 @@ class Question:
 
     def is_answered(self, value: Any) -> bool:
         return value is not None
+
+    def missing_in(self, answers: Mapping[str, Any]) -> bool:
+        """Whether these answers of a record leave this question required but unanswered."""
+        return self.required and not self.is_answered(answers.get(self.name))
+
+    def companions(self) -> list[Question]:
+        """Questions this one brings along, each with its own column (a preference's strength)."""
+        return []
+
+    def layout(self, key: str, record: Mapping[str, Any]) -> dict | None:
+        """Per-record display data for the browser (a preference's sides), or None."""
+        return None
 
     def to_arrow(self, values: Sequence[Any]) -> pa.Array:
         """Turn stored values (None where unanswered) into the column's Arrow array."""
@@ -312,6 +326,7 @@ class Spans(Question):
         )
 
     def check(self, source: RecordSource) -> None:
+        self.target.check(source, f"question {self.name!r}")
         if self.target.message is None and not source.is_text_column(self.field):
             raise ValueError(
                 f"question {self.name!r}: spans mark text, but column {self.field!r} does not "

@@ -21,13 +21,16 @@ class QuestionSet:
                     f"questions takes nr.Rating, nr.Label, ... objects, got {type(q).__name__}: "
                     f"{q!r}"
                 )
-        names = [q.name for q in items]
+        # A question's companions (a preference's strength) are questions too, after it.
+        everything = [c for q in items for c in (q, *q.companions())]
+        names = [q.name for q in everything]
         dupes = sorted({n for n in names if names.count(n) > 1})
         if dupes:
             raise ValueError(
                 f"duplicate question names {dupes!r}: each question needs its own name"
             )
-        self._by_name = {q.name: q for q in items}
+        self._by_name = {q.name: q for q in everything}
+        self._given = [q.name for q in items]
 
     def __iter__(self) -> Iterator[Question]:
         return iter(self._by_name.values())
@@ -46,6 +49,19 @@ class QuestionSet:
     @property
     def names(self) -> list[str]:
         return list(self._by_name)
+
+    def specs(self) -> list[dict]:
+        """The questions as given, to rebuild them (companions come back with their question)."""
+        return [self._by_name[name].spec() for name in self._given]
+
+    def layout(self, key: str, record: Mapping[str, Any]) -> dict[str, dict]:
+        """Per-record display data of the questions that have some (a preference's sides)."""
+        out = {}
+        for q in self:
+            data = q.layout(key, record)
+            if data is not None:
+                out[q.name] = data
+        return out
 
     def validate(
         self, answers: Mapping[str, Any], record: Mapping[str, Any] | None = None
@@ -72,7 +88,7 @@ class QuestionSet:
         }
 
     def missing(self, answers: Mapping[str, Any]) -> list[str]:
-        return [q.name for q in self if q.required and not q.is_answered(answers.get(q.name))]
+        return [q.name for q in self if q.missing_in(answers)]
 
     @property
     def one_key(self) -> bool:

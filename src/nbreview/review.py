@@ -121,6 +121,7 @@ class Review:
             self.store.set_setting(self.name, self.annotator, "queue", self._queue.spec())
         self._session: Session | None = None
         self._widget = None
+        self._others: dict | None = None  # other annotators' answers, shown when adjudicating
 
     def _queue_order(self, queue: Queue):
         return None if queue.is_everything else queue.positions(self)
@@ -175,6 +176,7 @@ class Review:
             need(self.id, "id")
         for f in self.fields:
             need(f.column, "fields")
+            f.check(self.source)  # e.g. nr.Chat needs lists of messages
         for q in self.questions:
             for column in q.target_columns():
                 need(column, f"question {q.name!r}")
@@ -198,7 +200,7 @@ class Review:
         config = {
             "name": self.name,
             "fields": [f.spec() for f in self.fields],
-            "questions": [q.spec() for q in self.questions],
+            "questions": self.questions.specs(),
             "guidelines": self.guidelines,
         }
         if for_store:
@@ -314,6 +316,20 @@ class Review:
         from .agreement import agreement
 
         return agreement(self)
+
+    def to_trl(
+        self,
+        kind: str,
+        prompt: str | None = None,
+        completion: str | None = None,
+        label: str | None = None,
+        good: str | Sequence[str] | None = None,
+        preference: str | None = None,
+    ) -> datasets.Dataset:
+        """The submitted answers as a TRL dataset: "sft", "dpo" or "kto" (see trl.py)."""
+        from .trl import to_trl
+
+        return to_trl(self, kind, prompt, completion, label, good, preference)
 
     # -- publishing (hub.py, card.py, resume.py) ----------------------------------------------
 

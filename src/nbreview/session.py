@@ -7,6 +7,7 @@ whole interaction is testable from Python without a browser.
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 DONE = ("submitted", "skipped")
 BLOCK = 256
+TEAM_REFRESH = 30.0  # seconds between reads of the team's progress (a GROUP BY)
 CLAIM_TTL = 600.0  # seconds a record stays reserved for the annotator it was handed to
 
 
@@ -49,6 +51,7 @@ class Session:
         self.notice: dict | None = None
         self.done = False
         self.page_start: int | None = None  # first queue index of the queue table, if open
+        self._team: tuple[float, list[dict]] | None = None  # (read at, counts per annotator)
         self.set_order(order)
 
     # -- the queue ---------------------------------------------------------------------------
@@ -332,7 +335,7 @@ class Session:
             columns += [c for c in q.target_columns() if c not in columns]
         values = review.source.row(position, columns)
         to_browser = review.questions.to_browser  # e.g. span offsets in UTF-16 units
-        return {
+        view = {
             "key": key,
             "row": position,
             "fields": _jsonable(values),
@@ -340,6 +343,27 @@ class Session:
             "suggestions": to_browser(self.suggestions(position), values),
             "status": state.status,
         }
+        layout = review.questions.layout(key, values)  # e.g. a preference's sides
+        if layout:
+            view["layout"] = layout
+        if review._others is not None:  # adjudication: every annotator's submitted answers
+            others = review._others.get(key, {})
+            view["others"] = {name: to_browser(a, values) for name, a in sorted(others.items())}
+        return view
+
+    def team(self) -> list[dict]:
+        """Everyone's submitted and skipped counts, when more than one person works on it.
+
+        Read from the store at most every few seconds: other kernels write to it too.
+        """
+        now = time.monotonic()
+        if self._team is None or now - self._team[0] > TEAM_REFRESH:
+            counts: dict[str, dict[str, int]] = {}
+            for annotator, status, n in self.review.store.status_counts(self.review.name):
+                counts.setdefault(annotator, {"submitted": 0, "skipped": 0, "draft": 0})[status] = n
+            team = [{"annotator": a, **c} for a, c in sorted(counts.items())]
+            self._team = (now, team if len(team) > 1 else [])
+        return self._team[1]
 
     def queue_page(self, start: int, size: int = 10) -> dict:
         """A page of the queue table: position, a preview of the first field, status."""
@@ -371,7 +395,7 @@ class Session:
             "total": self.queue_len(),
             "rows": rows,
             "record": None if self.position is None else self.record_view(self.position),
-            "progress": self.review._progress_dict(rows, self.counts),
+            "progress": {**self.review._progress_dict(rows, self.counts), "team": self.team()},
             "queue": {
                 "spec": self.review._queue.spec() or {},
                 "page": None if self.page_start is None else self.queue_page(self.page_start),

@@ -63,13 +63,24 @@ class _Rows:
     def __init__(self, keys: pa.Array, stored: list[pa.Array]):
         self.stored = pc.unique(pa.concat_arrays(stored))
         self.index = pc.index_in(keys, value_set=self.stored)  # row -> stored key, or null
+        self._seen: list[tuple[pa.Array, pa.Array]] = []  # (found, row -> value index)
+
+    def _positions(self, found: pa.Array) -> pa.Array:
+        """Row -> index into values stored under `found` (shared by columns with equal keys:
+        the record columns, and questions answered on every record)."""
+        for keys, positions in self._seen:
+            if keys is found or keys.equals(found):
+                return positions
+        at = pc.index_in(self.stored, value_set=found)  # stored key -> its value, or null
+        positions = pc.take(at, self.index)
+        self._seen.append((found, positions))
+        return positions
 
     def column(self, found: pa.Array, values: pa.Array) -> pa.Array:
         """The value stored under each row's key (null where nothing is)."""
         if not len(found):
             return pa.nulls(len(self.index), type=values.type)
-        at = pc.index_in(self.stored, value_set=found)  # stored key -> its value, or null
-        return pc.take(values, pc.take(at, self.index))
+        return pc.take(values, self._positions(found))
 
 
 def _prefixed(review: Review, prefix: str, annotators: str | None) -> dict[str, tuple]:

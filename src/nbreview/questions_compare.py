@@ -1,0 +1,276 @@
+"""Questions that compare: a correction with its original, two fields, several fields.
+
+`Edit` stores the corrected text of a field (the SFT completion); `Preference` the name of
+the better of two fields (a DPO pair), `Ranking` every field's name, best first. They train
+models (see trl.py), so their answers name fields, never screen positions: the browser may
+show the fields in any order, and the order it shows for a record comes from `layout`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import datasets
+import pyarrow as pa
+
+from .fields import Target
+from .questions import Label, Question
+
+if TYPE_CHECKING:
+    from .source import RecordSource
+
+TIE = "tie"
+STRENGTHS = ("slightly", "much")
+
+
+def _digest(*parts: str) -> bytes:
+    """A stable hash of the parts: the same record always gets the same order."""
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
+
+
+def _columns(name: str, fields: Any, least: int, most: int | None = None) -> list[str]:
+    """The field names a comparison is between: distinct, non-empty strings."""
+    if isinstance(fields, str) or not isinstance(fields, Sequence):
+        raise ValueError(
+            f"question {name!r}: fields names the columns to compare, as a list of column "
+            f"names, got {fields!r}"
+        )
+    fields = list(fields)
+    bad = [f for f in fields if not isinstance(f, str) or not f]
+    if bad:
+        raise ValueError(f"question {name!r}: fields must be column names, got {bad!r}")
+    dupes = sorted({f for f in fields if fields.count(f) > 1})
+    if dupes:
+        raise ValueError(f"question {name!r}: fields names {dupes!r} twice")
+    if len(fields) < least or (most is not None and len(fields) > most):
+        want = f"exactly {least}" if most == least else f"at least {least}"
+        raise ValueError(
+            f"question {name!r}: fields needs {want} columns to compare, got {len(fields)}"
+        )
+    return fields
+
+
+class Edit(Question):
+    """The corrected text of a field: a column, or one chat message ("messages[-1]").
+
+    The answer is the whole corrected text. Storing the original unchanged is an answer
+    ("no change needed", key `0` in the widget); an empty text, or no text, is none.
+    """
+
+    kind = "edit"
+
+    def __init__(
+        self,
+        name: str,
+        field: str,
+        *,
+        required: bool | None = None,
+        suggestion: str | None = None,
+    ):
+        super().__init__(name, required=required, suggestion=suggestion)
+        if not isinstance(field, str) or not field:
+            raise ValueError(
+                f"question {name!r}: field names the text to correct (a column, or a chat "
+                f"message such as 'messages[-1]'), got {field!r}"
+            )
+        self.field = field
+        self.target = Target.parse(field)
+
+    def __repr__(self) -> str:
+        return f"nr.Edit({self.name!r}, field={self.field!r})"
+
+    def target_columns(self) -> list[str]:
+        return [self.target.column]
+
+    def feature(self) -> Any:
+        return datasets.Value("string")
+
+    def check(self, source: RecordSource) -> None:
+        self.target.check(source, f"question {self.name!r}")  # "messages[-1]": a chat message
+        if self.target.message is None and not source.is_text_column(self.target.column):
+            raise ValueError(
+                f"question {self.name!r}: an edit corrects text, but column {self.field!r} "
+                "does not hold strings; point field= at a text column, or at one message of "
+                "a chat column ('messages[-1]')"
+            )
+
+    def original(self, record: Mapping[str, Any]) -> str | None:
+        """The text this question corrects, in one record (None when the record has none)."""
+        return self.target.text(record)
+
+    def validate(self, value: Any, record: Mapping[str, Any] | None = None) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise self._error(value, "a corrected text is a string")
+        return value or None  # an emptied box is no answer, as for FreeText
+
+    def from_suggestion(self, value: Any, record: Mapping[str, Any] | None = None) -> Any:
+        return value if isinstance(value, str) and value.strip() else None
+
+    def is_answered(self, value: Any) -> bool:
+        return isinstance(value, str) and value.strip() != ""
+
+    def spec(self) -> dict:
+        return {**super().spec(), "field": self.field}
+
+
+class Preference(Question):
+    """The better of two fields, or "tie"; stored as the field's name, never as a side.
+
+    The widget shows the two side by side, in an order fixed per record by a hash of the
+    record key and the question name (`sides(key)`), so position bias cancels out over a
+    dataset while a record always looks the same. `strength=True` also asks how much better
+    (`slightly` or `much`), stored as the answer of the question `<name>_strength`.
+    """
+
+    kind = "preference"
+
+    def __init__(
+        self,
+        name: str,
+        fields: Sequence[str],
+        *,
+        allow_tie: bool = True,
+        strength: bool = False,
+        required: bool | None = None,
+        suggestion: str | None = None,
+    ):
+        super().__init__(name, required=required, suggestion=suggestion)
+        self.fields = _columns(name, fields, 2, 2)
+        for flag, value in (("allow_tie", allow_tie), ("strength", strength)):
+            if not isinstance(value, bool):
+                raise ValueError(f"question {name!r}: {flag} is True or False, got {value!r}")
+        if allow_tie and TIE in self.fields:
+            raise ValueError(
+                f"question {name!r}: a field named {TIE!r} cannot be told apart from a tie; "
+                "rename the column, or pass allow_tie=False"
+            )
+        self.allow_tie = allow_tie
+        self.strength = strength
+        self._strength = PreferenceStrength(self) if strength else None
+
+    def __repr__(self) -> str:
+        return f"nr.Preference({self.name!r}, fields={tuple(self.fields)!r})"
+
+    @property
+    def labels(self) -> list[str]:
+        """Every answer: the two field names, then "tie" when ties are allowed."""
+        return [*self.fields, TIE] if self.allow_tie else list(self.fields)
+
+    def target_columns(self) -> list[str]:
+        return list(self.fields)
+
+    def companions(self) -> list[Question]:
+        return [] if self._strength is None else [self._strength]
+
+    def feature(self) -> Any:
+        return datasets.ClassLabel(names=self.labels)
+
+    def validate(self, value: Any, record: Mapping[str, Any] | None = None) -> Any:
+        if value is None:
+            return None
+        if value in self.labels:
+            return value
+        sides = " (the answer names the field, not the side)" if value in ("left", "right") else ""
+        raise self._error(value, f"the answers are {self.labels!r}{sides}")
+
+    def to_arrow(self, values: Sequence[Any]) -> pa.Array:
+        index = {label: i for i, label in enumerate(self.labels)}
+        return pa.array([index.get(v) for v in values], type=pa.int64())
+
+    def sides(self, key: str) -> tuple[str, str]:
+        """(left, right): the fields in the order the widget shows them for record `key`."""
+        a, b = self.fields
+        return (b, a) if _digest(self.name, key)[0] & 1 else (a, b)
+
+    def layout(self, key: str, record: Mapping[str, Any]) -> dict | None:
+        return {"order": list(self.sides(key))}
+
+    def spec(self) -> dict:
+        return {
+            **super().spec(),
+            "fields": list(self.fields),
+            "allow_tie": self.allow_tie,
+            "strength": self.strength,
+        }
+
+
+class PreferenceStrength(Label):
+    """How much better the preferred field is: `<preference>_strength`, slightly or much.
+
+    Made by `Preference(..., strength=True)`, never by hand, so it is not in the specs a
+    review is saved with. Asked when a side is chosen (not for a tie); a Label in every
+    export (ClassLabel column, majority consensus, nominal agreement).
+    """
+
+    def __init__(self, preference: Preference):
+        super().__init__(f"{preference.name}_strength", labels=list(STRENGTHS), required=False)
+        self.preference = preference
+
+    def __repr__(self) -> str:
+        return f"<strength of nr.Preference({self.preference.name!r})>"
+
+    def missing_in(self, answers: Mapping[str, Any]) -> bool:
+        chosen = answers.get(self.preference.name)
+        return chosen in self.preference.fields and not self.is_answered(answers.get(self.name))
+
+
+class Ranking(Question):
+    """The fields ordered best first: every field name once.
+
+    The widget first shows them in an order fixed per record by a hash of the record key and
+    the question name (`initial_order(key)`); moving one, or confirming the order shown
+    (key `0`), answers.
+    """
+
+    kind = "ranking"
+
+    def __init__(
+        self,
+        name: str,
+        fields: Sequence[str],
+        *,
+        required: bool | None = None,
+        suggestion: str | None = None,
+    ):
+        super().__init__(name, required=required, suggestion=suggestion)
+        self.fields = _columns(name, fields, 2)
+
+    def __repr__(self) -> str:
+        return f"nr.Ranking({self.name!r}, fields={self.fields!r})"
+
+    def target_columns(self) -> list[str]:
+        return list(self.fields)
+
+    def feature(self) -> Any:
+        return datasets.List(datasets.Value("string"))
+
+    def validate(self, value: Any, record: Mapping[str, Any] | None = None) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
+            raise self._error(value, f"a ranking is a list of the field names {self.fields!r}")
+        value = list(value)
+        unknown = [v for v in value if v not in self.fields]
+        if unknown:
+            raise self._error(value, f"unknown fields {unknown!r}; the fields are {self.fields!r}")
+        twice = sorted({v for v in value if value.count(v) > 1})
+        if twice:
+            raise self._error(value, f"{twice!r} ranked twice; name every field once")
+        missing = [f for f in self.fields if f not in value]
+        if missing:
+            raise self._error(value, f"{missing!r} not ranked; name every field once")
+        return value
+
+    def initial_order(self, key: str) -> list[str]:
+        """The order the widget first shows for record `key`, before anyone moves a field."""
+        return sorted(self.fields, key=lambda f: _digest(self.name, key, f))
+
+    def layout(self, key: str, record: Mapping[str, Any]) -> dict | None:
+        return {"order": self.initial_order(key)}
+
+    def spec(self) -> dict:
+        return {**super().spec(), "fields": list(self.fields)}
