@@ -16,6 +16,8 @@ export function keyList(config = {}) {
     ["a", "accept the suggested answers"],
     ["Ctrl+Z / ⌘Z", "undo the last change"],
     ["g", "show or hide the guidelines"],
+    ["/", "search the shown fields (Enter applies, Esc leaves)"],
+    ["q", "show or hide the queue table (click a row to jump there)"],
     ...((config.fields ?? []).some((f) => f.kind === "markdown" || f.kind === "chat")
       ? [["r", "markdown and chats: raw text / rendered (text a question marks is always raw)"]]
       : []),

@@ -54,6 +54,8 @@ export function actionForKey(e, { inTextarea = false } = {}) {
       return { type: "release" };
     case "?":
       return { type: "help" };
+    case "/":
+      return { type: "search" };
     default:
   }
   const digit = digitOf(e);
@@ -67,6 +69,8 @@ export function actionForKey(e, { inTextarea = false } = {}) {
       return { type: "accept" };
     case "r":
       return { type: "raw" };
+    case "q":
+      return { type: "queue" };
     default:
       return null;
   }

@@ -15,6 +15,7 @@ import { renderMarkdown } from "./render/markdown.js";
 import { claimTarget, showUnits } from "./render/record.js";
 import { buildHelp } from "./help.js";
 import { buildOthers } from "./others.js";
+import { buildQueue } from "./queue.js";
 import { actionForKey, ownsKey } from "./keys.js";
 import { buildQuestion, kindOf } from "./kinds/index.js";
 import { createOutbox } from "./outbox.js";
@@ -23,13 +24,21 @@ import { buildProgress } from "./progress.js";
 import { guardShortcuts } from "./suppress.js";
 import { createTypeahead } from "./typeahead.js";
 
+/** "Record 3 of 40" in queue order; a row reached by a jump outside the queue says so. */
+export function positionText(v) {
+  if (v.index === null && v.position !== null && v.position !== undefined) {
+    return `Row ${v.position + 1} (outside the queue of ${v.total ?? "?"})`;
+  }
+  return `Record ${(v.index ?? v.position ?? 0) + 1} of ${v.total ?? "?"}`;
+}
+
 export const DONE_TEXT = "Every record has an answer — ←/→ to look back";
 export const EMPTY_TEXT = "Nothing to review";
 export const STALLED_TEXT = "The kernel has not answered; keys pressed meanwhile were dropped.";
 // How long keys typed ahead of a record change wait for the kernel before they are dropped.
 export const AWAIT_MS = 5000;
 // Actions that touch no record run at once, even while a record change is in flight.
-const IMMEDIATE = new Set(["help", "guidelines", "release", "leave", "raw"]);
+const IMMEDIATE = new Set(["help", "guidelines", "release", "leave", "raw", "search", "queue"]);
 
 // Buttons never take focus, so the widget root keeps it.
 const keepFocus = (e) => e.preventDefault();
@@ -97,6 +106,12 @@ function render({ model, el }) {
     answer(question, value);
     root.focus({ preventScroll: true });
   });
+  // The queue: search, status filter and a table to jump from (js/queue.js).
+  const queue = buildQueue({
+    send: (type, fields) =>
+      type === "queue_page" ? outbox.send(type, fields) : sendRecordChange(type, fields),
+    leave: () => root.focus({ preventScroll: true }),
+  });
   const accept = button("Accept suggestions (a)", "nbr-accept", { type: "accept" });
   const submit = button("Submit (Enter)", "nbr-submit", { type: "submit" });
   const skip = button("Skip (s)", "nbr-skip", { type: "skip" });
@@ -137,6 +152,7 @@ function render({ model, el }) {
       guidelinesToggle,
       helpToggle,
     ),
+    queue.el,
     guidelines,
     help,
     banner,
@@ -251,11 +267,12 @@ function render({ model, el }) {
     root.dataset.status = rec?.status ?? "";
     root.classList.toggle("nbr-no-record", !rec);
 
-    setText(position, rec ? `Record ${(v.position ?? 0) + 1} of ${v.total ?? "?"}` : "");
+    setText(position, rec ? positionText(v) : "");
     setFlag(status, "hidden", !rec?.status);
     setText(status, rec?.status ?? "");
     status.dataset.status = rec?.status ?? "";
     progress.update(v.progress);
+    queue.update(v);
 
     const bannerText = !rec ? EMPTY_TEXT : v.done ? DONE_TEXT : "";
     setText(banner, bannerText);
@@ -291,8 +308,10 @@ function render({ model, el }) {
     setFlag(accept, "hidden", !pendingHere && pendingSuggestions(qs, answers, suggestions).length === 0);
     submit.classList.toggle("nbr-ready", isComplete(qs, answers, answeredFor));
     setFlag(undo, "disabled", !v.can_undo);
-    setFlag(prev, "disabled", !rec || (v.position ?? 0) <= 0);
-    setFlag(next, "disabled", !rec || (v.position ?? 0) >= (v.total ?? 0) - 1);
+    // Arrows move in queue order; from a row outside the queue, → steps back into it.
+    const at = v.index ?? v.position ?? 0;
+    setFlag(prev, "disabled", !rec || v.index === null || at <= 0);
+    setFlag(next, "disabled", !rec || (v.index !== null && at >= (v.total ?? 0) - 1));
 
     const n = s.localNotice ?? v.notice ?? null;
     setText(notice, n?.text ?? "");
@@ -421,6 +440,12 @@ function render({ model, el }) {
         return;
       case "help":
         togglePanel(help);
+        return;
+      case "search":
+        queue.focusSearch();
+        return;
+      case "queue":
+        queue.toggle();
         return;
       case "raw":
         s.raw = !s.raw;
