@@ -20,6 +20,23 @@ class StoreError(ValueError):
     """The store cannot be used as asked; the message says which file or URL and why."""
 
 
+def claim_count_sql(tables: str, mark: str) -> str:
+    """The places a record's overlap has taken: others' submitted answers plus live claims.
+
+    One statement for both stores; `tables` is their table prefix, `mark` their placeholder.
+    Its parameters: review, record, annotator, ADJUDICATOR, review, record.
+    """
+    t, m = tables, mark
+    return (
+        f"SELECT (SELECT COUNT(*) FROM {t}records WHERE review = {m} AND record = {m} "
+        f"AND status = 'submitted' AND annotator NOT IN ({m}, {m})) + "
+        f"(SELECT COUNT(*) FROM {t}reservations v WHERE v.review = {m} AND v.record = {m} "
+        # a claim whose holder has submitted the record is counted once, as an answer
+        f"AND NOT EXISTS (SELECT 1 FROM {t}records d WHERE d.review = v.review "
+        "AND d.record = v.record AND d.annotator = v.annotator AND d.status = 'submitted'))"
+    )
+
+
 def now_us() -> int:
     """Microseconds since the epoch, UTC: the one clock every store writes."""
     return time.time_ns() // 1000

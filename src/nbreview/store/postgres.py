@@ -31,11 +31,14 @@ from .base import (
     RecordState,
     Store,
     StoreError,
+    claim_count_sql,
     dump,
     load,
     load_many,
     now_us,
 )
+
+CLAIM_COUNT = claim_count_sql("nbreview_", "%s")
 
 T = TypeVar("T")
 MASK = "***"
@@ -428,14 +431,7 @@ class PostgresStore(Store):
             )
             for key in candidates:
                 taken = conn.execute(
-                    "SELECT (SELECT COUNT(*) FROM nbreview_records WHERE review = %s "
-                    "AND record = %s AND status = 'submitted' AND annotator NOT IN (%s, %s)) + "
-                    "(SELECT COUNT(*) FROM nbreview_reservations v "
-                    "WHERE v.review = %s AND v.record = %s "
-                    # a claim whose holder has submitted the record is counted once, as an answer
-                    "AND NOT EXISTS (SELECT 1 FROM nbreview_records d WHERE d.review = v.review "
-                    "AND d.record = v.record AND d.annotator = v.annotator "
-                    "AND d.status = 'submitted'))",
+                    CLAIM_COUNT,
                     (review, key, annotator, ADJUDICATOR, review, key),
                 ).fetchone()[0]
                 if taken < overlap:

@@ -17,11 +17,14 @@ from .base import (
     RecordState,
     Store,
     StoreError,
+    claim_count_sql,
     dump,
     load,
     load_many,
     now_us,
 )
+
+CLAIM_COUNT = claim_count_sql("", "?")
 
 HEADER = b"SQLite format 3\x00"
 
@@ -233,13 +236,7 @@ class SQLiteStore(Store):
             )
             for key in candidates:
                 taken = con.execute(
-                    "SELECT (SELECT COUNT(*) FROM records WHERE review = ? AND record = ? "
-                    "AND status = 'submitted' AND annotator NOT IN (?, ?)) + "
-                    "(SELECT COUNT(*) FROM reservations v WHERE v.review = ? AND v.record = ? "
-                    # a claim whose holder has submitted the record is counted once, as an answer
-                    "AND NOT EXISTS (SELECT 1 FROM records d WHERE d.review = v.review "
-                    "AND d.record = v.record AND d.annotator = v.annotator "
-                    "AND d.status = 'submitted'))",
+                    CLAIM_COUNT,
                     (review, key, annotator, ADJUDICATOR, review, key),
                 ).fetchone()[0]
                 if taken < overlap:
