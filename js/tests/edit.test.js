@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { keyList } from "../help.js";
 import { DIFF_DELAY_MS, distanceText } from "../kinds/edit.js";
 import widget from "../widget.js";
-import { fakeModel, press } from "./helpers.js";
+import { mountWidget, press, unmountAll } from "./helpers.js";
 
 const ORIGINAL = "Paris is the capital of Germany. It has many museums.";
 const EDIT = { name: "fixed", kind: "edit", field: "response", required: true };
@@ -44,16 +44,8 @@ function viewOf(extra = {}, fields = {}) {
   };
 }
 
-let cleanup;
-let host;
 function mount(config = configOf(), view = viewOf()) {
-  host = document.createElement("div");
-  document.body.append(host);
-  const model = fakeModel({ config, view });
-  cleanup = widget.render({ model, el: host });
-  const root = host.querySelector(".nbr-root");
-  root.focus();
-  return { model, root };
+  return mountWidget(widget, config, view);
 }
 
 const q = (root) => root.querySelector('.nbr-question[data-question="fixed"]');
@@ -69,8 +61,7 @@ function type(textarea, value) {
 
 beforeEach(() => vi.useFakeTimers());
 afterEach(() => {
-  cleanup?.();
-  host?.remove();
+  unmountAll();
   vi.useRealTimers();
 });
 

@@ -64,3 +64,26 @@ export function press(target, k, mods = {}) {
   target.dispatchEvent(event);
   return event;
 }
+
+/**
+ * Render the widget into a fresh host with a fake model and focus its root.
+ * Call unmountAll() in afterEach: it runs every widget's cleanup and removes its host.
+ */
+const mounted = [];
+export function mountWidget(widget, config, view) {
+  const host = document.createElement("div");
+  document.body.append(host);
+  const model = fakeModel({ config, view });
+  const cleanup = widget.render({ model, el: host });
+  mounted.push({ cleanup, host });
+  const root = host.querySelector(".nbr-root");
+  root.focus();
+  return { model, root };
+}
+
+export function unmountAll() {
+  for (const { cleanup, host } of mounted.splice(0)) {
+    cleanup?.();
+    host.remove();
+  }
+}

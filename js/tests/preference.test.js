@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { keyList } from "../help.js";
 import { answerForSide, CHOOSE_FIRST, sidesOf } from "../kinds/preference.js";
 import widget from "../widget.js";
-import { fakeModel, press } from "./helpers.js";
+import { mountWidget, press, unmountAll } from "./helpers.js";
 
 const PREF = { name: "better", kind: "preference", fields: ["model_a", "model_b"], allow_tie: true, strength: false, required: true };
 
@@ -43,21 +43,12 @@ function viewOf(order, extra = {}, key = "k1") {
   };
 }
 
-let cleanup;
-let host;
 function mount(config, view) {
-  host = document.createElement("div");
-  document.body.append(host);
-  const model = fakeModel({ config, view });
-  cleanup = widget.render({ model, el: host });
-  const root = host.querySelector(".nbr-root");
-  root.focus();
-  return { model, root };
+  return mountWidget(widget, config, view);
 }
 
 afterEach(() => {
-  cleanup?.();
-  host?.remove();
+  unmountAll();
 });
 
 const pane = (root, side) => root.querySelector(`.nbr-pref-pane[data-side="${side}"]`);

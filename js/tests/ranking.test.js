@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { keyList } from "../help.js";
 import { isRanking, moved, orderOf, PICK_FIRST } from "../kinds/ranking.js";
 import widget from "../widget.js";
-import { fakeModel, press } from "./helpers.js";
+import { mountWidget, press, unmountAll } from "./helpers.js";
 
 const FIELDS = ["a", "b", "c", "d"];
 const RANK = { name: "rank", kind: "ranking", fields: FIELDS, required: true };
@@ -43,21 +43,12 @@ function viewOf(order = ["c", "a", "d", "b"], extra = {}, key = "k1") {
   };
 }
 
-let cleanup;
-let host;
 function mount(config = configOf(), view = viewOf()) {
-  host = document.createElement("div");
-  document.body.append(host);
-  const model = fakeModel({ config, view });
-  cleanup = widget.render({ model, el: host });
-  const root = host.querySelector(".nbr-root");
-  root.focus();
-  return { model, root };
+  return mountWidget(widget, config, view);
 }
 
 afterEach(() => {
-  cleanup?.();
-  host?.remove();
+  unmountAll();
 });
 
 const shown = (root) => [...root.querySelectorAll(".nbr-rank-item")].map((li) => li.dataset.column);
