@@ -295,15 +295,17 @@ def peers_part(table: Table, path: Path, work: Path) -> dict:
         )
         smallest = min(others, key=lambda t: others[t]["state_bytes"])
         code = ours.get("bundle_bytes", 0)
+        # The peers' code reaches the browser from their lab extensions, not as widget state;
+        # anywidget sends ours as state. Like for like is state without code; both are shown.
         table.add(
-            f"widget state vs the smallest peer's ({smallest}), all `get_state()` JSON",
-            "far smaller (≥ 4x)",
+            f"all `get_state()` JSON incl. nbreview's front-end code, vs {smallest}",
+            "",
             f"{kb(ours['state_bytes'])} (of which front-end code {kb(code)}) vs "
             f"{kb(others[smallest]['state_bytes'])}",
-            ours["state_bytes"] * 4 <= others[smallest]["state_bytes"],
+            None,
         )
         table.add(
-            f"the same without nbreview's front-end code, vs {smallest}",
+            f"widget state (code apart, as for the peers) vs the smallest peer's ({smallest})",
             "far smaller (≥ 4x)",
             f"{kb(ours['state_bytes'] - code)} vs {kb(others[smallest]['state_bytes'])}",
             (ours["state_bytes"] - code) * 4 <= others[smallest]["state_bytes"],
