@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import datasets
 import numpy as np
 import pandas as pd
 import pytest
@@ -189,3 +190,25 @@ def test_agreement_of_a_spans_question(make_review, ds):
     # record 3: A = {Soft, rain}, B = {rain, roof/odd}: 2·1/(2+2); record 0: nothing marked
     assert r["alpha"] == pytest.approx(0.5)
     assert (r["kind"], r["level"], r["records"], r["annotators"]) == ("spans", "span-F1", 2, 2)
+
+
+def test_span_agreement_on_a_chat_message_target(tmp_path):
+    chat = [
+        {"role": "user", "content": "hi"},
+        {"role": "assistant", "content": "Paris is in Spain."},
+    ]
+    ds = datasets.Dataset.from_dict({"id": ["a"], "messages": [chat]})
+    question = nr.Spans("errors", field="messages[-1]", labels=["error"])
+    for who, end in (("alice", 17), ("bob", 11)):  # "is in Spain" vs "is in"
+        review = nr.Review(
+            ds,
+            fields=[nr.Chat("messages")],
+            questions=[question],
+            id="id",
+            store=tmp_path / "s.sqlite",
+            annotator=who,
+        )
+        review.submit(0, errors=[{"start": 6, "end": end, "label": "error"}])
+    row = review.agreement().set_index("question").loc["errors"]
+    # Tokens "is in Spain" against "is in": precision 1, recall 2/3, F1 0.8.
+    assert row["alpha"] == pytest.approx(0.8)

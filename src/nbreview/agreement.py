@@ -37,6 +37,7 @@ import pyarrow.compute as pc
 from .annotators import ADJUDICATED, Answers, gather
 
 if TYPE_CHECKING:
+    from .fields import Target
     from .questions import Question
     from .review import Review
 
@@ -96,7 +97,7 @@ def _question_row(review: Review, q: Question, a: Answers) -> dict:
         row["note"] = "no record has answers from two annotators"
         return row
     if q.kind == "spans":
-        texts = _texts(review, q.field, set(a.records))
+        texts = _texts(review, q.target, set(a.records))
         row["alpha"] = pooled_span_f1(_by_record(a, texts))
         if np.isnan(row["alpha"]):
             row["note"] = "no spans marked: F1 is undefined"
@@ -200,13 +201,12 @@ def _by_record(a: Answers, texts: dict[str, str | None]) -> list[tuple[str | Non
     return [(texts.get(record), answers) for record, answers in grouped.items()]
 
 
-def _texts(review: Review, field: str, records: set[str]) -> dict[str, str | None]:
-    """The field's text of each record, read from the first row holding it."""
+def _texts(review: Review, target: Target, records: set[str]) -> dict[str, str | None]:
+    """The target's text of each record (a column, or one chat message), from a row holding it."""
     wanted = pa.array(sorted(records), pa.string())
     positions = pc.index_in(wanted, value_set=review.keys.all()).to_pylist()
     out: dict[str, str | None] = {}
     for key, position in zip(wanted.to_pylist(), positions, strict=True):
         if position is not None:  # rows with one key hold the same text: any of them will do
-            value = review.source.row(position, [field])[field]
-            out[key] = None if value is None else str(value)
+            out[key] = target.text(review.source.row(position, [target.column]))
     return out
