@@ -269,3 +269,14 @@ def test_prefix_collision_fails_and_changes_nothing(make_review, ds):
     with pytest.raises(ValueError, match=r"prefix"):
         review.to_pandas(prefix="review_")
     assert review.store.history(review.name) == before
+
+
+def test_guidelines_text_that_ends_like_a_file_name_is_text(tmp_path):
+    from nbreview.review import read_guidelines
+
+    assert read_guidelines("Rate with care, see guide.md") == "Rate with care, see guide.md"
+    spaced = tmp_path / "my guide.md"
+    spaced.write_text("# Guide", encoding="utf-8")
+    assert read_guidelines(str(spaced)) == "# Guide"
+    with pytest.raises(ValueError, match="does not exist"):
+        read_guidelines(str(tmp_path / "missing.md"))

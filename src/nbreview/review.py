@@ -45,15 +45,21 @@ def default_annotator() -> str:
         return "annotator"
 
 
+def _is_file(text: object) -> bool:
+    """A one-line string naming an existing file (a path with spaces, say)."""
+    return isinstance(text, str) and "\n" not in text and len(text) < 4096 and Path(text).is_file()
+
+
 def read_guidelines(guidelines: str | os.PathLike | None) -> str:
     """Markdown text, or a path to a .md/.markdown/.txt file holding it."""
     if guidelines is None:
         return ""
-    if isinstance(guidelines, os.PathLike) or (
+    looks_like_path = (
         isinstance(guidelines, str)
-        and "\n" not in guidelines
+        and not any(c.isspace() for c in guidelines.strip())  # a sentence is text
         and guidelines.strip().lower().endswith((".md", ".markdown", ".txt"))
-    ):
+    )
+    if isinstance(guidelines, os.PathLike) or looks_like_path or _is_file(guidelines):
         path = Path(guidelines)
         if not path.is_file():
             raise ValueError(f"guidelines file {str(path)!r} does not exist")
