@@ -20,14 +20,30 @@ class StoreError(ValueError):
     """The store cannot be used as asked; the message says which file or URL and why."""
 
 
-def claim_count_sql(tables: str, mark: str) -> str:
-    """The places a record's overlap has taken: others' submitted answers plus live claims.
+def claim_first(
+    con: Any,
+    tables: str,
+    mark: str,
+    key: tuple[str, str],
+    candidates: list[str],
+    overlap: int,
+    ttl: float,
+) -> str | None:
+    """The claim both stores make, inside their own transaction and lock.
 
-    One statement for both stores; `tables` is their table prefix, `mark` their placeholder.
-    Its parameters: review, record, annotator, ADJUDICATOR, review, record.
+    `con` is a DB-API connection of either store, `tables` their table prefix and `mark`
+    their placeholder; `key` is (review, annotator). Releases the annotator's earlier
+    claims and expired ones, then reserves the first candidate whose taken places (others'
+    submitted answers plus live claims) are fewer than `overlap`.
     """
     t, m = tables, mark
-    return (
+    review, annotator = key
+    at = now_us()
+    con.execute(
+        f"DELETE FROM {t}reservations WHERE review = {m} AND (annotator = {m} OR expires_at < {m})",
+        (review, annotator, at),
+    )
+    taken_sql = (
         f"SELECT (SELECT COUNT(*) FROM {t}records WHERE review = {m} AND record = {m} "
         f"AND status = 'submitted' AND annotator NOT IN ({m}, {m})) + "
         f"(SELECT COUNT(*) FROM {t}reservations v WHERE v.review = {m} AND v.record = {m} "
@@ -35,6 +51,15 @@ def claim_count_sql(tables: str, mark: str) -> str:
         f"AND NOT EXISTS (SELECT 1 FROM {t}records d WHERE d.review = v.review "
         "AND d.record = v.record AND d.annotator = v.annotator AND d.status = 'submitted'))"
     )
+    for record in candidates:
+        args = (review, record, annotator, ADJUDICATOR, review, record)
+        if con.execute(taken_sql, args).fetchone()[0] < overlap:
+            con.execute(
+                f"INSERT INTO {t}reservations VALUES ({m}, {m}, {m}, {m})",
+                (review, record, annotator, at + int(ttl * 1e6)),
+            )
+            return record
+    return None
 
 
 def now_us() -> int:

@@ -31,14 +31,12 @@ from .base import (
     RecordState,
     Store,
     StoreError,
-    claim_count_sql,
+    claim_first,
     dump,
     load,
     load_many,
     now_us,
 )
-
-CLAIM_COUNT = claim_count_sql("nbreview_", "%s")
 
 T = TypeVar("T")
 MASK = "***"
@@ -419,28 +417,11 @@ class PostgresStore(Store):
     def claim(
         self, review: str, annotator: str, candidates: list[str], overlap: int, ttl: float
     ) -> str | None:
-        at = now_us()
-
         def work(conn: psycopg.Connection) -> str | None:
             # Claimers of one review take turns, so two never take the last free place.
             conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (CLAIM_LOCK, review))
-            conn.execute(
-                "DELETE FROM nbreview_reservations WHERE review = %s "
-                "AND (annotator = %s OR expires_at < %s)",
-                (review, annotator, at),
-            )
-            for key in candidates:
-                taken = conn.execute(
-                    CLAIM_COUNT,
-                    (review, key, annotator, ADJUDICATOR, review, key),
-                ).fetchone()[0]
-                if taken < overlap:
-                    conn.execute(
-                        "INSERT INTO nbreview_reservations VALUES (%s, %s, %s, %s)",
-                        (review, key, annotator, at + int(ttl * 1e6)),
-                    )
-                    return key
-            return None
+            key = (review, annotator)
+            return claim_first(conn, "nbreview_", "%s", key, candidates, overlap, ttl)
 
         return self._run("could not claim a record", work)
 

@@ -17,14 +17,12 @@ from .base import (
     RecordState,
     Store,
     StoreError,
-    claim_count_sql,
+    claim_first,
     dump,
     load,
     load_many,
     now_us,
 )
-
-CLAIM_COUNT = claim_count_sql("", "?")
 
 HEADER = b"SQLite format 3\x00"
 
@@ -228,24 +226,8 @@ class SQLiteStore(Store):
     def claim(
         self, review: str, annotator: str, candidates: list[str], overlap: int, ttl: float
     ) -> str | None:
-        at = now_us()
         with self._transaction() as con:  # BEGIN IMMEDIATE: one claimer at a time
-            con.execute(
-                "DELETE FROM reservations WHERE review = ? AND (annotator = ? OR expires_at < ?)",
-                (review, annotator, at),
-            )
-            for key in candidates:
-                taken = con.execute(
-                    CLAIM_COUNT,
-                    (review, key, annotator, ADJUDICATOR, review, key),
-                ).fetchone()[0]
-                if taken < overlap:
-                    con.execute(
-                        "INSERT INTO reservations VALUES (?, ?, ?, ?)",
-                        (review, key, annotator, at + int(ttl * 1e6)),
-                    )
-                    return key
-        return None
+            return claim_first(con, "", "?", (review, annotator), candidates, overlap, ttl)
 
     def submitted_counts(self, review: str, keys: list[str], exclude: str) -> dict[str, int]:
         counts: dict[str, int] = {}
