@@ -165,7 +165,7 @@ def _texts(ds) -> list[str]:
 
 def bench_nbreview(args: dict) -> dict:
     import nbreview as nr
-    import nbreview.widget
+    import nbreview._ui.widget
 
     store = Path(args["dir"]) / f"{uuid.uuid4().hex}.sqlite"
 

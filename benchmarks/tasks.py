@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 import nbreview as nr
-import nbreview.widget
+import nbreview._ui.widget
 from common import Memory, json_bytes, summary_ms, task_main, timed
 from data import open_dataset
 

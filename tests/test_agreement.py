@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import nbreview as nr
-from nbreview.agreement import alpha, marked, pooled_span_f1, span_f1, tokens
+from nbreview._export.agreement import alpha, marked, pooled_span_f1, span_f1, tokens
 
 
 def questions() -> list[nr.Question]:

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 import nbreview as nr
-from nbreview.fields import Target, field_from_spec
-from nbreview.source import RecordSource
+from nbreview._data.fields import Target, field_from_spec
+from nbreview._data.source import RecordSource
 
 CHATS = [
     [

@@ -9,7 +9,7 @@ import pytest
 
 import nbreview as nr
 from nbreview.questions import Question
-from nbreview.questionset import QuestionSet
+from nbreview.questions import QuestionSet
 
 PAIRS = {
     "id": [f"r{i}" for i in range(6)],

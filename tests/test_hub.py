@@ -20,8 +20,8 @@ from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCard, RepoUrl
 
 import nbreview as nr
-from nbreview import card as cards
-from nbreview import hub
+from nbreview._hub import card as cards
+from nbreview._hub import publish as hub
 from nbreview.store import Change, SQLiteStore
 from nbreview.store.base import to_datetime
 

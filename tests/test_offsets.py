@@ -12,7 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import nbreview as nr
-from nbreview.offsets import (
+from nbreview._data.offsets import (
     OffsetError,
     OffsetMap,
     codepoint_to_utf16,

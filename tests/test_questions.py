@@ -8,7 +8,7 @@ import pyarrow as pa
 import pytest
 
 import nbreview as nr
-from nbreview.questionset import QuestionSet
+from nbreview.questions import QuestionSet
 
 # -- Rating -----------------------------------------------------------------------------------
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 import nbreview as nr
-from nbreview.keys import RecordKeys
-from nbreview.source import RecordSource
+from nbreview._data.keys import RecordKeys
+from nbreview._data.source import RecordSource
 
 SHOWN = ["prompt", "response"]
 

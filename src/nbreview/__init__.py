@@ -1,10 +1,10 @@
 """Review datasets of model output in Jupyter at keyboard speed, and get typed columns back."""
 
-from .adjudicate import Adjudicate
-from .fields import Chat, Markdown, Text
+from ._data.fields import Chat, Markdown, Text
+from ._data.queue import Queue
+from ._team.adjudicate import Adjudicate
 from .questions import AnswerError, FreeText, Label, MultiLabel, Question, Rating, Spans
-from .questions_compare import Edit, Preference, Ranking
-from .queue import Queue
+from .questions.compare import Edit, Preference, Ranking
 from .review import Progress, Review
 from .store import StoreError
 

@@ -14,14 +14,14 @@ from typing import Any, NamedTuple
 import datasets
 import pandas as pd
 
-from . import writeback
-from .fields import Field, as_field
-from .keys import RecordKeys
+from ._data.fields import Field, as_field
+from ._data.keys import RecordKeys
+from ._data.queue import Queue, as_queue
+from ._data.source import RecordSource
+from ._export import columns as writeback
+from ._ui.session import Session, count_statuses
 from .questions import Question
-from .questionset import QuestionSet
-from .queue import Queue, as_queue
-from .session import Session, count_statuses
-from .source import RecordSource
+from .questions.set import QuestionSet
 from .store import Change, Store, open_store
 
 
@@ -237,7 +237,7 @@ class Review:
     def widget(self):
         """The widget, made once: displaying the review again shows the same live view."""
         if self._widget is None:
-            from .widget import ReviewWidget
+            from ._ui.widget import ReviewWidget
 
             self._widget = ReviewWidget(self.session, self._config())
         return self._widget
@@ -282,7 +282,7 @@ class Review:
 
     def progress_by_annotator(self) -> pd.DataFrame:
         """Every annotator's submitted, skipped and draft records in the data, by name."""
-        from .annotators import progress_by_annotator
+        from ._export.consensus import progress_by_annotator
 
         return progress_by_annotator(self)
 
@@ -319,7 +319,7 @@ class Review:
 
     def agreement(self) -> pd.DataFrame:
         """Per question: Krippendorff's alpha (span F1 for spans) over submitted answers."""
-        from .agreement import agreement
+        from ._export.agreement import agreement
 
         return agreement(self)
 
@@ -333,7 +333,7 @@ class Review:
         preference: str | None = None,
     ) -> datasets.Dataset:
         """The submitted answers as a TRL dataset: "sft", "dpo" or "kto" (see trl.py)."""
-        from .trl import to_trl
+        from ._export.trl import to_trl
 
         return to_trl(self, kind, prompt, completion, label, good, preference)
 
@@ -353,7 +353,7 @@ class Review:
         repo_id: str | None = None,
     ) -> Path:
         """Write the dataset repository push_to_hub would upload: parquet data and a card."""
-        from . import hub
+        from ._hub import publish as hub
 
         return hub.save_hub_folder(
             self,
@@ -384,7 +384,7 @@ class Review:
         prefix: str = "",
     ) -> Any:
         """Upload save_hub_folder's folder to a Hub dataset repository in one commit."""
-        from . import hub
+        from ._hub import publish as hub
 
         return hub.push_to_hub(
             self,
@@ -409,6 +409,6 @@ class Review:
         annotator: str | None = None,
     ) -> Review:
         """Reopen a published review from its folder, its answers imported into `store`."""
-        from . import resume
+        from ._hub import resume
 
         return resume.from_hub_folder(cls, path, store=store, annotator=annotator)

@@ -15,13 +15,13 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .keys import CHUNK
-from .questions import AnswerError
-from .queue import preview
-from .store import Change, RecordState
+from .._data.keys import CHUNK
+from .._data.queue import preview
+from ..questions import AnswerError
+from ..store import Change, RecordState
 
 if TYPE_CHECKING:
-    from .review import Review
+    from ..review import Review
 
 DONE = ("submitted", "skipped")
 BLOCK = 256

@@ -20,11 +20,11 @@ import huggingface_hub
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._export.columns import TIMESTAMP
 from . import card as cards
-from .writeback import TIMESTAMP
 
 if TYPE_CHECKING:
-    from .review import Review
+    from ..review import Review
 
 DATA_DIR = "data"
 LOG_DIR = "annotations"  # the raw log, `annotations()`, as a second config of the same name

@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 if TYPE_CHECKING:
-    from .review import Review
+    from ..review import Review
 
 STATUSES = ("unanswered", "draft", "submitted", "skipped")
 POSITION = "__nbreview_position"

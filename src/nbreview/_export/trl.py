@@ -28,12 +28,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .fields import Target
-from .questions_compare import PreferenceStrength
+from .._data.fields import Target
+from ..questions.compare import PreferenceStrength
 
 if TYPE_CHECKING:
-    from .questions import Question
-    from .review import Review
+    from ..questions import Question
+    from ..review import Review
 
 KINDS = ("sft", "dpo", "kto")
 GOOD = ("good", "accept", "yes", "pass", "correct")

@@ -14,10 +14,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .annotators import consensus_columns
-from .queue import Queue
-from .review import Review
-from .store.base import ADJUDICATOR
+from .._data.queue import Queue
+from .._export.consensus import consensus_columns
+from ..review import Review
+from ..store.base import ADJUDICATOR
 
 
 def disputed_rows(review: Review) -> np.ndarray:

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any
 import datasets
 import pyarrow as pa
 
-from .fields import Target
-from .questions import Label, Question
+from .._data.fields import Target
+from .base import Question
+from .choice import Label
 
 if TYPE_CHECKING:
-    from .source import RecordSource
+    from .._data.source import RecordSource
 
 TIE = "tie"
 STRENGTHS = ("slightly", "much")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from .questions import AnswerError, Question
+from .base import AnswerError, Question
 
 
 class QuestionSet:

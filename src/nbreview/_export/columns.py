@@ -10,11 +10,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from datasets.fingerprint import generate_random_fingerprint
 
-from .annotators import all_columns, check_mode, consensus_columns
-from .store.base import to_datetime
+from ..store.base import to_datetime
+from .consensus import all_columns, check_mode, consensus_columns
 
 if TYPE_CHECKING:
-    from .review import Review
+    from ..review import Review
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 RECORD_COLUMNS = ("annotator", "status", "annotated_at")

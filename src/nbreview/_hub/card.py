@@ -17,9 +17,9 @@ from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCard, DatasetCardData
 
 if TYPE_CHECKING:
-    from .hub import Publication
-    from .questions import Question
-    from .review import Review
+    from ..questions import Question
+    from ..review import Review
+    from .publish import Publication
 
 TAGS = ["nbreview", "human-feedback"]
 LOG_CONFIG = "annotations"
@@ -86,7 +86,7 @@ def _number(value: Any) -> str:
 
 def metadata(review: Review, pub: Publication) -> dict:
     """The review in machine-readable form, as `from_hub_folder` rebuilds it."""
-    from . import __version__
+    from .. import __version__
 
     return {
         "version": __version__,

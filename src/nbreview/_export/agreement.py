@@ -34,12 +34,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .annotators import ADJUDICATED, Answers, gather
+from .consensus import ADJUDICATED, Answers, gather
 
 if TYPE_CHECKING:
-    from .fields import Target
-    from .questions import Question
-    from .review import Review
+    from .._data.fields import Target
+    from ..questions import Question
+    from ..review import Review
 
 COLUMNS = ["question", "kind", "level", "alpha", "records", "annotators", "note"]
 TOKEN = re.compile(r"\w+|[^\w\s]")

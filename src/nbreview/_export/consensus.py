@@ -41,8 +41,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 if TYPE_CHECKING:
-    from .questions import Question
-    from .review import Review
+    from ..questions import Question
+    from ..review import Review
 
 MODES = ("all", "consensus")
 STATUSES = ("submitted", "skipped", "draft")

@@ -10,7 +10,7 @@ import traitlets
 
 from .session import Session
 
-STATIC = Path(__file__).parent / "static"
+STATIC = Path(__file__).parent.parent / "static"
 
 
 def _check_bundle() -> None:

@@ -13,14 +13,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from huggingface_hub import DatasetCard
 
-from .fields import field_from_spec
-from .hub import DATA_DIR, LOG_DIR, STORE_FILE
-from .questions import Question
-from .store import Change, Store
-from .store.base import STATUSES
+from .._data.fields import field_from_spec
+from ..questions import Question
+from ..store import Change, Store
+from ..store.base import STATUSES
+from .publish import DATA_DIR, LOG_DIR, STORE_FILE
 
 if TYPE_CHECKING:
-    from .review import Review
+    from ..review import Review
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 BATCH = 2_000  # changes per store transaction when importing

@@ -1,0 +1,1 @@
+"""Exports: typed columns, several annotators (all, consensus), agreement and TRL datasets."""

@@ -1,0 +1,1 @@
+"""Team work beyond one annotator: adjudication."""

@@ -1,0 +1,1 @@
+"""The widget layer: the session a browser drives, and the anywidget that shows it."""

@@ -1,0 +1,187 @@
+"""Spans: labelled character ranges over one text, in code points."""
+
+from __future__ import annotations
+
+import itertools
+import numbers
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import datasets
+
+from .._data.fields import Target
+from .._data.offsets import OffsetError, spans_to_codepoint, spans_to_utf16
+from .base import AnswerError, Question
+from .choice import _check_labels
+
+if TYPE_CHECKING:
+    from .._data.source import RecordSource
+
+
+def _excerpt(text: str, limit: int = 40) -> str:
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+class Spans(Question):
+    """Labelled character spans over the text of one column; [] means "nothing to mark".
+
+    Offsets are Python code point indices into the column's `str`, so for every stored span
+    `record[field][start:end] == text`. Spans are stored sorted by (start, end, label).
+    """
+
+    kind = "spans"
+
+    def __init__(
+        self,
+        name: str,
+        field: str,
+        labels: Sequence[str],
+        overlap: bool = False,
+        *,
+        required: bool | None = None,
+        suggestion: str | None = None,
+    ):
+        super().__init__(name, required=required, suggestion=suggestion)
+        if not isinstance(field, str) or not field:
+            raise ValueError(
+                f"question {name!r}: field names the text column to mark, got {field!r}"
+            )
+        if not isinstance(overlap, bool):
+            raise ValueError(f"question {name!r}: overlap is True or False, got {overlap!r}")
+        self.field = field
+        self.target = Target.parse(field)
+        self.labels = _check_labels(name, labels)
+        self.overlap = overlap
+
+    def __repr__(self) -> str:
+        return f"nr.Spans({self.name!r}, field={self.field!r})"
+
+    def target_columns(self) -> list[str]:
+        return [self.target.column]
+
+    def feature(self) -> Any:
+        # datasets.List of a dict is list<struct<...>>; datasets.Sequence of a dict would be a
+        # struct of lists, which is not this shape.
+        return datasets.List(
+            {
+                "start": datasets.Value("int32"),
+                "end": datasets.Value("int32"),
+                "label": datasets.Value("string"),
+                "text": datasets.Value("string"),
+            }
+        )
+
+    def check(self, source: RecordSource) -> None:
+        self.target.check(source, f"question {self.name!r}")
+        if self.target.message is None and not source.is_text_column(self.field):
+            raise ValueError(
+                f"question {self.name!r}: spans mark text, but column {self.field!r} does not "
+                "hold strings; point field= at a text column"
+            )
+
+    def spec(self) -> dict:
+        return {
+            **super().spec(),
+            "field": self.field,
+            "labels": self.labels,
+            "overlap": self.overlap,
+        }
+
+    # -- values ------------------------------------------------------------------------------
+
+    def _text(self, record: Mapping[str, Any] | None) -> str:
+        if record is None or self.target.column not in record:
+            raise AnswerError(
+                f"{self.name}: spans are checked against the text of {self.field!r}, "
+                "which was not given"
+            )
+        return self.target.text(record) or ""
+
+    def _span_error(self, span: Any, why: str) -> AnswerError:
+        if isinstance(span, Mapping) and {"start", "end", "label"} <= set(span):
+            what = f"the span {span['start']}–{span['end']} labelled {span['label']!r}"
+        else:
+            what = f"the span {span!r}"
+        return AnswerError(f"{self.name}: {what} is refused: {why}")
+
+    def _span(self, span: Any, text: str) -> dict:
+        if not isinstance(span, Mapping):
+            raise self._span_error(span, "a span is a dict with start, end and label")
+        missing = [k for k in ("start", "end", "label") if k not in span]
+        if missing:
+            raise self._span_error(span, f"it has no {', '.join(missing)}")
+        start, end, label = span["start"], span["end"], span["label"]
+        for edge, value in (("start", start), ("end", end)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise self._span_error(span, f"{edge} must be a whole number, got {value!r}")
+        start, end = int(start), int(end)
+        if label not in self.labels:
+            raise self._span_error(span, f"unknown label; the labels are {self.labels!r}")
+        if not 0 <= start < end <= len(text):
+            why = "start must come before end" if start >= end else "it is out of range"
+            raise self._span_error(span, f"{why} (the text has {len(text)} characters)")
+        piece = text[start:end]
+        given = span.get("text")
+        if given is not None and given != piece:
+            raise self._span_error(
+                span, f"its text {_excerpt(str(given))} is not the text there, {_excerpt(piece)}"
+            )
+        return {"start": start, "end": end, "label": label, "text": piece}
+
+    def _conflict(self, a: dict, b: dict) -> str | None:
+        """Why two spans sorted a <= b cannot both be stored, or None."""
+        if (a["start"], a["end"], a["label"]) == (b["start"], b["end"], b["label"]):
+            return f"it is marked twice ({_excerpt(a['text'])})"
+        if not self.overlap and b["start"] < a["end"]:
+            return (
+                f"{_excerpt(b['text'])} overlaps {_excerpt(a['text'])} ({a['label']}), and "
+                "this question does not allow overlapping spans"
+            )
+        return None
+
+    def validate(self, value: Any, record: Mapping[str, Any] | None = None) -> Any:
+        if value is None:
+            return None
+        text = self._text(record)
+        if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
+            raise self._error(value, "spans are a list of {start, end, label} dicts")
+        spans = sorted((self._span(span, text) for span in value), key=_order)
+        for a, b in itertools.pairwise(spans):
+            why = self._conflict(a, b)
+            if why:
+                raise self._span_error(b, why)
+        return spans
+
+    def from_suggestion(self, value: Any, record: Mapping[str, Any] | None = None) -> Any:
+        """Suggested spans one by one: a bad or conflicting span is left out, not the rest."""
+        if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
+            return None
+        text = self._text(record)
+        kept: list[dict] = []
+        for span in value:
+            try:
+                span = self._span(span, text)
+            except AnswerError:
+                continue
+            if not any(self._conflict(*sorted((k, span), key=_order)) for k in kept):
+                kept.append(span)
+        if value and not kept:
+            return None  # nothing usable was suggested; [] would claim "nothing to mark"
+        return sorted(kept, key=_order)
+
+    def to_browser(self, value: Any, record: Mapping[str, Any]) -> Any:
+        text = self.target.text(record)
+        return value if value is None or text is None else spans_to_utf16(text, value)
+
+    def from_browser(self, value: Any, record: Mapping[str, Any]) -> Any:
+        text = self.target.text(record)
+        if value is None or text is None:
+            return value
+        try:
+            return spans_to_codepoint(text, value)
+        except OffsetError as exc:
+            raise AnswerError(f"{self.name}: a span edge splits a character: {exc}") from None
+
+
+def _order(span: dict) -> tuple:
+    return (span["start"], span["end"], span["label"])
