@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 
 import nbreview as nr
-from nbreview.questions import Question
-from nbreview.questions import QuestionSet
+from nbreview.questions import Question, QuestionSet
 
 PAIRS = {
     "id": [f"r{i}" for i in range(6)],
