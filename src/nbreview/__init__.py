@@ -6,7 +6,7 @@ from ._team.adjudicate import Adjudicate
 from .questions import AnswerError, FreeText, Label, MultiLabel, Question, Rating, Spans
 from .questions.compare import Edit, Preference, Ranking
 from .review import Progress, Review
-from .store import StoreError
+from .store import StoreError, StoreUnavailable
 
 __all__ = [
     "Adjudicate",
@@ -26,6 +26,7 @@ __all__ = [
     "Review",
     "Spans",
     "StoreError",
+    "StoreUnavailable",
     "Text",
 ]
 __version__ = "0.1.0"

@@ -5,10 +5,18 @@ from __future__ import annotations
 import os
 import re
 
-from .base import Change, RecordState, Store, StoreError
+from .base import Change, RecordState, Store, StoreError, StoreUnavailable
 from .sqlite import SQLiteStore
 
-__all__ = ["Change", "RecordState", "SQLiteStore", "Store", "StoreError", "open_store"]
+__all__ = [
+    "Change",
+    "RecordState",
+    "SQLiteStore",
+    "Store",
+    "StoreError",
+    "StoreUnavailable",
+    "open_store",
+]
 
 DEFAULT_PATH = "nbreview.sqlite"
 

@@ -20,6 +20,13 @@ class StoreError(ValueError):
     """The store cannot be used as asked; the message says which file or URL and why."""
 
 
+class StoreUnavailable(RuntimeError):
+    """The store could not be read or written just now (server down, file locked, disk full).
+
+    Nothing of the failed call was stored; the same call may succeed once the cause is gone.
+    """
+
+
 def claim_first(
     con: Any,
     tables: str,
