@@ -50,6 +50,8 @@ class Queue:
             raise ValueError(f"queue status must be one of {STATUSES}, got {self.status!r}")
         if self.search is not None and not isinstance(self.search, str):
             raise ValueError(f"queue search must be a string, got {self.search!r}")
+        if self.sort is not None and not _column_names(self.sort):
+            raise ValueError(f"queue sort takes a column name or a list of them, got {self.sort!r}")
         if self.sort is not None and self.seed is not None:
             raise ValueError("a queue is either sorted or shuffled: give sort= or seed=, not both")
         if self.seed is not None and (
@@ -105,6 +107,12 @@ class Queue:
         return order.astype(np.int64, copy=False)
 
 
+def _column_names(value: Any) -> bool:
+    """A sort is a name or a list of names (a saved one may have been written by anyone)."""
+    items = [value] if isinstance(value, str) else value
+    return isinstance(items, (list, tuple)) and all(isinstance(v, str) for v in items)
+
+
 def as_queue(value: Any) -> Queue:
     """What `Review(queue=...)` takes: a Queue, a filter string or callable, or a dict of fields."""
     if value is None:
@@ -128,30 +136,35 @@ def _table(review: Review) -> pa.Table:
 
 
 def _sql_order(review: Review, condition: str | None, queue: Queue) -> np.ndarray:
+    """Positions passing the filter, in sort order; the filter is checked before it runs."""
     import duckdb
 
-    columns = set(review.source.columns)
+    from . import filter_sql
+
+    columns = list(review.source.columns)
     for column, _ in queue.sort_keys:
         if column not in columns:
             raise ValueError(
                 f"queue sort: unknown column {column!r}; the columns are {sorted(columns)}"
             )
-    order = [f'"{c}" {"DESC" if desc else "ASC"} NULLS LAST' for c, desc in queue.sort_keys]
-    sql = f"SELECT {POSITION} FROM records"
-    if condition:
-        sql += f" WHERE {condition}"
-    sql += " ORDER BY " + ", ".join([*order, POSITION])
-    con = duckdb.connect()
+    order = [
+        f"{filter_sql.quote(c)} {'DESC' if d else 'ASC'} NULLS LAST" for c, d in queue.sort_keys
+    ]
+    head = f"SELECT {filter_sql.quote(POSITION)} FROM records"
+    tail = " ORDER BY " + ", ".join([*order, filter_sql.quote(POSITION)])
+    con = filter_sql.connect()
     try:
-        con.execute("SET enable_progress_bar = false")
+        if condition:
+            sql = filter_sql.checked_sql(con, head + " WHERE ", condition, tail, columns)
+        else:
+            sql = head + tail
         con.register("records", _table(review))
-        result = con.sql(sql).to_arrow_table()
+        result = con.execute(sql).fetchnumpy()[POSITION]
     except duckdb.Error as exc:
-        message = str(exc).splitlines()[0]
-        raise ValueError(f"queue filter {condition!r} cannot be used: {message}") from None
+        raise ValueError(filter_sql.describe(exc, con, condition)) from None
     finally:
         con.close()
-    return result.column(0).to_numpy().astype(np.int64)
+    return filter_sql.checked_positions(result, len(review.source))
 
 
 def _callable_mask(review: Review, fn: Callable) -> np.ndarray:
