@@ -5,10 +5,11 @@ who touched the record (any status, "adjudicated" included), ordered by annotato
 (code point order), the same order in every column, so `row["quality"][i]` and
 `row["annotator"][i]` belong together. An untouched record has empty lists.
 
-`to_dataset(annotators="consensus")`: submitted answers only, one value per record:
+`to_dataset(annotators="consensus")`: submitted answers only, one value per record, as
+the question's kind combines them (`Question.consensus`, typed `consensus_feature()`):
 
 - Rating: the mean, as `float64` (the mean of 4 and 5 is 4.5; rounding would hide the
-  disagreement that the export is asked about).
+  disagreement that the export is asked about). Rubric: the mean per criterion.
 - Label, Preference: the most frequent answer; a tie has no consensus (null).
 - MultiLabel: per label majority: a label is in the consensus when more than half of the
   record's annotators chose it (a set nobody chose exactly can result; [] when no label has
@@ -21,16 +22,15 @@ who touched the record (any status, "adjudicated" included), ordered by annotato
 
 and the record columns: `annotator` (the sorted list of annotators counted), `status`
 ("submitted" where at least one submitted answer exists), `annotated_at` (the latest of
-them) and `agreement`: for each Rating, Label, MultiLabel and Preference question the
-share of the record's annotators (without "adjudicated") who gave its most common answer
-(exact value: the same rating, label or set of labels), averaged over those questions;
-null when the record has no such answer.
+them) and `agreement`: for each answer the kind lets count (`Question.agreed_parts`: Rating,
+Label, MultiLabel, Preference, each criterion of a Rubric) the share of the record's
+annotators (without "adjudicated") who gave its most common answer (exact value: the same
+rating, label or set of labels), averaged over those; null when the record has no such
+answer.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +39,8 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from ..questions.combine import Answers, flat, modes, row_ranges
 
 if TYPE_CHECKING:
     from ..questions import Question
@@ -51,8 +53,6 @@ TIMESTAMP = pa.timestamp("us", tz="UTC")
 PAIR = pa.schema({"record": pa.string(), "annotator": pa.string()})
 TIMESTAMP_FEATURE = "timestamp[us, tz=UTC]"
 FLOAT = datasets.Value("float64")
-MAJORITY_KINDS = ("label", "preference")  # the most frequent answer, ties null
-AGREEMENT_KINDS = ("rating", "label", "multilabel", "preference")
 
 
 def check_mode(annotators: Any) -> None:
@@ -64,15 +64,6 @@ def check_mode(annotators: Any) -> None:
 
 
 # -- what the store holds, restricted to the records of the data --------------------------------
-
-
-@dataclass
-class Answers:
-    """One question's answers: parallel lists, one entry per (record, annotator)."""
-
-    records: list[str]
-    annotators: list[str]
-    values: list[Any]
 
 
 @dataclass
@@ -120,11 +111,7 @@ def gather(review: Review, submitted_only: bool = False, answers: bool = True) -
 
 def _pair(records: pa.Array | pa.ChunkedArray, annotators: pa.Array | pa.ChunkedArray) -> pa.Array:
     """One string per (record, annotator), for set operations on pairs."""
-    return _flat(pc.binary_join_element_wise(records, annotators, "\x1f"))
-
-
-def _flat(array: pa.Array | pa.ChunkedArray) -> pa.Array:
-    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    return flat(pc.binary_join_element_wise(records, annotators, "\x1f"))
 
 
 def _lookup(keys: pa.Array, found: pa.Array, values: pa.Array) -> pa.Array:
@@ -156,7 +143,7 @@ def all_columns(review: Review) -> dict[str, tuple]:
         .sort_by([("record", "ascending"), ("annotator", "ascending")])
     )
     pairs = _pair(touched["record"], touched["annotator"])
-    offsets, take = _row_ranges(data.keys, _flat(touched["record"]))
+    offsets, take = row_ranges(data.keys, flat(touched["record"]))
 
     def listed(values: pa.Array, feature: Any) -> tuple:
         kind = _arrow_type(datasets.List(feature))
@@ -168,139 +155,26 @@ def all_columns(review: Review) -> dict[str, tuple]:
         a = data.answers[q.name]
         found = _pair(pa.array(a.records, pa.string()), pa.array(a.annotators, pa.string()))
         columns[q.name] = listed(_lookup(pairs, found, q.to_arrow(a.values)), q.feature())
-    status_pairs = _flat(_pair(data.status["record"], data.status["annotator"]))
-    columns["annotator"] = listed(_flat(touched["annotator"]), datasets.Value("string"))
+    status_pairs = flat(_pair(data.status["record"], data.status["annotator"]))
+    columns["annotator"] = listed(flat(touched["annotator"]), datasets.Value("string"))
     columns["status"] = listed(
-        _lookup(pairs, status_pairs, _flat(data.status["status"])),
+        _lookup(pairs, status_pairs, flat(data.status["status"])),
         datasets.Value("string"),
     )
-    at = _flat(data.status["annotated_at"]).cast(TIMESTAMP)
+    at = flat(data.status["annotated_at"]).cast(TIMESTAMP)
     columns["annotated_at"] = listed(
         _lookup(pairs, status_pairs, at), datasets.Value(TIMESTAMP_FEATURE)
     )
     return columns
 
 
-def _row_ranges(keys: pa.Array, sorted_records: pa.Array) -> tuple[pa.Array, pa.Array]:
-    """List offsets per row and the indices into `sorted_records` that fill them.
-
-    Rows with the same key (identical content) each get the full range of their record.
-    """
-    n = len(sorted_records)
-    if n == 0:
-        return pa.array(np.zeros(len(keys) + 1, np.int32)), pa.array([], pa.int64())
-    records = sorted_records.to_numpy(zero_copy_only=False)
-    starts = np.flatnonzero(np.r_[True, records[1:] != records[:-1]])
-    counts = np.diff(np.r_[starts, n])
-    where = pc.index_in(keys, value_set=pa.array(records[starts], pa.string()))
-    found = ~np.asarray(where.is_null().to_numpy(zero_copy_only=False))
-    index = where.fill_null(0).to_numpy(zero_copy_only=False)
-    lengths = np.where(found, counts[index], 0)
-    row_starts = np.where(found, starts[index], 0)
-    offsets = np.r_[0, np.cumsum(lengths)].astype(np.int32)
-    take = np.repeat(row_starts - offsets[:-1], lengths) + np.arange(offsets[-1])
-    return pa.array(offsets), pa.array(take, pa.int64())
-
-
 # -- annotators="consensus" ---------------------------------------------------------------------
-
-
-def _encode(values: Sequence[Any]) -> pa.Array:
-    """Canonical text of each answer, so equal answers group together whatever their kind."""
-    if all(isinstance(v, str) for v in values):
-        return pa.array(values, pa.string())
-    return pa.array([json.dumps(v, sort_keys=True, ensure_ascii=False) for v in values])
-
-
-def modes(records: Sequence[str], values: Sequence[Any]) -> pa.Table:
-    """Per record: its most common answer (encoded; null on a tie) and that answer's share."""
-    table = pa.table({"record": pa.array(records, pa.string()), "value": _encode(values)})
-    counts = table.group_by(["record", "value"]).aggregate([([], "count_all")])
-    totals = counts.group_by("record").aggregate([("count_all", "sum"), ("count_all", "max")])
-    joined = counts.join(totals, "record")
-    top = joined.filter(pc.equal(joined["count_all"], joined["count_all_max"]))
-    best = top.group_by("record").aggregate([("value", "min"), ([], "count_all")])
-    best = best.join(totals, "record")
-    unique = pc.equal(best["count_all"], 1)
-    share = pc.divide(
-        best["count_all_max"].cast(pa.float64()), best["count_all_sum"].cast(pa.float64())
-    )
-    return pa.table(
-        {
-            "record": best["record"],
-            "value": pc.if_else(unique, best["value_min"], pa.scalar(None, pa.string())),
-            "share": share,
-        }
-    )
-
-
-def _decode(encoded: pa.ChunkedArray | pa.Array, values: Sequence[Any]) -> list[Any]:
-    if all(isinstance(v, str) for v in values):
-        return encoded.to_pylist()
-    return [None if e is None else json.loads(e) for e in encoded.to_pylist()]
-
-
-def _majority_items(q: Question, a: Answers) -> tuple[pa.Array, pa.Array]:
-    """Per record, the items (labels, spans) that more than half of its annotators chose."""
-    records = pa.array(a.records, pa.string())
-    if q.kind == "multilabel":
-        lists = pa.array(a.values, pa.list_(pa.string()))
-    else:  # spans: one canonical text per span
-        lists = pa.array(
-            [[json.dumps(s, sort_keys=True, ensure_ascii=False) for s in v] for v in a.values],
-            pa.list_(pa.string()),
-        )
-    voters = pa.table({"record": records}).group_by("record").aggregate([([], "count_all")])
-    voters = voters.sort_by("record")
-    items = pa.table(
-        {
-            "record": pc.take(records, pc.list_parent_indices(lists)),
-            "item": pc.list_flatten(lists),
-        }
-    )
-    votes = items.group_by(["record", "item"]).aggregate([([], "count_all")])
-    votes = votes.rename_columns({"count_all": "votes"}).join(voters, "record")
-    kept = votes.filter(pc.greater(pc.multiply(votes["votes"], 2), votes["count_all"]))
-    if q.kind == "multilabel":  # in label order, as ClassLabel codes
-        codes = pc.index_in(kept["item"], value_set=pa.array(q.labels, pa.string()))
-        kept = kept.append_column("code", codes.cast(pa.int64()))
-        kept = kept.sort_by([("record", "ascending"), ("code", "ascending")])
-    else:  # by (start, end, label), as Spans stores them
-        spans = [json.loads(x) for x in kept["item"].to_pylist()]
-        for edge in ("start", "end"):
-            kept = kept.append_column(edge, pa.array([x[edge] for x in spans], pa.int64()))
-        kept = kept.append_column("label", pa.array([x["label"] for x in spans], pa.string()))
-        kept = kept.sort_by([(c, "ascending") for c in ("record", "start", "end", "label")])
-    kind = _arrow_type(q.feature())
-    offsets, take = _row_ranges(_flat(voters["record"]), _flat(kept["record"]))
-    if q.kind == "multilabel":
-        flat = pc.take(_flat(kept["code"]), take)
-    else:
-        chosen = pc.take(_flat(kept["item"]), take).to_pylist()
-        flat = pa.array([json.loads(x) for x in chosen], kind.value_type)
-    values = pa.ListArray.from_arrays(offsets, flat.cast(kind.value_type)).cast(kind)
-    return _flat(voters["record"]), values
 
 
 def consensus_value(q: Question, a: Answers) -> tuple[pa.Array, pa.Array, Any]:
     """(records, consensus values, feature) of one question over non-adjudicated answers."""
-    if q.kind == "rating":
-        table = pa.table(
-            {"record": pa.array(a.records, pa.string()), "value": pa.array(a.values, pa.float64())}
-        )
-        means = table.group_by("record").aggregate([("value", "mean")])
-        return _flat(means["record"]), _flat(means["value_mean"]), FLOAT
-    if q.kind in ("multilabel", "spans"):
-        records, values = _majority_items(q, a)
-        return records, values, q.feature()
-    table = modes(a.records, a.values)
-    if q.kind not in MAJORITY_KINDS:  # no majority for text: only a unanimous answer
-        unanimous = pc.equal(table["share"], 1.0)
-        table = table.set_column(
-            1, "value", pc.if_else(unanimous, table["value"], pa.scalar(None, pa.string()))
-        )
-    values = _decode(table["value"], a.values)
-    return _flat(table["record"]), q.to_arrow(values), q.feature()
+    records, values = q.consensus(a)
+    return records, values, q.consensus_feature()
 
 
 def _split_adjudicated(a: Answers) -> tuple[Answers, Answers]:
@@ -334,18 +208,19 @@ def consensus_columns(review: Review) -> dict[str, tuple]:
             override = _lookup(keys, pa.array(final.records, pa.string()), chosen)
             column = pc.if_else(pc.is_valid(override), override, column)
         columns[q.name] = (column, feature)
-        if q.kind in AGREEMENT_KINDS and team.records:
-            shares.append(modes(team.records, team.values).select(["record", "share"]))
+        for part in q.agreed_parts(team):
+            if part.records:
+                shares.append(modes(part.records, part.values).select(["record", "share"]))
     status = data.status
     counted = status.sort_by([("record", "ascending"), ("annotator", "ascending")])
-    offsets, take = _row_ranges(keys, _flat(counted["record"]))
-    names = pc.take(_flat(counted["annotator"]), take)
+    offsets, take = row_ranges(keys, flat(counted["record"]))
+    names = pc.take(flat(counted["annotator"]), take)
     columns["annotator"] = (
         pa.ListArray.from_arrays(offsets, names),
         datasets.List(datasets.Value("string")),
     )
     latest = status.group_by("record").aggregate([("annotated_at", "max")])
-    at = _lookup(keys, _flat(latest["record"]), _flat(latest["annotated_at_max"]))
+    at = _lookup(keys, flat(latest["record"]), flat(latest["annotated_at_max"]))
     columns["status"] = (
         pc.if_else(pc.is_valid(at), pa.scalar("submitted"), pa.scalar(None, pa.string())),
         datasets.Value("string"),
@@ -353,7 +228,7 @@ def consensus_columns(review: Review) -> dict[str, tuple]:
     columns["annotated_at"] = (at.cast(TIMESTAMP), datasets.Value(TIMESTAMP_FEATURE))
     if shares:
         mean = pa.concat_tables(shares).group_by("record").aggregate([("share", "mean")])
-        agreement = _lookup(keys, _flat(mean["record"]), _flat(mean["share_mean"]))
+        agreement = _lookup(keys, flat(mean["record"]), flat(mean["share_mean"]))
     else:
         agreement = pa.nulls(len(keys), pa.float64())
     columns["agreement"] = (agreement, FLOAT)

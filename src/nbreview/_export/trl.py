@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._data.fields import Target
-from ..questions.compare import PreferenceStrength
+from ..questions import QUESTION_KINDS
 
 if TYPE_CHECKING:
     from ..questions import Question
@@ -42,8 +42,6 @@ COLUMNS = {
     "dpo": ("prompt", "chosen", "rejected"),
     "kto": ("prompt", "completion", "label"),
 }
-CLASSES = {"edit": "Edit", "freetext": "FreeText", "preference": "Preference"}
-CLASSES |= {"ranking": "Ranking", "label": "Label"}
 MESSAGES = datasets.List({"role": datasets.Value("string"), "content": datasets.Value("string")})
 
 
@@ -184,32 +182,41 @@ def _dataset(kind: str, columns: dict[str, list], chat: bool) -> datasets.Datase
 # -- choosing the question ----------------------------------------------------------------------
 
 
-def _one(
-    review: Review, kinds: tuple[str, ...], chosen: str | None, what: str, fallback: bool = False
-) -> Question:
-    """The question `chosen` names (of one of `kinds`), else the only one there is; with
-    `fallback`, the only one of the first kind that has any. `what` names the argument."""
-    questions = [q for q in review.questions if not isinstance(q, PreferenceStrength)]
-    names = {k: [q.name for q in questions if q.kind == k] for k in kinds}
-    usable = [n for k in kinds for n in names[k]]
-    wanted = " or ".join(CLASSES[k] for k in kinds)
+def _ranks(role: str) -> dict[int, list[str]]:
+    """Rank -> names of the kinds' classes that take `role` (Question.trl_roles), in order."""
+    ranks: dict[int, list[str]] = {}
+    for cls in QUESTION_KINDS.values():
+        if role in cls.trl_roles:
+            ranks.setdefault(cls.trl_roles[role], []).append(cls.__name__)
+    return dict(sorted(ranks.items()))
+
+
+def _one(review: Review, role: str, chosen: str | None, what: str) -> Question:
+    """The question `chosen` names (of a kind that takes `role`), else the only one there is,
+    looking at the kinds of the lowest rank first (an Edit before a FreeText). `what` names
+    the argument."""
+    questions = [q for q in review.questions if role in q.trl_roles]
+    usable = [q.name for q in questions]
+    ranks = _ranks(role)
+    wanted = " or ".join(name for names in ranks.values() for name in names)
     if chosen is not None:
         if chosen not in review.questions.names:
             raise ValueError(
                 f"{what}={chosen!r} is not a question of this review; pass one of {usable!r}"
             )
         q = review.questions[chosen]
-        if q.kind not in kinds or isinstance(q, PreferenceStrength):
+        if role not in q.trl_roles:
             raise ValueError(
                 f"{what}={chosen!r} is a {type(q).__name__} question; pass one of "
                 f"{usable!r} ({wanted} questions)"
             )
         return q
-    groups = [(CLASSES[k], names[k]) for k in kinds] if fallback else [(wanted, usable)]
-    for kind, found in groups:
+    for rank, names in ranks.items():
+        found = [q.name for q in questions if q.trl_roles[role] == rank]
         if len(found) == 1:
             return review.questions[found[0]]
         if len(found) > 1:
+            kind = " or ".join(names)
             raise ValueError(
                 f"the review has several {kind} questions {found!r}; pass {what}= the one to use"
             )
@@ -221,13 +228,13 @@ def _one(
 
 def _sft(review: Review, source: _Prompt, completion: str | None) -> datasets.Dataset:
     try:
-        q = _one(review, ("edit", "freetext"), completion, "completion", fallback=True)
+        q = _one(review, "completion", completion, "completion")
     except ValueError as exc:
         raise ValueError(
             f"to_trl('sft') takes each completion from an Edit (else FreeText) question: {exc}"
         ) from None
     positions, answers = _submitted(review)
-    target = getattr(q, "target", None)
+    target = q.target
     prompts = source.values(positions, target)
     out: dict[str, list] = {"prompt": [], "completion": []}
     for prompt, given in zip(prompts, answers, strict=True):
@@ -241,7 +248,7 @@ def _sft(review: Review, source: _Prompt, completion: str | None) -> datasets.Da
 
 def _dpo(review: Review, source: _Prompt, preference: str | None) -> datasets.Dataset:
     try:
-        q = _one(review, ("preference", "ranking"), preference, "preference")
+        q = _one(review, "pairs", preference, "preference")
     except ValueError as exc:
         raise ValueError(
             f"to_trl('dpo') takes chosen and rejected from a Preference or Ranking question: {exc}"
@@ -254,13 +261,7 @@ def _dpo(review: Review, source: _Prompt, preference: str | None) -> datasets.Da
         answer = given.get(q.name)
         if prompt is None or answer is None:
             continue
-        if q.kind == "preference":
-            if answer not in q.fields:  # a tie says nothing about which is better
-                continue
-            pairs = [(answer, next(f for f in q.fields if f != answer))]
-        else:  # the best against each lower one
-            pairs = [(answer[0], lower) for lower in answer[1:]]
-        for better, worse in pairs:
+        for better, worse in q.pairs(answer):  # a tie gives none; a ranking, best vs each
             chosen = source.reply(texts[better][i], prompt, f"column {better!r}")
             rejected = source.reply(texts[worse][i], prompt, f"column {worse!r}")
             if chosen is None or rejected is None:
@@ -302,7 +303,8 @@ def _completion_target(review: Review, completion: str | None) -> Target:
                 f"'messages[-1]'); the dataset has {columns!r}"
             )
         return target
-    fields = list(dict.fromkeys(q.field for q in review.questions if q.kind in ("spans", "edit")))
+    about = [q.target for q in review.questions if q.target is not None]
+    fields = list(dict.fromkeys(str(t) for t in about))
     if len(fields) > 1:
         raise ValueError(
             f"to_trl('kto'): the review's Spans and Edit questions are about {fields!r}; pass "
@@ -327,7 +329,7 @@ def _kto(
     good: str | Sequence[str] | None,
 ) -> datasets.Dataset:
     try:
-        q = _one(review, ("label",), label, "label")
+        q = _one(review, "label", label, "label")
     except ValueError as exc:
         raise ValueError(
             f"to_trl('kto') takes each example's label from a Label question: {exc}"

@@ -2,11 +2,12 @@
 
 The YAML is made by `huggingface_hub.DatasetCardData` and by the same `datasets` helpers
 `Dataset.push_to_hub` uses for `configs` and `dataset_info`, so `load_dataset` reads it.
+What the card says about a question (its kind's name, Hub task, what it accepts, details
+such as a rubric's criteria, counts per answer) comes from the question's kind.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +17,8 @@ from datasets.splits import SplitDict, SplitInfo
 from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCard, DatasetCardData
 
+from ..questions.base import number
+
 if TYPE_CHECKING:
     from ..questions import Question
     from ..review import Review
@@ -23,20 +26,8 @@ if TYPE_CHECKING:
 
 TAGS = ["nbreview", "human-feedback"]
 LOG_CONFIG = "annotations"
-# The Hub task a question kind's answers train for; kinds not listed (free text) suggest none.
-TASKS = {
-    "rating": "text-classification",
-    "label": "text-classification",
-    "multilabel": "text-classification",
-    "spans": "token-classification",
-    "edit": "text-generation",
-    "preference": "text-generation",
-    "ranking": "text-generation",
-}
 SIZES = ["n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M"]
 SIZES += ["100M<n<1B", "1B<n<10B", "10B<n<100B", "100B<n<1T"]
-KINDS = {"rating": "rating", "label": "one label", "multilabel": "labels", "freetext": "free text"}
-KINDS |= {"edit": "corrected text", "preference": "preference", "ranking": "ranking"}
 FIELD_KINDS = {"text": "plain text", "markdown": "markdown", "chat": "chat messages"}
 
 
@@ -49,8 +40,8 @@ def size_category(rows: int) -> str:
 
 
 def task_categories(questions: list[Question]) -> list[str]:
-    tasks = [TASKS[q.kind] for q in questions if q.kind in TASKS]
-    return list(dict.fromkeys(tasks))
+    """The Hub tasks the questions' answers train for (free text suggests none)."""
+    return list(dict.fromkeys(q.task for q in questions if q.task))
 
 
 def type_name(feature: Any) -> str:
@@ -73,12 +64,6 @@ def _cell(text: Any) -> str:
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     return lines + ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
-
-
-def _number(value: Any) -> str:
-    if isinstance(value, float):
-        return "n/a" if math.isnan(value) else f"{value:.3f}"
-    return "n/a" if value is None else str(value)
 
 
 # -- YAML ---------------------------------------------------------------------------------------
@@ -138,30 +123,6 @@ def card_data(
 # -- the body -----------------------------------------------------------------------------------
 
 
-def _answers(q: Question) -> str:
-    """What a question accepts, from its spec, so kinds added later are described too."""
-    spec = q.spec()
-    parts = []
-    if spec.get("scale"):
-        parts.append(f"1 to {spec['scale']}")
-        if spec.get("labels"):
-            named = ", ".join(f"{i} = {label}" for i, label in enumerate(spec["labels"], 1))
-            parts[-1] += f" ({named})"
-    elif spec.get("labels"):
-        parts.append(", ".join(spec["labels"]))
-        if q.kind == "multilabel":
-            parts[-1] += " (any number; an empty list means none apply)"
-    elif q.kind == "freetext":
-        parts.append("free text")
-    if spec.get("field"):
-        parts.append(f"on `{spec['field']}`")
-    if spec.get("fields"):
-        parts.append("between " + ", ".join(f"`{f}`" for f in spec["fields"]))
-    if spec.get("suggestion"):
-        parts.append(f"pre-filled from `{spec['suggestion']}`")
-    return "; ".join(parts) or q.kind
-
-
 def _column(pub: Publication, name: str) -> tuple[Any, list]:
     """A question's feature and answers in the data, one per annotator in "all" mode."""
     feature = pub.data.features[name]
@@ -170,30 +131,6 @@ def _column(pub: Publication, name: str) -> tuple[Any, list]:
         feature = feature.feature
         values = [v for cell in values if cell is not None for v in cell]
     return feature, values
-
-
-def _counts(q: Question, feature: Any, values: list) -> list[list[Any]]:
-    given = [v for v in values if v is not None and v != ""]
-    rows: list[list[Any]] = []
-    inner = getattr(feature, "feature", None)
-    if isinstance(feature, datasets.ClassLabel):
-        counts = Counter(given)
-        rows = [[label, counts[i]] for i, label in enumerate(feature.names)]
-    elif isinstance(inner, datasets.ClassLabel):
-        counts = Counter(i for v in given for i in v)
-        rows = [[label, counts[i]] for i, label in enumerate(inner.names)]
-        rows.append(["(none apply)", sum(1 for v in given if not v)])
-    elif isinstance(feature, datasets.Value) and feature.dtype.startswith(("int", "uint")):
-        counts = Counter(given)
-        scale = q.spec().get("scale")
-        keys = range(1, scale + 1) if scale else sorted(counts)
-        rows = [[k, counts[k]] for k in keys]
-    elif isinstance(feature, datasets.Value) and feature.dtype.startswith("float"):
-        mean = sum(given) / len(given) if given else float("nan")
-        rows = [["mean", _number(mean)]]
-    rows.append(["answered", len(given)])
-    rows.append(["not answered", len(values) - len(given)])
-    return rows
 
 
 def _stats(review: Review) -> dict:
@@ -214,12 +151,12 @@ def _agreement(review: Review) -> list[str]:
     result = measure()
     if hasattr(result, "columns") and hasattr(result, "itertuples"):  # a DataFrame
         header = [result.index.name or "question", *map(str, result.columns)]
-        rows = [[row[0], *map(_number, row[1:])] for row in result.itertuples()]
+        rows = [[row[0], *map(number, row[1:])] for row in result.itertuples()]
         return _table(header, rows)
     if hasattr(result, "items"):  # a dict or a Series: question -> alpha
-        rows = [[f"`{k}`", _number(v)] for k, v in result.items()]
+        rows = [[f"`{k}`", number(v)] for k, v in result.items()]
         return _table(["question", "Krippendorff's alpha"], rows)
-    return [_number(result)]
+    return [number(result)]
 
 
 def _meaning(review: Review, pub: Publication, column: str) -> str:
@@ -245,7 +182,7 @@ def _meaning(review: Review, pub: Publication, column: str) -> str:
     per = per.format(p=pub.prefix)
     if name in review.questions.names:
         q = review.questions[name]
-        kind = KINDS.get(q.kind, q.kind)
+        kind = q.title or q.kind
         return f"answer to the question `{name}` ({kind}); null where unanswered" + per
     who = " (pseudonyms: `annotator-` and a hash of the name)" if pub.anonymize else ""
     return {
@@ -305,21 +242,25 @@ def body(review: Review, pub: Publication, repo_id: str | None) -> str:
     rows = [
         [
             f"`{q.name}`",
-            KINDS.get(q.kind, q.kind),
-            _answers(q),
+            q.title or q.kind,
+            q.describe(),
             "yes" if q.required else "no",
             f"`{type_name(data.features[prefix + q.name])}`",
         ]
         for q in review.questions
     ]
     lines += _table(["question", "kind", "answers", "required", "column type"], rows)
+    for q in review.questions:
+        details = q.card_details()
+        if details is not None:
+            lines += ["", f"`{q.name}`:", "", *_table(*details)]
     lines += ["", "## Guidelines", ""]
     text = review.guidelines.strip()
     lines += [("> " + line).rstrip() for line in text.splitlines()] if text else ["None given."]
     lines += ["", "## Answer counts", ""]
     for q in review.questions:
         feature, values = _column(pub, prefix + q.name)
-        lines += [f"### `{q.name}`", "", *_table(["answer", "count"], _counts(q, feature, values))]
+        lines += [f"### `{q.name}`", "", *_table(*q.answer_counts(values, feature))]
         lines.append("")
     if stats["annotators"] > 1:
         lines += ["## Agreement", "", *_agreement(review), ""]

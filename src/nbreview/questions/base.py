@@ -1,15 +1,35 @@
-"""The questions an annotator answers, each owning its validation and column type."""
+"""The questions an annotator answers: the base class, the registry, and the hooks of a kind.
+
+A kind is a subclass of `Question` with a `kind` name of its own; defining it registers it.
+Everything downstream asks the kind, never its name: the column type (`feature`), how
+several annotators' answers combine (`consensus`), what agreement scores
+(`agreement_units`), what the dataset card says (`title`, `task`, `describe`,
+`answer_counts`, `card_details`) and what TRL may take from it (`trl_roles`, `pairs`).
+docs/kinds.md shows how to add one.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import json
+import math
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import datasets
 import pyarrow as pa
 
+from . import combine
+from .combine import Answers
+
 if TYPE_CHECKING:
+    from .._data.fields import Target
     from .._data.source import RecordSource
+
+# Reads the records of some keys: key -> {column: value} for the question's target columns.
+Rows = Callable[[set[str]], dict[str, Mapping[str, Any]]]
+Table = tuple[list[str], list[list[Any]]]  # a header and its rows, for the dataset card
 
 
 class AnswerError(ValueError):
@@ -19,11 +39,37 @@ class AnswerError(ValueError):
 QUESTION_KINDS: dict[str, type[Question]] = {}
 
 
+@dataclass
+class AgreementUnit:
+    """One row of `agreement()`: a question, or one part of it (a rubric's criterion).
+
+    `level` None means not computed (`note` says why). Otherwise the figure is
+    Krippendorff's alpha of `codes(answers)`, or `score(answers)` for a measure of its own
+    (spans' token F1); both get only the records that two or more annotators answered.
+    """
+
+    name: str
+    answers: Answers
+    level: str | None = None
+    note: str = ""
+    codes: Callable[[Answers], tuple[list, list, list[float]]] | None = None
+    score: Callable[[Answers], tuple[float, str]] | None = None
+
+
 class Question:
     """Base of every question: a name, whether it must be answered, and a suggestion column."""
 
     kind: ClassVar[str] = ""
     required_default: ClassVar[bool] = True
+    one_key: ClassVar[bool] = False  # alone in a review, one key answers, submits, advances
+    title: ClassVar[str] = ""  # the card's name for the kind ("one label"); default `kind`
+    task: ClassVar[str | None] = None  # the Hub task its answers train for, if any
+    agreement_level: ClassVar[str | None] = None  # Krippendorff level; None: not computed
+    agreement_note: ClassVar[str] = ""  # why agreement is not computed
+    # What to_trl may take it as, and its rank among kinds of that role (lower first):
+    # "completion" (sft), "pairs" (dpo: see `pairs`), "label" (kto).
+    trl_roles: ClassVar[Mapping[str, int]] = {}
+    target: Target | None = None  # the text the question is about (spans, edits), if one
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -39,7 +85,13 @@ class Question:
         kind = spec.pop("kind", None)
         if kind not in QUESTION_KINDS:
             raise ValueError(f"unknown question kind {kind!r}; known: {sorted(QUESTION_KINDS)}")
-        return QUESTION_KINDS[kind](**spec)
+        return QUESTION_KINDS[kind].from_arguments(spec)
+
+    @classmethod
+    def from_arguments(cls, spec: dict) -> Question:
+        """The question a spec (without its kind) describes; kinds whose spec differs from
+        their arguments (a rubric's criteria) translate here."""
+        return cls(**spec)
 
     def __init__(self, name: str, *, required: bool | None = None, suggestion: str | None = None):
         if not isinstance(name, str) or not name.strip():
@@ -111,3 +163,103 @@ class Question:
 
     def _error(self, value: Any, why: str) -> AnswerError:
         return AnswerError(f"{self.name}: {value!r} is not a valid answer: {why}")
+
+    # -- several annotators: to_dataset(annotators="consensus") and agreement() ----------------
+
+    def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
+        """(records, one value each, typed `consensus_feature()`) from submitted answers.
+
+        By default the answer when every annotator gave the same one, else null: for text,
+        a majority means little.
+        """
+        return combine.majority(self, a, unanimous=True)
+
+    def consensus_feature(self) -> Any:
+        """The column type of the consensus (a rating's mean is a float)."""
+        return self.feature()
+
+    def agreed_parts(self, a: Answers) -> list[Answers]:
+        """Answers whose exact agreement counts in the consensus `agreement` column: the
+        share of a record's annotators giving the most common one. None by default."""
+        return []
+
+    def agreement_units(self, a: Answers, rows: Rows) -> list[AgreementUnit]:
+        """The rows `agreement()` gives this question; `rows` reads records' target columns."""
+        if self.agreement_level is None:
+            note = self.agreement_note or f"not computed for {self.kind} questions"
+            return [AgreementUnit(self.name, a, note=note)]
+        return [AgreementUnit(self.name, a, self.agreement_level, codes=self.agreement_codes)]
+
+    def agreement_codes(self, a: Answers) -> tuple[list, list, list[float]]:
+        """(unit, coder, number) triples for alpha: one unit per record; numbers as they are
+        for interval, ordinal and ratio levels, else one code per distinct answer."""
+        if self.agreement_level in ("interval", "ordinal", "ratio"):
+            return a.records, a.annotators, [float(v) for v in a.values]
+        index: dict[str, int] = {}
+        codes = [float(index.setdefault(_text(v), len(index))) for v in a.values]
+        return a.records, a.annotators, codes
+
+    # -- the dataset card ----------------------------------------------------------------------
+
+    def accepts(self) -> str:
+        """The answers it takes, in words ("1 to 5", "good, bad"), or "" to say nothing."""
+        return ""
+
+    def describe(self) -> str:
+        """The card's "answers" cell: what it accepts, what it reads, what pre-fills it."""
+        spec = self.spec()
+        parts = [self.accepts()] if self.accepts() else []
+        if spec.get("field"):
+            parts.append(f"on `{spec['field']}`")
+        if spec.get("fields"):
+            parts.append("between " + ", ".join(f"`{f}`" for f in spec["fields"]))
+        if spec.get("suggestion"):
+            parts.append(f"pre-filled from `{spec['suggestion']}`")
+        return "; ".join(parts) or self.kind
+
+    def card_details(self) -> Table | None:
+        """A table the card shows under the questions (a rubric's criteria), or None."""
+        return None
+
+    def answer_counts(self, values: list, feature: Any) -> Table:
+        """The card's counts of a column's values (`feature` as published: the consensus
+        feature, or the item of a list in annotators="all")."""
+        given = [v for v in values if v is not None and v != ""]
+        rows = self.count_rows(given, feature)
+        rows.append(["answered", len(given)])
+        rows.append(["not answered", len(values) - len(given)])
+        return ["answer", "count"], rows
+
+    def count_rows(self, given: list, feature: Any) -> list[list[Any]]:
+        """Counts per answer value, read from the column type (labels by name)."""
+        inner = getattr(feature, "feature", None)
+        if isinstance(feature, datasets.ClassLabel):
+            counts = Counter(given)
+            return [[label, counts[i]] for i, label in enumerate(feature.names)]
+        if isinstance(inner, datasets.ClassLabel):
+            counts = Counter(i for v in given for i in v)
+            rows = [[label, counts[i]] for i, label in enumerate(inner.names)]
+            return [*rows, ["(none apply)", sum(1 for v in given if not v)]]
+        if isinstance(feature, datasets.Value) and feature.dtype.startswith(("int", "uint")):
+            counts = Counter(given)
+            return [[k, counts[k]] for k in sorted(counts)]
+        if isinstance(feature, datasets.Value) and feature.dtype.startswith("float"):
+            return [["mean", number(sum(given) / len(given) if given else float("nan"))]]
+        return []
+
+    # -- TRL -----------------------------------------------------------------------------------
+
+    def pairs(self, answer: Any) -> list[tuple[str, str]]:
+        """(better, worse) field names an answer ranks, for DPO (kinds with role "pairs")."""
+        return []
+
+
+def number(value: Any) -> str:
+    """A figure as the card prints it: three decimals, n/a for NaN or nothing."""
+    if isinstance(value, float):
+        return "n/a" if math.isnan(value) else f"{value:.3f}"
+    return "n/a" if value is None else str(value)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import numbers
+from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import datasets
 import pyarrow as pa
+import pyarrow.compute as pc
 
+from . import combine
 from .base import Question
+from .combine import Answers
 
 
 def _check_labels(name: str, labels: Any) -> list[str]:
@@ -27,32 +31,72 @@ def _check_labels(name: str, labels: Any) -> list[str]:
     return labels
 
 
+def parse_scale(name: str, scale: Any) -> tuple[int, int]:
+    """A scale as (low, high): `n` is 1..n; a (low, high) pair of whole numbers, low >= 0,
+    holds at least two values. A list is taken as a pair (specs come back from JSON so)."""
+    if isinstance(scale, (tuple, list)):
+        if len(scale) != 2 or not all(_whole(v) for v in scale):
+            raise ValueError(
+                f"question {name!r}: scale is n (1..n) or a (low, high) pair of whole numbers, "
+                f"got {scale!r}"
+            )
+        low, high = (int(v) for v in scale)
+        if low < 0:
+            raise ValueError(f"question {name!r}: scale starts at {low}; the lowest is 0")
+        if high - low < 1:
+            raise ValueError(
+                f"question {name!r}: scale ({low}, {high}) must hold at least two values; "
+                "give low below high"
+            )
+        return low, high
+    if not _whole(scale):
+        raise ValueError(f"question {name!r}: scale must be an integer, got {scale!r}")
+    if scale < 2:
+        raise ValueError(f"question {name!r}: scale must be at least 2, got {scale}")
+    return 1, int(scale)
+
+
+def scale_spec(low: int, high: int) -> int | list[int]:
+    """How a spec writes a scale: n for 1..n (as stores have always held it), else [low, high]."""
+    return high if low == 1 else [low, high]
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
 class Rating(Question):
-    """A value from 1 to scale, optionally with a label per value."""
+    """A value on a scale (1..n, or low..high from 0 up), optionally with a label per value."""
 
     kind = "rating"
+    one_key = True
+    task = "text-classification"
+    agreement_level = "interval"
 
     def __init__(
         self,
         name: str,
-        scale: int = 5,
+        scale: int | tuple[int, int] = 5,
         labels: Sequence[str] | None = None,
         *,
         required: bool | None = None,
         suggestion: str | None = None,
     ):
         super().__init__(name, required=required, suggestion=suggestion)
-        if isinstance(scale, bool) or not isinstance(scale, numbers.Integral):
-            raise ValueError(f"question {name!r}: scale must be an integer, got {scale!r}")
-        if scale < 2:
-            raise ValueError(f"question {name!r}: scale must be at least 2, got {scale}")
-        self.scale = int(scale)
+        self.low, self.high = parse_scale(name, scale)
+        self.scale = self.high if self.low == 1 else (self.low, self.high)
         self.labels = None if labels is None else _check_labels(name, labels)
-        if self.labels is not None and len(self.labels) != self.scale:
+        count = self.high - self.low + 1
+        if self.labels is not None and len(self.labels) != count:
+            size = self.scale if self.low == 1 else f"{self.low}..{self.high} ({count} values)"
             raise ValueError(
-                f"question {name!r}: {len(self.labels)} labels for a scale of {self.scale}; "
+                f"question {name!r}: {len(self.labels)} labels for a scale of {size}; "
                 "give one label per value"
             )
+
+    @property
+    def values(self) -> range:
+        return range(self.low, self.high + 1)
 
     def feature(self) -> Any:
         return datasets.Value("int32")
@@ -60,20 +104,47 @@ class Rating(Question):
     def validate(self, value: Any, record: Mapping[str, Any] | None = None) -> Any:
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-            raise self._error(value, f"a rating is a whole number from 1 to {self.scale}")
-        if not 1 <= value <= self.scale:
-            raise self._error(value, f"out of range 1..{self.scale}")
+        if not _whole(value):
+            raise self._error(value, f"a rating is a whole number from {self.low} to {self.high}")
+        if not self.low <= value <= self.high:
+            raise self._error(value, f"out of range {self.low}..{self.high}")
         return int(value)
 
     def spec(self) -> dict:
-        return {**super().spec(), "scale": self.scale, "labels": self.labels}
+        return {**super().spec(), "scale": scale_spec(self.low, self.high), "labels": self.labels}
+
+    def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
+        return combine.mean(a)
+
+    def consensus_feature(self) -> Any:
+        return datasets.Value("float64")
+
+    def agreed_parts(self, a: Answers) -> list[Answers]:
+        return [a]
+
+    def accepts(self) -> str:
+        text = f"{self.low} to {self.high}"
+        if self.labels:
+            named = zip(self.values, self.labels, strict=True)
+            text += " (" + ", ".join(f"{v} = {label}" for v, label in named) + ")"
+        return text
+
+    def count_rows(self, given: list, feature: Any) -> list[list[Any]]:
+        if isinstance(feature, datasets.Value) and feature.dtype.startswith("int"):
+            counts = Counter(given)
+            return [[v, counts[v]] for v in self.values]
+        return super().count_rows(given, feature)
 
 
 class Label(Question):
     """Exactly one label out of a fixed list."""
 
     kind = "label"
+    one_key = True
+    title = "one label"
+    task = "text-classification"
+    agreement_level = "nominal"
+    trl_roles: ClassVar[Mapping[str, int]] = {"label": 0}
 
     def __init__(
         self,
@@ -103,11 +174,23 @@ class Label(Question):
     def spec(self) -> dict:
         return {**super().spec(), "labels": self.labels}
 
+    def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
+        return combine.majority(self, a)  # the most frequent label; a tie has none
+
+    def agreed_parts(self, a: Answers) -> list[Answers]:
+        return [a]
+
+    def accepts(self) -> str:
+        return ", ".join(self.labels)
+
 
 class MultiLabel(Label):
     """Any number of labels; an empty list means "none apply" and is an answer."""
 
     kind = "multilabel"
+    one_key = False
+    title = "labels"
+    trl_roles: ClassVar[Mapping[str, int]] = {}
 
     def feature(self) -> Any:
         return datasets.List(datasets.ClassLabel(names=self.labels))
@@ -127,3 +210,27 @@ class MultiLabel(Label):
         index = {label: i for i, label in enumerate(self.labels)}
         encoded = [None if v is None else [index[x] for x in v if x in index] for v in values]
         return pa.array(encoded, type=pa.list_(pa.int64()))
+
+    def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
+        """Per label majority: a label is in when more than half of the annotators chose it."""
+        chosen = pa.array(a.values, pa.list_(pa.string()))
+        records, kept = combine.majority_items(a, chosen)
+        codes = pc.index_in(kept["item"], value_set=pa.array(self.labels, pa.string()))
+        kept = kept.append_column("code", codes.cast(pa.int64()))
+        kept = kept.sort_by([("record", "ascending"), ("code", "ascending")])
+        return records, combine.lists(records, kept["record"], kept["code"], self.arrow_type())
+
+    def agreement_codes(self, a: Answers) -> tuple[list, list, list[float]]:
+        """Presence: every (record, label) a unit, 1 when the annotator chose the label, else 0,
+        so "nobody chose it" agrees too."""
+        units, coders, values = [], [], []
+        for record, annotator, chosen in zip(a.records, a.annotators, a.values, strict=True):
+            picked = set(chosen or ())
+            for label in self.labels:
+                units.append((record, label))
+                coders.append(annotator)
+                values.append(1.0 if label in picked else 0.0)
+        return units, coders, values
+
+    def accepts(self) -> str:
+        return super().accepts() + " (any number; an empty list means none apply)"

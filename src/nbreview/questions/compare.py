@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import datasets
 import pyarrow as pa
 
 from .._data.fields import Target
+from . import combine
 from .base import Question
 from .choice import Label
+from .combine import Answers
 
 if TYPE_CHECKING:
     from .._data.source import RecordSource
@@ -61,6 +63,10 @@ class Edit(Question):
     """
 
     kind = "edit"
+    title = "corrected text"
+    task = "text-generation"
+    agreement_note = "not computed for edits"
+    trl_roles: ClassVar[Mapping[str, int]] = {"completion": 0}  # the SFT completion
 
     def __init__(
         self,
@@ -128,6 +134,9 @@ class Preference(Question):
     """
 
     kind = "preference"
+    task = "text-generation"
+    agreement_level = "nominal"
+    trl_roles: ClassVar[Mapping[str, int]] = {"pairs": 0}
 
     def __init__(
         self,
@@ -190,6 +199,17 @@ class Preference(Question):
     def layout(self, key: str, record: Mapping[str, Any]) -> dict | None:
         return {"order": list(self.sides(key))}
 
+    def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
+        return combine.majority(self, a)
+
+    def agreed_parts(self, a: Answers) -> list[Answers]:
+        return [a]
+
+    def pairs(self, answer: Any) -> list[tuple[str, str]]:
+        if answer not in self.fields:  # a tie says nothing about which is better
+            return []
+        return [(answer, next(f for f in self.fields if f != answer))]
+
     def spec(self) -> dict:
         return {
             **super().spec(),
@@ -206,6 +226,9 @@ class PreferenceStrength(Label):
     review is saved with. Asked when a side is chosen (not for a tie); a Label in every
     export (ClassLabel column, majority consensus, nominal agreement).
     """
+
+    one_key = False
+    trl_roles: ClassVar[Mapping[str, int]] = {}  # not a verdict on a completion
 
     def __init__(self, preference: Preference):
         super().__init__(f"{preference.name}_strength", labels=list(STRENGTHS), required=False)
@@ -228,6 +251,9 @@ class Ranking(Question):
     """
 
     kind = "ranking"
+    task = "text-generation"
+    agreement_note = "not computed for rankings"
+    trl_roles: ClassVar[Mapping[str, int]] = {"pairs": 0}
 
     def __init__(
         self,
@@ -272,6 +298,10 @@ class Ranking(Question):
 
     def layout(self, key: str, record: Mapping[str, Any]) -> dict | None:
         return {"order": self.initial_order(key)}
+
+    def pairs(self, answer: Any) -> list[tuple[str, str]]:
+        """The best against each lower one."""
+        return [(answer[0], lower) for lower in answer[1:]] if answer else []
 
     def spec(self) -> dict:
         return {**super().spec(), "fields": list(self.fields)}

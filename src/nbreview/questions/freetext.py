@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, ClassVar
 
 import datasets
 
@@ -15,6 +15,9 @@ class FreeText(Question):
 
     kind = "freetext"
     required_default = False
+    title = "free text"
+    agreement_note = "not computed for free text"  # exact text match means little
+    trl_roles: ClassVar[Mapping[str, int]] = {"completion": 1}  # after an Edit
 
     def __init__(
         self,
@@ -42,6 +45,9 @@ class FreeText(Question):
 
     def spec(self) -> dict:
         return {**super().spec(), "placeholder": self.placeholder}
+
+    def accepts(self) -> str:
+        return "free text"
 
 
 SPAN_KEYS = ("start", "end", "label", "text")

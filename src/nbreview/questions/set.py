@@ -92,5 +92,6 @@ class QuestionSet:
 
     @property
     def one_key(self) -> bool:
-        """One key answers, submits and advances when the record asks one rating or label."""
-        return len(self) == 1 and next(iter(self)).kind in ("rating", "label")
+        """One key answers, submits and advances when the record asks one question of a kind
+        that takes one key (a rating, a label)."""
+        return len(self) == 1 and next(iter(self)).one_key

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import itertools
+import json
+import math
 import numbers
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import datasets
+import pyarrow as pa
 
 from .._data.fields import Target
 from .._data.offsets import OffsetError, spans_to_codepoint, spans_to_utf16
-from .base import AnswerError, Question
+from . import combine
+from .base import AgreementUnit, AnswerError, Question, Rows
 from .choice import _check_labels
+from .combine import Answers
+from .span_f1 import pooled_span_f1
 
 if TYPE_CHECKING:
     from .._data.source import RecordSource
@@ -30,6 +36,7 @@ class Spans(Question):
     """
 
     kind = "spans"
+    task = "token-classification"
 
     def __init__(
         self,
@@ -181,6 +188,37 @@ class Spans(Question):
             return spans_to_codepoint(text, value)
         except OffsetError as exc:
             raise AnswerError(f"{self.name}: a span edge splits a character: {exc}") from None
+
+    # -- several annotators, and the card ----------------------------------------------------
+
+    def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
+        """Per span majority: the spans (same start, end, label) more than half marked."""
+        dump = [[json.dumps(s, sort_keys=True, ensure_ascii=False) for s in v] for v in a.values]
+        records, kept = combine.majority_items(a, pa.array(dump, pa.list_(pa.string())))
+        spans = [json.loads(x) for x in kept["item"].to_pylist()]
+        for edge in ("start", "end"):
+            kept = kept.append_column(edge, pa.array([x[edge] for x in spans], pa.int64()))
+        kept = kept.append_column("label", pa.array([x["label"] for x in spans], pa.string()))
+        kept = kept.sort_by([(c, "ascending") for c in ("record", "start", "end", "label")])
+        kind = self.arrow_type()
+        items = pa.array([json.loads(x) for x in kept["item"].to_pylist()], kind.value_type)
+        return records, combine.lists(records, kept["record"], items, kind)
+
+    def agreement_units(self, a: Answers, rows: Rows) -> list[AgreementUnit]:
+        """Token-overlap F1 (span_f1.py) over the text each record has under the target."""
+
+        def score(pairable: Answers) -> tuple[float, str]:
+            texts = {k: self.target.text(r) for k, r in rows(set(pairable.records)).items()}
+            grouped: dict[str, list] = {}
+            for record, value in zip(pairable.records, pairable.values, strict=True):
+                grouped.setdefault(record, []).append(value)
+            f1 = pooled_span_f1((texts.get(r), answers) for r, answers in grouped.items())
+            return f1, "no spans marked: F1 is undefined" if math.isnan(f1) else ""
+
+        return [AgreementUnit(self.name, a, "span-F1", score=score)]
+
+    def accepts(self) -> str:
+        return ", ".join(self.labels)
 
 
 def _order(span: dict) -> tuple:
