@@ -17,6 +17,7 @@ from .base import (
     RecordState,
     Store,
     StoreError,
+    StoreUnavailable,
     claim_first,
     dump,
     load,
@@ -63,28 +64,19 @@ def _check_existing(path: Path) -> None:
         raise StoreError(f"store {str(path)!r} is a directory; give a file path")
     if not path.exists() or path.stat().st_size == 0:
         return
-    with path.open("rb") as f:
-        if f.read(len(HEADER)) != HEADER:
-            raise StoreError(
-                f"{str(path)!r} exists and is not an nbreview store (not a SQLite database); "
-                "it was left untouched: choose another store path"
-            )
     try:
-        # immutable=1: read without creating -wal/-shm files beside a file we may refuse.
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
-        try:
-            tables = {
-                r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-            meta = (
-                dict(con.execute("SELECT key, value FROM nbreview_meta"))
-                if "nbreview_meta" in tables
-                else {}
-            )
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{str(path)!r} cannot be read as an nbreview store: {exc}") from None
+        with path.open("rb") as f:
+            header = f.read(len(HEADER))
+    except OSError as exc:
+        raise StoreError(
+            f"store {str(path)!r} cannot be read ({exc.strerror}); it was left untouched"
+        ) from None
+    if header != HEADER:
+        raise StoreError(
+            f"{str(path)!r} exists and is not an nbreview store (not a SQLite database); "
+            "it was left untouched: choose another store path"
+        )
+    tables, meta = _read_meta(path)
     if not tables:
         return
     if meta.get("app") != APP:
@@ -92,12 +84,133 @@ def _check_existing(path: Path) -> None:
             f"{str(path)!r} is a SQLite database of another application, not an nbreview store; "
             "it was left untouched: choose another store path"
         )
-    version = int(meta.get("schema_version", 0))
-    if version > SCHEMA_VERSION:
+    _check_version(path, meta.get("schema_version"))
+
+
+def _read_meta(path: Path) -> tuple[set[str], dict[str, str]]:
+    """The file's tables and nbreview_meta, after PRAGMA quick_check says its pages are sound."""
+    con = sqlite3.connect(_read_only_uri(path), uri=True)
+    try:
+        try:
+            problems = [r[0] for r in con.execute("PRAGMA quick_check(5)")]
+        except sqlite3.DatabaseError as exc:
+            problems = [str(exc)]
+        if problems != ["ok"]:
+            found = "; ".join(" ".join(p.split("\n")) for p in problems)
+            raise StoreError(
+                f"store {str(path)!r} is damaged (PRAGMA quick_check: {found[:300]}); it was "
+                "left untouched: restore it from a backup or choose another store path"
+            )
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if "nbreview_meta" not in tables:
+            return tables, {}
+        return tables, dict(con.execute("SELECT key, value FROM nbreview_meta"))
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{str(path)!r} cannot be read as an nbreview store: {exc}") from None
+    finally:
+        con.close()
+
+
+def _read_only_uri(path: Path) -> str:
+    """A URI that reads the file and creates nothing beside it.
+
+    A store in use has its -wal and -shm: read it through SQLite's locks, so a checkpoint
+    running in another kernel is not mistaken for damage. Otherwise immutable=1, which
+    opens no -wal/-shm at all.
+    """
+    uri = path.resolve().as_uri()
+    live = all(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
+    return f"{uri}?mode=ro" if live else f"{uri}?mode=ro&immutable=1"
+
+
+def _check_version(path: Path, text: str | None) -> None:
+    """The store schema must be a version this nbreview reads: 1 up to SCHEMA_VERSION."""
+    if text is None or not text.isascii() or not text.isdigit() or int(text) < 1:
         raise StoreError(
-            f"{str(path)!r} was written by a newer nbreview (store schema {version}, this version "
-            f"reads up to {SCHEMA_VERSION}); upgrade nbreview. The file was left untouched"
+            f"store {str(path)!r} has a bad schema_version {str(text)[:40]!r} in nbreview_meta "
+            f"(this nbreview reads versions 1 to {SCHEMA_VERSION}); it was left untouched"
         )
+    if int(text) > SCHEMA_VERSION:
+        raise StoreError(
+            f"{str(path)!r} was written by a newer nbreview (store schema {int(text)}, this "
+            f"version reads up to {SCHEMA_VERSION}); upgrade nbreview. The file was left untouched"
+        )
+
+
+def _check_writable(path: Path) -> None:
+    """The store keeps every change: its file, and its folder (for -wal/-shm), must be writable."""
+    folder = path.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreError(
+            f"store {str(path)!r}: folder {str(folder)!r} is not writable, and the store needs "
+            "to create its file and its -wal/-shm files there; choose a writable folder"
+        )
+    if path.exists() and not os.access(path, os.W_OK):
+        raise StoreError(
+            f"store {str(path)!r} is read-only, and the store writes every change; make the "
+            "file writable or choose another store path. It was left untouched"
+        )
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    """Open the store in WAL mode with its tables; a failure to write names the path.
+
+    mode=rw creates no file where one was expected. SQLite still falls back to a read-only
+    connection on a file it may not write, which is why `_check_writable` runs first.
+    """
+    mode = "rw" if path.exists() else "rwc"
+    try:
+        con = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode={mode}",
+            uri=True,
+            isolation_level=None,
+            check_same_thread=False,
+            timeout=30,
+        )
+    except sqlite3.OperationalError as exc:
+        raise _open_error(path, exc) from None
+    try:
+        con.execute("PRAGMA busy_timeout = 30000")
+        _retry_locked(lambda: con.execute("PRAGMA journal_mode = WAL"))
+        con.execute("PRAGMA synchronous = NORMAL")
+        _create_tables(con)
+    except sqlite3.OperationalError as exc:
+        con.close()
+        raise _open_error(path, exc) from None
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _create_tables(con: sqlite3.Connection) -> None:
+    """The schema and the meta rows in one transaction (a no-op on an existing store)."""
+    con.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                con.execute(statement)
+        con.execute(
+            "INSERT OR IGNORE INTO nbreview_meta VALUES ('app', ?), ('schema_version', ?)",
+            (APP, str(SCHEMA_VERSION)),
+        )
+        con.execute("COMMIT")
+    finally:
+        if con.in_transaction:
+            con.execute("ROLLBACK")
+
+
+def _open_error(path: Path, exc: sqlite3.Error) -> Exception:
+    """A lock may pass (StoreUnavailable); a file or folder we may not write will not."""
+    if "locked" in str(exc) or "busy" in str(exc):
+        return StoreUnavailable(
+            f"store {str(path)!r} is locked by another process ({exc}); try again once it is "
+            "released"
+        )
+    return StoreError(
+        f"store {str(path)!r} cannot be opened for writing ({exc}); check that the file and "
+        f"its folder {str(path.parent)!r} are writable"
+    )
 
 
 class SQLiteStore(Store):
@@ -109,21 +222,9 @@ class SQLiteStore(Store):
         if not self.path.parent.exists():
             raise StoreError(f"store {self.url!r}: folder {str(self.path.parent)!r} does not exist")
         _check_existing(self.path)
+        _check_writable(self.path)
         self._lock = threading.RLock()
-        self._con = sqlite3.connect(
-            self.path, isolation_level=None, check_same_thread=False, timeout=30
-        )
-        self._con.execute("PRAGMA busy_timeout = 30000")
-        _retry_locked(lambda: self._con.execute("PRAGMA journal_mode = WAL"))
-        self._con.execute("PRAGMA synchronous = NORMAL")
-        with self._transaction() as con:
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    con.execute(statement)
-            con.execute(
-                "INSERT OR IGNORE INTO nbreview_meta VALUES ('app', ?), ('schema_version', ?)",
-                (APP, str(SCHEMA_VERSION)),
-            )
+        self._con = _connect(self.path)
 
     def _transaction(self):
         return _Transaction(self._con, self._lock)
@@ -342,14 +443,17 @@ class SQLiteStore(Store):
 
 
 def _retry_locked(statement, seconds: float = 30.0):
-    """Switching to WAL ignores busy_timeout; another kernel creating the store must be awaited."""
+    """Switching to WAL ignores busy_timeout; another kernel creating the store must be awaited.
+
+    Any other error, or a lock held past `seconds`, is raised as it is for the caller to name.
+    """
     deadline = time.monotonic() + seconds
     while True:
         try:
             return statement()
         except sqlite3.OperationalError as exc:
             if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise StoreError(f"the store is locked by another process: {exc}") from None
+                raise
             time.sleep(0.05)
 
 
