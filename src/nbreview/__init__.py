@@ -5,6 +5,7 @@ from ._data.queue import Queue
 from ._team.adjudicate import Adjudicate
 from .questions import AnswerError, FreeText, Label, MultiLabel, Question, Rating, Spans
 from .questions.compare import Edit, Preference, Ranking
+from .questions.rubric import Rubric
 from .review import Progress, Review
 from .store import StoreError, StoreUnavailable
 
@@ -24,6 +25,7 @@ __all__ = [
     "Ranking",
     "Rating",
     "Review",
+    "Rubric",
     "Spans",
     "StoreError",
     "StoreUnavailable",

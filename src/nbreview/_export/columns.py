@@ -124,7 +124,7 @@ def _nullable(kind: pa.DataType) -> Any:
 
 
 def _series(array: pa.Array, index: pd.Index) -> pd.Series:
-    if pa.types.is_list(array.type):
+    if pa.types.is_list(array.type) or pa.types.is_struct(array.type):  # lists, dicts (rubric)
         return pd.Series(array.to_pylist(), index=index, dtype=object)
     series = array.to_pandas(types_mapper=_nullable)
     series.index = index  # positional: the rows are already in the frame's order

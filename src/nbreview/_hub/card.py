@@ -150,6 +150,8 @@ def _agreement(review: Review) -> list[str]:
         return ["This version of nbreview does not compute agreement between annotators."]
     result = measure()
     if hasattr(result, "columns") and hasattr(result, "itertuples"):  # a DataFrame
+        if "question" in result.columns:  # review.agreement(): one row per question or part
+            result = result.set_index("question")
         header = [result.index.name or "question", *map(str, result.columns)]
         rows = [[row[0], *map(number, row[1:])] for row in result.itertuples()]
         return _table(header, rows)

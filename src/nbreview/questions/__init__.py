@@ -8,6 +8,7 @@ from .base import QUESTION_KINDS, AnswerError, Question
 from .choice import Label, MultiLabel, Rating
 from .compare import Edit, Preference, PreferenceStrength, Ranking
 from .freetext import FreeText
+from .rubric import Rubric
 from .set import QuestionSet
 from .spans import Spans
 
@@ -24,5 +25,6 @@ __all__ = [
     "QuestionSet",
     "Ranking",
     "Rating",
+    "Rubric",
     "Spans",
 ]
