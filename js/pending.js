@@ -13,6 +13,9 @@ export function createPending() {
     clear() {
       sent.clear();
     },
+    has(name) {
+      return sent.has(name);
+    },
     /** The saved answers with the pending ones laid over them (null clears). */
     overlay(answers = {}) {
       const out = { ...answers };

@@ -18,8 +18,9 @@ import { buildOthers } from "./others.js";
 import { buildQueue } from "./queue.js";
 import { actionForKey, ownsKey } from "./keys.js";
 import { buildQuestion, kindOf } from "./kinds/index.js";
-import { createOutbox } from "./outbox.js";
+import { createOutbox, newViewId } from "./outbox.js";
 import { createPending } from "./pending.js";
+import { createRetry } from "./retry.js";
 import { buildProgress } from "./progress.js";
 import { guardShortcuts } from "./suppress.js";
 import { createTypeahead } from "./typeahead.js";
@@ -35,6 +36,13 @@ export function positionText(v) {
 export const DONE_TEXT = "Every record has an answer — ←/→ to look back";
 export const EMPTY_TEXT = "Nothing to review";
 export const STALLED_TEXT = "The kernel has not answered; keys pressed meanwhile were dropped.";
+export const STALE_TEXT = "The kernel restarted: run the cell again";
+export const SAVED_TEXT = "Saved: every change is in the store now.";
+/** "Not saved: …" while the kernel cannot store what was sent; it is sent again by itself. */
+export function unsavedText(why, count, seconds) {
+  const what = count === 1 ? "1 change waits" : `${count} changes wait`;
+  return `${why || "Not saved."} — ${what} on this page; trying again in ${seconds} s.`;
+}
 // How long keys typed ahead of a record change wait for the kernel before they are dropped.
 export const AWAIT_MS = 5000;
 // Actions that touch no record run at once, even while a record change is in flight.
@@ -43,8 +51,8 @@ const IMMEDIATE = new Set(["help", "guidelines", "release", "leave", "raw", "sea
 // Buttons never take focus, so the widget root keeps it.
 const keepFocus = (e) => e.preventDefault();
 
-function render({ model, el }) {
-  const outbox = createOutbox(model);
+function render({ model, el, signal }) {
+  const outbox = createOutbox(model, undefined, newViewId());
   const s = {
     focus: 0, // index of the focused question
     recordKey: undefined,
@@ -53,9 +61,17 @@ function render({ model, el }) {
     questions: [], // built question components (js/kinds/)
     claims: new Map(), // field column → index of the question that draws over its text
     raw: false, // the raw switch (key r): markdown fields and chats shown as their raw text
+    stale: false, // the kernel restarted or stopped: this widget is a picture of the past
   };
 
   const pending = createPending();
+  // Messages the kernel could not store are sent again until they are (docs/protocol.md).
+  const retry = createRetry({
+    resend: () => outbox.resend(),
+    onSaved: () => {
+      s.localNotice = { kind: "info", text: SAVED_TEXT };
+    },
+  });
   const typeahead = createTypeahead({
     timeoutMs: AWAIT_MS,
     onStall: () => {
@@ -166,10 +182,17 @@ function render({ model, el }) {
 
   const config = () => model.get("config") ?? {};
   const view = () => model.get("view") ?? {};
-  const record = () => view().record ?? null;
+  // A record's fields and layout cross once per record (trait "record"); answers with every view.
+  const record = () => {
+    const changing = view().record ?? null;
+    const fixed = model.get("record") ?? {};
+    return changing && fixed.key === changing.key ? { ...fixed, ...changing } : changing;
+  };
   const questionConfigs = () => s.questions.map((c) => c.question);
   const focusedQuestion = () => s.questions[s.focus]?.question ?? null;
-  const ack = () => view().ack ?? 0;
+  const link = () => model.get("link") ?? null;
+  // This view's own ack when the kernel keeps one per view; else the view's (tests, old kernels).
+  const ack = () => link()?.acks?.[outbox.viewId] ?? (link() ? 0 : (view().ack ?? 0));
   const answersNow = () => pending.overlay(record()?.answers ?? {});
 
   // --- building -----------------------------------------------------------
@@ -231,7 +254,9 @@ function render({ model, el }) {
   }
 
   function onView() {
+    if (s.stale) return;
     pending.prune(ack());
+    outbox.acked(ack());
     const key = record()?.key ?? null;
     if (key !== s.recordKey) {
       s.recordKey = key;
@@ -245,6 +270,7 @@ function render({ model, el }) {
       }
     }
     s.localNotice = null;
+    retry.update({ fault: Boolean(link()?.fault) || view().notice?.kind === "unsaved", unacked: outbox.unacked });
     update();
     if (typeahead.settle(ack())) {
       // Replay keys typed during the record change, until one starts another.
@@ -313,7 +339,13 @@ function render({ model, el }) {
     setFlag(prev, "disabled", !rec || v.index === null || at <= 0);
     setFlag(next, "disabled", !rec || (v.index !== null && at >= (v.total ?? 0) - 1));
 
-    const n = s.localNotice ?? v.notice ?? null;
+    const unsaved = retry.failing && outbox.unacked > 0;
+    root.classList.toggle("nbr-unsaved", unsaved);
+    for (const c of s.questions) c.el.classList.toggle("nbr-unsaved", unsaved && pending.has(c.question.name));
+    const why = link()?.fault ? `Not saved: ${link().fault}` : v.notice?.kind === "unsaved" ? v.notice.text : "";
+    const n = unsaved
+      ? { kind: "unsaved", text: unsavedText(why, outbox.unacked, retry.nextDelayS) }
+      : (s.localNotice ?? (v.notice?.kind === "unsaved" ? null : v.notice) ?? null);
     setText(notice, n?.text ?? "");
     notice.dataset.kind = n?.kind ?? "";
     setFlag(notice, "hidden", !n);
@@ -468,7 +500,7 @@ function render({ model, el }) {
   }
 
   function onKeydown(e) {
-    if (!ownsKey(e)) return; // Ctrl+S and friends belong to the notebook
+    if (s.stale || !ownsKey(e)) return; // Ctrl+S and friends belong to the notebook
     e.stopPropagation(); // no key of ours reaches JupyterLab's shortcuts
     const inTextarea = e.target !== root && e.target.tagName === "TEXTAREA";
     // The focused question may claim keys first (spans: caret, ↑/↓, Backspace).
@@ -479,11 +511,30 @@ function render({ model, el }) {
     dispatch(action);
   }
 
+  /** The kernel restarted or stopped: say so, and take no more input. */
+  function goStale() {
+    if (s.stale) return;
+    s.stale = true;
+    retry.destroy();
+    typeahead.destroy();
+    root.classList.add("nbr-stale");
+    root.inert = true;
+    stale.hidden = false;
+  }
+  const stale = h("div", { class: "nbr-stale-banner", role: "alert", hidden: true }, STALE_TEXT);
+  root.prepend(stale);
+
   const unguard = guardShortcuts(root, ownsKey);
   model.on("change:config", onConfig);
   model.on("change:view", onView);
+  model.on("change:record", onView);
+  model.on("change:link", onView);
   onConfig();
   onView();
+  // anywidget aborts the signal when the model is destroyed (the kernel restarted or stopped).
+  signal?.addEventListener("abort", () => {
+    if (String(signal.reason ?? "").includes("Runtime destroyed")) goStale();
+  });
 
   return () => {
     try {
@@ -494,9 +545,14 @@ function render({ model, el }) {
     unguard();
     model.off("change:config", onConfig);
     model.off("change:view", onView);
-    typeahead.destroy();
+    model.off("change:record", onView);
+    model.off("change:link", onView);
     for (const c of s.questions) c.destroy?.();
-    root.remove();
+    retry.destroy();
+    typeahead.destroy();
+    // A model closed by a kernel restart leaves its view on the page, marked stale (goStale,
+    // on the abort signal); a view that is simply removed takes its element along.
+    if (!s.stale) root.remove();
   };
 }
 

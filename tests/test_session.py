@@ -293,7 +293,10 @@ def test_nav_visits_records_whatever_their_status(make_review):
 def test_nav_to_a_position(make_review):
     browser = Browser(make_review())
     assert browser.send("nav", to=4)["position"] == 4
-    assert browser.send("nav", to=-1)["position"] == 5
+    assert browser.send("nav", to=5)["position"] == 5
+    view = browser.send("nav", to=-1)  # the browser sends row positions, never from the end
+    assert view["notice"]["kind"] == "error"
+    assert view["position"] == 5
     view = browser.send("nav", to=6)
     assert view["notice"]["kind"] == "error"
     assert view["position"] == 5
@@ -579,12 +582,12 @@ def test_elapsed_time_lands_in_records_seconds(make_review):
     assert state(review, 0).seconds == pytest.approx(1.0)
     browser.send("nav", to="next", elapsed_ms=500)  # time on record 0, not yet written
     browser.answer("quality", 2, elapsed_ms=2000)  # record 1
-    browser.send("nav", to="prev", elapsed_ms=300)  # time on record 1
+    browser.send("nav", to="prev", elapsed_ms=300)  # time on record 1, stored as it is left
     browser.answer("verdict", "good", elapsed_ms=700)  # record 0 again
     browser.answer("issues", [], elapsed_ms=250)
     browser.send("submit", elapsed_ms=50)
     assert state(review, 0).seconds == pytest.approx(1.0 + 0.5 + 0.7 + 0.25 + 0.05)
-    assert state(review, 1).seconds == pytest.approx(2.0)
+    assert state(review, 1).seconds == pytest.approx(2.0 + 0.3)
     seconds = {r[0]: r[4] for r in review.store.records(review.name, review.annotator)}
     assert seconds[review.keys.key(0)] == pytest.approx(2.5)
 

@@ -18,8 +18,11 @@ export function fakeModel(traits) {
     off(event, fn) {
       handlers.get(event)?.delete(fn);
     },
+    wire: [], // messages exactly as sent, view id included
     send(msg) {
-      model.sent.push(msg);
+      model.wire.push(msg);
+      const { view, ...rest } = msg; // the view id is transport, like seq: tests read the rest
+      model.sent.push(rest);
     },
     listeners: (event) => handlers.get(event)?.size ?? 0,
     /** The kernel replaces a trait whole, as traitlets sync does. */

@@ -5,7 +5,6 @@ from __future__ import annotations
 import getpass
 import os
 import warnings
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -16,10 +15,11 @@ import pandas as pd
 
 from ._data.fields import Field, as_field
 from ._data.keys import RecordKeys
+from ._data.progress import count_statuses, progress_counts
 from ._data.queue import Queue, as_queue
 from ._data.source import RecordSource
 from ._export import columns as writeback
-from ._ui.session import Session, count_statuses
+from ._ui.session import Session
 from .questions import Question
 from .questions.set import QuestionSet
 from .store import Change, Store, open_store
@@ -127,7 +127,6 @@ class Review:
             self.store.set_setting(self.name, self.annotator, "queue", self._queue.spec())
         self._session: Session | None = None
         self._widget = None
-        self._others: dict | None = None  # other annotators' answers, shown when adjudicating
 
     def _queue_order(self, queue: Queue):
         return None if queue.is_everything else queue.positions(self)
@@ -155,10 +154,10 @@ class Review:
         """Choose and order the records to review (no arguments: every record in order)."""
         queue = Queue(filter=filter, sort=sort, status=status, search=search, seed=seed)
         order = self._queue_order(queue)  # fails before anything changes
-        self._queue, self._order = queue, order
         self.store.set_setting(self.name, self.annotator, "queue", queue.spec())
+        self._queue, self._order = queue, order
         if self._session is not None:
-            self._session.set_order(order)
+            self._session.use_queue(queue, order)
             self._refresh()
         return self
 
@@ -230,7 +229,7 @@ class Review:
     @property
     def session(self) -> Session:
         if self._session is None:
-            self._session = Session(self, self._order)
+            self._session = Session(self, self._order, self._queue)
         return self._session
 
     @property
@@ -261,24 +260,11 @@ class Review:
 
     # -- counts and answers from code ---------------------------------------------------------
 
-    def _count_statuses(self, status: dict[str, str]) -> Counter:
-        return count_statuses(self.keys.all(), status)
-
-    @staticmethod
-    def _progress_dict(total: int, counts: Counter) -> dict:
-        done = counts["submitted"] + counts["skipped"]
-        return {
-            "total": total,
-            "submitted": counts["submitted"],
-            "skipped": counts["skipped"],
-            "remaining": max(total - done, 0),
-        }
-
     @property
     def progress(self) -> Progress:
         status = self.store.statuses(self.name, self.annotator)
-        counts = self._count_statuses(status)
-        return Progress(**self._progress_dict(len(self.source), counts))
+        counts = count_statuses(self.keys.all() if status else None, status)
+        return Progress(**progress_counts(len(self.source), counts))
 
     def progress_by_annotator(self) -> pd.DataFrame:
         """Every annotator's submitted, skipped and draft records in the data, by name."""
@@ -300,7 +286,7 @@ class Review:
             Change(self.name, self.annotator, key, answers=answers, status="submitted")
         )
         if self._session is not None:
-            self._session._set_status(key, "submitted")
+            self._session.mark(key, "submitted")
             self._refresh()
 
     # -- write-back ---------------------------------------------------------------------------

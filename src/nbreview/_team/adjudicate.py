@@ -71,12 +71,13 @@ class Adjudicate:
             guidelines=review.guidelines or None,
             load_images=review.load_images,
         )
-        self.review._queue, self.review._order = Queue(), disputed_rows(review)
-        self.review._others = others_answers(review)
+        session = self.review.session
+        session.use_queue(Queue(), disputed_rows(review))
+        session.others = others_answers(review)
 
     def __len__(self) -> int:
         """How many records are in dispute."""
-        return len(self.review._order)
+        return self.review.session.queue_len()
 
     def __repr__(self) -> str:
         return f"<nbreview.Adjudicate {self.review.name!r}: {len(self)} disputed records>"

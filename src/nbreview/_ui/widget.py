@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,9 @@ import traitlets
 from .session import Session
 
 STATIC = Path(__file__).parent.parent / "static"
+# What a record carries that does not change while it is on screen: sent once per record.
+RECORD_ONCE = ("key", "row", "fields", "layout")
+log = logging.getLogger("nbreview")
 
 
 def _check_bundle() -> None:
@@ -24,24 +28,45 @@ def _check_bundle() -> None:
 _check_bundle()
 
 
+def split_record(view: dict) -> tuple[dict, dict]:
+    """(the record's fixed part, the view with only what answers change in its record)."""
+    record = view.get("record")
+    if not record:
+        return {}, view
+    fixed = {k: record[k] for k in RECORD_ONCE if k in record}
+    changing = {k: v for k, v in record.items() if k not in ("fields", "layout")}
+    return fixed, {**view, "record": changing}
+
+
 class ReviewWidget(anywidget.AnyWidget):
     """Syncs only the config and the record on screen; the dataset never leaves the kernel."""
 
     _esm = STATIC / "widget.js"
     _css = STATIC / "widget.css"
     config = traitlets.Dict().tag(sync=True)
+    record = traitlets.Dict().tag(sync=True)  # key, row, fields, layout: once per record
     view = traitlets.Dict().tag(sync=True)
+    link = traitlets.Dict().tag(sync=True)  # acks per browser view, and the store's fault
 
     def __init__(self, session: Session, config: dict, **kwargs: Any):
-        super().__init__(config=config, view=session.view(), **kwargs)
+        record, view = split_record(session.view())
+        super().__init__(config=config, record=record, view=view, link=session.link(), **kwargs)
         self.session = session
         self.on_msg(self._on_message)
 
     def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict):
+        try:
             self.session.handle(content)
-            self.refresh()
+        except Exception as exc:  # a bug must not leave the page waiting for an answer
+            log.exception("nbreview could not handle a browser message")
+            self.session.notice = {"kind": "error", "text": f"Internal error: {exc!r}"[:300]}
+        self.refresh()
 
     def refresh(self) -> None:
-        """Send the current view; a new dict each time, so traitlets notices the change."""
-        self.view = self.session.view()
+        """Send the current view in one sync; a record's fields only when the record changed."""
+        record, view = split_record(self.session.view())
+        with self.hold_sync():
+            if record != self.record:
+                self.record = record
+            self.view = view
+            self.link = self.session.link()

@@ -13,6 +13,7 @@ from typing import Any
 SCHEMA_VERSION = 1
 APP = "nbreview"
 STATUSES = ("draft", "submitted", "skipped")
+DONE = ("submitted", "skipped")  # a record with one of these needs nothing more from its annotator
 ADJUDICATOR = "adjudicated"  # the annotator name under which a lead's final answers are kept
 
 
@@ -134,6 +135,13 @@ class Store(ABC):
         """Apply and log several changes (an import); a store may commit them together."""
         for change in changes:
             self.write(change)
+
+    @abstractmethod
+    def add_seconds(self, review: str, annotator: str, record: str, seconds: float) -> None:
+        """Add time on screen to a record, answered or not, leaving answers and status as they are.
+
+        A record viewed but never answered gets a row with no status: its time still counts.
+        """
 
     @abstractmethod
     def undo(self, change_id: int) -> str:

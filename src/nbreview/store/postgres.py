@@ -21,7 +21,7 @@ from urllib.parse import quote, unquote
 
 import psycopg
 from psycopg import errors as pg_errors
-from psycopg_pool import ConnectionPool, PoolClosed
+from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from .base import (
     ADJUDICATOR,
@@ -31,6 +31,7 @@ from .base import (
     RecordState,
     Store,
     StoreError,
+    StoreUnavailable,
     claim_first,
     dump,
     load,
@@ -54,6 +55,14 @@ TABLES = (
 CLAIM_LOCK = 0x6E627263  # with the review's hash: claimers of one review take turns
 SCHEMA_LOCK = 0x6E627276  # pg_advisory_xact_lock key: kernels creating the schema take turns
 RETRIES = 8  # for deadlocks and serialization failures, which a retry resolves
+# During an outage a widget message must be answered within 2 s: a short wait for a pooled
+# connection, libpq's shortest connect timeout, and a pool that gives a failed reconnection
+# up soon, so the next request starts a fresh one instead of waiting out a long backoff.
+WAIT = 1.5
+CONNECT_TIMEOUT = 2
+RECONNECT_TIMEOUT = 4.0
+# Errors of the connection, not of the statement: they pass when the server is back.
+FAULTS = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
 BATCH = 500  # changes per transaction in an import
 
 SCHEMA = """
@@ -164,9 +173,9 @@ def _close_pool(pool: ConnectionPool) -> None:
 class PostgresStore(Store):
     """Kernels share one database; each change is one transaction holding its record's row."""
 
-    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 4, timeout: float = 30):
+    def __init__(self, url: str, *, min_size: int = 1, max_size: int = 4, timeout: float = WAIT):
         conninfo, password, self.url = split_url(url)
-        kwargs: dict[str, Any] = {"autocommit": True, "connect_timeout": max(2, int(timeout))}
+        kwargs: dict[str, Any] = {"autocommit": True, "connect_timeout": CONNECT_TIMEOUT}
         if password is not None:
             kwargs["password"] = password
         self._scrubber: Callable[[str], str] = lambda text: _scrub(text, password)
@@ -183,6 +192,7 @@ class PostgresStore(Store):
             min_size=min_size,
             max_size=max_size,
             timeout=timeout,
+            reconnect_timeout=RECONNECT_TIMEOUT,
             name="nbreview",
             open=True,
             # a kernel left idle overnight may hold a connection the server has since dropped
@@ -195,6 +205,16 @@ class PostgresStore(Store):
     def _error(self, what: str, exc: BaseException) -> StoreError:
         detail = " ".join(str(exc).split()) or type(exc).__name__
         return StoreError(self._scrubber(f"PostgreSQL store {self.url!r} {what}: {detail}"))
+
+    def _unavailable(self, exc: BaseException) -> StoreUnavailable:
+        """The server cannot be reached (down, restarting, network): a fault that passes."""
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        if isinstance(exc, PoolTimeout):
+            detail = "no connection to the server"
+        detail = detail if len(detail) <= 200 else detail[:199] + "…"
+        return StoreUnavailable(
+            self._scrubber(f"the database cannot be reached ({detail}): {self.url}")
+        )
 
     def _prepare(self, conn: psycopg.Connection) -> None:
         """Create the tables on first use; refuse, changing nothing, a foreign or newer schema."""
@@ -253,6 +273,8 @@ class PostgresStore(Store):
                 raise
             except PoolClosed:
                 raise self._closed() from None
+            except FAULTS as exc:
+                raise self._unavailable(exc) from None
             except psycopg.Error as exc:
                 raise self._error(what, exc) from None
         raise AssertionError("unreachable")
@@ -269,6 +291,8 @@ class PostgresStore(Store):
                 return read(conn)
         except PoolClosed:
             raise self._closed() from None
+        except FAULTS as exc:
+            raise self._unavailable(exc) from None
         except psycopg.Error as exc:
             raise self._error("could not be read", exc) from None
 
@@ -324,6 +348,17 @@ class PostgresStore(Store):
             new = change.status if change.status is not None else old
             self._set_status(conn, change_id, key, old, new, at)
         return change_id
+
+    def add_seconds(self, review: str, annotator: str, record: str, seconds: float) -> None:
+        self._run(
+            "could not save the time on screen",
+            lambda conn: conn.execute(
+                "INSERT INTO nbreview_records AS r VALUES (%s, %s, %s, NULL, %s, %s) "
+                "ON CONFLICT (review, annotator, record) DO UPDATE SET "
+                "seconds = r.seconds + excluded.seconds",
+                (review, annotator, record, now_us(), seconds),
+            ),
+        )
 
     def undo(self, change_id: int) -> str:
         at = now_us()

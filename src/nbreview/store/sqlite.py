@@ -24,6 +24,7 @@ from .base import (
     load_many,
     now_us,
 )
+from .faults import is_sqlite_fault, sqlite_unavailable
 
 HEADER = b"SQLite format 3\x00"
 
@@ -226,8 +227,11 @@ class SQLiteStore(Store):
         self._lock = threading.RLock()
         self._con = _connect(self.path)
 
-    def _transaction(self):
-        return _Transaction(self._con, self._lock)
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self._con, self._lock, self.url)
+
+    def _reading(self) -> _Reading:
+        return _Reading(self._con, self._lock, self.url)
 
     def register_review(self, name: str, config: dict) -> None:
         at = now_us()
@@ -258,6 +262,14 @@ class SQLiteStore(Store):
             self._set_answer(con, change_id, key, question, dump(value), at)
         self._set_status(con, change_id, key, change.status, at, change.seconds)
         return change_id
+
+    def add_seconds(self, review: str, annotator: str, record: str, seconds: float) -> None:
+        with self._transaction() as con:
+            con.execute(
+                "INSERT INTO records VALUES (?, ?, ?, NULL, ?, ?) ON CONFLICT DO UPDATE SET "
+                "seconds = records.seconds + excluded.seconds",
+                (review, annotator, record, now_us(), seconds),
+            )
 
     def undo(self, change_id: int) -> str:
         at = now_us()
@@ -332,12 +344,12 @@ class SQLiteStore(Store):
 
     def submitted_counts(self, review: str, keys: list[str], exclude: str) -> dict[str, int]:
         counts: dict[str, int] = {}
-        with self._lock:
+        with self._reading() as con:
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
                 marks = ", ".join("?" * len(chunk))
                 counts.update(
-                    self._con.execute(
+                    con.execute(
                         f"SELECT record, COUNT(*) FROM records WHERE review = ? AND record IN "
                         f"({marks}) AND status = 'submitted' AND annotator NOT IN (?, ?) "
                         "GROUP BY record",
@@ -347,16 +359,16 @@ class SQLiteStore(Store):
         return counts
 
     def status_counts(self, review: str) -> list[tuple[str, str, int]]:
-        with self._lock:
-            return self._con.execute(
+        with self._reading() as con:
+            return con.execute(
                 "SELECT annotator, status, COUNT(*) FROM records WHERE review = ? "
                 "AND status IS NOT NULL GROUP BY annotator, status ORDER BY annotator",
                 (review,),
             ).fetchall()
 
     def setting(self, review: str, annotator: str, name: str) -> Any:
-        with self._lock:
-            row = self._con.execute(
+        with self._reading() as con:
+            row = con.execute(
                 "SELECT value FROM settings WHERE review = ? AND annotator = ? AND name = ?",
                 (review, annotator, name),
             ).fetchone()
@@ -378,13 +390,13 @@ class SQLiteStore(Store):
 
     def record(self, review: str, annotator: str, key: str) -> RecordState:
         args = (review, annotator, key)
-        with self._lock:
-            answers = self._con.execute(
+        with self._reading() as con:
+            answers = con.execute(
                 "SELECT question, value FROM answers WHERE review = ? AND annotator = ? "
                 "AND record = ?",
                 args,
             ).fetchall()
-            row = self._con.execute(
+            row = con.execute(
                 "SELECT status, annotated_at, seconds FROM records WHERE review = ? "
                 "AND annotator = ? AND record = ?",
                 args,
@@ -395,8 +407,8 @@ class SQLiteStore(Store):
         return state
 
     def statuses(self, review: str, annotator: str) -> dict[str, str]:
-        with self._lock:
-            rows = self._con.execute(
+        with self._reading() as con:
+            rows = con.execute(
                 "SELECT record, status FROM records WHERE review = ? AND annotator = ? "
                 "AND status IS NOT NULL",
                 (review, annotator),
@@ -407,8 +419,8 @@ class SQLiteStore(Store):
         args: tuple = (review,) if annotator is None else (review, annotator)
         if annotator is not None:
             sql += " AND annotator = ?"
-        with self._lock:
-            return self._con.execute(sql, args).fetchall()
+        with self._reading() as con:
+            return con.execute(sql, args).fetchall()
 
     def records(self, review: str, annotator: str | None = None) -> list[tuple]:
         return self._select(
@@ -428,8 +440,8 @@ class SQLiteStore(Store):
         return [(r, a, q, v, t) for (r, a, q, _, t), v in zip(rows, values, strict=True)]
 
     def history(self, review: str) -> list[tuple]:
-        with self._lock:
-            rows = self._con.execute(
+        with self._reading() as con:
+            rows = con.execute(
                 "SELECT c.id, c.record, c.annotator, e.question, e.value, e.previous, c.at, "
                 "c.undo_of FROM changes c JOIN events e ON e.change = c.id "
                 "WHERE c.review = ? ORDER BY c.id, e.rowid",
@@ -458,22 +470,62 @@ def _retry_locked(statement, seconds: float = 30.0):
 
 
 class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT under the store's lock, rolled back on any error."""
+    """BEGIN IMMEDIATE ... COMMIT under the store's lock, rolled back on any error.
 
-    def __init__(self, con: sqlite3.Connection, lock: threading.RLock):
-        self.con, self.lock = con, lock
+    A lock held past the busy timeout, a full disk or an I/O error becomes
+    `StoreUnavailable`, with nothing of the transaction kept.
+    """
+
+    def __init__(self, con: sqlite3.Connection, lock: threading.RLock, path: str):
+        self.con, self.lock, self.path = con, lock, path
 
     def __enter__(self) -> sqlite3.Connection:
         self.lock.acquire()
         try:
             self.con.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            self.lock.release()
+            raise _fault(self.path, exc) from None
         except BaseException:
             self.lock.release()
             raise
         return self.con
 
-    def __exit__(self, kind, exc, tb) -> None:
+    def __exit__(self, kind, exc, tb) -> bool:
         try:
-            self.con.execute("ROLLBACK" if kind else "COMMIT")
+            if kind is None:
+                try:
+                    self.con.execute("COMMIT")
+                    return False
+                except sqlite3.Error as error:
+                    exc = error
+            if self.con.in_transaction:
+                self.con.execute("ROLLBACK")
         finally:
             self.lock.release()
+        if isinstance(exc, sqlite3.Error) and is_sqlite_fault(exc):
+            raise sqlite_unavailable(self.path, exc) from None
+        if kind is None:
+            raise exc
+        return False
+
+
+class _Reading:
+    """The store's lock for a read; a fault while reading becomes `StoreUnavailable`."""
+
+    def __init__(self, con: sqlite3.Connection, lock: threading.RLock, path: str):
+        self.con, self.lock, self.path = con, lock, path
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.lock.acquire()
+        return self.con
+
+    def __exit__(self, kind, exc, tb) -> bool:
+        self.lock.release()
+        if isinstance(exc, sqlite3.Error) and is_sqlite_fault(exc):
+            raise sqlite_unavailable(self.path, exc) from None
+        return False
+
+
+def _fault(path: str, exc: sqlite3.Error) -> Exception:
+    return sqlite_unavailable(path, exc) if is_sqlite_fault(exc) else exc

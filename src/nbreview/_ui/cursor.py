@@ -1,0 +1,173 @@
+"""Where one annotator is in the queue: the order, the record shown, the next open one.
+
+It knows statuses and claims, nothing of messages or of what the browser is shown.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._data.keys import CHUNK, RecordKeys
+from .._data.progress import count_statuses
+from ..store import Store
+from ..store.base import DONE
+
+BLOCK = 256
+CLAIM_TTL = 600.0  # seconds a record stays reserved for the annotator it was handed to
+
+
+@dataclass(frozen=True)
+class Seat:
+    """Who works where: the store, the review's name in it, the annotator, and overlap=k."""
+
+    store: Store
+    review: str
+    annotator: str
+    overlap: int | None = None
+
+
+class Cursor:
+    """The queue order, the row on screen, and this annotator's statuses and their counts."""
+
+    def __init__(self, keys: RecordKeys, rows: int, seat: Seat, order: np.ndarray | None):
+        self.keys, self.rows, self.seat = keys, rows, seat
+        self.status: dict[str, str] = seat.store.statuses(seat.review, seat.annotator)
+        self.counts: Counter = count_statuses(keys.all() if self.status else None, self.status)
+        self.done = False
+        self.set_order(order)
+
+    # -- the queue ---------------------------------------------------------------------------
+
+    def set_order(self, order: np.ndarray | None) -> None:
+        """Review these rows in this order (None: every row in dataset order)."""
+        self.order = order
+        self._inverse: np.ndarray | None = None
+        self.position: int | None = self.first_open()
+        # Nothing left to answer (or, with overlap, nothing left for this annotator).
+        self.done = self.position is not None and self._nothing_open
+
+    def queue_len(self) -> int:
+        return self.rows if self.order is None else len(self.order)
+
+    def row_at(self, index: int) -> int:
+        return index if self.order is None else int(self.order[index])
+
+    def index_of(self, row: int | None) -> int | None:
+        """Where a row stands in the queue, or None when the queue does not hold it."""
+        if row is None or self.order is None:
+            return row
+        if self._inverse is None:
+            self._inverse = np.full(self.rows, -1, dtype=np.int64)
+            self._inverse[self.order] = np.arange(len(self.order))
+        index = int(self._inverse[row])
+        return None if index < 0 else index
+
+    def keys_at(self, start: int, stop: int) -> list[str]:
+        """Keys of queue entries start..stop (at most one chunk of the key cache at a time)."""
+        if self.order is None:
+            first = (start // CHUNK) * CHUNK
+            chunk = self.keys.chunk(start // CHUNK)
+            stop = min(stop, first + len(chunk))
+            return chunk.slice(start - first, stop - start).to_pylist()
+        return self.keys.take(self.order[start:stop]).to_pylist()
+
+    @property
+    def key(self) -> str | None:
+        return None if self.position is None else self.keys.key(self.position)
+
+    # -- statuses ----------------------------------------------------------------------------
+
+    def mark(self, key: str, status: str | None) -> None:
+        """A record's status changed in the store: keep the counts in step."""
+        old = self.status.get(key)
+        if old == status:
+            return
+        if old is not None:
+            self.counts[old] -= 1
+        if status is None:
+            self.status.pop(key, None)
+        else:
+            self.status[key] = status
+            self.counts[status] += 1
+
+    # -- where to go -------------------------------------------------------------------------
+
+    def _open_from(self, start: int, stop: int) -> int | None:
+        """The first queue index in start..stop without a submitted or skipped answer.
+
+        Scans in small blocks: the next open record is nearly always close by.
+        """
+        index = start
+        while index < stop:
+            block = self.keys_at(index, min(stop, index + BLOCK))
+            open_ = [i for i, key in enumerate(block) if self.status.get(key) not in DONE]
+            if open_ and self.seat.overlap is not None:
+                open_ = self._claim([block[i] for i in open_], open_)
+            if open_:
+                return index + open_[0]
+            index += len(block)
+        return None
+
+    def _claim(self, keys: list[str], offsets: list[int]) -> list[int]:
+        """With overlap=k: reserve the first of these records that still needs answers."""
+        seat = self.seat
+        claimed = seat.store.claim(seat.review, seat.annotator, keys, seat.overlap, CLAIM_TTL)
+        return [] if claimed is None else [offsets[keys.index(claimed)]]
+
+    def _visible(self, index: int) -> bool:
+        """With overlap=k, records others have filled are not shown unless this annotator
+        touched them."""
+        seat = self.seat
+        if seat.overlap is None:
+            return True
+        key = self.keys_at(index, index + 1)[0]
+        if key in self.status:
+            return True
+        counts = seat.store.submitted_counts(seat.review, [key], exclude=seat.annotator)
+        return counts.get(key, 0) < seat.overlap
+
+    def first_open(self) -> int | None:
+        """The row of the first record in queue order without a submitted or skipped answer."""
+        n = self.queue_len()
+        if n == 0:
+            return None
+        found = self._open_from(0, n)
+        self._nothing_open = found is None
+        return self.row_at(0 if found is None else found)
+
+    def next_open(self, after: int) -> int | None:
+        """The row of the next open record after queue index `after`, wrapping around once."""
+        n = self.queue_len()
+        found = self._open_from(after + 1, n)
+        if found is None:
+            found = self._open_from(0, min(after + 1, n))
+        return None if found is None else self.row_at(found)
+
+    def goto(self, position: int) -> None:
+        self.position = position
+        self.done = False
+
+    def step(self, forward: bool) -> int | None:
+        """The row one step along the queue (skipping what overlap hides), or None at an edge."""
+        index = self.index_of(self.position)
+        step = 1 if forward else -1
+        # From a row outside the queue, → steps back into it at its start.
+        target = (0 if forward else None) if index is None else index + step
+        while target is not None and 0 <= target < self.queue_len() and not self._visible(target):
+            target += step
+        if target is None or not 0 <= target < self.queue_len():
+            return None
+        return self.row_at(target)
+
+    def advance(self) -> None:
+        """After a submit or skip: the next open record, or done when there is none."""
+        index = self.index_of(self.position)
+        following = self.next_open(-1 if index is None else index)
+        if following is None or following == self.position:
+            self.done = True
+        else:
+            self.position = following
+            self.done = False
