@@ -2,15 +2,45 @@
 
 export const CHOICE_KINDS = new Set(["rating", "label", "multilabel"]);
 
+/**
+ * A config scale as {low, high}: `n` is 1..n, `[low, high]` is low..high (from 0 up).
+ * Anything else is an empty scale (high < low), so nothing is drawn or accepted.
+ */
+export function scaleRange(scale) {
+  if (Array.isArray(scale) && scale.length === 2 && scale.every(Number.isInteger)) {
+    return { low: scale[0], high: scale[1] };
+  }
+  return Number.isInteger(scale) ? { low: 1, high: scale } : { low: 1, high: 0 };
+}
+
+/** The digit that picks a score, or null: the score itself; 0 is 10 when 0 is not on the scale. */
+export function scoreKey(value, { low }) {
+  if (value >= 0 && value <= 9) return String(value);
+  return value === 10 && low > 0 ? "0" : null;
+}
+
+/** The score a digit picks on a scale, or undefined. */
+export function scoreForDigit(scale, digit) {
+  const range = scaleRange(scale);
+  const d = Number(digit);
+  const value = d === 0 && range.low > 0 ? 10 : d;
+  return value >= range.low && value <= range.high ? value : undefined;
+}
+
+/** Whether a value is a score on the scale. */
+export function onScale(scale, value) {
+  const { low, high } = scaleRange(scale);
+  return Number.isInteger(value) && value >= low && value <= high;
+}
+
 /** The option buttons of a question: {value, key, label}; key is the digit that picks it, or null. */
 export function options(question) {
   if (question.kind === "rating") {
-    const scale = Number(question.scale) || 0;
-    return Array.from({ length: scale }, (_, i) => {
-      const value = i + 1;
-      // 0 stands for 10 so that a ten-point scale is fully reachable from the keyboard.
-      const key = value <= 9 ? String(value) : value === 10 ? "0" : null;
-      return { value, key, label: question.labels?.[i] ?? null };
+    const range = scaleRange(question.scale);
+    return Array.from({ length: Math.max(0, range.high - range.low + 1) }, (_, i) => {
+      const value = range.low + i;
+      // 0 stands for 10 on a scale without 0, so a 1..10 scale is fully reachable by keys.
+      return { value, key: scoreKey(value, range), label: question.labels?.[i] ?? null };
     });
   }
   if (question.kind === "label" || question.kind === "multilabel") {
@@ -66,7 +96,7 @@ export function isAnswered(question, value) {
   if (value === undefined || value === null) return false;
   switch (question.kind) {
     case "rating":
-      return Number.isInteger(value) && value >= 1 && value <= question.scale;
+      return onScale(question.scale, value);
     case "label":
       return (question.labels ?? []).includes(value);
     case "multilabel":

@@ -13,6 +13,7 @@ import edit from "./edit.js";
 import freetext from "./freetext.js";
 import preference from "./preference.js";
 import ranking from "./ranking.js";
+import rubric from "./rubric.js";
 import spans from "./spans.js";
 import unsupported from "./unsupported.js";
 
@@ -32,4 +33,4 @@ export function buildQuestion(question, index, ctx) {
   return kindOf(question.kind).build(question, index, ctx);
 }
 
-for (const plugin of [choice, freetext, spans, edit, preference, ranking]) registerKind(plugin);
+for (const plugin of [choice, freetext, spans, edit, preference, ranking, rubric]) registerKind(plugin);

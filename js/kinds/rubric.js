@@ -1,0 +1,217 @@
+// Rubric questions: one row of score buttons per criterion, rated criterion by criterion.
+//
+// With the rubric focused, a digit rates the criterion marked ▸ and moves the mark to the
+// next one; ↑/↓ move it. A click on a score rates that criterion. Every change sends the
+// whole struct ({criterion: score or null}), so a partly rated rubric is saved as a draft;
+// it counts as answered once every criterion has a score.
+//
+// The layout is set here (ROW, CURRENT below) rather than in a stylesheet, so the kind is
+// this one module; colours come from the widget's theme variables.
+import { onScale, scaleRange, scoreForDigit, scoreKey } from "../answers.js";
+import { h, setText } from "../dom.js";
+import { keepFocus, questionShell } from "./shell.js";
+
+const ROW = {
+  display: "grid",
+  gridTemplateColumns: "minmax(8em, 16em) 1fr",
+  alignItems: "center",
+  gap: "2px 12px",
+  padding: "5px 8px",
+  borderLeft: "3px solid transparent",
+  borderRadius: "var(--nbr-radius, 6px)",
+};
+const CURRENT = { background: "var(--nbr-bg-deep, #e3e6ea)", borderLeftColor: "var(--nbr-accent, #1976d2)" };
+const RESTING = { background: "transparent", borderLeftColor: "transparent" };
+const MUTED = { color: "var(--nbr-muted, #57606a)", fontSize: "0.9em" };
+
+/** The criteria as [{name, description}], whatever the config holds. */
+export function criteriaOf(question) {
+  return (question.criteria ?? []).map((c) => ({ name: String(c.name), description: String(c.description ?? "") }));
+}
+
+/** score → what it means, from the config's descriptors. */
+export function descriptorsOf(question) {
+  return new Map((question.descriptors ?? []).map((d) => [d.value, String(d.label)]));
+}
+
+/** The scores of a shown value (saved or suggested): {criterion: score or null}. */
+export function scoresOf(question, value) {
+  const given = value && typeof value === "object" && !Array.isArray(value) ? value : {};
+  return Object.fromEntries(
+    criteriaOf(question).map(({ name }) => [name, onScale(question.scale, given[name]) ? given[name] : null]),
+  );
+}
+
+/** Answered: every criterion has a score on the scale. */
+export function isRated(question, value) {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return false;
+  const criteria = criteriaOf(question);
+  return criteria.length > 0 && criteria.every(({ name }) => onScale(question.scale, value[name]));
+}
+
+/** The struct after giving `criterion` a score; `null` when no criterion is left rated. */
+export function rated(question, value, criterion, score) {
+  const next = { ...scoresOf(question, value), [criterion]: score };
+  return Object.values(next).every((v) => v === null) ? null : next;
+}
+
+function scoreButton(question, criterion, score, meaning, run) {
+  const key = scoreKey(score, scaleRange(question.scale));
+  const title = [key === null ? null : `key ${key}`, meaning].filter(Boolean).join(" · ");
+  return h(
+    "button",
+    {
+      type: "button",
+      class: "nbr-option",
+      tabindex: "-1",
+      dataset: { value: String(score) },
+      title: title || null,
+      "aria-label": `${criterion}: ${score}${meaning ? ` (${meaning})` : ""}`,
+      "aria-pressed": "false",
+      onmousedown: keepFocus,
+      onclick: (e) => {
+        e.stopPropagation();
+        run({ op: "rate", criterion, score });
+      },
+    },
+    key !== null && key !== String(score) ? h("kbd", { class: "nbr-key" }, key) : null,
+    h("span", { class: "nbr-option-value" }, String(score)),
+    meaning ? h("span", { class: "nbr-option-label" }, meaning) : null,
+  );
+}
+
+function criterionRow(question, criterion, index, ctx, run) {
+  const { low, high } = scaleRange(question.scale);
+  const meanings = descriptorsOf(question);
+  const buttons = [];
+  for (let score = low; score <= high; score += 1) {
+    buttons.push(scoreButton(question, criterion.name, score, meanings.get(score), run));
+  }
+  const marker = h("span", { "aria-hidden": "true", style: "display:inline-block;width:1em" });
+  const name = h("span", { class: "nbr-rubric-name", style: "font-weight:600" }, criterion.name);
+  const el = h(
+    "div",
+    {
+      class: "nbr-rubric-row",
+      role: "group",
+      "aria-label": criterion.description ? `${criterion.name}: ${criterion.description}` : criterion.name,
+      dataset: { criterion: criterion.name },
+      onmousedown: () => run({ op: "go", to: index }, false),
+    },
+    h(
+      "div",
+      { class: "nbr-rubric-criterion" },
+      h("div", {}, marker, name),
+      criterion.description
+        ? h("div", { class: "nbr-rubric-desc", style: "padding-left:1em" }, criterion.description)
+        : null,
+    ),
+    h("div", { class: "nbr-options" }, buttons),
+  );
+  Object.assign(el.style, ROW);
+  const desc = el.querySelector(".nbr-rubric-desc");
+  if (desc) Object.assign(desc.style, MUTED);
+  return { el, marker, buttons };
+}
+
+/** The digits that rate on a scale, as the hint and the help show them. */
+export function digitsText(scale) {
+  const { low, high } = scaleRange(scale);
+  if (high <= 9) return `${low}–${high}`;
+  return low > 0 ? `${low}–9, 0 for 10` : `${low}–9`;
+}
+
+function build(question, index, ctx) {
+  const criteria = criteriaOf(question);
+  const { low, high } = scaleRange(question.scale);
+  const shell = questionShell(question, index, ctx, "rubric");
+  const run = (action, refocus = true) => {
+    ctx.dispatch({ type: "kind", index, ...action });
+    if (refocus) ctx.refocus?.();
+  };
+  const rows = criteria.map((c, i) => criterionRow(question, c, i, ctx, run));
+  const hint = h("div", { class: "nbr-rubric-hint", "aria-live": "polite" });
+  Object.assign(hint.style, MUTED, { marginTop: "4px" });
+  shell.el.append(h("div", { class: "nbr-rubric" }, rows.map((r) => r.el)), hint);
+
+  let cursor = 0; // the criterion digits rate
+  let shown = { value: undefined, suggested: false, focused: false };
+
+  const current = () => ctx.current(question).value;
+  const go = (to) => {
+    cursor = Math.max(0, Math.min(criteria.length - 1, to));
+  };
+
+  function rate(criterion, score) {
+    const at = criteria.findIndex((c) => c.name === criterion);
+    if (at === -1 || !onScale(question.scale, score)) return;
+    ctx.answer(question, rated(question, current(), criterion, score));
+    go(at + 1);
+  }
+
+  function render() {
+    const scores = scoresOf(question, shown.value);
+    rows.forEach((row, i) => {
+      const on = i === cursor && shown.focused;
+      row.el.classList.toggle("nbr-current", on);
+      row.el.setAttribute("aria-current", on ? "true" : "false");
+      Object.assign(row.el.style, on ? CURRENT : RESTING);
+      setText(row.marker, on ? "▸" : "");
+      for (const button of row.buttons) {
+        const hit = scores[criteria[i].name] === Number(button.dataset.value);
+        button.classList.toggle("nbr-selected", hit && !shown.suggested);
+        button.classList.toggle("nbr-suggested", hit && shown.suggested);
+        button.setAttribute("aria-pressed", String(hit && !shown.suggested));
+      }
+    });
+    const left = criteria.filter((c) => scores[c.name] === null).length;
+    const where = criteria[cursor] ? `${digitsText(question.scale)} rate ${criteria[cursor].name}` : "";
+    const state = left === 0 ? "every criterion rated" : `${left} of ${criteria.length} to rate`;
+    setText(hint, `${state} · ${where} · ↑/↓ criterion`);
+  }
+
+  return {
+    el: shell.el,
+    question,
+    update(state) {
+      shell.update(state);
+      shown = { value: state.value, suggested: Boolean(state.suggested), focused: Boolean(state.focused) };
+      render();
+    },
+    keyAction(e) {
+      if (e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return null;
+      if (e.key === "ArrowUp") return { type: "kind", index, op: "go", by: -1 };
+      if (e.key === "ArrowDown") return { type: "kind", index, op: "go", by: 1 };
+      return null;
+    },
+    perform(action) {
+      if (action.type === "digit") {
+        const score = scoreForDigit(question.scale, action.digit);
+        if (score === undefined) {
+          ctx.notify(`${action.digit} is not on the scale ${low}–${high}`, "info");
+        } else if (criteria[cursor]) rate(criteria[cursor].name, score);
+        render();
+        return true;
+      }
+      if (action.type !== "kind") return false;
+      if (action.op === "rate") rate(action.criterion, action.score);
+      else if (action.op === "go") go(action.to ?? cursor + (action.by ?? 0));
+      else return false;
+      ctx.focus?.(index);
+      render();
+      return true;
+    },
+    reset() {
+      cursor = 0;
+    },
+  };
+}
+
+function help(question) {
+  return [
+    [digitsText(question.scale), "rubric: rate the criterion marked ▸, then go to the next"],
+    ["↑ / ↓", "rubric: previous / next criterion"],
+  ];
+}
+
+export default { kinds: ["rubric"], build, isAnswered: isRated, help };
