@@ -86,19 +86,30 @@ class Cluster:
             os.chown(hba, user.pw_uid, user.pw_gid)
         for attempt in range(3):  # the free port may be taken between choosing and binding
             self.port = free_port()
-            options = (
-                f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c fsync=off "
-                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-            )
             try:
-                self._run("pg_ctl", "-w", "-t", "60", "-D", str(self.data), "-l", str(self.log),
-                          "-o", options, "start")  # fmt: skip
+                self._pg_ctl_start()
                 break
             except RuntimeError:
                 if attempt == 2:
                     raise
         with self.admin() as conn:
             conn.execute(f"CREATE ROLE {PASSWORD_ROLE} LOGIN SUPERUSER PASSWORD '{PASSWORD}'")
+
+    def halt(self) -> None:
+        """Stop the server as an outage would, keeping its data to start it again."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        """Start a halted server again, on the same port."""
+        self._pg_ctl_start()
+
+    def _pg_ctl_start(self) -> None:
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        self._run("pg_ctl", "-w", "-t", "60", "-D", str(self.data), "-l", str(self.log),
+                  "-o", options, "start")  # fmt: skip
 
     def stop(self) -> None:
         try:

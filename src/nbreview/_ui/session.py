@@ -92,7 +92,7 @@ class Session:
 
     def handle(self, message: Any) -> None:
         """Apply one browser message; a bad one becomes a notice, never an exception."""
-        self.notice, self.fault, self._wrote = None, None, False
+        self.notice, self._wrote = None, False
         try:
             seq, view = header(message)
         except Refused as exc:  # not even a number to acknowledge it by
@@ -101,8 +101,11 @@ class Session:
         if seq is not None:
             verdict = self.channels.verdict(view, seq)
             if verdict != "next":  # a resend already stored, or a gap: nothing to do
-                if verdict == "ahead":
-                    self.notice = {"kind": "error", "text": "Refused a message out of order."}
+                if verdict == "ahead":  # behind one not stored yet, or a number made up
+                    self.notice = self._unsaved() or {
+                        "kind": "error",
+                        "text": "Refused a message out of order.",
+                    }
                 return
         try:
             checked = parse(message, len(self.review.source))
@@ -125,13 +128,22 @@ class Session:
                 self.cursor.position, self.cursor.done = where
                 self.pending_seconds = time_before
                 self.fault = str(exc)
-                self.notice = {"kind": "unsaved", "text": clip(f"Not saved: {exc}")}
+                self.notice = self._unsaved()
                 return
             self.notice = {"kind": "error", "text": clip(f"Saved, but then: {exc}")}
         except (ValueError, IndexError) as exc:  # refused: AnswerError, StoreError, a bad row
             self.notice = {"kind": "error", "text": clip(str(exc))}
+        self.fault = None
         if message.seq is not None:
             self.channels.handled(message.view, message.seq)
+
+    def _unsaved(self) -> dict | None:
+        """The notice while a message waits to be stored: what failed, said at once."""
+        return (
+            None
+            if self.fault is None
+            else {"kind": "unsaved", "text": clip(f"Not saved: {self.fault}")}
+        )
 
     def _dispatch(self, message: Message) -> None:
         kind, body = message.type, message.body

@@ -45,7 +45,12 @@ class ViewBuilder:
         if offline and cached is not None and cached[0] == key:
             return cached[1]
         review = self.review
-        state = review.store.record(review.name, review.annotator, key)
+        try:
+            state = review.store.record(review.name, review.annotator, key)
+        except StoreUnavailable:
+            if cached is not None and cached[0] == key:
+                return cached[1]
+            raise
         self._state = (key, state)
         return state
 

@@ -27,6 +27,7 @@ from .base import (
 from .faults import is_sqlite_fault, sqlite_unavailable
 
 HEADER = b"SQLite format 3\x00"
+BUSY_SECONDS = 1.0  # how long a change waits for another writer before it is not saved
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS nbreview_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -226,6 +227,9 @@ class SQLiteStore(Store):
         _check_writable(self.path)
         self._lock = threading.RLock()
         self._con = _connect(self.path)
+        # Opening waits for another kernel creating the store; a change waits only briefly,
+        # so a lock held by another program is reported ("Not saved") instead of freezing.
+        self._con.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
 
     def _transaction(self) -> _Transaction:
         return _Transaction(self._con, self._lock, self.url)
