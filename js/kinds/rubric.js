@@ -13,14 +13,14 @@ import { keepFocus, questionShell } from "./shell.js";
 
 const ROW = {
   display: "grid",
-  gridTemplateColumns: "minmax(8em, 16em) 1fr",
+  gridTemplateColumns: "minmax(10em, 20em) 1fr",
   alignItems: "center",
   gap: "2px 12px",
   padding: "5px 8px",
   borderLeft: "3px solid transparent",
   borderRadius: "var(--nbr-radius, 6px)",
 };
-const CURRENT = { background: "var(--nbr-bg-deep, #e3e6ea)", borderLeftColor: "var(--nbr-accent, #1976d2)" };
+const CURRENT = { background: "var(--nbr-bg, #ffffff)", borderLeftColor: "var(--nbr-accent, #1976d2)" };
 const RESTING = { background: "transparent", borderLeftColor: "transparent" };
 const MUTED = { color: "var(--nbr-muted, #57606a)", fontSize: "0.9em" };
 
@@ -167,7 +167,7 @@ function build(question, index, ctx) {
     const left = criteria.filter((c) => scores[c.name] === null).length;
     const where = criteria[cursor] ? `${digitsText(question.scale)} rate ${criteria[cursor].name}` : "";
     const state = left === 0 ? "every criterion rated" : `${left} of ${criteria.length} to rate`;
-    setText(hint, `${state} · ${where} · ↑/↓ criterion`);
+    setText(hint, shown.focused && where ? `${state} · ${where} · ↑/↓ criterion` : state);
   }
 
   return {
