@@ -198,7 +198,7 @@ def _search_mask(review: Review, text: str) -> np.ndarray:
     n = len(review.source)
     found = np.zeros(n, dtype=bool)
     for field in review.fields:
-        values = review.source.arrow_column(field.column)
+        values = review.source.table_column(field.column)  # a mixed column as text
         if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
             values = pc.cast(values, pa.string()) if _castable(values.type) else None
         if values is None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import warnings
+from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -52,6 +56,10 @@ class RecordSource:
 
     def all_values(self, column: str) -> pa.Array | pa.ChunkedArray:
         """Every row's value of one column, each row once, in no particular order."""
+        return self.arrow_column(column)
+
+    def table_column(self, column: str) -> pa.Array | pa.ChunkedArray:
+        """One whole column as arrow_table() holds it, in row order (what search reads)."""
         return self.arrow_column(column)
 
     def row(self, position: int, columns: list[str]) -> dict[str, Any]:
@@ -141,11 +149,21 @@ class DatasetSource(RecordSource):
 
 
 class DataFrameSource(RecordSource):
-    """A pandas DataFrame, converted to Arrow one slice at a time."""
+    """A pandas DataFrame, converted to Arrow one slice at a time.
+
+    Columns are named by text, as in a Dataset: integer labels by their str(), on a view of
+    the frame that shares its data. A column of Python objects may mix types (1, "a", a
+    dict): each value is shown as it is, and the whole column is read as text where Arrow
+    needs one type (`table_column`, `arrow_table`: the search box, queues, to_dataset()).
+    """
+
+    def __init__(self, data: pd.DataFrame):
+        super().__init__(_named_by_text(data))
+        self._told: set[str] = set()  # mixed columns already warned about
 
     @property
     def columns(self) -> list[str]:
-        return [str(c) for c in self.data.columns]
+        return list(self.data.columns)
 
     def __len__(self) -> int:
         return len(self.data)
@@ -153,9 +171,30 @@ class DataFrameSource(RecordSource):
     def arrow_column(self, column: str, start: int = 0, stop: int | None = None) -> pa.Array:
         return pa.array(self.data[column].iloc[start:stop], from_pandas=True)
 
+    def table_column(self, column: str) -> pa.Array:
+        try:
+            return self.arrow_column(column)
+        except MIXED:
+            series = self.data[column]
+            if column not in self._told:
+                self._told.add(column)
+                kinds = sorted({type(v).__name__ for v in series.array if not _is_null(v)})
+                warnings.warn(
+                    f"column {column!r} mixes values of types {', '.join(kinds[:6])}; the "
+                    "search box, queue filters and sorts, and to_dataset() read it as text "
+                    "(lists and dicts as JSON); convert it to one type first to choose how, "
+                    f"e.g. df[{column!r}] = df[{column!r}].astype(str)",
+                    stacklevel=2,
+                )
+            return pa.array([_as_text(v) for v in series.array], type=pa.string())
+
     def arrow_table(self) -> pa.Table:
         frame = self.data.rename(columns=str)
-        return pa.Table.from_pandas(frame, preserve_index=False)
+        try:
+            return pa.Table.from_pandas(frame, preserve_index=False)
+        except MIXED:
+            columns = list(frame.columns)
+            return pa.table([self.table_column(c) for c in columns], names=columns)
 
     def is_text_column(self, column: str) -> bool:
         series = self.data[column]
@@ -163,3 +202,72 @@ class DataFrameSource(RecordSource):
             return True
         sample = series.dropna().head(100)
         return len(sample) > 0 and all(isinstance(v, str) for v in sample)
+
+
+def _named_by_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with string column names: integer labels as their str(), duplicates refused."""
+    if isinstance(frame.columns, pd.MultiIndex):
+        raise ValueError(
+            "the DataFrame has MultiIndex columns; flatten them to one name each first, e.g. "
+            "df.columns = ['_'.join(map(str, c)) for c in df.columns]"
+        )
+    for label in frame.columns:
+        if isinstance(label, (bool, np.bool_)) or not isinstance(label, (str, int, np.integer)):
+            raise ValueError(
+                f"column name {label!r} ({type(label).__name__}) is neither text nor an integer; "
+                "rename the columns, e.g. df.columns = df.columns.map(str)"
+            )
+    names = [str(label) for label in frame.columns]
+    repeated = [n for n, count in Counter(names).items() if count > 1]
+    if repeated:
+        raise ValueError(
+            f"the DataFrame has duplicate column names {repeated!r}{_clashes(frame, repeated)}; "
+            "give each column its own name (df.columns = [...]) or drop the repeats "
+            "(df = df.loc[:, ~df.columns.duplicated()])"
+        )
+    if all(isinstance(label, str) for label in frame.columns):
+        return frame
+    return frame.set_axis(names, axis=1)  # a view: the data is shared, not copied
+
+
+def _clashes(frame: pd.DataFrame, repeated: list[str]) -> str:
+    """'; 0 and '0' are both named '0'' for names an integer label shares with another."""
+    told = ""
+    for name in repeated:
+        labels = [label for label in frame.columns if str(label) == name]
+        if len(set(map(repr, labels))) > 1:
+            told += f"; {' and '.join(map(repr, labels))} are both named {name!r}"
+    return told
+
+
+# What pa.array raises for a pandas column of objects that no one Arrow type holds.
+MIXED = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError)
+
+
+def _as_text(value: Any) -> str | None:
+    """A value as a reader sees it: text as it is, lists and dicts as JSON, others by str()."""
+    if _is_null(value):
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (Mapping, list, tuple, set, np.ndarray)):
+        return json.dumps(value, ensure_ascii=False, default=_plain)
+    return str(value)
+
+
+def _plain(value: Any) -> Any:
+    """json.dumps' fallback: numpy values as Python ones, anything else by str()."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return value.tolist()
+    if isinstance(value, set):
+        return sorted(value, key=str)
+    return str(value)
+
+
+def _is_null(value: Any) -> bool:
+    return (
+        value is None
+        or value is pd.NA
+        or value is pd.NaT
+        or (isinstance(value, float) and value != value)
+    )

@@ -102,7 +102,8 @@ def to_dataset(review: Review, prefix: str = "", annotators: str | None = None) 
     if isinstance(data, datasets.Dataset):
         base = data
     else:  # the index is pandas' business: to_pandas() keeps it, a Dataset has no index
-        base = datasets.Dataset.from_pandas(data, preserve_index=False)
+        # as from_pandas(preserve_index=False), with a column mixing types read as text
+        base = datasets.Dataset(datasets.table.InMemoryTable(review.source.arrow_table()))
     features = datasets.Features({n: feature for n, (_, feature) in columns.items()})
     if len(base) == 0:  # concatenate_datasets drops empty datasets, and their features with them
         everything = datasets.Features({**base.features, **features})
