@@ -43,10 +43,6 @@ export function createRetry({ resend, onSaved = () => {}, delays = DELAYS_MS }) 
     get failing() {
       return failing;
     },
-    /** Seconds until the next try, for the notice. */
-    get nextDelayS() {
-      return delays[Math.min(Math.max(attempt - 1, 0), delays.length - 1)] / 1000;
-    },
     destroy() {
       stop();
     },

@@ -39,9 +39,9 @@ export const STALLED_TEXT = "The kernel has not answered; keys pressed meanwhile
 export const STALE_TEXT = "The kernel restarted: run the cell again";
 export const SAVED_TEXT = "Saved: every change is in the store now.";
 /** "Not saved: …" while the kernel cannot store what was sent; it is sent again by itself. */
-export function unsavedText(why, count, seconds) {
+export function unsavedText(why, count) {
   const what = count === 1 ? "1 change waits" : `${count} changes wait`;
-  return `${why || "Not saved."} — ${what} on this page; trying again in ${seconds} s.`;
+  return `${why || "Not saved."} — ${what} on this page and will be sent again until stored.`;
 }
 // How long keys typed ahead of a record change wait for the kernel before they are dropped.
 export const AWAIT_MS = 5000;
@@ -62,6 +62,7 @@ function render({ model, el, signal }) {
     claims: new Map(), // field column → index of the question that draws over its text
     raw: false, // the raw switch (key r): markdown fields and chats shown as their raw text
     stale: false, // the kernel restarted or stopped: this widget is a picture of the past
+    saved: false, // what a fault held back is stored now: say so until the next action
   };
 
   const pending = createPending();
@@ -69,7 +70,7 @@ function render({ model, el, signal }) {
   const retry = createRetry({
     resend: () => outbox.resend(),
     onSaved: () => {
-      s.localNotice = { kind: "info", text: SAVED_TEXT };
+      s.saved = true; // said until the reviewer's next action
     },
   });
   const typeahead = createTypeahead({
@@ -344,8 +345,11 @@ function render({ model, el, signal }) {
     for (const c of s.questions) c.el.classList.toggle("nbr-unsaved", unsaved && pending.has(c.question.name));
     const why = link()?.fault ? `Not saved: ${link().fault}` : v.notice?.kind === "unsaved" ? v.notice.text : "";
     const n = unsaved
-      ? { kind: "unsaved", text: unsavedText(why, outbox.unacked, retry.nextDelayS) }
-      : (s.localNotice ?? (v.notice?.kind === "unsaved" ? null : v.notice) ?? null);
+      ? { kind: "unsaved", text: unsavedText(why, outbox.unacked) }
+      : (s.localNotice ??
+        (s.saved ? { kind: "info", text: SAVED_TEXT } : null) ??
+        (v.notice?.kind === "unsaved" ? null : v.notice) ??
+        null);
     setText(notice, n?.text ?? "");
     notice.dataset.kind = n?.kind ?? "";
     setFlag(notice, "hidden", !n);
@@ -494,6 +498,7 @@ function render({ model, el, signal }) {
   }
 
   function dispatch(action) {
+    s.saved = false;
     // While the kernel moves to another record, record actions wait to run on the new one.
     if (!IMMEDIATE.has(action.type) && typeahead.waiting(ack())) typeahead.hold(action);
     else perform(action);
