@@ -536,10 +536,13 @@ function render({ model, el, signal }) {
   model.on("change:link", onView);
   onConfig();
   onView();
-  // anywidget aborts the signal when the model is destroyed (the kernel restarted or stopped).
+  // anywidget aborts the signal when the model is destroyed (the kernel stopped); a kernel
+  // restart leaves the model with a dead comm, which ipywidgets announces as comm_live_update
+  // (it only ever turns false once a view is rendered).
   signal?.addEventListener("abort", () => {
     if (String(signal.reason ?? "").includes("Runtime destroyed")) goStale();
   });
+  model.on("comm_live_update", goStale);
 
   return () => {
     try {
@@ -552,6 +555,7 @@ function render({ model, el, signal }) {
     model.off("change:view", onView);
     model.off("change:record", onView);
     model.off("change:link", onView);
+    model.off("comm_live_update", goStale);
     for (const c of s.questions) c.destroy?.();
     retry.destroy();
     typeahead.destroy();

@@ -69,3 +69,29 @@ def test_a_locked_store_says_not_saved_then_saved(page, open_notebook, jupyter_s
     assert json.loads(answers["comment"]) == "typed while the file was locked"
     assert json.loads(answers["quality"]) == 3
     assert status == "submitted"
+
+
+def test_a_widget_whose_kernel_restarted_says_so(page, open_notebook, jupyter_server):
+    store = jupyter_server.root_dir / "restart.sqlite"
+    nb = open_notebook([SETUP.replace("{store}", store.name)])
+    nb.run_cell(0, key="Control+Enter")
+    root = nb.cell(0).locator(".nbr-root")
+    root.wait_for(state="visible", timeout=30_000)
+    root.locator(".nbr-field").first.click()
+    page.keyboard.press("2")
+    expect(root).to_have_attribute("data-ack", "1", timeout=15_000)
+    nb.restart_kernel()
+    banner = nb.cell(0).locator(".nbr-stale-banner")
+    expect(banner).to_be_visible(timeout=15_000)
+    expect(banner).to_have_text("The kernel restarted: run the cell again")
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS_DIR / "fault-kernel-restarted.png"))
+    nb.cell(0).locator(".nbr-option").nth(3).click(force=True)  # a dead widget takes no input
+    page.keyboard.press("4")
+    assert (
+        nb.exec(
+            "import sqlite3, json\nprint(json.dumps(sqlite3.connect('restart.sqlite')"
+            '.execute("SELECT value FROM answers").fetchall()))'
+        ).strip()
+        == '[["2"]]'
+    )
