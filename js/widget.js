@@ -9,7 +9,7 @@ import {
   sameValue,
   shownValue,
 } from "./answers.js";
-import { h, setFlag, setText } from "./dom.js";
+import { setFlag, setText } from "./dom.js";
 import { renderFields } from "./fields.js";
 import { renderMarkdown } from "./render/markdown.js";
 import { claimTarget, showUnits } from "./render/record.js";
@@ -18,41 +18,27 @@ import { buildOthers } from "./others.js";
 import { buildQueue } from "./queue.js";
 import { actionForKey, ownsKey } from "./keys.js";
 import { buildQuestion, kindOf } from "./kinds/index.js";
-import { createOutbox, newViewId } from "./outbox.js";
-import { createPending } from "./pending.js";
-import { createRetry } from "./retry.js";
-import { buildProgress } from "./progress.js";
 import { guardShortcuts } from "./suppress.js";
-import { createTypeahead } from "./typeahead.js";
 
-/** "Record 3 of 40" in queue order; a row reached by a jump outside the queue says so. */
-export function positionText(v) {
-  if (v.index === null && v.position !== null && v.position !== undefined) {
-    return `Row ${v.position + 1} (outside the queue of ${v.total ?? "?"})`;
-  }
-  return `Record ${(v.index ?? v.position ?? 0) + 1} of ${v.total ?? "?"}`;
-}
+import { AWAIT_MS, createKernelLink } from "./widget/kernel.js";
+import {
+  chooseNotice,
+  DONE_TEXT,
+  EMPTY_TEXT,
+  positionText,
+  SAVED_TEXT,
+  STALE_TEXT,
+  STALLED_TEXT,
+  unsavedText,
+} from "./widget/notices.js";
+import { buildRoot, buildShell, showChrome } from "./widget/shell.js";
 
-export const DONE_TEXT = "Every record has an answer — ←/→ to look back";
-export const EMPTY_TEXT = "Nothing to review";
-export const STALLED_TEXT = "The kernel has not answered; keys pressed meanwhile were dropped.";
-export const STALE_TEXT = "The kernel restarted: run the cell again";
-export const SAVED_TEXT = "Saved: every change is in the store now.";
-/** "Not saved: …" while the kernel cannot store what was sent; it is sent again by itself. */
-export function unsavedText(why, count) {
-  const what = count === 1 ? "1 change waits" : `${count} changes wait`;
-  return `${why || "Not saved."} — ${what} on this page and will be sent again until stored.`;
-}
-// How long keys typed ahead of a record change wait for the kernel before they are dropped.
-export const AWAIT_MS = 5000;
+export { AWAIT_MS, DONE_TEXT, EMPTY_TEXT, positionText, SAVED_TEXT, STALE_TEXT, STALLED_TEXT, unsavedText };
+
 // Actions that touch no record run at once, even while a record change is in flight.
 const IMMEDIATE = new Set(["help", "guidelines", "release", "leave", "raw", "search", "queue"]);
 
-// Buttons never take focus, so the widget root keeps it.
-const keepFocus = (e) => e.preventDefault();
-
 function render({ model, el, signal }) {
-  const outbox = createOutbox(model, undefined, newViewId());
   const s = {
     focus: 0, // index of the focused question
     recordKey: undefined,
@@ -64,136 +50,45 @@ function render({ model, el, signal }) {
     stale: false, // the kernel restarted or stopped: this widget is a picture of the past
     saved: false, // what a fault held back is stored now: say so until the next action
   };
-
-  const pending = createPending();
-  // Messages the kernel could not store are sent again until they are (docs/protocol.md).
-  const retry = createRetry({
-    resend: () => outbox.resend(),
-    onSaved: () => {
-      s.saved = true; // said until the reviewer's next action
-    },
-  });
-  const typeahead = createTypeahead({
-    timeoutMs: AWAIT_MS,
+  const kernel = createKernelLink(model, {
     onStall: () => {
       s.localNotice = { kind: "error", text: STALLED_TEXT };
       update();
     },
+    onSaved: () => {
+      s.saved = true; // said until the reviewer's next action
+    },
   });
+  const { outbox, pending, typeahead } = kernel;
 
-  const button = (label, cls, action, title) =>
-    h(
-      "button",
-      {
-        type: "button",
-        class: `nbr-button ${cls}`,
-        tabindex: "-1",
-        title,
-        onmousedown: keepFocus,
-        onclick: () => {
-          dispatch(action);
-          root.focus({ preventScroll: true });
-        },
-      },
-      label,
-    );
-
-  const position = h("span", { class: "nbr-position" });
-  const status = h("span", { class: "nbr-status", hidden: true });
-  const progress = buildProgress();
-  const guidelinesToggle = button("Guidelines (g)", "nbr-guidelines-toggle", { type: "guidelines" });
-  guidelinesToggle.setAttribute("aria-expanded", "false");
-  const helpToggle = button("Keys (?)", "nbr-help-toggle", { type: "help" });
-  helpToggle.setAttribute("aria-expanded", "false");
-  // Markdown and chats: rendered, or (key r) the raw text as stored.
-  const rawToggle = button("Raw (r)", "nbr-raw-toggle", { type: "raw" }, "show markdown as raw text (r)");
-  rawToggle.setAttribute("aria-pressed", "false");
-  const guidelinesText = h("div", { class: "nbr-guidelines-text" });
-  const guidelines = h(
-    "div",
-    { class: "nbr-guidelines", hidden: true },
-    h("div", { class: "nbr-section-title" }, "Guidelines"),
-    guidelinesText,
-  );
-  const banner = h("div", { class: "nbr-banner", role: "status", hidden: true });
-  const fields = h("div", { class: "nbr-fields" });
-  const questions = h("div", { class: "nbr-questions" });
+  const refocus = () => root.focus({ preventScroll: true });
+  const p = buildShell((action) => {
+    dispatch(action);
+    refocus();
+  });
+  const { fields, questions, notice, guidelines, guidelinesText, rawToggle, actions } = p;
+  let help = p.help;
   // Adjudication: the other annotators' answers; "Use" takes one as the final answer.
   const others = buildOthers((question, value) => {
     answer(question, value);
-    root.focus({ preventScroll: true });
+    refocus();
   });
   // The queue: search, status filter and a table to jump from (js/queue.js).
   const queue = buildQueue({
     send: (type, fields) =>
       type === "queue_page" ? outbox.send(type, fields) : sendRecordChange(type, fields),
-    leave: () => root.focus({ preventScroll: true }),
+    leave: refocus,
   });
-  const accept = button("Accept suggestions (a)", "nbr-accept", { type: "accept" });
-  const submit = button("Submit (Enter)", "nbr-submit", { type: "submit" });
-  const skip = button("Skip (s)", "nbr-skip", { type: "skip" });
-  const prev = button("← Prev", "nbr-prev", { type: "nav", to: "prev" }, "previous record (←)");
-  const next = button("Next →", "nbr-next", { type: "nav", to: "next" }, "next record (→)");
-  const undo = button("Undo", "nbr-undo", { type: "undo" }, "undo the last change (Ctrl+Z / ⌘Z)");
-  const actions = h(
-    "div",
-    { class: "nbr-actions" },
-    accept,
-    submit,
-    skip,
-    h("span", { class: "nbr-spacer" }),
-    prev,
-    next,
-    undo,
-  );
-  const notice = h("div", { class: "nbr-notice", role: "status", "aria-live": "polite", hidden: true });
-  let help = buildHelp({});
-
-  const root = h(
-    "div",
-    {
-      class: "nbr-root",
-      tabindex: "0",
-      role: "application",
-      "aria-label": "Review",
-      "aria-roledescription": "review widget",
-      onkeydown: onKeydown,
-    },
-    h(
-      "div",
-      { class: "nbr-header" },
-      position,
-      status,
-      progress.el,
-      rawToggle,
-      guidelinesToggle,
-      helpToggle,
-    ),
-    queue.el,
-    guidelines,
-    help,
-    banner,
-    fields,
-    others.el,
-    questions,
-    actions,
-    notice,
-  );
+  const root = buildRoot(p, { queue, others, onKeydown });
+  p.stale.textContent = STALE_TEXT;
   el.append(root);
 
   const config = () => model.get("config") ?? {};
-  const view = () => model.get("view") ?? {};
-  // A record's fields and layout cross once per record (trait "record"); answers with every view.
-  const record = () => {
-    const changing = view().record ?? null;
-    const fixed = model.get("record") ?? {};
-    return changing && fixed.key === changing.key ? { ...fixed, ...changing } : changing;
-  };
+  const view = kernel.view;
+  const record = kernel.record;
   const questionConfigs = () => s.questions.map((c) => c.question);
   const focusedQuestion = () => s.questions[s.focus]?.question ?? null;
-  const link = () => model.get("link") ?? null;
-  // This view's own ack when the kernel keeps one per view; else the view's (tests, old kernels).
-  const ack = () => link()?.acks?.[outbox.viewId] ?? (link() ? 0 : (view().ack ?? 0));
+  const ack = kernel.ack;
   const answersNow = () => pending.overlay(record()?.answers ?? {});
 
   // --- building -----------------------------------------------------------
@@ -256,8 +151,7 @@ function render({ model, el, signal }) {
 
   function onView() {
     if (s.stale) return;
-    pending.prune(ack());
-    outbox.acked(ack());
+    kernel.settle();
     const key = record()?.key ?? null;
     if (key !== s.recordKey) {
       s.recordKey = key;
@@ -271,7 +165,6 @@ function render({ model, el, signal }) {
       }
     }
     s.localNotice = null;
-    retry.update({ fault: Boolean(link()?.fault) || view().notice?.kind === "unsaved", unacked: outbox.unacked });
     update();
     if (typeahead.settle(ack())) {
       // Replay keys typed during the record change, until one starts another.
@@ -287,75 +180,44 @@ function render({ model, el, signal }) {
     const answers = answersNow();
     const suggestions = rec?.suggestions ?? {};
     const qs = questionConfigs();
-
-    root.dataset.ack = String(v.ack ?? 0);
-    root.dataset.position = v.position === null || v.position === undefined ? "" : String(v.position);
-    root.dataset.key = rec?.key ?? "";
-    root.dataset.status = rec?.status ?? "";
-    root.classList.toggle("nbr-no-record", !rec);
-
-    setText(position, rec ? positionText(v) : "");
-    setFlag(status, "hidden", !rec?.status);
-    setText(status, rec?.status ?? "");
-    status.dataset.status = rec?.status ?? "";
-    progress.update(v.progress);
     queue.update(v);
-
-    const bannerText = !rec ? EMPTY_TEXT : v.done ? DONE_TEXT : "";
-    setText(banner, bannerText);
-    setFlag(banner, "hidden", bannerText === "");
-
     const key = rec?.key ?? null;
     if (s.fieldsKey !== key) {
       renderFields(fields, config().fields ?? [], rec?.fields ?? {});
       s.fieldsKey = key;
     }
-    for (const part of [fields, questions, actions]) setFlag(part, "hidden", !rec);
     others.update(qs, rec?.others ?? {});
-
+    const waiting = kernel.unsaved;
     s.questions.forEach((c, i) => {
       const { value, suggested } = shownValue(c.question, answers, suggestions);
-      c.update({
-        value,
-        suggested,
-        focused: i === s.focus,
-        answered: answeredFor(c.question, value),
-        record: rec,
-      });
+      const answered = answeredFor(c.question, value);
+      c.update({ value, suggested, focused: i === s.focus, answered, record: rec });
+      c.el.classList.toggle("nbr-unsaved", waiting > 0 && pending.has(c.question.name));
     });
-
     // After the questions: a field a question draws over is shown raw (claimed); fields a
-    // question draws itself (preference, ranking) are rendered like the field list's.
-    showUnits(root, { raw: s.raw, loadImages: Boolean(config().load_images) });
-    // Fields a question draws itself (a preference's two sides) render the same way.
-    showUnits(questions, { raw: s.raw, loadImages: Boolean(config().load_images) });
-    rawToggle.setAttribute("aria-pressed", String(s.raw));
-
+    // question draws itself (a preference's two sides) render like the field list's.
+    for (const area of [root, questions]) {
+      showUnits(area, { raw: s.raw, loadImages: Boolean(config().load_images) });
+    }
     const pendingHere = s.questions.some((c) => c.hasPending?.());
-    setFlag(accept, "hidden", !pendingHere && pendingSuggestions(qs, answers, suggestions).length === 0);
-    submit.classList.toggle("nbr-ready", isComplete(qs, answers, answeredFor));
-    setFlag(undo, "disabled", !v.can_undo);
-    // Arrows move in queue order; from a row outside the queue, → steps back into it.
-    const at = v.index ?? v.position ?? 0;
-    setFlag(prev, "disabled", !rec || v.index === null || at <= 0);
-    setFlag(next, "disabled", !rec || (v.index !== null && at >= (v.total ?? 0) - 1));
-
-    const unsaved = retry.failing && outbox.unacked > 0;
-    root.classList.toggle("nbr-unsaved", unsaved);
-    for (const c of s.questions) c.el.classList.toggle("nbr-unsaved", unsaved && pending.has(c.question.name));
-    const why = link()?.fault ? `Not saved: ${link().fault}` : v.notice?.kind === "unsaved" ? v.notice.text : "";
-    const n = unsaved
-      ? { kind: "unsaved", text: unsavedText(why, outbox.unacked) }
-      : (s.localNotice ??
-        (s.saved ? { kind: "info", text: SAVED_TEXT } : null) ??
-        (v.notice?.kind === "unsaved" ? null : v.notice) ??
-        null);
-    setText(notice, n?.text ?? "");
-    notice.dataset.kind = n?.kind ?? "";
-    setFlag(notice, "hidden", !n);
-
-    guidelinesToggle.setAttribute("aria-expanded", String(!guidelines.hidden));
-    helpToggle.setAttribute("aria-expanded", String(!help.hidden));
+    showChrome(p, root, {
+      v,
+      rec,
+      ack: ack(),
+      raw: s.raw,
+      help,
+      acceptable: pendingHere || pendingSuggestions(qs, answers, suggestions).length > 0,
+      ready: isComplete(qs, answers, answeredFor),
+      unsaved: waiting > 0,
+      notice: chooseNotice({
+        unsaved: waiting > 0,
+        fault: kernel.fault(),
+        waiting,
+        local: s.localNotice,
+        saved: s.saved,
+        kernel: v.notice,
+      }),
+    });
   }
 
   // --- actions ------------------------------------------------------------
@@ -372,8 +234,8 @@ function render({ model, el, signal }) {
     const rec = record();
     if (!rec) return;
     const q = question;
-    // One key answers, submits and advances (config.one_key: a single rating or label question).
-    const oneKey = Boolean(config().one_key) && (q.kind === "rating" || q.kind === "label");
+    // One key answers, submits and advances (config.one_key: the kernel asks Question.one_key).
+    const oneKey = Boolean(config().one_key);
     const answers = answersNow();
     if (!oneKey && (Object.hasOwn(answers, q.name) ? sameValue(answers[q.name], value) : value === null)) {
       return; // nothing changes
@@ -520,14 +382,11 @@ function render({ model, el, signal }) {
   function goStale() {
     if (s.stale) return;
     s.stale = true;
-    retry.destroy();
-    typeahead.destroy();
+    kernel.destroy();
     root.classList.add("nbr-stale");
     root.inert = true;
-    stale.hidden = false;
+    p.stale.hidden = false;
   }
-  const stale = h("div", { class: "nbr-stale-banner", role: "alert", hidden: true }, STALE_TEXT);
-  root.prepend(stale);
 
   const unguard = guardShortcuts(root, ownsKey);
   model.on("change:config", onConfig);
@@ -557,8 +416,7 @@ function render({ model, el, signal }) {
     model.off("change:link", onView);
     model.off("comm_live_update", goStale);
     for (const c of s.questions) c.destroy?.();
-    retry.destroy();
-    typeahead.destroy();
+    kernel.destroy();
     // A model closed by a kernel restart leaves its view on the page, marked stale (goStale,
     // on the abort signal); a view that is simply removed takes its element along.
     if (!s.stale) root.remove();

@@ -1,0 +1,100 @@
+// The widget's fixed parts: header, panels, field and question areas, buttons, notice.
+// Buttons never take focus, so the widget root keeps it (and the keys with it).
+import { h, setFlag, setText } from "../dom.js";
+import { buildHelp } from "../help.js";
+import { buildProgress } from "../progress.js";
+import { DONE_TEXT, EMPTY_TEXT, positionText } from "./notices.js";
+
+const keepFocus = (e) => e.preventDefault();
+
+/** `act(action)` runs a button's action; returns the parts `render` updates. */
+export function buildShell(act) {
+  const button = (label, cls, action, title) =>
+    h(
+      "button",
+      { type: "button", class: `nbr-button ${cls}`, tabindex: "-1", title, onmousedown: keepFocus,
+        onclick: () => act(action) },
+      label,
+    );
+  const parts = {
+    button,
+    position: h("span", { class: "nbr-position" }),
+    status: h("span", { class: "nbr-status", hidden: true }),
+    progress: buildProgress(),
+    guidelinesToggle: button("Guidelines (g)", "nbr-guidelines-toggle", { type: "guidelines" }),
+    helpToggle: button("Keys (?)", "nbr-help-toggle", { type: "help" }),
+    // Markdown and chats: rendered, or (key r) the raw text as stored.
+    rawToggle: button("Raw (r)", "nbr-raw-toggle", { type: "raw" }, "show markdown as raw text (r)"),
+    guidelinesText: h("div", { class: "nbr-guidelines-text" }),
+    banner: h("div", { class: "nbr-banner", role: "status", hidden: true }),
+    stale: h("div", { class: "nbr-stale-banner", role: "alert", hidden: true }),
+    fields: h("div", { class: "nbr-fields" }),
+    questions: h("div", { class: "nbr-questions" }),
+    accept: button("Accept suggestions (a)", "nbr-accept", { type: "accept" }),
+    submit: button("Submit (Enter)", "nbr-submit", { type: "submit" }),
+    skip: button("Skip (s)", "nbr-skip", { type: "skip" }),
+    prev: button("← Prev", "nbr-prev", { type: "nav", to: "prev" }, "previous record (←)"),
+    next: button("Next →", "nbr-next", { type: "nav", to: "next" }, "next record (→)"),
+    undo: button("Undo", "nbr-undo", { type: "undo" }, "undo the last change (Ctrl+Z / ⌘Z)"),
+    notice: h("div", { class: "nbr-notice", role: "status", "aria-live": "polite", hidden: true }),
+    help: buildHelp({}),
+  };
+  parts.guidelinesToggle.setAttribute("aria-expanded", "false");
+  parts.helpToggle.setAttribute("aria-expanded", "false");
+  parts.rawToggle.setAttribute("aria-pressed", "false");
+  parts.guidelines = h(
+    "div",
+    { class: "nbr-guidelines", hidden: true },
+    h("div", { class: "nbr-section-title" }, "Guidelines"),
+    parts.guidelinesText,
+  );
+  const p = parts;
+  p.actions = h("div", { class: "nbr-actions" }, p.accept, p.submit, p.skip,
+    h("span", { class: "nbr-spacer" }), p.prev, p.next, p.undo);
+  p.header = h("div", { class: "nbr-header" }, p.position, p.status, p.progress.el, p.rawToggle,
+    p.guidelinesToggle, p.helpToggle);
+  return parts;
+}
+
+/** The focusable root, holding the parts in reading order. */
+export function buildRoot(p, { queue, others, onKeydown }) {
+  return h(
+    "div",
+    { class: "nbr-root", tabindex: "0", role: "application", "aria-label": "Review",
+      "aria-roledescription": "review widget", onkeydown: onKeydown },
+    p.stale, p.header, queue.el, p.guidelines, p.help, p.banner, p.fields, others.el, p.questions,
+    p.actions, p.notice,
+  );
+}
+
+/** Show the view's state in the fixed parts: header, banner, buttons, notice, root data. */
+export function showChrome(p, root, { v, rec, ack, raw, help, acceptable, ready, unsaved, notice }) {
+  root.dataset.ack = String(ack);
+  root.dataset.position = v.position === null || v.position === undefined ? "" : String(v.position);
+  root.dataset.key = rec?.key ?? "";
+  root.dataset.status = rec?.status ?? "";
+  root.classList.toggle("nbr-no-record", !rec);
+  root.classList.toggle("nbr-unsaved", unsaved);
+  setText(p.position, rec ? positionText(v) : "");
+  setFlag(p.status, "hidden", !rec?.status);
+  setText(p.status, rec?.status ?? "");
+  p.status.dataset.status = rec?.status ?? "";
+  p.progress.update(v.progress);
+  const bannerText = !rec ? EMPTY_TEXT : v.done ? DONE_TEXT : "";
+  setText(p.banner, bannerText);
+  setFlag(p.banner, "hidden", bannerText === "");
+  for (const part of [p.fields, p.questions, p.actions]) setFlag(part, "hidden", !rec);
+  p.rawToggle.setAttribute("aria-pressed", String(raw));
+  setFlag(p.accept, "hidden", !acceptable);
+  p.submit.classList.toggle("nbr-ready", ready);
+  setFlag(p.undo, "disabled", !v.can_undo);
+  // Arrows move in queue order; from a row outside the queue, → steps back into it.
+  const at = v.index ?? v.position ?? 0;
+  setFlag(p.prev, "disabled", !rec || v.index === null || at <= 0);
+  setFlag(p.next, "disabled", !rec || (v.index !== null && at >= (v.total ?? 0) - 1));
+  setText(p.notice, notice?.text ?? "");
+  p.notice.dataset.kind = notice?.kind ?? "";
+  setFlag(p.notice, "hidden", !notice);
+  p.guidelinesToggle.setAttribute("aria-expanded", String(!p.guidelines.hidden));
+  p.helpToggle.setAttribute("aria-expanded", String(!help.hidden));
+}
