@@ -39,6 +39,8 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from shipped import copy_shipped
+
 E2E_DIR = Path(__file__).resolve().parent
 REPO_ROOT = E2E_DIR.parents[1]
 ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
@@ -631,14 +633,17 @@ def open_notebook(page: Page, jupyter_server: JupyterServer, request: pytest.Fix
 
 @pytest.fixture
 def open_example(page: Page, jupyter_server: JupyterServer):
-    """Factory: copy `examples/` into the server root and open one of its notebooks."""
+    """Factory: copy `examples/` as committed into the server root and open one of its notebooks.
+
+    As committed (tests/shipped.py): a user's quickstart.sqlite or added cells never reach a test.
+    """
     page.add_init_script(_PAGE_HELPERS)
 
     def _open(notebook: str) -> Notebook:
         target = jupyter_server.root_dir / "examples"
         if target.exists():
             shutil.rmtree(target)
-        shutil.copytree(REPO_ROOT / "examples", target)
+        copy_shipped("examples", target)
         return Notebook(page, jupyter_server, f"examples/{notebook}").open()
 
     return _open
