@@ -110,6 +110,17 @@ def chat_type_problem(kind: pa.DataType) -> str | None:
     return None
 
 
+def is_chat_type(kind: pa.DataType) -> bool:
+    """A list of {role, content} structs: a `messages` column (not an all-null or empty one)."""
+    is_list = pa.types.is_list(kind) or pa.types.is_large_list(kind)
+    return is_list and pa.types.is_struct(kind.value_type) and chat_type_problem(kind) is None
+
+
+def is_messages(value: Any) -> bool:
+    """A non-empty list of {"role", "content"} messages."""
+    return isinstance(value, list) and len(value) > 0 and message_problem(value) is None
+
+
 def check_chat(source: RecordSource, column: str, who: str) -> None:
     """A ValueError naming the problem when `column` is not a column of chats."""
     kind = arrow_type(source, column)

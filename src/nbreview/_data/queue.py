@@ -16,10 +16,12 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..store.base import STATUSES as RECORD_STATUSES
+
 if TYPE_CHECKING:
     from ..review import Review
 
-STATUSES = ("unanswered", "draft", "submitted", "skipped")
+STATUSES = ("unanswered", *RECORD_STATUSES)  # what a queue may select by
 POSITION = "__nbreview_position"
 BATCH = 65_536
 

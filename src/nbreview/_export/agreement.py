@@ -33,7 +33,8 @@ import pyarrow.compute as pc
 
 from ..questions.base import AgreementUnit
 from ..questions.span_f1 import marked, pooled_span_f1, span_f1, tokens
-from .consensus import ADJUDICATED, Answers, gather
+from ..store.base import ADJUDICATOR
+from .consensus import Answers, gather
 
 if TYPE_CHECKING:
     from ..questions import Question
@@ -58,7 +59,7 @@ def agreement(review: Review) -> pd.DataFrame:
 
 
 def _without_adjudicated(a: Answers) -> Answers:
-    return a.where([name != ADJUDICATED for name in a.annotators])
+    return a.where([name != ADJUDICATOR for name in a.annotators])
 
 
 def _pairable(a: Answers) -> Answers:

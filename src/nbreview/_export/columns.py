@@ -12,11 +12,11 @@ from datasets.fingerprint import generate_random_fingerprint
 
 from ..store.base import to_datetime
 from .consensus import all_columns, check_mode, consensus_columns
+from .types import TIMESTAMP
 
 if TYPE_CHECKING:
     from ..review import Review
 
-TIMESTAMP = pa.timestamp("us", tz="UTC")
 RECORD_COLUMNS = ("annotator", "status", "annotated_at")
 
 

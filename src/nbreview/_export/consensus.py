@@ -41,17 +41,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..questions.combine import Answers, flat, modes, row_ranges
+from ..store.base import ADJUDICATOR, DONE
+from .types import TIMESTAMP, TIMESTAMP_FEATURE
 
 if TYPE_CHECKING:
     from ..questions import Question
     from ..review import Review
 
 MODES = ("all", "consensus")
-STATUSES = ("submitted", "skipped", "draft")
-ADJUDICATED = "adjudicated"
-TIMESTAMP = pa.timestamp("us", tz="UTC")
 PAIR = pa.schema({"record": pa.string(), "annotator": pa.string()})
-TIMESTAMP_FEATURE = "timestamp[us, tz=UTC]"
 FLOAT = datasets.Value("float64")
 
 
@@ -180,7 +178,7 @@ def consensus_value(q: Question, a: Answers) -> tuple[pa.Array, pa.Array, Any]:
 def _split_adjudicated(a: Answers) -> tuple[Answers, Answers]:
     team, final = Answers([], [], []), Answers([], [], [])
     for record, annotator, value in zip(a.records, a.annotators, a.values, strict=True):
-        target = final if annotator == ADJUDICATED else team
+        target = final if annotator == ADJUDICATOR else team
         target.records.append(record)
         target.annotators.append(annotator)
         target.values.append(value)
@@ -244,7 +242,7 @@ def progress_by_annotator(review: Review) -> pd.DataFrame:
     counts = status.group_by(["annotator", "status"]).aggregate([([], "count_all")])
     table: dict[str, dict[str, int]] = {}
     for row in counts.to_pylist():  # one row per (annotator, status): small
-        entry = table.setdefault(row["annotator"], dict.fromkeys(STATUSES, 0))
+        entry = table.setdefault(row["annotator"], dict.fromkeys((*DONE, "draft"), 0))
         entry[row["status"]] = entry.get(row["status"], 0) + row["count_all"]
     names = sorted(table)
     return pd.DataFrame(

@@ -20,7 +20,7 @@ are `ValueError`s that name what to pass.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import datasets
@@ -28,6 +28,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._data.chat import is_chat_type, is_messages
 from .._data.fields import Target
 from ..questions import QUESTION_KINDS
 
@@ -96,22 +97,6 @@ def _column(review: Review, column: str, positions: np.ndarray) -> list[Any]:
     return review.source.arrow_column(column).take(pa.array(positions, pa.int64())).to_pylist()
 
 
-def _is_messages(value: Any) -> bool:
-    return (
-        isinstance(value, list)
-        and len(value) > 0
-        and all(isinstance(m, Mapping) and "role" in m and "content" in m for m in value)
-    )
-
-
-def _is_chat_type(kind: pa.DataType) -> bool:
-    """A list of structs with role and content: the type of a `messages` column."""
-    if not (pa.types.is_list(kind) or pa.types.is_large_list(kind)):
-        return False
-    item = kind.value_type
-    return pa.types.is_struct(item) and {"role", "content"} <= {f.name for f in item}
-
-
 class _Prompt:
     """The prompt column: `prompt=`, else a column named "prompt"; a chat makes it
     conversational."""
@@ -129,7 +114,7 @@ class _Prompt:
             raise ValueError(f"prompt={prompt!r} is not a column; the dataset has {columns!r}")
         self.review, self.column = review, prompt
         kind = review.source.arrow_column(prompt, 0, 1).type
-        self.chat = _is_chat_type(kind)
+        self.chat = is_chat_type(kind)
         if not self.chat and not (
             pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind)
         ):
@@ -155,7 +140,7 @@ class _Prompt:
             return None
         if isinstance(value, str):
             return [{"role": "assistant", "content": value}] if self.chat else value
-        if _is_messages(value):
+        if is_messages(value):
             if not self.chat:
                 raise ValueError(
                     f"{where} holds chats, but the prompt column {self.column!r} holds text; "

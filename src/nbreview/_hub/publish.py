@@ -20,7 +20,8 @@ import huggingface_hub
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._export.columns import TIMESTAMP
+from .._export.types import TIMESTAMP
+from ..store.base import ADJUDICATOR
 from . import card as cards
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ ROW_GROUP_ROWS = 100_000
 ROW_GROUP_BYTES = 32 * 2**20
 SHARD_BYTES = 500 * 2**20
 SPLIT_NAME = re.compile(r"^\w+(\.\w+)*$")  # what `datasets` accepts as a split name
-ROLES = frozenset({"adjudicated"})  # annotator names that are roles, not people: not anonymized
+ROLES = frozenset({ADJUDICATOR})  # annotator names that are roles, not people: not anonymized
 
 LOG_FEATURES = datasets.Features(
     {
