@@ -4,20 +4,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages, each installed when missing (fonts too: emoji and CJK in the
+# screenshots, whether or not chromium was there already). The PostgreSQL store's tests
+# start a throw-away server of their own (tests/pg.py).
+missing=()
+for package in chromium fonts-dejavu-core fonts-noto-color-emoji fonts-noto-cjk postgresql; do
+  # (dpkg -s alone also succeeds for a removed package whose config files remain)
+  dpkg -s "$package" 2>/dev/null | grep -qx "Status: install ok installed" ||
+    missing+=("$package")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends \
-    chromium fonts-dejavu-core fonts-noto-color-emoji fonts-noto-cjk
-fi
-
-# The PostgreSQL store's tests start a throw-away server of their own (tests/pg.py).
-if ! compgen -G "/usr/lib/postgresql/*/bin/pg_ctl" >/dev/null; then
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  $sudo apt-get install -y -qq --no-install-recommends postgresql
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 npm ci --no-audit --no-fund --loglevel=error
