@@ -597,3 +597,26 @@ def test_negative_elapsed_time_counts_as_zero(make_review):
     browser = Browser(review)
     browser.answer("quality", 4, elapsed_ms=-5000)
     assert state(review, 0).seconds == 0.0
+
+
+def test_undo_after_a_restart_reverts_the_last_stored_change(make_review):
+    first = make_review()
+    browser = Browser(first)
+    browser.answer("quality", 4)
+    browser.answer("verdict", "good")
+    browser.send("nav", to=2)
+    browser.answer("quality", 1)  # the last change, on record 2
+    first.store.close()
+    again = Browser(make_review())  # a new kernel: an empty undo stack
+    assert again.view["can_undo"] is True
+    view = again.send("undo")
+    assert view["position"] == 2
+    assert state(again.review, 2).answers == {}
+    view = again.send("undo")  # further back: the verdict on record 0
+    assert view["position"] == 0
+    assert state(again.review, 0).answers == {"quality": 4}
+    again.send("undo")
+    view = again.send("undo")
+    assert view["notice"]["text"] == "Nothing to undo."
+    assert view["can_undo"] is False
+    assert state(again.review, 0).answers == {}

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
+import pyarrow.compute as pc
 
 from .._data.keys import CHUNK, RecordKeys
 from .._data.progress import count_statuses
@@ -73,6 +74,11 @@ class Cursor:
             stop = min(stop, first + len(chunk))
             return chunk.slice(start - first, stop - start).to_pylist()
         return self.keys.take(self.order[start:stop]).to_pylist()
+
+    def position_of(self, key: str) -> int | None:
+        """The row of a record key, or None (one scan of the keys: undo after a restart)."""
+        found = pc.index(self.keys.all(), key).as_py()
+        return None if found < 0 else found
 
     @property
     def key(self) -> str | None:

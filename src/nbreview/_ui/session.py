@@ -36,6 +36,8 @@ class Session:
         self.queue = Queue() if queue is None else queue
         self.channels = Channels()
         self.undo_stack: list[tuple[int, int]] = []  # (change id, row position)
+        # After a restart the store's history goes on where the last undo stack stopped.
+        self._stored_undo = review.store.last_change(review.name, review.annotator) is not None
         self.pending_seconds: dict[str, float] = {}  # time on screen not yet stored, by record
         self.notice: dict | None = None
         self.fault: str | None = None  # why the last message could not be stored
@@ -244,15 +246,33 @@ class Session:
         self._write({}, status)
         self.cursor.advance()
 
+    def _last_change(self) -> tuple[int, int] | None:
+        """The change undo reverts next: this widget's last, else the store's (a restart)."""
+        if self.undo_stack:
+            return self.undo_stack[-1]
+        review = self.review
+        stored = review.store.last_change(review.name, review.annotator)
+        self._stored_undo = stored is not None
+        if stored is None:
+            return None
+        position = self.cursor.position_of(stored[1])
+        if position is None:
+            raise ValueError("the last change was made on a record this dataset does not hold")
+        return stored[0], position
+
     def undo(self) -> None:
-        if not self.undo_stack:
+        last = self._last_change()
+        if last is None:
             self.notice = {"kind": "info", "text": "Nothing to undo."}
             return
-        change_id, position = self.undo_stack[-1]
+        change_id, position = last
         self._leave()
         review = self.review
         key = review.store.undo(change_id)
-        self.undo_stack.pop()
+        if self.undo_stack:
+            self.undo_stack.pop()
+        else:  # one step further back in the store's history, if there is one
+            self._stored_undo = review.store.last_change(review.name, review.annotator) is not None
         self._wrote = True
         self.views.forget()
         self.cursor.mark(key, self.views.state(key).status)
@@ -271,7 +291,7 @@ class Session:
             notice=self.notice,
             queue=self.queue.spec() or {},
             page_start=self.page_start,
-            can_undo=bool(self.undo_stack),
+            can_undo=bool(self.undo_stack) or self._stored_undo,
             offline=self.fault is not None,
         )
 

@@ -70,6 +70,17 @@ def claim_first(
     return None
 
 
+def last_change_sql(tables: str, mark: str) -> str:
+    """The query behind `Store.last_change`, in either store's table prefix and placeholder."""
+    t, m = tables, mark
+    return (
+        f"SELECT c.id, c.record FROM {t}changes c WHERE c.review = {m} AND c.annotator = {m} "
+        f"AND c.undo_of IS NULL AND EXISTS (SELECT 1 FROM {t}events e WHERE e.change = c.id) "
+        f"AND NOT EXISTS (SELECT 1 FROM {t}changes u WHERE u.undo_of = c.id) "
+        "ORDER BY c.id DESC LIMIT 1"
+    )
+
+
 def now_us() -> int:
     """Microseconds since the epoch, UTC: the one clock every store writes."""
     return time.time_ns() // 1000
@@ -141,6 +152,14 @@ class Store(ABC):
         """Add time on screen to a record, answered or not, leaving answers and status as they are.
 
         A record viewed but never answered gets a row with no status: its time still counts.
+        """
+
+    @abstractmethod
+    def last_change(self, review: str, annotator: str) -> tuple[int, str] | None:
+        """(change id, record) of the annotator's latest change that undo may still revert.
+
+        That is the newest change with an effect that is not an undo and was not undone:
+        after a restart, undo goes on where the last session's undo stack would have.
         """
 
     @abstractmethod

@@ -34,6 +34,7 @@ from .base import (
     StoreUnavailable,
     claim_first,
     dump,
+    last_change_sql,
     load,
     load_many,
     now_us,
@@ -359,6 +360,10 @@ class PostgresStore(Store):
                 (review, annotator, record, now_us(), seconds),
             ),
         )
+
+    def last_change(self, review: str, annotator: str) -> tuple[int, str] | None:
+        rows = self._query(last_change_sql("nbreview_", "%s"), (review, annotator))
+        return (rows[0][0], rows[0][1]) if rows else None
 
     def undo(self, change_id: int) -> str:
         at = now_us()

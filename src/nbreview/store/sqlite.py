@@ -20,6 +20,7 @@ from .base import (
     StoreUnavailable,
     claim_first,
     dump,
+    last_change_sql,
     load,
     load_many,
     now_us,
@@ -274,6 +275,11 @@ class SQLiteStore(Store):
                 "seconds = records.seconds + excluded.seconds",
                 (review, annotator, record, now_us(), seconds),
             )
+
+    def last_change(self, review: str, annotator: str) -> tuple[int, str] | None:
+        with self._reading() as con:
+            row = con.execute(last_change_sql("", "?"), (review, annotator)).fetchone()
+        return None if row is None else (row[0], row[1])
 
     def undo(self, change_id: int) -> str:
         at = now_us()
