@@ -1,4 +1,5 @@
-// The "?" panel: which key does what.
+// The "?" panel: which key does what. Drawn with classed divs, not dl/dt/dd, so a host's
+// element rules (JupyterLab and Voilà float every output dt at 20% width) cannot reach it.
 import { h } from "./dom.js";
 import { kindOf } from "./kinds/index.js";
 
@@ -15,7 +16,7 @@ export function keyList(config = {}) {
     ["s", "skip this record"],
     ["a", "accept the suggested answers"],
     ["Ctrl+Z / ⌘Z", "undo the last change"],
-    ["g", "show or hide the guidelines"],
+    ...(config.guidelines ? [["g", "show or hide the guidelines"]] : []),
     ["/", "search the shown fields (Enter applies, Esc leaves)"],
     ["q", "show or hide the queue table (click a row to jump there)"],
     ...((config.fields ?? []).some((f) => f.kind === "markdown" || f.kind === "chat")
@@ -28,27 +29,34 @@ export function keyList(config = {}) {
   ];
 }
 
-/** The rows the review's question kinds add, once per kind. */
+/** The rows the review's questions add (a row two questions share is listed once). */
 function kindRows(questions) {
   const seen = new Set();
   const rows = [];
   for (const q of questions) {
-    const plugin = kindOf(q.kind);
-    if (seen.has(q.kind) || !plugin.help) continue;
-    seen.add(q.kind);
-    rows.push(...plugin.help(q));
+    for (const row of kindOf(q.kind).help?.(q) ?? []) {
+      const id = JSON.stringify(row);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      rows.push(row);
+    }
   }
   return rows;
 }
 
 export function buildHelp(config) {
   const rows = keyList(config).map(([keys, what]) =>
-    h("div", { class: "nbr-help-row" }, h("dt", {}, h("kbd", {}, keys)), h("dd", {}, what)),
+    h(
+      "div",
+      { class: "nbr-help-row", role: "row" },
+      h("span", { class: "nbr-help-keys", role: "rowheader" }, h("kbd", {}, keys)),
+      h("span", { class: "nbr-help-what", role: "cell" }, what),
+    ),
   );
   return h(
     "div",
     { class: "nbr-help", hidden: true },
     h("div", { class: "nbr-section-title" }, "Keys"),
-    h("dl", {}, rows),
+    h("div", { class: "nbr-help-list", role: "table", "aria-label": "Keys" }, rows),
   );
 }

@@ -5,6 +5,14 @@ import { keepFocus, questionShell } from "./shell.js";
 
 const HINT = { rating: "rating", label: "choose one", multilabel: "choose any" };
 
+/** The hover text: a rating's label ("4 = good"), and the key that picks it. */
+export function optionTitle(question, option) {
+  const key = option.key === null ? "" : `key ${option.key}`;
+  if (question.kind !== "rating" || option.label === null) return key || null;
+  const what = `${option.value} = ${option.label}`;
+  return key && key !== `key ${option.value}` ? `${what} (${key})` : what;
+}
+
 function optionButton(question, option, onClick) {
   const isRating = question.kind === "rating";
   const showKey = option.key !== null && !(isRating && option.key === String(option.value));
@@ -15,14 +23,15 @@ function optionButton(question, option, onClick) {
       class: "nbr-option",
       tabindex: "-1",
       dataset: { value: String(option.value) },
-      title: option.key === null ? null : `key ${option.key}`,
+      title: optionTitle(question, option),
       "aria-pressed": "false",
       onmousedown: keepFocus,
       onclick: onClick,
     },
     showKey ? h("kbd", { class: "nbr-key" }, option.key) : null,
     isRating ? h("span", { class: "nbr-option-value" }, String(option.value)) : null,
-    option.label === null ? null : h("span", { class: "nbr-option-label" }, String(option.label)),
+    // dir="auto": a label in Arabic or Hebrew reads right to left, its key stays where it is.
+    option.label === null ? null : h("span", { class: "nbr-option-label", dir: "auto" }, String(option.label)),
   );
 }
 
@@ -85,4 +94,14 @@ function build(question, index, ctx) {
   };
 }
 
-export default { kinds: [...CHOICE_KINDS], build };
+/** A labelled rating's scale in the keys panel: "quality: 1 = unusable · … · 5 = excellent". */
+function help(question) {
+  if (question.kind !== "rating" || !question.labels?.length) return [];
+  const opts = options(question).filter((o) => o.label !== null);
+  const keys = opts.map((o) => o.key).filter((k) => k !== null);
+  const last = keys.at(-1) === "0" && keys[0] !== "0" ? "9, 0" : keys.at(-1); // 0 is 10
+  const range = keys.length > 1 ? `${keys[0]} – ${last}` : (keys[0] ?? "");
+  return [[range, `${question.name}: ${opts.map((o) => `${o.value} = ${o.label}`).join(" · ")}`]];
+}
+
+export default { kinds: [...CHOICE_KINDS], build, help };

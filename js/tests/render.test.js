@@ -110,9 +110,29 @@ describe("help", () => {
     expect(help.hidden).toBe(true);
     const text = help.textContent;
     for (const k of ["1 – 9", "Tab", "Enter", "← / →", "Ctrl+Z", "Esc", "?"]) expect(text).toContain(k);
-    expect(keyList({}).map(([k]) => k)).toContain("g");
     expect(keyList({}).map(([k]) => k)).toContain("s");
     expect(keyList({}).map(([k]) => k)).toContain("a");
+  });
+  it("lists g only when the review has guidelines", () => {
+    expect(keyList({}).map(([k]) => k)).not.toContain("g");
+    expect(keyList({ guidelines: "Be kind." }).map(([k]) => k)).toContain("g");
+  });
+  it("draws no dl/dt/dd, which host rules float and squeeze", () => {
+    const help = buildHelp({});
+    expect(help.querySelector("dl, dt, dd")).toBeNull();
+    const rows = help.querySelectorAll(".nbr-help-row");
+    expect(rows.length).toBe(keyList({}).length);
+    expect(rows[0].querySelector(".nbr-help-keys kbd").textContent).toBe("1 – 9");
+  });
+  it("spells out a labelled rating's scale, once per question", () => {
+    const quality = { name: "quality", kind: "rating", scale: 3, labels: ["bad", "ok", "good"] };
+    const tone = { name: "tone", kind: "rating", scale: 10 };
+    const rows = keyList({ questions: [quality, tone, quality] });
+    const scale = rows.filter(([, what]) => what.startsWith("quality:"));
+    expect(scale).toEqual([["1 – 3", "quality: 1 = bad · 2 = ok · 3 = good"]]);
+    expect(rows.some(([, what]) => what.startsWith("tone:"))).toBe(false); // no labels, no row
+    const ten = { name: "ten", kind: "rating", scale: 10, labels: [..."abcdefghij"] };
+    expect(keyList({ questions: [ten] }).at(-1)[0]).toBe("1 – 9, 0");
   });
   it("says when one key also submits", () => {
     expect(keyList({ one_key: true })[0][1]).toMatch(/submit/);
@@ -128,6 +148,7 @@ describe("questions", () => {
     expect(q.el.dataset.question).toBe("tone");
     expect(buttons.map((b) => b.dataset.value)).toEqual(["1", "2", "3"]);
     expect(buttons[2].textContent).toContain("good");
+    expect(buttons.map((b) => b.title)).toEqual(["1 = bad", "2 = ok", "3 = good"]);
     expect(buttons.every((b) => b.getAttribute("tabindex") === "-1")).toBe(true);
   });
   it("shows a key hint on label buttons", () => {
