@@ -36,6 +36,7 @@ import { buildRoot, buildShell, showChrome } from "./widget/shell.js";
 export { AWAIT_MS, DONE_TEXT, EMPTY_TEXT, positionText, SAVED_TEXT, STALE_TEXT, STALLED_TEXT, unsavedText };
 
 // Actions that touch no record run at once, even while a record change is in flight.
+const NO_GUIDELINES = "No guidelines were given for this review.";
 const IMMEDIATE = new Set(["help", "guidelines", "release", "leave", "raw", "search", "queue"]);
 
 function render({ model, el, signal }) {
@@ -135,11 +136,14 @@ function render({ model, el, signal }) {
     const text = config().guidelines ?? "";
     const loadImages = Boolean(config().load_images);
     guidelinesText.replaceChildren(
-      text === "" ? "No guidelines were given for this review." : renderMarkdown(text, { loadImages }),
+      text === "" ? NO_GUIDELINES : renderMarkdown(text, { loadImages }),
     );
     const markdown = (config().fields ?? []).some((f) => f.kind === "markdown" || f.kind === "chat");
     setFlag(rawToggle, "hidden", !markdown);
     guidelinesText.classList.toggle("nbr-empty", text === "");
+    // No guidelines: no control for them (and g says so, below).
+    setFlag(p.guidelinesToggle, "hidden", text === "");
+    if (text === "") guidelines.hidden = true;
     const fresh = buildHelp(config());
     fresh.hidden = help.hidden;
     help.replaceWith(fresh);
@@ -334,7 +338,11 @@ function render({ model, el, signal }) {
         acceptSuggestions();
         return;
       case "guidelines":
-        togglePanel(guidelines);
+        if (config().guidelines) togglePanel(guidelines);
+        else {
+          s.localNotice = { kind: "info", text: NO_GUIDELINES };
+          update();
+        }
         return;
       case "help":
         togglePanel(help);
