@@ -132,8 +132,12 @@ export function buildQueue({ send, leave }) {
               },
             },
             h("td", {}, String(r.index + 1)),
-            h("td", { class: "nbr-queue-preview" }, r.preview || "(empty)"),
-            h("td", { class: "nbr-queue-status" }, r.status ?? ""),
+            h("td", { class: "nbr-queue-preview", dir: "auto" }, r.preview || "(empty)"),
+            h(
+              "td",
+              { class: "nbr-queue-status", dataset: { status: r.status || "unanswered" } },
+              r.status || "unanswered", // no answer yet: said, not left blank
+            ),
           ),
         ),
       );

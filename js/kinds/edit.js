@@ -60,11 +60,12 @@ function build(question, index, ctx) {
     rows: "8",
     tabindex: "-1",
     spellcheck: "true",
+    dir: "auto", // right-to-left text is edited right to left
     "aria-label": `${question.name}: the corrected text`,
     placeholder: "The corrected text · Esc back to keys · Ctrl+Enter submit",
     onfocus: () => ctx.focus?.(index),
   });
-  const diffEl = h("div", { class: "nbr-diff", role: "region", "aria-label": `${question.name}: changes` });
+  const diffEl = h("div", { class: "nbr-diff", dir: "auto", role: "region", "aria-label": `${question.name}: changes` });
   const level = h("div", { class: "nbr-diff-level", hidden: true });
   shell.el.append(
     h("div", { class: "nbr-edit-toolbar" }, stats, h("span", { class: "nbr-spacer" }), keep, reset),
@@ -151,7 +152,8 @@ function build(question, index, ctx) {
     el: shell.el,
     question,
     textarea,
-    focusEl: textarea, // Tab onto this question puts the keyboard in the editor
+    // No focusEl: Tab onto an edit focuses the question, so 0 ("no change needed") is a key
+    // there, not a typed zero; e or a click puts the keyboard in the editor.
     update(state) {
       shell.update(state);
       const rec = state.record ?? null;
@@ -208,7 +210,7 @@ function build(question, index, ctx) {
 function help() {
   return [
     ["0", "edit: no change needed (saves the original text as the answer)"],
-    ["e", "edit: put the cursor in the editor (Tab also does)"],
+    ["e", "edit: put the cursor in the editor (a click in it also does)"],
   ];
 }
 

@@ -9,6 +9,7 @@ function build(question, index, ctx) {
     class: "nbr-textarea",
     rows: "3",
     tabindex: "-1",
+    dir: "auto", // Arabic or Hebrew is typed right to left
     "aria-label": String(question.name),
     // A reference completion's box says what to write (FreeText(placeholder=...)).
     placeholder: question.placeholder

@@ -77,10 +77,11 @@ function build(question, index, ctx) {
     );
     return { side, el, body, badge, column: null };
   });
+  // In key order, 1 · 2 · 3, so the row reads like the keys (a tie between the sides read 1 · 3 · 2).
   const sideButtons = [
     option("nbr-pref-choice", "1", "Left is better", act("side", { digit: 1 }), { side: "left" }),
-    allowTie ? option("nbr-pref-choice", "3", "About the same (tie)", act("side", { digit: 3 }), { side: "tie", value: TIE }) : null,
     option("nbr-pref-choice", "2", "Right is better", act("side", { digit: 2 }), { side: "right" }),
+    allowTie ? option("nbr-pref-choice", "3", "About the same (tie)", act("side", { digit: 3 }), { side: "tie", value: TIE }) : null,
   ].filter(Boolean);
   const strengthButtons = strength
     ? STRENGTHS.map((s, i) =>

@@ -76,7 +76,7 @@ function scoreButton(question, criterion, score, meaning, run) {
     },
     key !== null && key !== String(score) ? h("kbd", { class: "nbr-key" }, key) : null,
     h("span", { class: "nbr-option-value" }, String(score)),
-    meaning ? h("span", { class: "nbr-option-label" }, meaning) : null,
+    meaning ? h("span", { class: "nbr-option-label", dir: "auto" }, meaning) : null,
   );
 }
 
@@ -88,7 +88,7 @@ function criterionRow(question, criterion, index, ctx, run) {
     buttons.push(scoreButton(question, criterion.name, score, meanings.get(score), run));
   }
   const marker = h("span", { "aria-hidden": "true", style: "display:inline-block;width:1em" });
-  const name = h("span", { class: "nbr-rubric-name", style: "font-weight:600" }, criterion.name);
+  const name = h("span", { class: "nbr-rubric-name", dir: "auto", style: "font-weight:600" }, criterion.name);
   const el = h(
     "div",
     {
@@ -103,7 +103,7 @@ function criterionRow(question, criterion, index, ctx, run) {
       { class: "nbr-rubric-criterion" },
       h("div", {}, marker, name),
       criterion.description
-        ? h("div", { class: "nbr-rubric-desc", style: "padding-left:1em" }, criterion.description)
+        ? h("div", { class: "nbr-rubric-desc", dir: "auto", style: "padding-left:1em" }, criterion.description)
         : null,
     ),
     h("div", { class: "nbr-options" }, buttons),

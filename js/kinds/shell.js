@@ -13,7 +13,7 @@ export function questionShell(question, index, ctx, hint) {
   const header = h(
     "div",
     { class: "nbr-question-header" },
-    h("span", { class: "nbr-question-name" }, String(question.name)),
+    h("span", { class: "nbr-question-name", dir: "auto" }, String(question.name)),
     h("span", { class: "nbr-question-kind" }, hint ?? String(question.kind)),
     question.required === false ? h("span", { class: "nbr-optional" }, "optional") : null,
     suggestedTag,

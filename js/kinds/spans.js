@@ -29,6 +29,10 @@ const ordered = ({ anchor, focus }) => ({ start: Math.min(anchor, focus), end: M
 
 export const SELECT_FIRST =
   "Select some text first: drag over it with the mouse, or press c for a keyboard caret.";
+/** Key 0 with spans marked: "nothing to mark" would delete them, so it asks for that first. */
+export const MARKED_FIRST = (n) =>
+  `${n === 1 ? "1 span is" : `${n} spans are`} marked: delete ${n === 1 ? "it" : "them"} first ` +
+  "(Backspace) to say there is nothing to mark.";
 
 const blank = () => ({
   selected: null, // {start, end, label, suggested}: the span clicked or stepped to
@@ -55,8 +59,11 @@ function build(question, index, ctx) {
 
   const shell = questionShell(question, index, ctx, "mark spans");
   const hint = h("div", { class: "nbr-spans-hint", "aria-live": "polite" });
+  // dir="auto": right-to-left text stays right to left; offsets are the DOM's, so spans still
+  // land on the characters selected.
   const textEl = h("div", {
     class: "nbr-spans-text",
+    dir: "auto",
     dataset: { question: String(question.name), field },
     onmousedown: onMouseDown,
     onmouseup: onMouseUp,
@@ -82,12 +89,31 @@ function build(question, index, ctx) {
         },
         key ? h("kbd", { class: "nbr-key" }, key) : null,
         h("span", { class: "nbr-swatch" }),
-        h("span", { class: "nbr-spans-label-text" }, label),
+        h("span", { class: "nbr-spans-label-text", dir: "auto" }, label),
       );
       button.style.setProperty("--nbr-c", color(label));
       return button;
     }),
   );
+  // An empty list is a real answer ("nothing to mark"), so it has a key and a button.
+  const noneButton = h(
+    "button",
+    {
+      type: "button",
+      class: "nbr-none nbr-spans-none",
+      tabindex: "-1",
+      title: "nothing to mark in this text (key 0)",
+      "aria-pressed": "false",
+      onmousedown: keepFocus,
+      onclick: (e) => {
+        e.stopPropagation();
+        run(act("none"));
+      },
+    },
+    h("kbd", { class: "nbr-key" }, "0"),
+    h("span", { class: "nbr-option-label" }, "nothing to mark"),
+  );
+  legend.append(noneButton);
   const listTitle = h("div", { class: "nbr-spans-list-title" });
   const list = h("ol", { class: "nbr-spans-list" });
   const panel = h(
@@ -177,6 +203,18 @@ function build(question, index, ctx) {
     if (sameSpan(span, st.selected) && Boolean(span.suggested) === Boolean(st.selected?.suggested)) st.selected = null;
     if (span.suggested) commit(cur.confirmed, without(cur.pending, span));
     else commit(without(cur.confirmed, span), cur.pending);
+  }
+
+  /** Key 0: the answer is "nothing to mark" ([]); undecided suggestions are rejected. */
+  function nothingToMark() {
+    const cur = current();
+    if (cur.confirmed.length > 0) {
+      ctx.notify(MARKED_FIRST(cur.confirmed.length), "info");
+      return;
+    }
+    st.selected = null;
+    st.selection = null;
+    commit([], []);
   }
 
   function acceptAll() {
@@ -386,13 +424,13 @@ function build(question, index, ctx) {
     );
     if (spans.length === 0) {
       list.replaceChildren(
-        h("li", { class: "nbr-spans-empty" }, "Nothing marked. Select text, then press a label key."),
+        h("li", { class: "nbr-spans-empty" }, "Nothing marked. Select text, then press a label key (0: nothing to mark)."),
       );
       return;
     }
     list.replaceChildren(
       ...spans.map((s) => {
-        const chip = h("span", { class: "nbr-span-chip" }, s.label);
+        const chip = h("span", { class: "nbr-span-chip", dir: "auto" }, s.label);
         chip.style.setProperty("--nbr-c", color(s.label));
         const item = h(
           "li",
@@ -404,7 +442,7 @@ function build(question, index, ctx) {
             onclick: () => run(act("pick", { span: s })),
           },
           chip,
-          h("span", { class: "nbr-span-text" }, s.text),
+          h("span", { class: "nbr-span-text", dir: "auto" }, s.text),
           s.suggested
             ? h(
                 "button",
@@ -465,7 +503,7 @@ function build(question, index, ctx) {
         ? `${what} · ${keys} accept with that label · Backspace reject`
         : `${what} · ${keys} relabel · Backspace delete · drag an edge to resize (Alt: by character)`;
     }
-    return `Select text with the mouse, then ${keys} or a label · c keyboard caret · ↑/↓ select a span`;
+    return `Select text with the mouse, then ${keys} or a label · c keyboard caret · ↑/↓ select a span · 0 nothing to mark`;
   }
 
   function attach() {
@@ -511,6 +549,10 @@ function build(question, index, ctx) {
     textEl.classList.toggle("nbr-caret-mode", Boolean(st.caret));
     drawList(cur);
     setText(hint, hintText(cur));
+    const { value, suggested } = ctx.current(question);
+    const none = !suggested && Array.isArray(value) && value.length === 0 && cur.pending.length === 0;
+    noneButton.classList.toggle("nbr-selected", none);
+    noneButton.setAttribute("aria-pressed", String(none));
     setFlag(shell.suggestedTag, "hidden", !(cur.suggested || cur.pending.length > 0));
   }
 
@@ -555,7 +597,9 @@ function build(question, index, ctx) {
     },
     perform(action) {
       if (!view.key) return false;
-      if (action.type === "digit") {
+      if (action.type === "digit" && action.digit === 0) {
+        nothingToMark();
+      } else if (action.type === "digit") {
         const label = labels[action.digit - 1];
         if (!label || action.digit < 1) return false;
         applyLabel(label);
@@ -563,6 +607,9 @@ function build(question, index, ctx) {
         switch (action.op) {
           case "label":
             applyLabel(action.label);
+            break;
+          case "none":
+            nothingToMark();
             break;
           case "caret-toggle":
             if (st.caret) {
@@ -642,6 +689,7 @@ function help(question) {
   const keys = n <= 1 ? "1" : `1 – ${n}`;
   return [
     [keys, `spans: label the selected text; relabel the selected span (accepts a suggested one)`],
+    ["0", "spans: nothing to mark (rejects suggestions not yet accepted)"],
     ["c", "spans: keyboard caret on / off"],
     ["← / → (caret)", "move the caret by word; Shift extends the selection"],
     ["Home / End (caret)", "start / end of the text"],

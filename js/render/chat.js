@@ -80,7 +80,7 @@ export function buildChat(messages, unit) {
           "div",
           { class: "nbr-message-header" },
           h("span", { class: "nbr-message-role" }, role || "(no role)"),
-          name ? h("span", { class: "nbr-message-name" }, name[1]) : null,
+          name ? h("span", { class: "nbr-message-name", dir: "auto" }, name[1]) : null,
           h("span", { class: "nbr-message-index" }, `#${i}`),
         ),
         ...unit(messageText(m.content), "nbr-message-text"),

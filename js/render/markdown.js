@@ -95,6 +95,16 @@ export function markdownHtml(text, { loadImages = false } = {}) {
   }
 }
 
+// Right-to-left text (Arabic, Hebrew) reads right to left: each block finds its own
+// direction from its first strong character; code stays left to right.
+const BLOCKS = "p, li, h1, h2, h3, h4, h5, h6, blockquote, td, th, dt, dd, .nbr-md-html";
+
+function setDirections(fragment) {
+  for (const el of fragment.querySelectorAll(BLOCKS)) el.setAttribute("dir", "auto");
+  for (const el of fragment.querySelectorAll("pre")) el.setAttribute("dir", "ltr");
+  return fragment;
+}
+
 /**
  * Rendered, sanitized markdown as a DocumentFragment to insert (see sanitize.js).
  * When the parser fails, the text is returned as it is, in a text node.
@@ -108,5 +118,5 @@ export function renderMarkdown(text, { loadImages = false } = {}) {
     fragment.append(document.createTextNode(String(text ?? "")));
     return fragment;
   }
-  return sanitize(html, { loadImages });
+  return setDirections(sanitize(html, { loadImages }));
 }

@@ -26,8 +26,9 @@ export function valueText(value) {
   return String(value);
 }
 
+// dir="auto": right-to-left text (Arabic, Hebrew) is laid out right to left, per field.
 function rawBody(text, cls) {
-  const body = h("div", { class: `${cls} nbr-raw-text` });
+  const body = h("div", { class: `${cls} nbr-raw-text`, dir: "auto" });
   body.textContent = text; // untrusted: text only
   if (text === "") body.classList.add("nbr-empty");
   return body;
@@ -35,7 +36,7 @@ function rawBody(text, cls) {
 
 /** The raw and rendered parts of a markdown unit (the rendering waits until it is shown). */
 function unitParts(text, cls) {
-  const rendered = h("div", { class: `${cls}-rendered nbr-rendered nbr-md`, dataset: { pending: "" } });
+  const rendered = h("div", { class: `${cls}-rendered nbr-rendered nbr-md`, dir: "auto", dataset: { pending: "" } });
   SOURCES.set(rendered, text);
   if (text === "") rendered.classList.add("nbr-empty");
   return [rawBody(text, cls), rendered];
@@ -47,7 +48,7 @@ function notice(text) {
 
 /** One .nbr-field for a field spec {column, kind} and the record's value. */
 export function buildField({ column, kind = "text" }, value, textOf = valueText) {
-  const header = h("div", { class: "nbr-field-header" }, h("span", { class: "nbr-field-name" }, column));
+  const header = h("div", { class: "nbr-field-header" }, h("span", { class: "nbr-field-name", dir: "auto" }, column));
   const section = h("section", { class: "nbr-field", dataset: { column, kind } }, header);
   if (kind === "markdown") {
     if (value === null || value === undefined || typeof value === "string") {

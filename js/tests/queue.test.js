@@ -74,6 +74,8 @@ describe("queue controls", () => {
     expect(rows).toHaveLength(2);
     expect(queue.el.querySelector("b")).toBeNull();
     expect(rows[0].textContent).toContain("<b>Paris</b>");
+    const statuses = [...rows].map((r) => r.querySelector(".nbr-queue-status").textContent);
+    expect(statuses).toEqual(["submitted", "unanswered"]); // never a blank cell
     expect(rows[1].classList.contains("nbr-queue-current")).toBe(true);
     expect(queue.el.querySelector(".nbr-search").value).toBe("capital");
     expect(queue.el.querySelector(".nbr-queue-count").textContent).toBe("3 in queue");
