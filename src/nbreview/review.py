@@ -263,7 +263,7 @@ class Review:
     @property
     def progress(self) -> Progress:
         status = self.store.statuses(self.name, self.annotator)
-        counts = count_statuses(self.keys.all() if status else None, status)
+        counts = count_statuses(self.keys if status else None, status)
         return Progress(**progress_counts(len(self.source), counts))
 
     def progress_by_annotator(self) -> pd.DataFrame:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -10,18 +11,24 @@ import pyarrow.compute as pc
 from ..store.base import DONE, STATUSES
 
 
-def count_statuses(keys: pa.Array | None, status: dict[str, str]) -> Counter:
+def count_statuses(keys: Any, status: dict[str, str]) -> Counter:
     """Rows per status, counted over the dataset's keys so stale store entries don't count.
 
-    `keys` may be None when `status` is empty: nothing stored needs no key computed.
+    `keys` is the review's RecordKeys (only the rows of stored records are hashed: see
+    RecordKeys.find), an array of every row's key, or None when `status` is empty.
     """
     counts: Counter = Counter(dict.fromkeys(STATUSES, 0))
-    if keys is None or not len(keys):
+    if keys is None or not status:
         return counts
-    for name in counts:
-        chosen = [k for k, s in status.items() if s == name]
-        if chosen:
-            counts[name] = pc.sum(pc.is_in(keys, value_set=pa.array(chosen, pa.string()))).as_py()
+    found = keys if isinstance(keys, pa.Array) else keys.find(status)[1]
+    if not len(found):
+        return counts
+    stored = pa.array(list(status), pa.string())
+    index = pc.index_in(found, value_set=stored).drop_null()
+    names = pa.array(list(status.values()), pa.string()).take(index)
+    for row in pc.value_counts(names).to_pylist():
+        if row["values"] in counts:
+            counts[row["values"]] += row["counts"]
     return counts
 
 

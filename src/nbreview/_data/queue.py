@@ -191,8 +191,8 @@ def _status_mask(review: Review, status: str) -> np.ndarray:
         chosen = [k for k, s in statuses.items() if s in ("submitted", "skipped")]
     else:
         chosen = [k for k, s in statuses.items() if s == status]
-    keys = review.keys.all()
-    found = pc.is_in(keys, value_set=pa.array(chosen, pa.string())).to_numpy(zero_copy_only=False)
+    found = np.zeros(len(review.source), dtype=bool)
+    found[review.keys.find(chosen)[0]] = True  # hashes only the rows stored records may be
     return ~found if status == "unanswered" else found
 
 

@@ -62,6 +62,18 @@ class RecordSource:
         """One whole column as arrow_table() holds it, in row order (what search reads)."""
         return self.arrow_column(column)
 
+    def values(self, column: str, start: int = 0, stop: int | None = None):
+        """Rows start..stop of one column in row order, chunks as they are (no copy if it can)."""
+        return self.arrow_column(column, start, stop)
+
+    def take(self, column: str, positions: np.ndarray) -> pa.Array | pa.ChunkedArray:
+        """The values of one column at these row positions, in the order given."""
+        return self.arrow_column(column).take(pa.array(positions, type=pa.int64()))
+
+    def stored_values(self, column: str) -> tuple[pa.Array | pa.ChunkedArray, np.ndarray | None]:
+        """(values in storage order, row -> storage index or None): a whole column, no copy."""
+        return self.values(column), None
+
     def row(self, position: int, columns: list[str]) -> dict[str, Any]:
         return {c: self.arrow_column(c, position, position + 1)[0].as_py() for c in columns}
 
@@ -133,6 +145,22 @@ class DatasetSource(RecordSource):
     def arrow_table(self) -> pa.Table:
         return self._table if self._indices is None else self._table.take(self._indices)
 
+    def values(self, column: str, start: int = 0, stop: int | None = None):
+        if self._indices is not None:
+            return self.arrow_column(column, start, stop)
+        stop = len(self) if stop is None else min(stop, len(self))
+        return self._table.column(column).slice(start, stop - start)
+
+    def take(self, column: str, positions: np.ndarray) -> pa.Array:
+        rows = np.asarray(positions, dtype=np.int64)
+        if self._indices is not None:
+            rows = self._indices.take(pa.array(rows)).to_numpy().astype(np.int64, copy=False)
+        return _gather(self._table.column(column), rows)
+
+    def stored_values(self, column: str) -> tuple[pa.ChunkedArray, np.ndarray | None]:
+        rows = None if self._indices is None else self._indices.to_numpy().astype(np.int64)
+        return self._table.column(column), rows
+
     def all_values(self, column: str) -> pa.Array | pa.ChunkedArray:
         values = self._table.column(column)  # zero-copy, chunks as they are
         if self._indices is None:
@@ -170,6 +198,9 @@ class DataFrameSource(RecordSource):
 
     def arrow_column(self, column: str, start: int = 0, stop: int | None = None) -> pa.Array:
         return pa.array(self.data[column].iloc[start:stop], from_pandas=True)
+
+    def take(self, column: str, positions: np.ndarray) -> pa.Array:
+        return pa.array(self.data[column].iloc[np.asarray(positions)], from_pandas=True)
 
     def table_column(self, column: str) -> pa.Array:
         try:

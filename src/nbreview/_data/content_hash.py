@@ -1,0 +1,247 @@
+"""Content keys, scheme 2: a record's shown values hashed over Arrow buffers, never per object.
+
+Keys are persisted in stores, so every step here is fixed and must never change (a pinned
+test holds it). A key is ``"c2"`` + 8 hex digits of the record's *signature* + 22 hex digits
+of its *digest*:
+
+- Each key column ``c`` (in sorted name order) gives each row a payload: null (None, NaN)
+  has none; a string is its UTF-8 bytes; any other value is its canonical encoding
+  ``encode`` below (numbers by value, so int32, int64 and an integral float agree; struct
+  fields sorted by name, null fields left out, so a dict missing a key equals one holding
+  None; lists in order).
+- Its part of the digest is ``xxh3_128(payload, seed)`` with a seed naming the column and
+  the payload's kind (``s`` string, ``e`` encoded, ``n`` null, seed = ``xxh3_64(kind +
+  name)``); the digest is the XOR of the columns' parts, first 11 bytes.
+- Its part of the signature is a number read without touching the text: the byte length
+  of the payload (2**64 - 1 for null); the signature mixes them (``_mix``, splitmix64's
+  finalizer) and keeps the top 32 bits. Rows whose signature no stored key carries cannot
+  be stored records, so finding a few stored records never hashes every row.
+
+xxh3 (xxHash 0.8's stable XXH3) gives the same bytes on every machine and version.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import xxhash
+
+PREFIX = "c2"
+SCHEME = "content-2"  # what the store records for a review keyed this way
+NULL_FEATURE = np.uint64(2**64 - 1)
+MAX_EXACT = 2**53  # integral floats up to this are written as integers
+_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+_HEX2 = np.array([f"{i:02x}".encode() for i in range(256)]).view(np.uint16)
+
+
+def seed(kind: str, column: str) -> int:
+    return xxhash.xxh3_64_intdigest((kind + column).encode("utf-8"))
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64's finalizer over uint64 values (wrapping arithmetic)."""
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
+def is_text(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind)
+
+
+# -- the canonical encoding of values other than top-level strings ----------------------------
+
+
+def _blob(value: bytes) -> pa.Scalar:
+    return pa.scalar(value, pa.large_binary())
+
+
+def _join(*parts) -> pa.Array:
+    return pc.binary_join_element_wise(*parts, _blob(b""))
+
+
+def _digits(numbers: pa.Array) -> pa.Array:
+    """Integers as decimal ASCII, as large_binary."""
+    return pc.cast(pc.cast(numbers, pa.string()), pa.large_binary())
+
+
+def _framed(tag: bytes, values: pa.Array) -> pa.Array:
+    """tag + byte length + ':' + bytes: self-delimiting, so encodings concatenate safely."""
+    values = pc.cast(values, pa.large_binary())
+    return _join(_blob(tag), _digits(pc.binary_length(values)), _blob(b":"), values)
+
+
+def _numbers(values: pa.Array) -> pa.Array:
+    """Integers, and floats that hold one exactly, as 'i' + digits; other floats by their bits."""
+    if pa.types.is_integer(values.type):
+        return _join(_blob(b"i"), _digits(values))
+    x = pc.cast(values, pa.float64())
+    x = pc.if_else(pc.is_nan(x), None, x)
+    plain = x.fill_null(0.0).to_numpy(zero_copy_only=False)
+    integral = (np.floor(plain) == plain) & (np.abs(plain) <= MAX_EXACT)
+    ints = pa.array(np.where(integral, plain, 0).astype(np.int64))
+    bits = pa.array(plain.view(np.uint64))
+    as_int = _join(_blob(b"i"), _digits(ints))
+    as_bits = _join(_blob(b"d"), _digits(bits))
+    out = pc.if_else(pa.array(integral), as_int, as_bits)
+    return pc.if_else(pc.is_null(x), None, out)
+
+
+def _lists(values: pa.Array) -> pa.Array:
+    """'[' + count + ':' + the items' encodings + ']'."""
+    counts = pc.list_value_length(values)
+    items = encode(pc.list_flatten(values))
+    offsets = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(counts.fill_null(0).to_numpy(zero_copy_only=False), out=offsets[1:])
+    joined = pc.binary_join(pa.LargeListArray.from_arrays(pa.array(offsets), items), _blob(b""))
+    out = _join(_blob(b"["), _digits(counts), _blob(b":"), joined, _blob(b"]"))
+    return pc.if_else(pc.is_null(values), None, out)
+
+
+def _structs(values: pa.StructArray) -> pa.Array:
+    """'{' + name and value of each non-null field, by name + '}'."""
+    fields = {values.type.field(i).name: f for i, f in enumerate(values.flatten())}
+    pieces = []
+    for name in sorted(fields):
+        field = fields[name]
+        named = _framed(b"s", pa.array([name.encode("utf-8")], pa.large_binary()))[0]
+        piece = _join(named, encode(field))
+        pieces.append(pc.if_else(pc.is_null(field), _blob(b""), piece))
+    out = _join(_blob(b"{"), *pieces, _blob(b"}"))
+    return pc.if_else(pc.is_null(values), None, out)
+
+
+def encode(values: pa.Array) -> pa.Array:
+    """Each value's canonical bytes (large_binary); null values encode as b'n'."""
+    kind = values.type
+    if pa.types.is_dictionary(kind):
+        return encode(values.dictionary_decode())
+    if pa.types.is_null(kind):
+        out = pa.nulls(len(values), pa.large_binary())
+    elif pa.types.is_boolean(kind):
+        out = pc.if_else(values, _blob(b"t"), _blob(b"f"))
+    elif pa.types.is_integer(kind) or pa.types.is_floating(kind):
+        out = _numbers(values)
+    elif is_text(kind):
+        out = _framed(b"s", values)
+    elif pa.types.is_binary(kind) or pa.types.is_large_binary(kind):
+        out = _framed(b"b", values)
+    elif pa.types.is_fixed_size_binary(kind):
+        out = _framed(b"b", pc.cast(values, pa.binary()))
+    elif pa.types.is_struct(kind):
+        out = _structs(values)
+    elif pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_map(kind):
+        out = _lists(values)
+    elif pa.types.is_fixed_size_list(kind):
+        out = _lists(pc.cast(values, pa.large_list(kind.value_type)))
+    else:  # dates, times, decimals: their text
+        out = _framed(b"x", _as_text(values))
+    return out.fill_null(_blob(b"n"))
+
+
+def _as_text(values: pa.Array) -> pa.Array:
+    try:
+        return pc.cast(values, pa.string())
+    except (pa.ArrowNotImplementedError, pa.ArrowInvalid):
+        return pa.array([None if v is None else str(v) for v in values.to_pylist()], pa.string())
+
+
+# -- hashing ---------------------------------------------------------------------------------
+
+
+def _digests(payload: pa.Array, seed_value: int) -> np.ndarray:
+    """xxh3_128 of every value's bytes, straight from the Arrow buffers: n x 16 uint8."""
+    parts = []
+    hash_ = xxhash.xxh3_128_digest
+    chunks = payload.chunks if isinstance(payload, pa.ChunkedArray) else [payload]
+    for chunk in chunks:
+        buffers = chunk.buffers()
+        wide = pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type)
+        offsets = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)
+        bounds = offsets[chunk.offset : chunk.offset + len(chunk) + 1].tolist()
+        data = memoryview(buffers[2]) if buffers[2] is not None else memoryview(b"")
+        parts += [hash_(data[a:b], seed_value) for a, b in pairwise(bounds)]
+    return np.frombuffer(b"".join(parts), dtype=np.uint8).reshape(-1, 16)
+
+
+def _payload(values: pa.Array | pa.ChunkedArray) -> tuple[str, pa.Array | pa.ChunkedArray]:
+    """('s', the strings) for text, ('e', their canonical encodings) for anything else."""
+    if is_text(values.type):
+        return "s", values
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    return "e", encode(values)
+
+
+def _nulls(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Which rows are null, NaN counted as null (pandas' missing value)."""
+    missing = pc.is_null(values, nan_is_null=True)
+    return np.asarray(missing.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _lengths(chunk: pa.Array) -> np.ndarray:
+    """Byte lengths of a string or binary array's values, from its offsets alone."""
+    wide = pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type)
+    offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64 if wide else np.int32)
+    return np.diff(offsets[chunk.offset : chunk.offset + len(chunk) + 1]).astype(np.uint64)
+
+
+def features(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Each row's part of the signature: its payload's byte length, or NULL_FEATURE."""
+    _, payload = _payload(values)
+    chunks = payload.chunks if isinstance(payload, pa.ChunkedArray) else [payload]
+    out = np.concatenate([_lengths(c) for c in chunks] or [np.zeros(0, np.uint64)])
+    if values.null_count or pa.types.is_floating(values.type):
+        out[_nulls(values)] = NULL_FEATURE
+    return out
+
+
+def column_digests(column: str, values: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Each row's part of the digest for this column (n x 16 uint8)."""
+    kind, payload = _payload(values)
+    digests = _digests(payload, seed(kind, column))
+    nulls = _nulls(values)
+    if nulls.any():
+        digests = digests.copy()
+        empty = xxhash.xxh3_128_digest(b"", seed("n", column))
+        digests[nulls] = np.frombuffer(empty, dtype=np.uint8)
+    return digests
+
+
+def signatures(parts: dict[str, np.ndarray]) -> np.ndarray:
+    """Rows' 32-bit signatures from each column's features (uint64, by column name)."""
+    n = len(next(iter(parts.values()))) if parts else 0
+    state = np.full(n, 0x243F6A8885A308D3, dtype=np.uint64)
+    for column in sorted(parts):
+        column_seed = np.uint64(seed("s", column))
+        state = _mix(state ^ _mix(parts[column] ^ column_seed))
+    return (state >> np.uint64(32)).astype(np.uint32)
+
+
+def keys_from(signature: np.ndarray, digest: np.ndarray) -> pa.Array:
+    """'c2' + hex(signature) + hex(first 11 bytes of digest), as an Arrow string array."""
+    n = len(signature)
+    text = np.empty((n, 32), dtype=np.uint8)
+    text[:, 0], text[:, 1] = ord("c"), ord("2")
+    big_endian = signature.astype(">u4").view(np.uint8).reshape(n, 4)
+    text[:, 2:10] = _HEX2[big_endian].view(np.uint8).reshape(n, 8)
+    text[:, 10:32] = _HEX2[digest[:, :11]].view(np.uint8).reshape(n, 22)
+    offsets = np.arange(0, 32 * (n + 1), 32, dtype=np.int32)
+    return pa.Array.from_buffers(
+        pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(text.tobytes())]
+    )
+
+
+def signature_of(key: str) -> int | None:
+    """The signature a scheme-2 key carries, or None for any other key."""
+    if len(key) != 32 or not key.startswith(PREFIX):
+        return None
+    try:
+        return int(key[2:10], 16)
+    except ValueError:
+        return None
