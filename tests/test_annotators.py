@@ -212,7 +212,7 @@ def test_consensus_as_pandas(team):
     assert frame["quality"].dtype == "float64"
     assert frame["agreement"].dtype == "float64"
     assert frame["quality"].isna().tolist() == [False, False, True, False, False, True]
-    assert frame["verdict"][0] == G
+    assert frame["verdict"][0] == "good"  # a label name in pandas (API.md 3)
     assert pd.isna(frame["verdict"][1])
 
 

@@ -191,19 +191,31 @@ def test_to_pandas_keeps_the_dataframe_index_and_columns(make_review, df):
     assert list(frame.columns) == [*df.columns, *ADDED]
     pd.testing.assert_frame_equal(frame[list(df.columns)], df)
     assert frame.loc[40, "quality"] == 4  # position 2 has label 40
-    assert frame.loc[40, "issues"] == [0, 1]
+    assert frame.loc[40, "verdict"] == "unsure"  # label names, as in annotations()
+    assert frame.loc[40, "issues"] == ["factual", "style"]
     assert frame.loc[40, "comment"] == "hm"
     assert frame.loc[40, "status"] == "submitted"
     assert frame["quality"].isna().tolist() == [True, True, False, True, True, True]
 
 
-def test_to_pandas_uses_nullable_integer_dtypes(worked, make_review, df):
+def test_to_pandas_uses_nullable_integer_dtypes_and_label_names(worked, make_review, df):
     for review in (worked, make_review(df)):
         frame = review.to_pandas()
         assert frame["quality"].dtype == pd.Int32Dtype()
-        assert pd.api.types.is_integer_dtype(frame["verdict"].dtype)
-        assert isinstance(frame["verdict"].dtype, pd.api.extensions.ExtensionDtype)
+        # one choice: a Categorical over every label, in the question's order (API.md 3)
+        assert frame["verdict"].dtype == pd.CategoricalDtype(VERDICTS)
         assert frame["annotated_at"].dtype == pd.DatetimeTZDtype("us", "UTC")
+
+
+def test_to_pandas_names_labels_as_annotations_does(worked):
+    frame = worked.to_pandas()
+    log = worked.annotations().set_index(["record", "question"])["value"]
+    keys = worked.keys.all().to_pylist()
+    for position in (0, 3):  # the submitted rows
+        row = frame.iloc[position]
+        assert row["verdict"] == log[(keys[position], "verdict")]
+        assert row["issues"] == log[(keys[position], "issues")]
+    assert worked.to_dataset().features["verdict"] == datasets.ClassLabel(names=VERDICTS)
 
 
 def test_to_pandas_of_a_dataset(worked):
@@ -211,10 +223,11 @@ def test_to_pandas_of_a_dataset(worked):
     assert isinstance(frame.index, pd.RangeIndex)
     assert frame["quality"].tolist()[0] == 4
     assert frame["quality"].isna().tolist() == [False, True, True, False, False, True]
-    assert frame["verdict"].tolist()[:1] == [1]
+    assert frame["verdict"].tolist()[:1] == ["bad"]  # the Dataset holds 1, its ClassLabel's
     assert frame["status"].tolist()[:2] == ["submitted", "skipped"]
     assert frame["model_score"].dtype == pd.Int64Dtype()  # an int input column stays integer
-    assert frame["issues"].tolist()[0] == [0, 2]
+    assert frame["issues"].tolist()[0] == ["factual", "unsafe"]
+    assert frame["verdict"].isna().tolist() == [False, True, True, False, True, True]
 
 
 def test_to_pandas_prefix(worked):

@@ -12,6 +12,7 @@ from datasets.fingerprint import generate_random_fingerprint
 
 from ..store.base import to_datetime
 from .consensus import all_columns, check_mode, consensus_columns
+from .names import named_series
 from .types import TIMESTAMP
 
 if TYPE_CHECKING:
@@ -132,6 +133,11 @@ def _series(array: pa.Array, index: pd.Index) -> pd.Series:
     return series
 
 
+def _named(array: pa.Array, feature: Any, index: pd.Index) -> pd.Series:
+    named = named_series(array, feature, index)
+    return _series(array, index) if named is None else named
+
+
 def to_pandas(review: Review, prefix: str = "", annotators: str | None = None) -> pd.DataFrame:
     columns = _prefixed(review, prefix, annotators)
     data = review.source.data
@@ -144,7 +150,8 @@ def to_pandas(review: Review, prefix: str = "", annotators: str | None = None) -
                 data.features.arrow_schema.field(name).type
             ):
                 frame[name] = frame[name].astype(_nullable(pa.int64()) or frame[name].dtype)
-    added = {n: _series(array, frame.index) for n, (array, _) in columns.items()}
+    # Label answers by name, as in annotations() (API.md 3); the Dataset keeps the integers.
+    added = {n: _named(array, feature, frame.index) for n, (array, feature) in columns.items()}
     return pd.concat([frame, pd.DataFrame(added, index=frame.index)], axis=1)
 
 
