@@ -214,6 +214,11 @@ class Store(ABC):
         """(change, record, annotator, question, value, previous, at, undo_of) per logged event."""
 
     @abstractmethod
+    def times(self, review: str) -> list[tuple]:
+        """(record, annotator, status, annotated_at, seconds) of every record anyone has had on
+        screen: `records()` and the rows of records viewed but never answered (status None)."""
+
+    @abstractmethod
     def close(self) -> None: ...
 
     def __repr__(self) -> str:

@@ -542,6 +542,14 @@ class PostgresStore(Store):
             annotator,
         )
 
+    def times(self, review: str) -> list[tuple]:
+        return self._select(
+            "SELECT record, annotator, status, annotated_at, seconds FROM nbreview_records "
+            "WHERE review = %s",
+            review,
+            None,
+        )
+
     def answers(self, review: str, annotator: str | None = None) -> list[tuple]:
         rows = self._select(
             "SELECT record, annotator, question, value, updated_at FROM nbreview_answers "

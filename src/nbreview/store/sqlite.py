@@ -440,6 +440,13 @@ class SQLiteStore(Store):
             annotator,
         )
 
+    def times(self, review: str) -> list[tuple]:
+        return self._select(
+            "SELECT record, annotator, status, annotated_at, seconds FROM records WHERE review = ?",
+            review,
+            None,
+        )
+
     def answers(self, review: str, annotator: str | None = None) -> list[tuple]:
         rows = self._select(
             "SELECT record, annotator, question, value, updated_at FROM answers WHERE review = ?",
