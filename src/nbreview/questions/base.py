@@ -4,8 +4,10 @@ A kind is a subclass of `Question` with a `kind` name of its own; defining it re
 Everything downstream asks the kind, never its name: the column type (`feature`), how
 several annotators' answers combine (`consensus`), what agreement scores
 (`agreement_units`), what the dataset card says (`title`, `task`, `describe`,
-`answer_counts`, `card_details`) and what TRL may take from it (`trl_roles`, `pairs`).
-docs/kinds.md shows how to add one.
+`answer_counts`, `card_details`), what TRL may take from it (`trl_roles`, `pairs`), and
+what quality control asks: whether an answer is right against a known one (`grade`), which
+side a comparison chose (`left_choices`) and what `summary()` counts (`summary_items`,
+`summary_names`). docs/kinds.md shows how to add one.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import datasets
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import combine
 from .combine import Answers
@@ -57,7 +61,8 @@ class AgreementUnit:
 
 
 class Question:
-    """Base of every question: a name, whether it must be answered, and a suggestion column."""
+    """Base of every question: a name, whether it must be answered, a suggestion column, and
+    a gold column (known right answers for some records)."""
 
     kind: ClassVar[str] = ""
     required_default: ClassVar[bool] = True
@@ -93,14 +98,24 @@ class Question:
         their arguments (a rubric's criteria) translate here."""
         return cls(**spec)
 
-    def __init__(self, name: str, *, required: bool | None = None, suggestion: str | None = None):
+    def __init__(
+        self,
+        name: str,
+        *,
+        required: bool | None = None,
+        suggestion: str | None = None,
+        gold: str | None = None,
+    ):
         if not isinstance(name, str) or not name.strip():
             raise ValueError(f"a question needs a non-empty string name, got {name!r}")
         if suggestion is not None and not isinstance(suggestion, str):
             raise ValueError(f"question {name!r}: suggestion names a column, got {suggestion!r}")
+        if gold is not None and (not isinstance(gold, str) or not gold):
+            raise ValueError(f"question {name!r}: gold names a column, got {gold!r}")
         self.name = name
         self.required = self.required_default if required is None else bool(required)
         self.suggestion = suggestion
+        self.gold = gold
 
     def __repr__(self) -> str:
         return f"nr.{type(self).__name__}({self.name!r})"
@@ -158,8 +173,12 @@ class Question:
 
     def spec(self) -> dict:
         """Everything needed to rebuild the question (and to draw it in the browser)."""
-        spec = {"name": self.name, "kind": self.kind, "required": self.required}
-        return {**spec, "suggestion": self.suggestion} if self.suggestion else spec
+        spec: dict = {"name": self.name, "kind": self.kind, "required": self.required}
+        if self.suggestion:
+            spec["suggestion"] = self.suggestion
+        if self.gold:  # kept in stores and cards; Review leaves it out of the browser's config
+            spec["gold"] = self.gold
+        return spec
 
     def _error(self, value: Any, why: str) -> AnswerError:
         return AnswerError(f"{self.name}: {value!r} is not a valid answer: {why}")
@@ -247,6 +266,52 @@ class Question:
             return [["mean", number(sum(given) / len(given) if given else float("nan"))]]
         return []
 
+    # -- quality control: gold answers, judges, position bias, summaries ----------------------
+
+    def grade(
+        self,
+        given: Sequence[Any],
+        expected: Sequence[Any],
+        records: Sequence[str],
+        rows: Rows,
+        tolerance: float = 0,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(right, counted) per answer, against a known answer (gold, or a judge's).
+
+        `given[i]` is an annotator's stored answer (None: not answered, which is wrong),
+        `expected[i]` the known one for record `records[i]`; `rows` reads records' target
+        columns. Each answer counts as one part by default, right when equal to the known
+        one; a kind of several parts (a rubric's criteria) counts each.
+        """
+        text = combine.encode([*given, *expected])
+        n = len(given)
+        same = pc.equal(text.slice(0, n), text.slice(n)).fill_null(False)
+        right = np.asarray(same.to_numpy(zero_copy_only=False), dtype=float)
+        return right, np.ones(n)
+
+    def left_choices(self, records: Sequence[str], values: Sequence[Any]) -> list[bool | None]:
+        """For each answer: whether it chose the side the widget showed on the left (None:
+        no side chosen, or a kind that shows no sides)."""
+        return [None] * len(values)
+
+    def summary_items(self, column: pa.Array) -> tuple[pa.Array, pa.Array]:
+        """(answer index, item as text) pairs that `summary()` counts, from `to_arrow` values:
+        by default each answer once, as its text."""
+        valid = pc.is_valid(column)
+        index = pa.array(np.arange(len(column), dtype=np.int64)).filter(valid)
+        kind, column = column.type, column.filter(valid)
+        if pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_string(kind):
+            return index, pc.cast(column, pa.string())
+        return index, pa.array([self.answer_text(v) for v in column.to_pylist()], pa.string())
+
+    def summary_names(self) -> list[str] | None:
+        """Every item `summary()` can count, in order (so zero counts show), or None."""
+        return None
+
+    def answer_text(self, value: Any) -> str:
+        """An answer as a short line of text (a confusion matrix's axis, gold feedback)."""
+        return _short(value)
+
     # -- TRL -----------------------------------------------------------------------------------
 
     def pairs(self, answer: Any) -> list[tuple[str, str]]:
@@ -259,6 +324,30 @@ def number(value: Any) -> str:
     if isinstance(value, float):
         return "n/a" if math.isnan(value) else f"{value:.3f}"
     return "n/a" if value is None else str(value)
+
+
+def _short(value: Any) -> str:
+    """Text of any answer: strings as they are, lists joined, dicts as `key: value`."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {_short(v)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_short(v) for v in value) if value else "(none)"
+    return str(value)
+
+
+def label_items(labels: Sequence[str], codes: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """summary_items of label indices (Label, Preference), or lists of them (MultiLabel)."""
+    names = pa.array(list(labels), pa.string())
+    if pa.types.is_list(codes.type):
+        index = pc.list_parent_indices(codes).cast(pa.int64())
+        return index, pc.take(names, pc.list_flatten(codes))
+    valid = pc.is_valid(codes)
+    index = pa.array(np.arange(len(codes), dtype=np.int64)).filter(valid)
+    return index, pc.take(names, codes.filter(valid))
 
 
 def _text(value: Any) -> str:

@@ -8,11 +8,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import datasets
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import combine
-from .base import Question
+from .base import Question, Rows, label_items
 from .combine import Answers
 
 
@@ -81,8 +82,9 @@ class Rating(Question):
         *,
         required: bool | None = None,
         suggestion: str | None = None,
+        gold: str | None = None,
     ):
-        super().__init__(name, required=required, suggestion=suggestion)
+        super().__init__(name, required=required, suggestion=suggestion, gold=gold)
         self.low, self.high = parse_scale(name, scale)
         self.scale = self.high if self.low == 1 else (self.low, self.high)
         self.labels = None if labels is None else _check_labels(name, labels)
@@ -135,6 +137,24 @@ class Rating(Question):
             return [[v, counts[v]] for v in self.values]
         return super().count_rows(given, feature)
 
+    def grade(
+        self,
+        given: Sequence[Any],
+        expected: Sequence[Any],
+        records: Sequence[str],
+        rows: Rows,
+        tolerance: float = 0,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Right within `tolerance` points of the known rating."""
+        got = pa.array(list(given), pa.float64()).to_numpy(zero_copy_only=False)
+        want = np.asarray(expected, dtype=float)
+        with np.errstate(invalid="ignore"):  # an unanswered rating (NaN) is wrong
+            right = np.abs(got - want) <= tolerance
+        return right.astype(float), np.ones(len(got))
+
+    def summary_names(self) -> list[str] | None:
+        return [str(v) for v in self.values]
+
 
 class Label(Question):
     """Exactly one label out of a fixed list."""
@@ -153,8 +173,9 @@ class Label(Question):
         *,
         required: bool | None = None,
         suggestion: str | None = None,
+        gold: str | None = None,
     ):
-        super().__init__(name, required=required, suggestion=suggestion)
+        super().__init__(name, required=required, suggestion=suggestion, gold=gold)
         self.labels = _check_labels(name, labels)
 
     def feature(self) -> Any:
@@ -179,6 +200,12 @@ class Label(Question):
 
     def agreed_parts(self, a: Answers) -> list[Answers]:
         return [a]
+
+    def summary_items(self, column: pa.Array) -> tuple[pa.Array, pa.Array]:
+        return label_items(self.labels, column)  # by name; MultiLabel: each label chosen
+
+    def summary_names(self) -> list[str] | None:
+        return list(self.labels)
 
     def accepts(self) -> str:
         return ", ".join(self.labels)

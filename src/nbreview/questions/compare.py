@@ -17,7 +17,7 @@ import pyarrow as pa
 
 from .._data.fields import Target
 from . import combine
-from .base import Question
+from .base import Question, label_items
 from .choice import Label
 from .combine import Answers
 
@@ -75,8 +75,9 @@ class Edit(Question):
         *,
         required: bool | None = None,
         suggestion: str | None = None,
+        gold: str | None = None,
     ):
-        super().__init__(name, required=required, suggestion=suggestion)
+        super().__init__(name, required=required, suggestion=suggestion, gold=gold)
         if not isinstance(field, str) or not field:
             raise ValueError(
                 f"question {name!r}: field names the text to correct (a column, or a chat "
@@ -147,8 +148,9 @@ class Preference(Question):
         strength: bool = False,
         required: bool | None = None,
         suggestion: str | None = None,
+        gold: str | None = None,
     ):
-        super().__init__(name, required=required, suggestion=suggestion)
+        super().__init__(name, required=required, suggestion=suggestion, gold=gold)
         self.fields = _columns(name, fields, 2, 2)
         for flag, value in (("allow_tie", allow_tie), ("strength", strength)):
             if not isinstance(value, bool):
@@ -198,6 +200,19 @@ class Preference(Question):
 
     def layout(self, key: str, record: Mapping[str, Any]) -> dict | None:
         return {"order": list(self.sides(key))}
+
+    def left_choices(self, records: Sequence[str], values: Sequence[Any]) -> list[bool | None]:
+        """The chosen field against the side `sides(key)` showed it on; a tie chose none."""
+        return [
+            value == self.sides(key)[0] if value in self.fields else None
+            for key, value in zip(records, values, strict=True)
+        ]
+
+    def summary_items(self, column: pa.Array) -> tuple[pa.Array, pa.Array]:
+        return label_items(self.labels, column)
+
+    def summary_names(self) -> list[str] | None:
+        return self.labels
 
     def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
         return combine.majority(self, a)
@@ -262,8 +277,9 @@ class Ranking(Question):
         *,
         required: bool | None = None,
         suggestion: str | None = None,
+        gold: str | None = None,
     ):
-        super().__init__(name, required=required, suggestion=suggestion)
+        super().__init__(name, required=required, suggestion=suggestion, gold=gold)
         self.fields = _columns(name, fields, 2)
 
     def __repr__(self) -> str:

@@ -26,8 +26,9 @@ class FreeText(Question):
         placeholder: str = "",
         required: bool | None = None,
         suggestion: str | None = None,
+        gold: str | None = None,
     ):
-        super().__init__(name, required=required, suggestion=suggestion)
+        super().__init__(name, required=required, suggestion=suggestion, gold=gold)
         self.placeholder = placeholder
 
     def feature(self) -> Any:

@@ -14,7 +14,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import datasets
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .base import AgreementUnit, AnswerError, Question, Rows, Table, number
 from .choice import parse_scale, scale_spec
@@ -93,8 +95,9 @@ class Rubric(Question):
         *,
         required: bool | None = None,
         suggestion: str | None = None,
+        gold: str | None = None,
     ):
-        super().__init__(name, required=required, suggestion=suggestion)
+        super().__init__(name, required=required, suggestion=suggestion, gold=gold)
         self.criteria = _criteria(name, criteria)
         self.low, self.high = parse_scale(name, scale)
         self.scale = self.high if self.low == 1 else (self.low, self.high)
@@ -194,6 +197,44 @@ class Rubric(Question):
             AgreementUnit(f"{self.name}.{c}", a.part(c), self.agreement_level)
             for c in self.criteria
         ]
+
+    # -- quality control ---------------------------------------------------------------------
+
+    def grade(
+        self,
+        given: Sequence[Any],
+        expected: Sequence[Any],
+        records: Sequence[str],
+        rows: Rows,
+        tolerance: float = 0,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each criterion with a known score is one part, right within `tolerance` points."""
+        right, counted = np.zeros(len(given)), np.zeros(len(given))
+        for i, (got, want) in enumerate(zip(given, expected, strict=True)):
+            got = got if isinstance(got, Mapping) else {}
+            for c in self.criteria:
+                score = want.get(c) if isinstance(want, Mapping) else None
+                if score is None:
+                    continue
+                counted[i] += 1
+                if got.get(c) is not None and abs(got[c] - score) <= tolerance:
+                    right[i] += 1
+        return right, counted
+
+    def summary_items(self, column: pa.Array) -> tuple[pa.Array, pa.Array]:
+        """`criterion: score` once per criterion rated."""
+        indices, items = [], []
+        everything = pa.array(np.arange(len(column), dtype=np.int64))
+        for i, c in enumerate(self.criteria):
+            scores = pc.struct_field(column, [i])
+            rated = pc.is_valid(scores)
+            text = pc.binary_join_element_wise(c, pc.cast(scores, pa.string()), ": ")
+            indices.append(everything.filter(rated))
+            items.append(text.filter(rated))
+        return pa.concat_arrays(indices), pa.concat_arrays(items)
+
+    def summary_names(self) -> list[str] | None:
+        return [f"{c}: {v}" for c in self.criteria for v in range(self.low, self.high + 1)]
 
     # -- the dataset card --------------------------------------------------------------------
 

@@ -10,7 +10,9 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import datasets
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .._data.fields import Target
 from .._data.offsets import OffsetError, spans_to_codepoint, spans_to_utf16
@@ -18,7 +20,9 @@ from . import combine
 from .base import AgreementUnit, AnswerError, Question, Rows
 from .choice import _check_labels
 from .combine import Answers
-from .span_f1 import pooled_span_f1
+from .span_f1 import pooled_span_f1, span_f1
+
+GOLD_F1 = 0.5  # token-overlap F1 with the gold spans at which an answer counts as right
 
 if TYPE_CHECKING:
     from .._data.source import RecordSource
@@ -47,8 +51,9 @@ class Spans(Question):
         *,
         required: bool | None = None,
         suggestion: str | None = None,
+        gold: str | None = None,
     ):
-        super().__init__(name, required=required, suggestion=suggestion)
+        super().__init__(name, required=required, suggestion=suggestion, gold=gold)
         if not isinstance(field, str) or not field:
             raise ValueError(
                 f"question {name!r}: field names the text column to mark, got {field!r}"
@@ -216,6 +221,42 @@ class Spans(Question):
             return f1, "no spans marked: F1 is undefined" if math.isnan(f1) else ""
 
         return [AgreementUnit(self.name, a, "span-F1", score=score)]
+
+    # -- quality control ---------------------------------------------------------------------
+
+    def grade(
+        self,
+        given: Sequence[Any],
+        expected: Sequence[Any],
+        records: Sequence[str],
+        rows: Rows,
+        tolerance: float = 0,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Right when the token-overlap F1 with the known spans is at least 0.5; both marking
+        nothing agree. `tolerance` is for scores and does not apply."""
+        texts = {k: self.target.text(r) for k, r in rows(set(records)).items()}
+        right = np.zeros(len(given))
+        for i, (record, got, want) in enumerate(zip(records, given, expected, strict=True)):
+            if got is not None:
+                f1 = span_f1(texts.get(record), [got, want])
+                right[i] = 1.0 if math.isnan(f1) or f1 >= GOLD_F1 else 0.0
+        return right, np.ones(len(given))
+
+    def summary_items(self, column: pa.Array) -> tuple[pa.Array, pa.Array]:
+        """Each label an answer marked at least once (an answer with three `bias` spans counts
+        once under `bias`)."""
+        index = pc.list_parent_indices(column).cast(pa.int64())
+        labels = pc.struct_field(pc.list_flatten(column), "label")
+        pairs = pa.table({"i": index, "label": labels}).group_by(["i", "label"]).aggregate([])
+        return pairs["i"].combine_chunks(), pairs["label"].combine_chunks()
+
+    def summary_names(self) -> list[str] | None:
+        return list(self.labels)
+
+    def answer_text(self, value: Any) -> str:
+        if value is None:
+            return "—"
+        return "; ".join(f"{s['label']}: {s['text']}" for s in value) or "(nothing marked)"
 
     def accepts(self) -> str:
         return ", ".join(self.labels)
