@@ -115,6 +115,13 @@ export function isComplete(questions, answers = {}, answered = isAnswered) {
   );
 }
 
+/** Indices of the required questions these answers leave unanswered, in order. */
+export function missingQuestions(questions, answers = {}, answered = isAnswered) {
+  return questions.flatMap((q, i) =>
+    q.required === false || answered(q, answers?.[q.name]) ? [] : [i],
+  );
+}
+
 /** Names of questions whose suggestion is still pending (no answer yet). */
 export function pendingSuggestions(questions, answers = {}, suggestions = {}) {
   return questions

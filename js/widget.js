@@ -5,6 +5,7 @@ import {
   chooseOption,
   isAnswered,
   isComplete,
+  missingQuestions,
   pendingSuggestions,
   sameValue,
   shownValue,
@@ -163,7 +164,10 @@ function render({ model, el, signal }) {
       pending.clear();
       outbox.recordShown();
       // Unsent typing (and other local edits) belonged to the old record; drop them.
-      for (const c of s.questions) c.reset?.();
+      for (const c of s.questions) {
+        c.reset?.();
+        c.el.classList.remove("nbr-missing");
+      }
       if (root.contains(document.activeElement) && document.activeElement !== root) {
         root.focus({ preventScroll: true });
       }
@@ -197,6 +201,7 @@ function render({ model, el, signal }) {
       const answered = answeredFor(c.question, value);
       c.update({ value, suggested, focused: i === s.focus, answered, record: rec });
       c.el.classList.toggle("nbr-unsaved", waiting > 0 && pending.has(c.question.name));
+      if (answered) c.el.classList.remove("nbr-missing");
     });
     // After the questions: a field a question draws over is shown raw (claimed); fields a
     // question draws itself (a preference's two sides) render like the field list's.
@@ -245,16 +250,41 @@ function render({ model, el, signal }) {
       return; // nothing changes
     }
     const fields = { key: rec.key, question: q.name, value };
-    if (oneKey) fields.submit = true;
+    if (oneKey) {
+      // Answer, submit and advance in one message: the next record is painted at once.
+      fields.submit = true;
+      const { seq, painted } = sendRecordChange("answer", fields, value === null ? null : "open");
+      if (!painted) {
+        pending.set(q.name, value, seq); // shown chosen until the kernel moves on
+        update();
+      }
+      return;
+    }
     const seq = outbox.send("answer", fields);
     pending.set(q.name, value, seq);
-    if (oneKey) typeahead.expect(seq);
     update();
   }
 
-  function sendRecordChange(type, fields) {
+  /** Send a message that moves to another record; paint that record now when it is known. */
+  function sendRecordChange(type, fields, kind = aheadKind(type, fields)) {
     flushAll();
-    typeahead.expect(outbox.send(type, fields));
+    const next = kind ? kernel.predict(kind) : null;
+    const seq = outbox.send(type, fields);
+    if (next) {
+      kernel.show(next, seq); // the kernel's view confirms it, or puts back its own record
+      onView();
+    } else typeahead.expect(seq);
+    return { seq, painted: Boolean(next) };
+  }
+
+  /** Which records the kernel sent ahead fit this move: Enter and s ("open"), → ("next"). */
+  function aheadKind(type, fields) {
+    if (type === "skip") return "open";
+    if (type === "submit") {
+      // Only a submit the kernel will take: one it refuses leaves the record where it is.
+      return isComplete(questionConfigs(), answersNow(), answeredFor) ? "open" : null;
+    }
+    return type === "nav" && fields.to === "next" ? "next" : null;
   }
 
   function acceptSuggestions() {
@@ -268,6 +298,13 @@ function render({ model, el, signal }) {
     const seq = outbox.send("accept", { key: rec.key });
     for (const name of names) pending.set(name, suggestions[name], seq);
     update();
+  }
+
+  /** Enter with required answers missing: mark those questions and go to the first. */
+  function showMissing() {
+    const missing = missingQuestions(questionConfigs(), answersNow(), answeredFor);
+    s.questions.forEach((c, i) => c.el.classList.toggle("nbr-missing", missing.includes(i)));
+    if (missing.length > 0 && missing[0] !== s.focus) moveFocus(missing[0] - s.focus);
   }
 
   function moveFocus(by) {
@@ -325,8 +362,13 @@ function render({ model, el, signal }) {
         moveFocus(action.by);
         return;
       case "submit":
+        if (rec) {
+          showMissing(); // the kernel refuses it too; the reviewer sees where at once
+          sendRecordChange("submit", { key: rec.key });
+        }
+        return;
       case "skip":
-        if (rec) sendRecordChange(action.type, { key: rec.key });
+        if (rec) sendRecordChange("skip", { key: rec.key });
         return;
       case "nav":
         if (rec) sendRecordChange("nav", { to: action.to });

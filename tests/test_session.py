@@ -620,3 +620,19 @@ def test_undo_after_a_restart_reverts_the_last_stored_change(make_review):
     assert view["notice"]["text"] == "Nothing to undo."
     assert view["can_undo"] is False
     assert state(again.review, 0).answers == {}
+
+
+def test_ahead_holds_the_records_the_next_keys_show(make_review):
+    review = make_review()
+    review.submit(2, quality=3, verdict="good", issues=[])
+    ahead = review.session.ahead()
+    assert [r["row"] for r in ahead["open"]] == [1, 3, 4, 5]  # Enter: open records only
+    assert [r["row"] for r in ahead["next"]] == [1, 2, 3, 4]  # →: every record in order
+    assert ahead["open"][0]["key"] == review.keys.key(1)
+    assert ahead["open"][0]["fields"]["prompt"] == "Name a prime number."
+    assert [r["index"] for r in ahead["next"]] == [1, 2, 3, 4]
+
+
+def test_ahead_is_empty_with_overlap_where_claims_decide(make_review):
+    review = make_review(overlap=1)
+    assert review.session.ahead() == {"open": [], "next": []}

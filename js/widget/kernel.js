@@ -14,10 +14,25 @@ export function createKernelLink(model, { onStall, onSaved }) {
   const retry = createRetry({ resend: () => outbox.resend(), onSaved });
   const typeahead = createTypeahead({ timeoutMs: AWAIT_MS, onStall });
 
-  const view = () => model.get("view") ?? {};
+  const kernelView = () => model.get("view") ?? {};
   const link = () => model.get("link") ?? null;
+  let shown = null; // {record, seq}: a record painted ahead of the kernel (prefetch)
+  // The view as the kernel sent it, or moved to the record painted ahead of it.
+  const view = () => {
+    const v = kernelView();
+    if (!shown) return v;
+    const { row, index } = shown.record;
+    return { ...v, position: row, index: index ?? null, done: false, notice: null };
+  };
   // This view's own ack when the kernel keeps one per view; else the view's (tests, old kernels).
-  const ack = () => link()?.acks?.[outbox.viewId] ?? (link() ? 0 : (view().ack ?? 0));
+  const ack = () => link()?.acks?.[outbox.viewId] ?? (link() ? 0 : (kernelView().ack ?? 0));
+  const kernelRecord = () => {
+    const changing = kernelView().record ?? null;
+    const fixed = model.get("record") ?? {};
+    if (!changing || fixed.key !== changing.key) return changing;
+    const { ahead, ...rest } = fixed;
+    return { ...rest, ...changing };
+  };
 
   return {
     outbox,
@@ -26,14 +41,27 @@ export function createKernelLink(model, { onStall, onSaved }) {
     view,
     ack,
     fault: () => link()?.fault ?? null,
-    /** The record on screen: its fixed part (trait "record") under what answers change. */
+    /** The record on screen: the one painted ahead, else the kernel's (its fixed part,
+     * trait "record", under what answers change). */
     record() {
-      const changing = view().record ?? null;
-      const fixed = model.get("record") ?? {};
-      return changing && fixed.key === changing.key ? { ...fixed, ...changing } : changing;
+      return shown ? shown.record : kernelRecord();
+    },
+    /**
+     * The record Enter ("open") or → ("next") will show, when the kernel sent it ahead;
+     * after a record painted ahead, the one after it.
+     */
+    predict(kind) {
+      const ahead = model.get("record")?.ahead?.[kind] ?? [];
+      const at = shown ? ahead.findIndex((r) => r.key === shown.record.key) + 1 : 0;
+      return (shown && at === 0) || at >= ahead.length ? null : ahead[at];
+    },
+    /** Paint `record` now; message `seq` asked for it, and the kernel's view for it settles it. */
+    show(record, seq) {
+      shown = { record, seq };
     },
     /** A view arrived: forget what it acknowledges, and retry what a fault held back. */
     settle() {
+      if (shown && ack() >= shown.seq) shown = null; // the kernel's record is the truth again
       pending.prune(ack());
       outbox.acked(ack());
       const fault = Boolean(link()?.fault) || view().notice?.kind === "unsaved";

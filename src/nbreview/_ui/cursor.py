@@ -168,6 +168,24 @@ class Cursor:
             return None
         return self.row_at(target)
 
+    def upcoming(self, count: int, open_only: bool) -> list[int]:
+        """Rows the next few Enter (open_only) or → presses would show, for the browser to
+        paint ahead of the kernel; none with overlap=k, where claims decide."""
+        index = self.index_of(self.position)
+        if self.seat.overlap is not None or index is None:
+            return []
+        rows: list[int] = []
+        start = index + 1
+        while len(rows) < count and start < self.queue_len():
+            block = self.keys_at(start, min(self.queue_len(), start + BLOCK))
+            for offset, key in enumerate(block):
+                if not open_only or self.status.get(key) not in DONE:
+                    rows.append(self.row_at(start + offset))
+                    if len(rows) == count:
+                        break
+            start += len(block)
+        return rows
+
     def advance(self) -> None:
         """After a submit or skip: the next open record, or done when there is none."""
         index = self.index_of(self.position)

@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._data.queue import Queue
+from .._team.gold import hand_out
 from ..questions import AnswerError
 from ..store import Change, StoreUnavailable
 from .channels import Channels
 from .cursor import Cursor, Seat
+from .feedback import GoldFeedback
 from .messages import Message, Refused, clip, header, parse
 from .view import ViewBuilder
 
@@ -43,6 +45,8 @@ class Session:
         self.fault: str | None = None  # why the last message could not be stored
         self.page_start: int | None = None  # first queue index of the queue table, if open
         self._wrote = False  # whether the message being handled has stored its change
+        # gold_feedback=True: a gold record's expected answers, after its submit
+        self.feedback = GoldFeedback(review) if getattr(review, "gold_feedback", False) else None
 
     # -- what the widget and Review read ------------------------------------------------------
 
@@ -195,7 +199,7 @@ class Session:
         self._leave()
         review = self.review
         review.store.set_setting(review.name, review.annotator, "queue", queue.spec())
-        self.use_queue(queue, order)
+        self.use_queue(queue, hand_out(review, order))  # gold_rate: gold records mixed in
 
     # -- changes -----------------------------------------------------------------------------
 
@@ -220,6 +224,8 @@ class Session:
         self.undo_stack.append((change_id, position))
         if status is not None:
             self.cursor.mark(key, status)
+        if status == "submitted" and self.feedback is not None:
+            self.feedback.submitted(position, key)
 
     def answer(self, answers: dict, submit: bool = False) -> None:
         questions = self.review.questions
@@ -286,7 +292,7 @@ class Session:
         return review.source.row(position, review.questions.target_columns())
 
     def view(self) -> dict:
-        return self.views.view(
+        view = self.views.view(
             ack=self.ack,
             notice=self.notice,
             queue=self.queue.spec() or {},
@@ -294,6 +300,11 @@ class Session:
             can_undo=bool(self.undo_stack) or self._stored_undo,
             offline=self.fault is not None,
         )
+        return view if self.feedback is None else self.feedback.attach(view, self.cursor.position)
+
+    def ahead(self) -> dict[str, list[dict]]:
+        """The next records of the queue, for the browser to show without a round trip."""
+        return self.views.ahead()
 
     def link(self) -> dict:
         """Per-view acks and the store's state: what each browser view needs to retry."""

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 TEAM_REFRESH = 30.0  # seconds between reads of the team's progress (a GROUP BY)
 PAGE = 10  # entries of a page of the queue table
+AHEAD = 4  # records read ahead for each of Enter and →
+AHEAD_BYTES = 400_000  # at most this much JSON of them, so a long chat is not sent eight times
 
 
 def jsonable(value: Any) -> Any:
@@ -122,6 +124,30 @@ class ViewBuilder:
             others = self.others.get(key, {})
             view["others"] = {name: to_browser(a, values) for name, a in sorted(others.items())}
         return view
+
+    def ahead(self, count: int = AHEAD, budget: int = AHEAD_BYTES) -> dict[str, list[dict]]:
+        """The records the next Enter and → presses would show, within a byte budget.
+
+        The browser paints one of them the moment a key is pressed and the kernel's view
+        confirms it (or puts back what the kernel says) when it arrives.
+        """
+        out: dict[str, list[dict]] = {}
+        on_screen = self._state  # reading ahead must not replace the record on screen's state
+        for name, open_only in (("open", True), ("next", False)):
+            records = []
+            for row in self.cursor.upcoming(count, open_only):
+                try:
+                    record = self.record(row)
+                except StoreUnavailable:
+                    break
+                record["index"] = self.cursor.index_of(row)
+                budget -= len(json.dumps(record, ensure_ascii=False))
+                if budget < 0:
+                    break
+                records.append(record)
+            out[name] = records
+        self._state = on_screen
+        return out
 
     # -- the queue table ----------------------------------------------------------------------
 

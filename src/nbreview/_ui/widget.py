@@ -50,6 +50,8 @@ class ReviewWidget(anywidget.AnyWidget):
 
     def __init__(self, session: Session, config: dict, **kwargs: Any):
         record, view = split_record(session.view())
+        if record:
+            record["ahead"] = session.ahead()
         super().__init__(config=config, record=record, view=view, link=session.link(), **kwargs)
         self.session = session
         self.on_msg(self._on_message)
@@ -66,7 +68,10 @@ class ReviewWidget(anywidget.AnyWidget):
         """Send the current view in one sync; a record's fields only when the record changed."""
         record, view = split_record(self.session.view())
         with self.hold_sync():
-            if record != self.record:
+            if record.get("key") != self.record.get("key"):
+                record["ahead"] = self.session.ahead()  # read once per record shown
                 self.record = record
+            elif {**record, "ahead": self.record.get("ahead")} != self.record:
+                self.record = {**record, "ahead": self.record.get("ahead")}
             self.view = view
             self.link = self.session.link()
