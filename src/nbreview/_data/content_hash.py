@@ -1,7 +1,7 @@
 """Content keys, scheme 2: a record's shown values hashed over Arrow buffers, never per object.
 
 Keys are persisted in stores, so every step here is fixed and must never change (a pinned
-test holds it). A key is ``"c2"`` + 8 hex digits of the record's *signature* + 22 hex digits
+test holds it). A key is ``"k2"`` + 8 hex digits of the record's *signature* + 22 hex digits
 of its *digest*:
 
 - Each key column ``c`` (in sorted name order) gives each row a payload: null (None, NaN)
@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
 
-PREFIX = "c2"
+PREFIX = "k2"  # not hex: no scheme-1 key (32 hex digits) looks like one
 SCHEME = "content-2"  # what the store records for a review keyed this way
 NULL_FEATURE = np.uint64(2**64 - 1)
 MAX_EXACT = 2**53  # integral floats up to this are written as integers
@@ -224,10 +224,10 @@ def signatures(parts: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def keys_from(signature: np.ndarray, digest: np.ndarray) -> pa.Array:
-    """'c2' + hex(signature) + hex(first 11 bytes of digest), as an Arrow string array."""
+    """'k2' + hex(signature) + hex(first 11 bytes of digest), as an Arrow string array."""
     n = len(signature)
     text = np.empty((n, 32), dtype=np.uint8)
-    text[:, 0], text[:, 1] = ord("c"), ord("2")
+    text[:, 0], text[:, 1] = ord(PREFIX[0]), ord(PREFIX[1])
     big_endian = signature.astype(">u4").view(np.uint8).reshape(n, 4)
     text[:, 2:10] = _HEX2[big_endian].view(np.uint8).reshape(n, 8)
     text[:, 10:32] = _HEX2[digest[:, :11]].view(np.uint8).reshape(n, 22)

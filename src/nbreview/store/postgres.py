@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import quote, unquote
 
@@ -34,11 +34,13 @@ from .base import (
     StoreUnavailable,
     claim_first,
     dump,
+    hold_seat,
     last_change_sql,
     load,
     load_many,
     now_us,
 )
+from .rekey import LEGACY_POSTGRES, legacy_keys_sql, rekey
 
 T = TypeVar("T")
 MASK = "***"
@@ -52,6 +54,7 @@ TABLES = (
     "nbreview_records",
     "nbreview_settings",
     "nbreview_reservations",
+    "nbreview_seats",
 )
 CLAIM_LOCK = 0x6E627263  # with the review's hash: claimers of one review take turns
 SCHEMA_LOCK = 0x6E627276  # pg_advisory_xact_lock key: kernels creating the schema take turns
@@ -93,6 +96,9 @@ CREATE INDEX IF NOT EXISTS nbreview_records_status ON nbreview_records(review, s
 CREATE TABLE IF NOT EXISTS nbreview_reservations (
     review TEXT NOT NULL, record TEXT NOT NULL, annotator TEXT NOT NULL,
     expires_at BIGINT NOT NULL, PRIMARY KEY (review, record, annotator));
+CREATE TABLE IF NOT EXISTS nbreview_seats (
+    review TEXT NOT NULL, annotator TEXT NOT NULL, seat TEXT NOT NULL, record TEXT,
+    expires_at BIGINT NOT NULL, PRIMARY KEY (review, annotator, seat));
 CREATE TABLE IF NOT EXISTS nbreview_settings (
     review TEXT NOT NULL, annotator TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
     updated_at BIGINT NOT NULL, PRIMARY KEY (review, annotator, name))
@@ -310,6 +316,22 @@ class PostgresStore(Store):
             ),
         )
 
+    def review_config(self, name: str) -> dict | None:
+        rows = self._query("SELECT config FROM nbreview_reviews WHERE name = %s", (name,))
+        return load(rows[0][0]) if rows else None
+
+    def legacy_keys(self, review: str) -> list[str]:
+        sql = legacy_keys_sql("nbreview_", "%s", LEGACY_POSTGRES)
+        return [r[0] for r in self._query(sql, (review,) * 3)]
+
+    def rekey(self, review: str, mapping: Mapping[str, str]) -> None:
+        def work(conn: psycopg.Connection) -> None:
+            # Claimers of the review wait: a claim must not land on a key being renamed.
+            conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (CLAIM_LOCK, review))
+            rekey(conn, "nbreview_", "%s", review, mapping)
+
+        self._run("could not migrate the record keys", work)
+
     def write(self, change: Change) -> int:
         return self._run("could not save the change", lambda conn: self._write(conn, change))
 
@@ -464,6 +486,26 @@ class PostgresStore(Store):
             return claim_first(conn, "nbreview_", "%s", key, candidates, overlap, ttl)
 
         return self._run("could not claim a record", work)
+
+    def take_seat(
+        self, review: str, annotator: str, seat: str, record: str | None, ttl: float
+    ) -> dict[str, str | None]:
+        def work(conn: psycopg.Connection) -> dict[str, str | None]:
+            # Seat takers of one review take turns (with its claimers), so two never hold
+            # the same record.
+            conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (CLAIM_LOCK, review))
+            return hold_seat(conn, "nbreview_", "%s", (review, annotator), seat, record, ttl)
+
+        return self._run("could not take a seat", work)
+
+    def leave_seat(self, review: str, annotator: str, seat: str) -> None:
+        def work(conn: psycopg.Connection) -> None:
+            conn.execute(
+                "DELETE FROM nbreview_seats WHERE review = %s AND annotator = %s AND seat = %s",
+                (review, annotator, seat),
+            )
+
+        self._run("could not leave a seat", work)
 
     def submitted_counts(self, review: str, keys: list[str], exclude: str) -> dict[str, int]:
         rows = self._query(

@@ -6,6 +6,7 @@ import os
 import sqlite3
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +21,14 @@ from .base import (
     StoreUnavailable,
     claim_first,
     dump,
+    hold_seat,
     last_change_sql,
     load,
     load_many,
     now_us,
 )
 from .faults import is_sqlite_fault, sqlite_unavailable
+from .rekey import LEGACY_SQLITE, legacy_keys_sql, rekey
 
 HEADER = b"SQLite format 3\x00"
 BUSY_SECONDS = 1.0  # how long a change waits for another writer before it is not saved
@@ -55,6 +58,9 @@ CREATE INDEX IF NOT EXISTS records_status ON records(review, status);
 CREATE TABLE IF NOT EXISTS reservations (
     review TEXT NOT NULL, record TEXT NOT NULL, annotator TEXT NOT NULL,
     expires_at INTEGER NOT NULL, PRIMARY KEY (review, record, annotator));
+CREATE TABLE IF NOT EXISTS seats (
+    review TEXT NOT NULL, annotator TEXT NOT NULL, seat TEXT NOT NULL, record TEXT,
+    expires_at INTEGER NOT NULL, PRIMARY KEY (review, annotator, seat));
 CREATE TABLE IF NOT EXISTS settings (
     review TEXT NOT NULL, annotator TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
     updated_at INTEGER NOT NULL, PRIMARY KEY (review, annotator, name));
@@ -247,6 +253,20 @@ class SQLiteStore(Store):
                 (name, dump(config), at, at),
             )
 
+    def review_config(self, name: str) -> dict | None:
+        with self._reading() as con:
+            row = con.execute("SELECT config FROM reviews WHERE name = ?", (name,)).fetchone()
+        return None if row is None else load(row[0])
+
+    def legacy_keys(self, review: str) -> list[str]:
+        with self._reading() as con:
+            sql = legacy_keys_sql("", "?", LEGACY_SQLITE)
+            return [r[0] for r in con.execute(sql, (review,) * 3).fetchall()]
+
+    def rekey(self, review: str, mapping: Mapping[str, str]) -> None:
+        with self._transaction() as con:
+            rekey(con, "", "?", review, mapping)
+
     def write(self, change: Change) -> int:
         with self._transaction() as con:
             return self._write(con, change)
@@ -351,6 +371,19 @@ class SQLiteStore(Store):
     ) -> str | None:
         with self._transaction() as con:  # BEGIN IMMEDIATE: one claimer at a time
             return claim_first(con, "", "?", (review, annotator), candidates, overlap, ttl)
+
+    def take_seat(
+        self, review: str, annotator: str, seat: str, record: str | None, ttl: float
+    ) -> dict[str, str | None]:
+        with self._transaction() as con:  # BEGIN IMMEDIATE: one seat taker at a time
+            return hold_seat(con, "", "?", (review, annotator), seat, record, ttl)
+
+    def leave_seat(self, review: str, annotator: str, seat: str) -> None:
+        with self._transaction() as con:
+            con.execute(
+                "DELETE FROM seats WHERE review = ? AND annotator = ? AND seat = ?",
+                (review, annotator, seat),
+            )
 
     def submitted_counts(self, review: str, keys: list[str], exclude: str) -> dict[str, int]:
         counts: dict[str, int] = {}

@@ -1,0 +1,78 @@
+"""Renaming a review's record keys: how a store moves to a new key scheme, in one transaction.
+
+Both stores run `rekey` inside their own transaction (like `claim_first`): every row of the
+review under an old key moves to its new key in records, answers, reservations and the
+change log. Where a row already exists under the new key (an old version kept writing old
+keys, or two old keys name one record now), the two are merged: the later status and
+answer win, time on screen adds up, the later claim stays. Settings hold no record keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+# A key of scheme 1 (nbreview 0.1): 32 lowercase hex digits, in each store's dialect.
+LEGACY_SQLITE = "length(record) = 32 AND record NOT GLOB '*[^0-9a-f]*'"
+LEGACY_POSTGRES = "record ~ '^[0-9a-f]{32}$'"
+TEMP = "nbreview_rekey"
+
+
+def legacy_keys_sql(tables: str, mark: str, test: str) -> str:
+    """Distinct scheme-1 keys a review holds (records, answers, claims; takes the review 3x)."""
+    return " UNION ".join(
+        f"SELECT record FROM {tables}{table} WHERE review = {mark} AND {test}"
+        for table in ("records", "answers", "reservations")
+    )
+
+
+def rekey(con: Any, tables: str, mark: str, review: str, mapping: Mapping[str, str]) -> None:
+    """Move the review's rows from each old key to its new key (`mapping`: old -> new)."""
+    t, m = tables, mark
+    many: Callable = con.executemany if hasattr(con, "executemany") else con.cursor().executemany
+    con.execute(f"CREATE TEMP TABLE {TEMP} (old TEXT PRIMARY KEY, new TEXT NOT NULL)")
+    many(f"INSERT INTO {TEMP} VALUES ({m}, {m})", list(mapping.items()))
+    touched = f"(record IN (SELECT old FROM {TEMP}) OR record IN (SELECT new FROM {TEMP}))"
+
+    def move(table: str, columns: str, merge: Callable[[list[tuple]], list[tuple]]) -> None:
+        rows = con.execute(
+            f"SELECT {columns} FROM {t}{table} WHERE review = {m} AND {touched}", (review,)
+        ).fetchall()
+        con.execute(f"DELETE FROM {t}{table} WHERE review = {m} AND {touched}", (review,))
+        merged = merge([(mapping.get(r[0], r[0]), *r[1:]) for r in rows])
+        marks = ", ".join([m] * (len(columns.split(",")) + 1))
+        many(
+            f"INSERT INTO {t}{table} (review, {columns}) VALUES ({marks})",
+            [(review, *row) for row in merged],
+        )
+
+    move("records", "record, annotator, status, annotated_at, seconds", _merge_records)
+    move("answers", "record, annotator, question, value, updated_at", _merge_answers)
+    move("reservations", "record, annotator, expires_at", _merge_reservations)
+    con.execute(
+        f"UPDATE {t}changes SET record = (SELECT new FROM {TEMP} WHERE old = {t}changes.record) "
+        f"WHERE review = {m} AND record IN (SELECT old FROM {TEMP})",
+        (review,),
+    )
+    con.execute(f"DROP TABLE {TEMP}")
+
+
+def _merge_records(rows: list[tuple]) -> list[tuple]:
+    """One row per (record, annotator): the latest status given, time added up."""
+    out: dict[tuple, list] = {}
+    for record, annotator, status, at, seconds in sorted(rows, key=lambda r: r[3]):
+        row = out.setdefault((record, annotator), [record, annotator, None, at, 0.0])
+        row[2] = status if status is not None else row[2]
+        row[3], row[4] = max(row[3], at), row[4] + seconds
+    return [tuple(r) for r in out.values()]
+
+
+def _merge_answers(rows: list[tuple]) -> list[tuple]:
+    """One row per (record, annotator, question): the latest answer."""
+    out = {(r[0], r[1], r[2]): r for r in sorted(rows, key=lambda r: r[4])}
+    return list(out.values())
+
+
+def _merge_reservations(rows: list[tuple]) -> list[tuple]:
+    out = {(r[0], r[1]): r for r in sorted(rows, key=lambda r: r[2])}
+    return list(out.values())
