@@ -21,7 +21,6 @@ from .base import (
     StoreUnavailable,
     claim_first,
     dump,
-    hold_seat,
     last_change_sql,
     load,
     load_many,
@@ -58,9 +57,6 @@ CREATE INDEX IF NOT EXISTS records_status ON records(review, status);
 CREATE TABLE IF NOT EXISTS reservations (
     review TEXT NOT NULL, record TEXT NOT NULL, annotator TEXT NOT NULL,
     expires_at INTEGER NOT NULL, PRIMARY KEY (review, record, annotator));
-CREATE TABLE IF NOT EXISTS seats (
-    review TEXT NOT NULL, annotator TEXT NOT NULL, seat TEXT NOT NULL, record TEXT,
-    expires_at INTEGER NOT NULL, PRIMARY KEY (review, annotator, seat));
 CREATE TABLE IF NOT EXISTS settings (
     review TEXT NOT NULL, annotator TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
     updated_at INTEGER NOT NULL, PRIMARY KEY (review, annotator, name));
@@ -371,19 +367,6 @@ class SQLiteStore(Store):
     ) -> str | None:
         with self._transaction() as con:  # BEGIN IMMEDIATE: one claimer at a time
             return claim_first(con, "", "?", (review, annotator), candidates, overlap, ttl)
-
-    def take_seat(
-        self, review: str, annotator: str, seat: str, record: str | None, ttl: float
-    ) -> dict[str, str | None]:
-        with self._transaction() as con:  # BEGIN IMMEDIATE: one seat taker at a time
-            return hold_seat(con, "", "?", (review, annotator), seat, record, ttl)
-
-    def leave_seat(self, review: str, annotator: str, seat: str) -> None:
-        with self._transaction() as con:
-            con.execute(
-                "DELETE FROM seats WHERE review = ? AND annotator = ? AND seat = ?",
-                (review, annotator, seat),
-            )
 
     def submitted_counts(self, review: str, keys: list[str], exclude: str) -> dict[str, int]:
         counts: dict[str, int] = {}
