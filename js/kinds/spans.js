@@ -24,7 +24,17 @@ import { extendFocus, firstStop, moveCaret, snapEdge, snapSelection } from "../s
 import { keepFocus, questionShell } from "./shell.js";
 
 const clip = (text, n = 40) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
-const quote = (text) => `“${clip(text.replace(/\s+/g, " "))}”`;
+// Dataset text inside an English sentence sits in a bidi isolate (FSI … PDI), so Arabic or
+// Hebrew in it cannot pull the punctuation and keys around it out of place.
+const isolate = (text) => `\u2068${text}\u2069`;
+const quote = (text) => `“${isolate(clip(text.replace(/\s+/g, " ")))}”`;
+
+/** Show a text with isolates as elements: each FSI … PDI part becomes a <bdi>. */
+function showIsolated(el, text) {
+  if (el.dataset.text === text) return;
+  el.dataset.text = text;
+  el.replaceChildren(...text.split(/[\u2068\u2069]/).map((part, i) => (i % 2 ? h("bdi", {}, part) : part)));
+}
 const ordered = ({ anchor, focus }) => ({ start: Math.min(anchor, focus), end: Math.max(anchor, focus) });
 
 export const SELECT_FIRST =
@@ -145,6 +155,12 @@ function build(question, index, ctx) {
     return { confirmed, pending, suggested: false };
   }
 
+  /** Whether the answer is "nothing to mark": [] given, no suggestion left undecided. */
+  function answeredNone(cur) {
+    const { value, suggested } = ctx.current(question);
+    return !suggested && Array.isArray(value) && value.length === 0 && cur.pending.length === 0;
+  }
+
   function selectedSpan(cur) {
     const sel = st.selected;
     if (!sel) return null;
@@ -169,7 +185,7 @@ function build(question, index, ctx) {
     if (!other) return false;
     const text = view.text.slice(span.start, span.end);
     ctx.notify(
-      `${quote(text)} overlaps ${quote(other.text)} (${other.label}): spans may not overlap in this question.`,
+      `${quote(text)} overlaps ${quote(other.text)} (${isolate(other.label)}): spans may not overlap in this question.`,
     );
     return true;
   }
@@ -413,7 +429,8 @@ function build(question, index, ctx) {
 
   function drawList(cur) {
     const spans = allSpans(cur);
-    const key = JSON.stringify([view.key, spans, st.selected]);
+    const none = answeredNone(cur);
+    const key = JSON.stringify([view.key, spans, st.selected, none]);
     if (key === listKey) return;
     listKey = key;
     const nAccepted = cur.confirmed.length;
@@ -424,7 +441,13 @@ function build(question, index, ctx) {
     );
     if (spans.length === 0) {
       list.replaceChildren(
-        h("li", { class: "nbr-spans-empty" }, "Nothing marked. Select text, then press a label key (0: nothing to mark)."),
+        h(
+          "li",
+          { class: "nbr-spans-empty" },
+          none
+            ? "Nothing to mark ✓ (select text and press a label key to mark a span after all)"
+            : "Nothing marked. Select text, then press a label key (0: nothing to mark).",
+        ),
       );
       return;
     }
@@ -498,7 +521,7 @@ function build(question, index, ctx) {
       return `${quote(view.text.slice(st.selection.start, st.selection.end))} selected · press ${keys} or click a label`;
     }
     if (sel) {
-      const what = `${quote(sel.text)} (${sel.label}${sel.suggested ? ", suggested" : ""})`;
+      const what = `${quote(sel.text)} (${isolate(sel.label)}${sel.suggested ? ", suggested" : ""})`;
       return sel.suggested
         ? `${what} · ${keys} accept with that label · Backspace reject`
         : `${what} · ${keys} relabel · Backspace delete · drag an edge to resize (Alt: by character)`;
@@ -548,9 +571,8 @@ function build(question, index, ctx) {
     }
     textEl.classList.toggle("nbr-caret-mode", Boolean(st.caret));
     drawList(cur);
-    setText(hint, hintText(cur));
-    const { value, suggested } = ctx.current(question);
-    const none = !suggested && Array.isArray(value) && value.length === 0 && cur.pending.length === 0;
+    showIsolated(hint, hintText(cur));
+    const none = answeredNone(cur);
     noneButton.classList.toggle("nbr-selected", none);
     noneButton.setAttribute("aria-pressed", String(none));
     setFlag(shell.suggestedTag, "hidden", !(cur.suggested || cur.pending.length > 0));

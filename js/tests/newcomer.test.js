@@ -82,6 +82,18 @@ describe("a required spans question with nothing to mark", () => {
     press(root, "0");
     expect(answers(model, "errors")).toEqual([[]]);
     expect(keyList(configOf([SPANS])).some(([k, what]) => k === "0" && what.includes("nothing to mark"))).toBe(true);
+    model.kernelSets("view", viewOf({ answers: { errors: [] } }));
+    expect(button.getAttribute("aria-pressed")).toBe("true");
+    expect(root.querySelector(".nbr-spans-empty").textContent).toMatch(/^Nothing to mark ✓/);
+  });
+
+  it("quotes right-to-left text in the hint inside a bdi, so it keeps its place", () => {
+    const marked = [{ start: 12, end: 17, label: "خطأ", text: ARABIC.slice(12, 17) }];
+    const { root } = mountWidget(widget, configOf([SPANS]), viewOf({ answers: { errors: marked } }));
+    press(root, "ArrowDown"); // select the span
+    const hint = root.querySelector(".nbr-spans-hint");
+    expect([...hint.querySelectorAll("bdi")].map((b) => b.textContent)).toEqual([ARABIC.slice(12, 17), "خطأ"]);
+    expect(hint.textContent).toContain(`“${ARABIC.slice(12, 17)}” (خطأ)`); // no control characters
   });
 
   it("rejects undecided suggestions, and asks before deleting marked spans", () => {
