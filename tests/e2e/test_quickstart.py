@@ -5,9 +5,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts"
+THEME = "(name) => window.jupyterapp.commands.execute('apputils:change-theme', {theme: name})"
+
+
+def set_theme(page: Page, dark: bool) -> None:
+    page.evaluate(THEME, "JupyterLab Dark" if dark else "JupyterLab Light")
+    page.wait_for_function(
+        f"document.body.dataset.jpThemeLight === '{str(not dark).lower()}'", timeout=20_000
+    )
+    page.wait_for_timeout(300)  # the theme's stylesheet applied
 
 
 def test_quickstart_reviewed_to_the_end_with_the_keyboard(page, open_example):
@@ -20,6 +29,14 @@ def test_quickstart_reviewed_to_the_end_with_the_keyboard(page, open_example):
     root.wait_for(state="visible", timeout=30_000)
     total = int(nb.exec("print(len(ds))"))
     assert total >= 30
+
+    # The response is markdown (lists and code render); the ratings are named.
+    response = root.locator('.nbr-field[data-column="response"]')
+    expect(response).to_have_attribute("data-kind", "markdown")
+    quality = root.locator('.nbr-question[data-question="quality"] .nbr-option')
+    expect(quality).to_have_count(5)
+    expect(quality.first).to_have_attribute("title", "1 = unusable")
+    expect(quality.last).to_contain_text("excellent")
 
     root.locator(".nbr-field").first.click()
     # The guidelines start hidden behind a visible control, and are one key away.
@@ -41,6 +58,20 @@ def test_quickstart_reviewed_to_the_end_with_the_keyboard(page, open_example):
                 expect(root).to_have_attribute("data-ack", str(ack), timeout=15_000)
     expect(root.locator(".nbr-banner")).to_be_visible()
     page.screenshot(path=str(ARTIFACTS_DIR / "quickstart-done.png"))
+
+    # A response with a code block and a list, rendered, in both themes.
+    row = int(nb.exec("print(next(i for i, r in enumerate(ds['response']) if '```' in r))"))
+    nb.exec(f"review.position = {row}")
+    expect(root).to_have_attribute("data-position", str(row))
+    expect(response.locator(".nbr-md pre").first).to_be_visible()
+    try:
+        for dark in (False, True):
+            set_theme(page, dark)
+            root.scroll_into_view_if_needed()
+            name = f"quickstart-markdown-{'dark' if dark else 'light'}.png"
+            root.screenshot(path=str(ARTIFACTS_DIR / name))
+    finally:
+        set_theme(page, False)
 
     progress = json.loads(nb.exec("import json; print(json.dumps(tuple(review.progress)))"))
     assert progress == [total, total, 0, 0]
