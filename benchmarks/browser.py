@@ -56,6 +56,7 @@ TIMER = """
 
 
 def _e2e():
+    sys.path.insert(0, str(CONFTEST.parents[1]))  # tests/: the helpers the conftest imports
     spec = importlib.util.spec_from_file_location("nbreview_e2e_conftest", CONFTEST)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # its dataclasses look themselves up there
