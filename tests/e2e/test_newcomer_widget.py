@@ -245,6 +245,7 @@ def test_keys_panel_rtl_nothing_to_mark_and_tab_onto_an_edit(page, open_notebook
     assert [(s["text"], s["label"]) for s in spans] == [("برلين", "خطأ")]
     start, end = spans[0]["start"], spans[0]["end"]
     assert ARABIC[start:end] == "برلين"
+    page.set_viewport_size({"width": 1280, "height": 2000})  # the whole widget in view
     shots(page, root, "rtl-record")
 
 

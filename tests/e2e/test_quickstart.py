@@ -64,6 +64,7 @@ def test_quickstart_reviewed_to_the_end_with_the_keyboard(page, open_example):
     nb.exec(f"review.position = {row}")
     expect(root).to_have_attribute("data-position", str(row))
     expect(response.locator(".nbr-md pre").first).to_be_visible()
+    page.set_viewport_size({"width": 1280, "height": 2000})  # the whole widget in view
     try:
         for dark in (False, True):
             set_theme(page, dark)
