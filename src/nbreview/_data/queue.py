@@ -8,7 +8,9 @@ reopened review gets the same queue back.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..store.base import STATUSES as RECORD_STATUSES
+from .source import MIXED, RecordSource
 
 if TYPE_CHECKING:
     from ..review import Review
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
 STATUSES = ("unanswered", *RECORD_STATUSES)  # what a queue may select by
 POSITION = "__nbreview_position"
 BATCH = 65_536
+SEARCH_SLICE = 131_072  # rows per search task: a few tasks per core on a million rows
 
 
 @dataclass(frozen=True)
@@ -197,17 +201,45 @@ def _status_mask(review: Review, status: str) -> np.ndarray:
 
 
 def _search_mask(review: Review, text: str) -> np.ndarray:
-    n = len(review.source)
-    found = np.zeros(n, dtype=bool)
+    """Rows whose shown fields contain `text`, ignoring case; searched where the data lives."""
+    found = np.zeros(len(review.source), dtype=bool)
     for field in review.fields:
-        values = review.source.table_column(field.column)  # a mixed column as text
-        if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
-            values = pc.cast(values, pa.string()) if _castable(values.type) else None
+        values, rows = _searchable(review.source, field.column)
         if values is None:
             continue
-        hit = pc.match_substring(values, text, ignore_case=True)
-        found |= hit.fill_null(False).to_numpy(zero_copy_only=False)
+        hit = _contains(values, text)
+        found |= hit if rows is None else hit[rows]
     return found
+
+
+def _searchable(source: RecordSource, column: str) -> tuple[Any, np.ndarray | None]:
+    """(text values in storage order, row -> storage index), or (None, None) for no text.
+
+    Storage order: a shuffled Dataset's column is searched as it is, not gathered first.
+    """
+    try:
+        values, rows = source.stored_values(column)
+    except MIXED:
+        values, rows = source.table_column(column), None  # a mixed column as text
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        if not _castable(values.type):
+            return None, None
+        values = pc.cast(values, pa.string())
+    return values, rows
+
+
+def _contains(values: pa.Array | pa.ChunkedArray, text: str) -> np.ndarray:
+    """match_substring over slices of the column on a few threads (Arrow releases the GIL)."""
+    pieces = [values.slice(start, SEARCH_SLICE) for start in range(0, len(values), SEARCH_SLICE)]
+
+    def search(piece: pa.Array | pa.ChunkedArray) -> np.ndarray:
+        hit = pc.match_substring(piece, text, ignore_case=True).fill_null(False)
+        return np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
+
+    if len(pieces) <= 1:
+        return search(values) if pieces else np.zeros(0, dtype=bool)
+    with ThreadPoolExecutor(max_workers=min(len(pieces), os.cpu_count() or 1)) as pool:
+        return np.concatenate(list(pool.map(search, pieces)))
 
 
 def _castable(kind: pa.DataType) -> bool:
