@@ -1,7 +1,8 @@
 // Rating, label and multi-label questions: a row of option buttons answered by digit or click.
 import { CHOICE_KINDS, includesOption, options } from "../answers.js";
 import { h } from "../dom.js";
-import { keepFocus, questionShell } from "./shell.js";
+import { button, optionParts, showChosen } from "./buttons.js";
+import { questionShell } from "./shell.js";
 
 const HINT = { rating: "rating", label: "choose one", multilabel: "choose any" };
 
@@ -16,22 +17,16 @@ export function optionTitle(question, option) {
 function optionButton(question, option, onClick) {
   const isRating = question.kind === "rating";
   const showKey = option.key !== null && !(isRating && option.key === String(option.value));
-  return h(
-    "button",
+  return button(
     {
-      type: "button",
       class: "nbr-option",
-      tabindex: "-1",
       dataset: { value: String(option.value) },
       title: optionTitle(question, option),
       "aria-pressed": "false",
-      onmousedown: keepFocus,
-      onclick: onClick,
     },
-    showKey ? h("kbd", { class: "nbr-key" }, option.key) : null,
-    isRating ? h("span", { class: "nbr-option-value" }, String(option.value)) : null,
+    onClick,
     // dir="auto": a label in Arabic or Hebrew reads right to left, its key stays where it is.
-    option.label === null ? null : h("span", { class: "nbr-option-label", dir: "auto" }, String(option.label)),
+    optionParts({ key: showKey ? option.key : null, value: isRating ? option.value : null, label: option.label }),
   );
 }
 
@@ -42,31 +37,16 @@ function build(question, index, ctx) {
   let noneButton = null;
   const row = h("div", { class: "nbr-options", role: "group", "aria-label": String(question.name) });
   for (const option of options(question)) {
-    const button = optionButton(question, option, (e) => {
-      e.stopPropagation();
-      ctx.choose(index, option.value);
-    });
-    buttons.push({ button, value: option.value });
-    row.append(button);
+    const el = optionButton(question, option, () => ctx.choose(index, option.value));
+    buttons.push({ button: el, value: option.value });
+    row.append(el);
   }
   if (question.kind === "multilabel") {
     // An empty list is a real answer, so it needs a control of its own.
-    noneButton = h(
-      "button",
-      {
-        type: "button",
-        class: "nbr-none",
-        tabindex: "-1",
-        title: "key 0",
-        "aria-pressed": "false",
-        onmousedown: keepFocus,
-        onclick: (e) => {
-          e.stopPropagation();
-          ctx.none(index);
-        },
-      },
-      h("kbd", { class: "nbr-key" }, "0"),
-      h("span", { class: "nbr-option-label" }, "none apply"),
+    noneButton = button(
+      { class: "nbr-none", title: "key 0", "aria-pressed": "false" },
+      () => ctx.none(index),
+      optionParts({ key: "0", label: "none apply", dir: null }),
     );
     row.append(noneButton);
   }
@@ -78,18 +58,10 @@ function build(question, index, ctx) {
     update(state) {
       const { value, suggested } = state;
       shell.update(state);
-      for (const { button, value: optionValue } of buttons) {
-        const on = includesOption(question, value, optionValue);
-        button.classList.toggle("nbr-selected", on && !suggested);
-        button.classList.toggle("nbr-suggested", on && suggested);
-        button.setAttribute("aria-pressed", String(on && !suggested));
+      for (const { button: el, value: optionValue } of buttons) {
+        showChosen(el, includesOption(question, value, optionValue), suggested);
       }
-      if (noneButton) {
-        const none = Array.isArray(value) && value.length === 0;
-        noneButton.classList.toggle("nbr-selected", none && !suggested);
-        noneButton.classList.toggle("nbr-suggested", none && suggested);
-        noneButton.setAttribute("aria-pressed", String(none && !suggested));
-      }
+      if (noneButton) showChosen(noneButton, Array.isArray(value) && value.length === 0, suggested);
     },
   };
 }

@@ -11,7 +11,8 @@ import { DIFF_TIMEOUT_MS, editDistance, renderDiff, wordDiff } from "../edit/dif
 import { createFreetext } from "../freetext.js";
 import { letterOf } from "../keys.js";
 import { targetText } from "../render/target.js";
-import { keepFocus, questionShell } from "./shell.js";
+import { actions, button, keyBadge } from "./buttons.js";
+import { questionShell } from "./shell.js";
 
 // The diff waits this long after the last key; longer when the last diff was slow.
 export const DIFF_DELAY_MS = 120;
@@ -28,33 +29,14 @@ export function distanceText(distance, { answered, unchanged }) {
 
 function build(question, index, ctx) {
   const field = String(question.field ?? "");
-  const act = (op) => ({ type: "kind", index, op });
-  const run = (action) => {
-    ctx.dispatch(action);
-    ctx.refocus?.();
-  };
-  const button = (cls, label, key, title, op) =>
-    h(
-      "button",
-      {
-        type: "button",
-        class: `nbr-button ${cls}`,
-        tabindex: "-1",
-        title,
-        onmousedown: keepFocus,
-        onclick: (e) => {
-          e.stopPropagation();
-          run(act(op));
-        },
-      },
-      key ? h("kbd", { class: "nbr-key" }, key) : null,
-      label,
-    );
+  const { act, run } = actions(ctx, index);
+  const toolButton = (cls, label, key, title, op) =>
+    button({ class: `nbr-button ${cls}`, title }, () => run(act(op)), keyBadge(key), label);
 
   const shell = questionShell(question, index, ctx, "correct the text");
   const stats = h("span", { class: "nbr-edit-stats", "aria-live": "polite" });
-  const keep = button("nbr-edit-keep", "No change needed", "0", "the text is right as it is (key 0)", "keep");
-  const reset = button("nbr-edit-reset", "Reset", null, "put the original text back and clear the answer", "reset");
+  const keep = toolButton("nbr-edit-keep", "No change needed", "0", "the text is right as it is (key 0)", "keep");
+  const reset = toolButton("nbr-edit-reset", "Reset", null, "put the original text back and clear the answer", "reset");
   const textarea = h("textarea", {
     class: "nbr-textarea nbr-edit-text",
     rows: "8",

@@ -7,7 +7,8 @@
 import "./compare.css";
 import { h, setFlag } from "../dom.js";
 import { drawField, giveBack, takeOver } from "../compare/fields.js";
-import { keepFocus, questionShell } from "./shell.js";
+import { actions, button, keyBadge, optionParts, showChosen } from "./buttons.js";
+import { questionShell } from "./shell.js";
 
 export const TIE = "tie";
 export const STRENGTHS = ["slightly", "much"];
@@ -34,29 +35,12 @@ function build(question, index, ctx) {
   const allowTie = question.allow_tie !== false;
   const strength = Boolean(question.strength);
   const strengthQuestion = { name: `${question.name}_strength`, kind: "preference_strength", required: false };
-  const act = (op, extra = {}) => ({ type: "kind", index, op, ...extra });
-  const run = (action) => {
-    ctx.dispatch(action);
-    ctx.refocus?.();
-  };
+  const { act, run } = actions(ctx, index);
   const option = (cls, key, label, action, data) =>
-    h(
-      "button",
-      {
-        type: "button",
-        class: `nbr-option ${cls}`,
-        tabindex: "-1",
-        title: `key ${key}`,
-        "aria-pressed": "false",
-        dataset: data,
-        onmousedown: keepFocus,
-        onclick: (e) => {
-          e.stopPropagation();
-          run(action);
-        },
-      },
-      h("kbd", { class: "nbr-key" }, key),
-      h("span", { class: "nbr-option-label" }, label),
+    button(
+      { class: `nbr-option ${cls}`, title: `key ${key}`, "aria-pressed": "false", dataset: data },
+      () => run(action),
+      optionParts({ key, label, dir: null }),
     );
 
   const shell = questionShell(question, index, ctx, "which is better?");
@@ -69,7 +53,7 @@ function build(question, index, ctx) {
       h(
         "div",
         { class: "nbr-pref-pane-header" },
-        h("kbd", { class: "nbr-key" }, String(i + 1)),
+        keyBadge(String(i + 1)),
         h("span", { class: "nbr-pref-side" }, side === "left" ? "Left" : "Right"),
         badge,
       ),
@@ -141,30 +125,22 @@ function build(question, index, ctx) {
       shell.update(state);
       draw(state.record ?? null);
       const { value, suggested } = state;
+      const given = value !== undefined && value !== null;
       for (const pane of panes) {
         const chosen = value === pane.column;
         pane.el.classList.toggle("nbr-chosen", chosen && !suggested);
         pane.el.classList.toggle("nbr-suggested", chosen && suggested);
         pane.el.classList.toggle("nbr-tied", value === TIE);
-        pane.el.classList.toggle("nbr-other", value !== undefined && value !== null && !chosen && value !== TIE);
+        pane.el.classList.toggle("nbr-other", given && !chosen && value !== TIE);
         setFlag(pane.badge, "hidden", !chosen);
         pane.badge.textContent = suggested ? "suggested" : "preferred";
       }
-      for (const b of sideButtons) {
-        const on = value !== undefined && value !== null && b.dataset.value === value;
-        b.classList.toggle("nbr-selected", on && !suggested);
-        b.classList.toggle("nbr-suggested", on && suggested);
-        b.setAttribute("aria-pressed", String(on && !suggested));
-      }
+      for (const b of sideButtons) showChosen(b, given && b.dataset.value === value, suggested);
       if (strengthRow) {
         const picked = ctx.current(strengthQuestion).value;
         const sideChosen = fields.includes(value) && !suggested;
         strengthRow.classList.toggle("nbr-inactive", !sideChosen);
-        for (const b of strengthButtons) {
-          const on = sideChosen && picked === b.dataset.value;
-          b.classList.toggle("nbr-selected", on);
-          b.setAttribute("aria-pressed", String(on));
-        }
+        for (const b of strengthButtons) showChosen(b, sideChosen && picked === b.dataset.value);
       }
     },
     perform(action) {

@@ -9,7 +9,9 @@ import "./compare.css";
 import { h, setFlag, setText } from "../dom.js";
 import { drawField, giveBack, takeOver } from "../compare/fields.js";
 import { letterOf } from "../keys.js";
-import { keepFocus, questionShell } from "./shell.js";
+import { actions, button, keyBadge } from "./buttons.js";
+import { followMouse } from "./drag.js";
+import { questionShell } from "./shell.js";
 
 export const PICK_FIRST = "Pick an item first: press its number (1 is the top).";
 
@@ -44,28 +46,14 @@ export function moved(order, item, by) {
 
 function build(question, index, ctx) {
   const fields = (question.fields ?? []).map(String);
-  const act = (op, extra = {}) => ({ type: "kind", index, op, ...extra });
-  const run = (action) => {
-    ctx.dispatch(action);
-    ctx.refocus?.();
-  };
+  const { act, run } = actions(ctx, index);
   const shell = questionShell(question, index, ctx, "order best first");
   const n = Math.min(fields.length, 9);
   const hint = h("div", { class: "nbr-rank-hint", "aria-live": "polite" });
-  const keep = h(
-    "button",
-    {
-      type: "button",
-      class: "nbr-button nbr-rank-keep",
-      tabindex: "-1",
-      title: "the order shown is right (key 0)",
-      onmousedown: keepFocus,
-      onclick: (e) => {
-        e.stopPropagation();
-        run(act("keep"));
-      },
-    },
-    h("kbd", { class: "nbr-key" }, "0"),
+  const keep = button(
+    { class: "nbr-button nbr-rank-keep", title: "the order shown is right (key 0)" },
+    () => run(act("keep")),
+    keyBadge("0"),
     "Keep this order",
   );
   const list = h("ol", { class: "nbr-rank-list", "aria-label": `${question.name}: best first` });
@@ -102,6 +90,7 @@ function build(question, index, ctx) {
   let picked = null;
   let drawnKey = null;
   let drag = null; // {column, order} while an item is dragged
+  let stopFollowing = null;
   let view = { key: null, suggested: false, answered: false, focused: false };
 
   const save = (next) => ctx.answer(question, next);
@@ -161,16 +150,13 @@ function build(question, index, ctx) {
     e.stopPropagation();
     ctx.focus?.(index);
     drag = { column, order: order.slice() };
-    const win = list.ownerDocument.defaultView;
-    win.addEventListener("mousemove", onDragMove, true);
-    win.addEventListener("mouseup", onDragEnd, true);
+    stopFollowing = followMouse(list, onDragMove, onDragEnd);
     render();
   }
 
   function stopDrag() {
-    const win = list.ownerDocument.defaultView;
-    win?.removeEventListener("mousemove", onDragMove, true);
-    win?.removeEventListener("mouseup", onDragEnd, true);
+    stopFollowing?.();
+    stopFollowing = null;
     const d = drag;
     drag = null;
     return d;

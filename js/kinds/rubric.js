@@ -9,7 +9,8 @@
 // this one module; colours come from the widget's theme variables.
 import { onScale, scaleRange, scoreForDigit, scoreKey } from "../answers.js";
 import { h, setText } from "../dom.js";
-import { keepFocus, questionShell } from "./shell.js";
+import { actions, button, optionParts, showChosen } from "./buttons.js";
+import { questionShell } from "./shell.js";
 
 const ROW = {
   display: "grid",
@@ -55,37 +56,29 @@ export function rated(question, value, criterion, score) {
   return Object.values(next).every((v) => v === null) ? null : next;
 }
 
-function scoreButton(question, criterion, score, meaning, run) {
+function scoreButton(question, criterion, score, meaning, rate) {
   const key = scoreKey(score, scaleRange(question.scale));
   const title = [key === null ? null : `key ${key}`, meaning].filter(Boolean).join(" · ");
-  return h(
-    "button",
+  return button(
     {
-      type: "button",
       class: "nbr-option",
-      tabindex: "-1",
       dataset: { value: String(score) },
       title: title || null,
       "aria-label": `${criterion}: ${score}${meaning ? ` (${meaning})` : ""}`,
       "aria-pressed": "false",
-      onmousedown: keepFocus,
-      onclick: (e) => {
-        e.stopPropagation();
-        run({ op: "rate", criterion, score });
-      },
     },
-    key !== null && key !== String(score) ? h("kbd", { class: "nbr-key" }, key) : null,
-    h("span", { class: "nbr-option-value" }, String(score)),
-    meaning ? h("span", { class: "nbr-option-label", dir: "auto" }, meaning) : null,
+    () => rate(criterion, score),
+    optionParts({ key: key !== String(score) ? key : null, value: score, label: meaning || null }),
   );
 }
 
-function criterionRow(question, criterion, index, ctx, run) {
+function criterionRow(question, criterion, index, { act, run }) {
   const { low, high } = scaleRange(question.scale);
   const meanings = descriptorsOf(question);
   const buttons = [];
   for (let score = low; score <= high; score += 1) {
-    buttons.push(scoreButton(question, criterion.name, score, meanings.get(score), run));
+    const rate = (name, value) => run(act("rate", { criterion: name, score: value }));
+    buttons.push(scoreButton(question, criterion.name, score, meanings.get(score), rate));
   }
   const marker = h("span", { "aria-hidden": "true", style: "display:inline-block;width:1em" });
   const name = h("span", { class: "nbr-rubric-name", dir: "auto", style: "font-weight:600" }, criterion.name);
@@ -96,7 +89,7 @@ function criterionRow(question, criterion, index, ctx, run) {
       role: "group",
       "aria-label": criterion.description ? `${criterion.name}: ${criterion.description}` : criterion.name,
       dataset: { criterion: criterion.name },
-      onmousedown: () => run({ op: "go", to: index }, false),
+      onmousedown: () => run(act("go", { to: index }), false),
     },
     h(
       "div",
@@ -125,11 +118,8 @@ function build(question, index, ctx) {
   const criteria = criteriaOf(question);
   const { low, high } = scaleRange(question.scale);
   const shell = questionShell(question, index, ctx, "rubric");
-  const run = (action, refocus = true) => {
-    ctx.dispatch({ type: "kind", index, ...action });
-    if (refocus) ctx.refocus?.();
-  };
-  const rows = criteria.map((c, i) => criterionRow(question, c, i, ctx, run));
+  const acts = actions(ctx, index);
+  const rows = criteria.map((c, i) => criterionRow(question, c, i, acts));
   const hint = h("div", { class: "nbr-rubric-hint", "aria-live": "polite" });
   Object.assign(hint.style, MUTED, { marginTop: "4px" });
   shell.el.append(h("div", { class: "nbr-rubric" }, rows.map((r) => r.el)), hint);
@@ -157,11 +147,8 @@ function build(question, index, ctx) {
       row.el.setAttribute("aria-current", on ? "true" : "false");
       Object.assign(row.el.style, on ? CURRENT : RESTING);
       setText(row.marker, on ? "▸" : "");
-      for (const button of row.buttons) {
-        const hit = scores[criteria[i].name] === Number(button.dataset.value);
-        button.classList.toggle("nbr-selected", hit && !shown.suggested);
-        button.classList.toggle("nbr-suggested", hit && shown.suggested);
-        button.setAttribute("aria-pressed", String(hit && !shown.suggested));
+      for (const b of row.buttons) {
+        showChosen(b, scores[criteria[i].name] === Number(b.dataset.value), shown.suggested);
       }
     });
     const left = criteria.filter((c) => scores[c.name] === null).length;
@@ -180,8 +167,8 @@ function build(question, index, ctx) {
     },
     keyAction(e) {
       if (e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return null;
-      if (e.key === "ArrowUp") return { type: "kind", index, op: "go", by: -1 };
-      if (e.key === "ArrowDown") return { type: "kind", index, op: "go", by: 1 };
+      if (e.key === "ArrowUp") return acts.act("go", { by: -1 });
+      if (e.key === "ArrowDown") return acts.act("go", { by: 1 });
       return null;
     },
     perform(action) {

@@ -1,8 +1,8 @@
 // The frame every question kind draws in: a section with its name, kind and state.
 import { h, setFlag } from "../dom.js";
 
-/** Buttons never take focus, so the widget root keeps it and keys keep working. */
-export const keepFocus = (e) => e.preventDefault();
+// Buttons never take focus, so the widget root keeps it and keys keep working (kinds/buttons.js).
+export { keepFocus } from "./buttons.js";
 
 /**
  * The .nbr-question section: header (name, kind hint, "optional", "suggested" tag); a click
