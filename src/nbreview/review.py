@@ -20,6 +20,7 @@ from ._data.progress import count_statuses, progress_counts
 from ._data.queue import Queue, as_queue
 from ._data.source import RecordSource
 from ._export import columns as writeback
+from ._team import gold as golden
 from ._ui.session import Session
 from .questions import Question
 from .questions.set import QuestionSet
@@ -87,12 +88,14 @@ class Review:
         load_images: bool = False,
         queue: Queue | str | Callable | dict | None = None,
         overlap: int | None = None,
+        gold_rate: float | None = None,
+        gold_feedback: bool = False,
     ):
         self.source = RecordSource.of(data)
         self.questions = QuestionSet(questions)
         suggestion_columns = [q.suggestion for q in self.questions if q.suggestion]
-        if fields is None:
-            skip = {id, *suggestion_columns}
+        if fields is None:  # every column but the id, suggestions and known right answers
+            skip = {id, *suggestion_columns, *(q.gold for q in self.questions if q.gold)}
             fields = [c for c in self.source.columns if c not in skip]
         elif isinstance(fields, (str, Field)):
             fields = [fields]
@@ -105,6 +108,11 @@ class Review:
         self.guidelines = read_guidelines(guidelines)
         self.load_images = bool(load_images)
         self._check_columns(suggestion_columns)
+        golden.check_columns(self.questions, [f.column for f in self.fields], id)
+        self.gold = golden.Gold(self.source, self.questions)  # gold answers checked here
+        self.gold_rate = golden.check_rate(gold_rate, self.gold)
+        self.gold_feedback = golden.check_feedback(gold_feedback, self.gold)
+        self._alignments: dict[tuple[str, str], float] = {}  # judges compared, for the card
         shown = [f.column for f in self.fields]
         for q in self.questions:
             shown += q.target_columns()
@@ -160,7 +168,7 @@ class Review:
         self.store.set_setting(self.name, self.annotator, "queue", queue.spec())
         self._queue, self._order = queue, order
         if self._session is not None:
-            self._session.use_queue(queue, order)
+            self._session.use_queue(queue, golden.hand_out(self, order))
             self._refresh()
         return self
 
@@ -191,6 +199,8 @@ class Review:
             q.check(self.source)  # e.g. a Spans question needs a text column
             if q.suggestion:
                 need(q.suggestion, f"suggestion of question {q.name!r}")
+            if q.gold:
+                need(q.gold, f"gold of question {q.name!r}")
             if q.name in known:
                 raise ValueError(
                     f"question name {q.name!r} collides with an existing column of the dataset; "
@@ -213,6 +223,10 @@ class Review:
         }
         if for_store:
             return {**config, "id": self.id}
+        # The browser is never told which column holds the right answers.
+        config["questions"] = [
+            {k: v for k, v in q.items() if k != "gold"} for q in config["questions"]
+        ]
         return {
             **config,
             "annotator": self.annotator,
@@ -232,7 +246,7 @@ class Review:
     @property
     def session(self) -> Session:
         if self._session is None:
-            self._session = Session(self, self._order, self._queue)
+            self._session = Session(self, golden.hand_out(self, self._order), self._queue)
         return self._session
 
     @property
