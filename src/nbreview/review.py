@@ -326,6 +326,41 @@ class Review:
 
         return agreement(self)
 
+    # -- quality control (API.md 8; _team/quality.py, alignment.py, timing.py, plots.py) -------
+
+    def quality(self, min_gold_accuracy: float = 0.8, tolerance: float = 0) -> pd.DataFrame:
+        """One row per annotator: gold accuracy, agreement, speed, position bias, a flag."""
+        from ._team.quality import quality
+
+        return quality(self, min_gold_accuracy, tolerance)
+
+    def alignment(self, column: str, question: str, tolerance: float = 0) -> pd.DataFrame:
+        """A model's answers in `column` against the humans': one row per annotator, and the
+        consensus; the dataset card reports the judges compared here."""
+        from ._team.alignment import alignment
+
+        result = alignment(self, column, question, tolerance)
+        self._alignments[(column, question)] = float(tolerance)
+        return result
+
+    def timing(self) -> pd.DataFrame:
+        """One row per (record, annotator): seconds on screen, answered or not."""
+        from ._team.timing import timing
+
+        return timing(self)
+
+    def summary(self, question: str, by: str | None = None) -> pd.DataFrame:
+        """The answers to `question` counted, overall or per value of the column `by`."""
+        from ._team.summary import summary
+
+        return summary(self, question, by)
+
+    def plot(self, kind: str, **kwargs: Any) -> Any:
+        """An altair.Chart: "progress", "timing", "answers", "gold" or "alignment"."""
+        from ._team.plots import plot
+
+        return plot(self, kind, **kwargs)
+
     def to_trl(
         self,
         kind: str,

@@ -1,0 +1,149 @@
+"""`review.alignment(column, question)`: a model's answers (an LLM judge's) against the humans'.
+
+The column holds the judge's answers in the question's units (what `submit` takes), null
+where it gave none; only records with submitted human answers are read, and a judge's
+answer the question would not take is a ValueError naming its row. One row per annotator,
+then `"consensus"`, the humans' most common answer per record (records where they tie are
+left out):
+
+- `records`: records with both a human answer and the judge's.
+- `agreement`: the share of parts the judge got equal, as `Question.grade` counts (ratings
+  within `tolerance`, spans by token F1 >= 0.5, a rubric criterion by criterion).
+- `alpha`: Krippendorff's alpha at the question's level with the judge as one more coder
+  (the annotator and the judge; for the consensus row every annotator and the judge); the
+  kind's own measure where it has one (span F1); NaN where the kind computes none.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from .._export.agreement import alpha
+from ..questions import AnswerError, Question
+from ..questions.combine import Answers, decode, modes
+from .gold import whole
+from .log import read, reader, row_positions
+from .quality import points
+
+if TYPE_CHECKING:
+    from ..review import Review
+
+COLUMNS = ["annotator", "records", "agreement", "alpha"]
+CONSENSUS = "consensus"
+JUDGE = "\x1fjudge"  # the judge as a coder: a name no annotator has
+
+
+def judged(review: Review, column: str, question: str) -> tuple[Question, Answers, list]:
+    """(question, submitted human answers the judge also answered, the judge's answers)."""
+    if column not in review.source.columns:
+        raise ValueError(
+            f"unknown column {column!r} (the judge's answers); the dataset has columns "
+            f"{review.source.columns!r}"
+        )
+    q = review.questions[question]
+    a = read(review).of(q)
+    rows = row_positions(review, pa.array(a.records, pa.string())).to_numpy(zero_copy_only=False)
+    found = review.source.take(column, rows.astype(np.int64)).to_pylist() if len(rows) else []
+    targets = {c: review.source.take(c, rows).to_pylist() for c in q.target_columns()}
+    judge: list[Any] = []
+    for i, (row, value) in enumerate(zip(rows.tolist(), found, strict=True)):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            judge.append(None)
+            continue
+        try:
+            judge.append(q.validate(whole(value), {c: targets[c][i] for c in targets}))
+        except (AnswerError, ValueError, TypeError) as exc:
+            raise ValueError(
+                f"column {column!r} at row {row}: not an answer to {question!r}: {exc}"
+            ) from None
+    keep = [v is not None for v in judge]
+    return q, a.where(keep), [v for v in judge if v is not None]
+
+
+def alignment(review: Review, column: str, question: str, tolerance: float = 0) -> pd.DataFrame:
+    tolerance = points(tolerance)
+    q, a, judge = judged(review, column, question)
+    rows = reader(review, q)
+    out = []
+    for annotator in sorted(set(a.annotators)):
+        mine = [who == annotator for who in a.annotators]
+        theirs, said = a.where(mine), [v for v, m in zip(judge, mine, strict=True) if m]
+        out.append([annotator, *_compare(q, theirs, said, rows, tolerance)])
+    mode, said = _consensus(a, judge)
+    share = _compare(q, mode, said, rows, tolerance)[1]
+    out.append([CONSENSUS, len(mode.records), share, _alpha(q, _with_judge(a, judge), rows)])
+    frame = pd.DataFrame(out, columns=COLUMNS)
+    return frame.astype({"records": "int64", "agreement": "float64", "alpha": "float64"})
+
+
+def _compare(q: Question, a: Answers, judge: list, rows, tolerance: float) -> tuple:
+    """(records, agreement, alpha) of one coder's answers against the judge's."""
+    if not a.records:
+        return 0, np.nan, np.nan
+    right, counted = q.grade(a.values, judge, a.records, rows, tolerance)
+    share = float(right.sum() / counted.sum()) if counted.sum() else np.nan
+    return len(set(a.records)), share, _alpha(q, _with_judge(a, judge), rows)
+
+
+def _with_judge(a: Answers, judge: list) -> Answers:
+    """The answers and, once per record, the judge's as one more coder's."""
+    first = {}
+    for record, value in zip(a.records, judge, strict=True):
+        first.setdefault(record, value)
+    return Answers(
+        [*a.records, *first], [*a.annotators, *[JUDGE] * len(first)], [*a.values, *first.values()]
+    )
+
+
+def _consensus(a: Answers, judge: list) -> tuple[Answers, list]:
+    """The humans' most common answer per record (none on a tie), and the judge's beside it."""
+    if not a.records:
+        return Answers([], [], []), []
+    table = modes(a.records, a.values)
+    values = decode(table["value"], a.values)
+    of_record = dict(zip(a.records, judge, strict=True))
+    pairs = zip(table["record"].to_pylist(), values, strict=True)
+    kept = [(r, v) for r, v in pairs if v is not None]
+    mode = Answers([r for r, _ in kept], [CONSENSUS] * len(kept), [v for _, v in kept])
+    return mode, [of_record[r] for r, _ in kept]
+
+
+def _alpha(q: Question, a: Answers, rows) -> float:
+    """Alpha (or the kind's own score) of every coder of `a`, parts of a question pooled."""
+    units, coders, numbers, scores, level = [], [], [], [], None
+    for n, unit in enumerate(q.agreement_units(a, rows)):
+        pairable = _pairable(unit.answers)
+        if unit.level is None or not pairable.records:
+            continue
+        if unit.score is not None:
+            scores.append(unit.score(pairable)[0])
+            continue
+        u, c, v = (unit.codes or q.agreement_codes)(pairable)
+        units += [(n, x) for x in u]
+        coders += list(c)
+        numbers += list(v)
+        level = unit.level
+    if scores:
+        return float(np.nanmean(scores)) if not all(map(math.isnan, scores)) else np.nan
+    return np.nan if level is None else alpha(units, coders, numbers, level)[0]
+
+
+def _pairable(a: Answers) -> Answers:
+    counts: dict[str, int] = {}
+    for record in a.records:
+        counts[record] = counts.get(record, 0) + 1
+    return a.where([counts[r] >= 2 for r in a.records])
+
+
+def confusion(review: Review, column: str, question: str) -> pd.DataFrame:
+    """(human, judge, count): every submitted human answer against the judge's, as text."""
+    q, a, judge = judged(review, column, question)
+    pairs = pd.DataFrame(
+        {"human": [q.answer_text(v) for v in a.values], "judge": [q.answer_text(v) for v in judge]}
+    )
+    return pairs.value_counts(["human", "judge"]).rename("count").reset_index()

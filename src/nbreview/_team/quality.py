@@ -1,0 +1,241 @@
+"""`review.quality()`: one row per annotator, whose work to trust (API.md 8).
+
+Counted from the store (submitted records of the data; annotator "adjudicated" left out):
+
+- `submitted`, `skipped`: records with that status.
+- `gold_answered`: gold records submitted. `gold_accuracy`: the share of gold questions
+  answered right, as each kind grades (`Question.grade`: the same label, label set or text;
+  a rating within `tolerance`; spans by token F1 >= 0.5; a rubric criterion by criterion).
+  A gold question left unanswered on a submitted gold record is wrong. NaN without gold.
+- `agreement`: the share of their answers equal to the most common answer of the other
+  annotators of the record, over the answers each kind lets count exactly
+  (`Question.agreed_parts`); answers where the others tie are left out. NaN without others.
+- `median_seconds`: time on screen per submitted record. `per_hour`: submitted records per
+  hour of all their time on screen (viewed and skipped records included).
+- `left_rate`: the share of comparison answers that chose the side shown on the left
+  (`Question.left_choices`; ties chose no side). NaN without any.
+- `flag`: `"gold accuracy 0.62 below 0.8"`, or "".
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..questions import Question
+from ..questions.combine import Answers, encode
+from ..store.base import ADJUDICATOR
+from .log import Log, read, reader, sql
+
+if TYPE_CHECKING:
+    from ..review import Review
+
+COLUMNS = [
+    "annotator",
+    "submitted",
+    "gold_answered",
+    "gold_accuracy",
+    "agreement",
+    "median_seconds",
+    "per_hour",
+    "left_rate",
+    "skipped",
+    "flag",
+]
+
+
+def share(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not 0 <= value <= 1:
+        raise ValueError(f"{name} is a share from 0 to 1, got {value!r}")
+    return float(value)
+
+
+def points(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
+        raise ValueError(f"tolerance is a number of points, 0 or more, got {value!r}")
+    return float(value)
+
+
+def quality(review: Review, min_gold_accuracy: float = 0.8, tolerance: float = 0) -> pd.DataFrame:
+    least = share("min_gold_accuracy", min_gold_accuracy)
+    tolerance = points(tolerance)
+    log = read(review)
+    frame = _counts(log).set_index("annotator")
+    gold = gold_grades(review, log, tolerance)
+    answered = gold.group_by("annotator").aggregate([("record", "count_distinct")])
+    graded = gold.group_by("annotator").aggregate([("right", "sum"), ("counted", "sum")])
+    frame["gold_answered"] = _by_annotator(frame, answered, "record_count_distinct", 0)
+    right = _by_annotator(frame, graded, "right_sum", np.nan)
+    counted = _by_annotator(frame, graded, "counted_sum", np.nan)
+    frame["gold_accuracy"] = (right / counted.where(counted > 0)).astype("float64")
+    frame["agreement"] = _by_annotator(frame, agreement(review, log), "agreement", np.nan)
+    frame["left_rate"] = _by_annotator(frame, left_rates(review, log), "left_rate", np.nan)
+    frame["flag"] = [_flag(a, least) for a in frame["gold_accuracy"]]
+    out = frame.reset_index()[COLUMNS]
+    ints = dict.fromkeys(("submitted", "gold_answered", "skipped"), "int64")
+    return out.astype({**ints, "annotator": object})
+
+
+def _counts(log: Log) -> pd.DataFrame:
+    """Statuses and time on screen per annotator, from every row they have on screen."""
+    table = sql(
+        f"""
+        SELECT annotator,
+          count(*) FILTER (WHERE status = 'submitted') AS submitted,
+          count(*) FILTER (WHERE status = 'skipped') AS skipped,
+          median(seconds) FILTER (WHERE status = 'submitted') AS median_seconds,
+          sum(seconds) AS seconds
+        FROM records WHERE annotator <> '{ADJUDICATOR}'
+        GROUP BY annotator ORDER BY annotator
+        """,
+        records=log.records,
+    )
+    frame = table.to_pandas()
+    hours = frame.pop("seconds").astype(float) / 3600
+    frame["per_hour"] = frame["submitted"] / hours.where(hours > 0)
+    frame["median_seconds"] = frame["median_seconds"].astype("float64")
+    return frame
+
+
+def _by_annotator(frame: pd.DataFrame, table: pa.Table, column: str, missing: Any) -> pd.Series:
+    """A per-annotator figure lined up with the frame's annotators (`missing` where none)."""
+    values = dict(zip(table["annotator"].to_pylist(), table[column].to_pylist(), strict=True))
+    return pd.Series([values.get(a, missing) for a in frame.index], index=frame.index)
+
+
+def _flag(accuracy: float, least: float) -> str:
+    if math.isnan(accuracy) or accuracy >= least:
+        return ""
+    return f"gold accuracy {accuracy:.2f} below {least:g}"
+
+
+# -- gold ---------------------------------------------------------------------------------------
+
+
+def gold_grades(review: Review, log: Log, tolerance: float) -> pa.Table:
+    """(annotator, record, question, right, counted) per gold question of a submitted gold
+    record: graded by the question's kind, an unanswered one counted wrong."""
+    empty = pa.table(
+        {
+            "annotator": pa.array([], pa.string()),
+            "record": pa.array([], pa.string()),
+            "right": pa.array([], pa.float64()),
+            "counted": pa.array([], pa.float64()),
+        }
+    )
+    submitted = log.submitted()
+    parts = [empty]
+    for q in review.gold.questions:
+        rows = review.gold.rows[q.name]
+        on = submitted.filter(pc.is_in(submitted["row"], value_set=pa.array(rows, pa.int64())))
+        if on.num_rows == 0:
+            continue
+        # the expected answer of each submitted gold record, by its row
+        at = np.searchsorted(rows, on["row"].to_numpy())
+        expected = [review.gold.values[q.name][i] for i in at]
+        given = _given(log, q.name, on)
+        records = on["record"].to_pylist()
+        right, counted = q.grade(given, expected, records, reader(review, q), tolerance)
+        parts.append(
+            pa.table(
+                {
+                    "annotator": on["annotator"],
+                    "record": on["record"],
+                    "right": pa.array(right, pa.float64()),
+                    "counted": pa.array(counted, pa.float64()),
+                }
+            )
+        )
+    return pa.concat_tables(parts)
+
+
+def _given(log: Log, question: str, on: pa.Table) -> list[Any]:
+    """The stored answer to `question` of each (record, annotator) in `on`, or None."""
+    answers = log.answers.filter(pc.equal(log.answers["question"], question))
+    joined = on.append_column("i", pa.array(np.arange(on.num_rows))).join(
+        answers.select(["record", "annotator", "at"]),
+        ["record", "annotator"],
+        join_type="left outer",
+    )
+    at = np.full(on.num_rows, -1, dtype=np.int64)
+    at[joined["i"].to_numpy()] = joined["at"].fill_null(-1).to_numpy()
+    return [None if i < 0 else log.values[i] for i in at]
+
+
+# -- agreement with the others, and position bias -----------------------------------------------
+
+AGREEMENT = """
+WITH c AS (SELECT unit, value, count(*) AS n FROM t GROUP BY unit, value),
+o AS (
+  SELECT t.unit, t.annotator, c.value = t.value AS own,
+         c.n - CASE WHEN c.value = t.value THEN 1 ELSE 0 END AS n
+  FROM t JOIN c ON t.unit = c.unit),
+m AS (SELECT unit, annotator, max(n) AS top, sum(n) AS others FROM o GROUP BY unit, annotator),
+v AS (
+  SELECT o.unit, o.annotator, bool_or(o.own AND o.n = m.top) AS mine,
+         count(*) FILTER (WHERE o.n = m.top) AS at_top
+  FROM o JOIN m ON o.unit = m.unit AND o.annotator = m.annotator
+  WHERE m.others > 0
+  GROUP BY o.unit, o.annotator)
+SELECT annotator, avg(CASE WHEN mine THEN 1.0 ELSE 0.0 END) AS agreement
+FROM v WHERE at_top = 1 GROUP BY annotator
+"""
+
+
+def agreement(review: Review, log: Log) -> pa.Table:
+    """(annotator, agreement): their answers equal to the others' majority, by part."""
+    shared = _shared(log)
+    parts = []
+    for q in review.questions:
+        a = Log(log.records, shared, log.values).of(q)
+        for n, part in enumerate(q.agreed_parts(a)):
+            if part.records:
+                parts.append(_units(f"{q.name}\x1f{n}", part))
+    if not parts:
+        return pa.table({"annotator": pa.array([], pa.string()), "agreement": pa.array([], "f8")})
+    return sql(AGREEMENT, t=pa.concat_tables(parts))
+
+
+def _shared(log: Log) -> pa.Table:
+    """Answers of (record, question) pairs that two annotators or more answered."""
+    answers = log.answers
+    counts = answers.group_by(["record", "question"]).aggregate([("annotator", "count")])
+    many = counts.filter(pc.greater_equal(counts["annotator_count"], 2))
+    return answers.join(
+        many.select(["record", "question"]), ["record", "question"], join_type="inner"
+    )
+
+
+def _units(part: str, a: Answers) -> pa.Table:
+    records = pa.array(a.records, pa.string())
+    return pa.table(
+        {
+            "unit": pc.binary_join_element_wise(part, records, "\x1f"),
+            "annotator": pa.array(a.annotators, pa.string()),
+            "value": encode(a.values),
+        }
+    )
+
+
+def left_rates(review: Review, log: Log) -> pa.Table:
+    """(annotator, left_rate): the share of sided answers that chose the left side."""
+    annotators, lefts = [], []
+    for q in review.questions:
+        if type(q).left_choices is Question.left_choices:  # a kind that shows no sides
+            continue
+        a = log.of(q)
+        choices = q.left_choices(a.records, a.values)
+        chosen = [(who, c) for who, c in zip(a.annotators, choices, strict=True) if c is not None]
+        annotators += [who for who, _ in chosen]
+        lefts += [float(c) for _, c in chosen]
+    table = pa.table(
+        {"annotator": pa.array(annotators, pa.string()), "left": pa.array(lefts, "f8")}
+    )
+    means = table.group_by("annotator").aggregate([("left", "mean")])
+    return pa.table({"annotator": means["annotator"], "left_rate": means["left_mean"]})
