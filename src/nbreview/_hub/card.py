@@ -18,6 +18,7 @@ from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCard, DatasetCardData
 
 from ..questions.base import number
+from . import quality
 
 if TYPE_CHECKING:
     from ..questions import Question
@@ -174,6 +175,8 @@ def _meaning(review: Review, pub: Publication, column: str) -> str:
             roles.append(f"suggested answer to `{q.name}`")
         if column in q.target_columns():
             roles.append(f"the text `{q.name}` is about")
+        if q.gold == column:
+            roles.append(f"known right answers to `{q.name}` (gold), not shown to annotators")
     if column not in pub.added:
         return "; ".join(roles) or "input column, not shown to annotators"
     name = column[len(pub.prefix) :]
@@ -266,6 +269,7 @@ def body(review: Review, pub: Publication, repo_id: str | None) -> str:
         lines.append("")
     if stats["annotators"] > 1:
         lines += ["## Agreement", "", *_agreement(review), ""]
+    lines += quality.lines(review, pub.anonymize)  # gold accuracy, judges, when they exist
     lines += ["## Columns", ""]
     rows = [
         [f"`{c}`", f"`{type_name(data.features[c])}`", _meaning(review, pub, c)]
