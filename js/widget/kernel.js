@@ -19,7 +19,11 @@ export function createKernelLink(model, { onStall, onSaved }) {
   let shown = null; // {record, seq}: a record painted ahead of the kernel (prefetch)
   // The view as the kernel sent it, or moved to the record painted ahead of it.
   const view = () => {
-    const v = kernelView();
+    let v = kernelView();
+    if (v.queue?.open && v.queue.page === undefined) {
+      // The queue table's page crosses in trait "queue_page", in the same sync as its view.
+      v = { ...v, queue: { ...v.queue, page: model.get("queue_page") ?? null } };
+    }
     if (!shown) return v;
     const { row, index } = shown.record;
     return { ...v, position: row, index: index ?? null, done: false, notice: null };

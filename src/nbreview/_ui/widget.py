@@ -28,6 +28,15 @@ def _check_bundle() -> None:
 _check_bundle()
 
 
+def split_page(view: dict) -> tuple[dict | None, dict]:
+    """(the queue table's page, the view saying only whether it is open): a page crosses
+    when it is asked for or changes, not with every answer."""
+    queue = view.get("queue") or {}
+    page = queue.get("page")
+    rest = {k: v for k, v in queue.items() if k != "page"}
+    return page, {**view, "queue": {**rest, "open": page is not None}}
+
+
 def split_record(view: dict) -> tuple[dict, dict]:
     """(the record's fixed part, the view with only what answers change in its record)."""
     record = view.get("record")
@@ -47,12 +56,16 @@ class ReviewWidget(anywidget.AnyWidget):
     record = traitlets.Dict().tag(sync=True)  # key, row, fields, layout: once per record
     view = traitlets.Dict().tag(sync=True)
     link = traitlets.Dict().tag(sync=True)  # acks per browser view, and the store's fault
+    queue_page = traitlets.Dict(allow_none=True).tag(sync=True)  # the queue table's page
 
     def __init__(self, session: Session, config: dict, **kwargs: Any):
         record, view = split_record(session.view())
+        page, view = split_page(view)
         if record:
             record["ahead"] = session.ahead()
-        super().__init__(config=config, record=record, view=view, link=session.link(), **kwargs)
+        super().__init__(
+            config=config, record=record, view=view, link=session.link(), queue_page=page, **kwargs
+        )
         self.session = session
         self.on_msg(self._on_message)
 
@@ -67,7 +80,10 @@ class ReviewWidget(anywidget.AnyWidget):
     def refresh(self) -> None:
         """Send the current view in one sync; a record's fields only when the record changed."""
         record, view = split_record(self.session.view())
+        page, view = split_page(view)
         with self.hold_sync():
+            if page != self.queue_page:
+                self.queue_page = page
             if record.get("key") != self.record.get("key"):
                 record["ahead"] = self.session.ahead()  # read once per record shown
                 self.record = record
