@@ -636,3 +636,18 @@ def test_ahead_holds_the_records_the_next_keys_show(make_review):
 def test_ahead_is_empty_with_overlap_where_claims_decide(make_review):
     review = make_review(overlap=1)
     assert review.session.ahead() == {"open": [], "next": []}
+
+
+def test_the_widgets_search_and_status_keep_the_filter_and_sort_set_from_code(make_review):
+    review = make_review()
+    review.queue("model_score >= 3", sort="-model_score")  # rows 3 (9), 2 (5), 0 (3)
+    browser = Browser(review)
+    view = browser.send("queue", search="rain", status="unanswered")
+    spec = view["queue"]["spec"]
+    assert spec == {"filter": "model_score >= 3", "sort": "-model_score", "search": "rain",
+                    "status": "unanswered"}  # fmt: skip
+    rows = [review.session.row_at(i) for i in range(review.session.queue_len())]
+    assert rows == [3]  # the haiku about rain, within the filter
+    view = browser.send("queue", search="", status="")
+    assert view["queue"]["spec"] == {"filter": "model_score >= 3", "sort": "-model_score"}
+    assert [review.session.row_at(i) for i in range(review.session.queue_len())] == [3, 2, 0]
