@@ -112,28 +112,25 @@ export function snapEdge(text, p, edge, { words = true } = {}) {
   return best;
 }
 
+/** The start of the last token that starts before pos; 0 when none does. */
+function previousStart(text, pos) {
+  let prev = null;
+  for (const t of tokens(text)) if (t.start < pos) prev = t;
+  return prev ? prev.start : 0;
+}
+
 /** A caret move by one word: to the start of the next (dir > 0) or previous token. */
 export function moveCaret(text, pos, dir) {
-  const ts = tokens(text);
-  if (dir > 0) {
-    const next = ts.find((t) => t.start > pos);
-    return next ? next.start : text.length;
-  }
-  let prev = null;
-  for (const t of ts) if (t.start < pos) prev = t;
-  return prev ? prev.start : 0;
+  if (dir <= 0) return previousStart(text, pos);
+  const next = tokens(text).find((t) => t.start > pos);
+  return next ? next.start : text.length;
 }
 
 /** Extend a selection's moving end by one word: to the next token end, or the previous token start. */
 export function extendFocus(text, focus, dir) {
-  const ts = tokens(text);
-  if (dir > 0) {
-    const next = ts.find((t) => t.end > focus);
-    return next ? next.end : text.length;
-  }
-  let prev = null;
-  for (const t of ts) if (t.start < focus) prev = t;
-  return prev ? prev.start : 0;
+  if (dir <= 0) return previousStart(text, focus);
+  const next = tokens(text).find((t) => t.end > focus);
+  return next ? next.end : text.length;
 }
 
 /** The first token's start: where a fresh caret goes. */
