@@ -33,6 +33,7 @@ import {
   unsavedText,
 } from "./widget/notices.js";
 import { buildRoot, buildShell, showChrome } from "./widget/shell.js";
+import { buildFeedback } from "./widget/feedback.js";
 
 export { AWAIT_MS, DONE_TEXT, EMPTY_TEXT, positionText, SAVED_TEXT, STALE_TEXT, STALLED_TEXT, unsavedText };
 
@@ -82,6 +83,8 @@ function render({ model, el, signal }) {
     leave: refocus,
   });
   const root = buildRoot(p, { queue, others, onKeydown });
+  const feedback = buildFeedback(); // gold_feedback: the expected answers after a gold submit
+  p.banner.after(feedback.el);
   p.stale.textContent = STALE_TEXT;
   el.append(root);
 
@@ -189,6 +192,7 @@ function render({ model, el, signal }) {
     const suggestions = rec?.suggestions ?? {};
     const qs = questionConfigs();
     queue.update(v);
+    feedback.update(v.feedback ?? null);
     const key = rec?.key ?? null;
     if (s.fieldsKey !== key) {
       renderFields(fields, config().fields ?? [], rec?.fields ?? {});
