@@ -30,138 +30,154 @@ export function answerForSide(question, sides, digit) {
   return undefined;
 }
 
-function build(question, index, ctx) {
-  const fields = (question.fields ?? []).map(String);
-  const allowTie = question.allow_tie !== false;
-  const strength = Boolean(question.strength);
-  const strengthQuestion = { name: `${question.name}_strength`, kind: "preference_strength", required: false };
-  const { act, run } = actions(ctx, index);
+/** One side: its key, "Left" or "Right", the "preferred" badge and the field drawn in `body`. */
+function pane(side, i) {
+  const badge = h("span", { class: "nbr-pref-badge", hidden: true }, "preferred");
+  const body = h("div", { class: "nbr-pref-body" });
+  const el = h(
+    "div",
+    { class: "nbr-pref-pane", dataset: { side } },
+    h(
+      "div",
+      { class: "nbr-pref-pane-header" },
+      keyBadge(String(i + 1)),
+      h("span", { class: "nbr-pref-side" }, side === "left" ? "Left" : "Right"),
+      badge,
+    ),
+    body,
+  );
+  return { side, el, body, badge, column: null };
+}
+
+/** The choice buttons (1 · 2 · 3) and, with `strength`, the row of 4 · 5. */
+function choiceButtons(question, { act, run }) {
   const option = (cls, key, label, action, data) =>
     button(
       { class: `nbr-option ${cls}`, title: `key ${key}`, "aria-pressed": "false", dataset: data },
       () => run(action),
       optionParts({ key, label, dir: null }),
     );
-
-  const shell = questionShell(question, index, ctx, "which is better?");
-  const panes = ["left", "right"].map((side, i) => {
-    const badge = h("span", { class: "nbr-pref-badge", hidden: true }, "preferred");
-    const body = h("div", { class: "nbr-pref-body" });
-    const el = h(
-      "div",
-      { class: "nbr-pref-pane", dataset: { side } },
-      h(
-        "div",
-        { class: "nbr-pref-pane-header" },
-        keyBadge(String(i + 1)),
-        h("span", { class: "nbr-pref-side" }, side === "left" ? "Left" : "Right"),
-        badge,
-      ),
-      body,
-    );
-    return { side, el, body, badge, column: null };
-  });
+  const side = (digit, label, data) => option("nbr-pref-choice", String(digit), label, act("side", { digit }), data);
   // In key order, 1 · 2 · 3, so the row reads like the keys (a tie between the sides read 1 · 3 · 2).
-  const sideButtons = [
-    option("nbr-pref-choice", "1", "Left is better", act("side", { digit: 1 }), { side: "left" }),
-    option("nbr-pref-choice", "2", "Right is better", act("side", { digit: 2 }), { side: "right" }),
-    allowTie ? option("nbr-pref-choice", "3", "About the same (tie)", act("side", { digit: 3 }), { side: "tie", value: TIE }) : null,
+  const sides = [
+    side(1, "Left is better", { side: "left" }),
+    side(2, "Right is better", { side: "right" }),
+    question.allow_tie !== false ? side(3, "About the same (tie)", { side: "tie", value: TIE }) : null,
   ].filter(Boolean);
-  const strengthButtons = strength
-    ? STRENGTHS.map((s, i) =>
-        option("nbr-pref-strength", String(4 + i), `${s} better`, act("strength", { value: s }), { value: s }),
-      )
-    : [];
-  const strengthRow = strength
-    ? h("div", { class: "nbr-options nbr-pref-strengths", role: "group", "aria-label": "how much better" },
-        h("span", { class: "nbr-pref-strength-title" }, "How much better?"),
-        strengthButtons,
-      )
-    : null;
-  shell.el.append(
-    h("div", { class: "nbr-pref-panes" }, panes.map((p) => p.el)),
-    h("div", { class: "nbr-options nbr-pref-choices", role: "group", "aria-label": String(question.name) }, sideButtons),
+  if (!question.strength) return { sides, strengths: [], strengthRow: null };
+  const strengths = STRENGTHS.map((s, i) =>
+    option("nbr-pref-strength", String(4 + i), `${s} better`, act("strength", { value: s }), { value: s }),
   );
-  if (strengthRow) shell.el.append(strengthRow);
+  const strengthRow = h(
+    "div",
+    { class: "nbr-options nbr-pref-strengths", role: "group", "aria-label": "how much better" },
+    h("span", { class: "nbr-pref-strength-title" }, "How much better?"),
+    strengths,
+  );
+  return { sides, strengths, strengthRow };
+}
 
-  let sides = fields.slice(0, 2);
-  let drawnKey = null;
-
-  function choose(value) {
-    if (value === undefined) return;
-    ctx.answer(question, value);
-    if (strength && value === TIE) ctx.answer(strengthQuestion, null); // a tie has no strength
+/** Show the value: the chosen pane and button, or the suggested one; the strength given. */
+function showChoice(question, { panes, buttons }, { value, suggested }, strength) {
+  const given = value !== undefined && value !== null;
+  for (const p of panes) {
+    const chosen = value === p.column;
+    p.el.classList.toggle("nbr-chosen", chosen && !suggested);
+    p.el.classList.toggle("nbr-suggested", chosen && suggested);
+    p.el.classList.toggle("nbr-tied", value === TIE);
+    p.el.classList.toggle("nbr-other", given && !chosen && value !== TIE);
+    setFlag(p.badge, "hidden", !chosen);
+    p.badge.textContent = suggested ? "suggested" : "preferred";
   }
+  for (const b of buttons.sides) showChosen(b, given && b.dataset.value === value, suggested);
+  if (!buttons.strengthRow) return;
+  const sideChosen = (question.fields ?? []).map(String).includes(value) && !suggested;
+  buttons.strengthRow.classList.toggle("nbr-inactive", !sideChosen);
+  for (const b of buttons.strengths) showChosen(b, sideChosen && strength === b.dataset.value);
+}
 
-  function setStrength(value) {
-    const chosen = ctx.current(question);
-    if (chosen.suggested || !fields.includes(chosen.value)) {
-      ctx.notify(CHOOSE_FIRST, "info");
-      return;
-    }
-    ctx.answer(strengthQuestion, value);
-  }
+/** Draw the record's two fields in the panes, in the kernel's order; the buttons follow it. */
+function drawSides(p, record) {
+  const kinds = takeOver(p.ctx, p.index, p.shell.el, p.fields);
+  p.sides = sidesOf(p.question, record);
+  const key = JSON.stringify([record?.key ?? null, p.sides]);
+  if (key === p.drawnKey) return;
+  p.drawnKey = key;
+  p.panes.forEach((pane, i) => {
+    const column = p.sides[i];
+    pane.column = column;
+    pane.el.dataset.column = column;
+    pane.body.replaceChildren(drawField(column, record?.fields?.[column], kinds[column]));
+  });
+  p.buttons.sides.forEach((b) => {
+    if (b.dataset.side !== "tie") b.dataset.value = p.sides[b.dataset.side === "left" ? 0 : 1];
+  });
+}
 
-  function draw(record) {
-    const kinds = takeOver(ctx, index, shell.el, fields);
-    sides = sidesOf(question, record);
-    const key = JSON.stringify([record?.key ?? null, sides]);
-    if (key === drawnKey) return;
-    drawnKey = key;
-    panes.forEach((pane, i) => {
-      pane.column = sides[i];
-      pane.el.dataset.column = sides[i];
-      pane.body.replaceChildren(drawField(sides[i], record?.fields?.[sides[i]], kinds[sides[i]]));
-    });
-    sideButtons.forEach((b) => {
-      if (b.dataset.side !== "tie") b.dataset.value = sides[b.dataset.side === "left" ? 0 : 1];
-    });
+function choose(p, value) {
+  if (value === undefined) return;
+  p.ctx.answer(p.question, value);
+  if (p.question.strength && value === TIE) p.ctx.answer(p.strengthQuestion, null); // a tie has no strength
+}
+
+function setStrength(p, value) {
+  const chosen = p.ctx.current(p.question);
+  if (chosen.suggested || !p.fields.includes(chosen.value)) {
+    p.ctx.notify(CHOOSE_FIRST, "info");
+    return;
   }
+  p.ctx.answer(p.strengthQuestion, value);
+}
+
+/** A digit: 1 · 2 · 3 choose, 4 · 5 say by how much; false for any other. */
+function digit(p, d) {
+  const value = answerForSide(p.question, p.sides, d);
+  if (p.question.strength && (d === 4 || d === 5)) setStrength(p, STRENGTHS[d - 4]);
+  else if (value !== undefined) choose(p, value);
+  else return false;
+  return true;
+}
+
+function build(question, index, ctx) {
+  const fields = (question.fields ?? []).map(String);
+  const shell = questionShell(question, index, ctx, "which is better?");
+  const p = {
+    question,
+    index,
+    ctx,
+    fields,
+    strengthQuestion: { name: `${question.name}_strength`, kind: "preference_strength", required: false },
+    shell,
+    panes: ["left", "right"].map(pane),
+    buttons: choiceButtons(question, actions(ctx, index)),
+    sides: fields.slice(0, 2),
+    drawnKey: null,
+  };
+  shell.el.append(
+    h("div", { class: "nbr-pref-panes" }, p.panes.map((x) => x.el)),
+    h("div", { class: "nbr-options nbr-pref-choices", role: "group", "aria-label": String(question.name) }, p.buttons.sides),
+  );
+  if (p.buttons.strengthRow) shell.el.append(p.buttons.strengthRow);
 
   return {
     el: shell.el,
     question,
     update(state) {
       shell.update(state);
-      draw(state.record ?? null);
-      const { value, suggested } = state;
-      const given = value !== undefined && value !== null;
-      for (const pane of panes) {
-        const chosen = value === pane.column;
-        pane.el.classList.toggle("nbr-chosen", chosen && !suggested);
-        pane.el.classList.toggle("nbr-suggested", chosen && suggested);
-        pane.el.classList.toggle("nbr-tied", value === TIE);
-        pane.el.classList.toggle("nbr-other", given && !chosen && value !== TIE);
-        setFlag(pane.badge, "hidden", !chosen);
-        pane.badge.textContent = suggested ? "suggested" : "preferred";
-      }
-      for (const b of sideButtons) showChosen(b, given && b.dataset.value === value, suggested);
-      if (strengthRow) {
-        const picked = ctx.current(strengthQuestion).value;
-        const sideChosen = fields.includes(value) && !suggested;
-        strengthRow.classList.toggle("nbr-inactive", !sideChosen);
-        for (const b of strengthButtons) showChosen(b, sideChosen && picked === b.dataset.value);
-      }
+      drawSides(p, state.record ?? null);
+      const strength = p.buttons.strengthRow ? ctx.current(p.strengthQuestion).value : undefined;
+      showChoice(question, p, state, strength);
     },
     perform(action) {
-      if (action.type === "digit") {
-        if (strength && (action.digit === 4 || action.digit === 5)) {
-          setStrength(STRENGTHS[action.digit - 4]);
-          return true;
-        }
-        const value = answerForSide(question, sides, action.digit);
-        if (value === undefined) return false;
-        choose(value);
-        return true;
-      }
+      if (action.type === "digit") return digit(p, action.digit);
       if (action.type !== "kind") return false;
-      if (action.op === "side") choose(answerForSide(question, sides, action.digit));
-      else if (action.op === "strength") setStrength(action.value);
+      if (action.op === "side") choose(p, answerForSide(question, p.sides, action.digit));
+      else if (action.op === "strength") setStrength(p, action.value);
       else return false;
       return true;
     },
     reset() {
-      drawnKey = null;
+      p.drawnKey = null;
     },
     destroy() {
       giveBack(shell.el, fields);

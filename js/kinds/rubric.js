@@ -114,6 +114,26 @@ export function digitsText(scale) {
   return low > 0 ? `${low}–9, 0 for 10` : `${low}–9`;
 }
 
+/** Show the scores given (or suggested), the criterion marked ▸ while focused, and the hint. */
+function drawRubric(question, { rows, hint }, shown, cursor) {
+  const criteria = criteriaOf(question);
+  const scores = scoresOf(question, shown.value);
+  rows.forEach((row, i) => {
+    const on = i === cursor && shown.focused;
+    row.el.classList.toggle("nbr-current", on);
+    row.el.setAttribute("aria-current", on ? "true" : "false");
+    Object.assign(row.el.style, on ? CURRENT : RESTING);
+    setText(row.marker, on ? "▸" : "");
+    for (const b of row.buttons) {
+      showChosen(b, scores[criteria[i].name] === Number(b.dataset.value), shown.suggested);
+    }
+  });
+  const left = criteria.filter((c) => scores[c.name] === null).length;
+  const where = criteria[cursor] ? `${digitsText(question.scale)} rate ${criteria[cursor].name}` : "";
+  const state = left === 0 ? "every criterion rated" : `${left} of ${criteria.length} to rate`;
+  setText(hint, shown.focused && where ? `${state} · ${where} · ↑/↓ criterion` : state);
+}
+
 function build(question, index, ctx) {
   const criteria = criteriaOf(question);
   const { low, high } = scaleRange(question.scale);
@@ -139,23 +159,7 @@ function build(question, index, ctx) {
     go(at + 1);
   }
 
-  function render() {
-    const scores = scoresOf(question, shown.value);
-    rows.forEach((row, i) => {
-      const on = i === cursor && shown.focused;
-      row.el.classList.toggle("nbr-current", on);
-      row.el.setAttribute("aria-current", on ? "true" : "false");
-      Object.assign(row.el.style, on ? CURRENT : RESTING);
-      setText(row.marker, on ? "▸" : "");
-      for (const b of row.buttons) {
-        showChosen(b, scores[criteria[i].name] === Number(b.dataset.value), shown.suggested);
-      }
-    });
-    const left = criteria.filter((c) => scores[c.name] === null).length;
-    const where = criteria[cursor] ? `${digitsText(question.scale)} rate ${criteria[cursor].name}` : "";
-    const state = left === 0 ? "every criterion rated" : `${left} of ${criteria.length} to rate`;
-    setText(hint, shown.focused && where ? `${state} · ${where} · ↑/↓ criterion` : state);
-  }
+  const render = () => drawRubric(question, { rows, hint }, shown, cursor);
 
   return {
     el: shell.el,
