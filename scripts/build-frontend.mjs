@@ -1,9 +1,11 @@
 // Builds the widget's front end into src/nbreview/static: widget.js and widget.css.
 //
 // anywidget sends both files as widget state every time a widget is shown, so what is
-// sent is kept small: the minified bundle is deflated and shipped as base64 inside a
-// loader of a few hundred bytes, which inflates it in the browser (DecompressionStream)
-// and imports it the way anywidget imports any widget code (a blob: module URL).
+// sent is kept small: the minified bundle and its CSS are deflated and shipped as base64
+// inside a loader of a few hundred bytes, which inflates them in the browser
+// (DecompressionStream), puts the CSS in a <style> of the page's head as anywidget does
+// with `_css` (widget.css is left empty), and imports the code the way anywidget imports
+// any widget code (a blob: module URL).
 // esbuild's metafile goes to build/esbuild-meta.json; the largest inputs are listed.
 //
 //   node scripts/build-frontend.mjs          # what `npm run build` runs
@@ -35,22 +37,30 @@ mkdirSync(OUT, { recursive: true });
 const files = Object.fromEntries(result.outputFiles.map((f) => [f.path.split("/").pop(), f]));
 const code = files["widget.js"].text;
 const css = files["widget.css"]?.text ?? "";
-const sent = plain ? code : loader(code);
+const sent = plain ? code : loader(code, css);
+const styles = plain ? css : "";
 writeFileSync(`${OUT}/widget.js`, sent);
-writeFileSync(`${OUT}/widget.css`, css);
+writeFileSync(`${OUT}/widget.css`, styles);
 
-report(result.metafile, code, sent, css);
+report(result.metafile, code, sent, css, styles);
 
-/** A module that inflates the bundle and re-exports what it exports. */
-function loader(source) {
-  const packed = deflateRawSync(Buffer.from(source), { level: 9 }).toString("base64");
-  const names = exportsOf(result.metafile);
-  const named = names.filter((n) => n !== "default");
+function packed(text) {
+  return deflateRawSync(Buffer.from(text), { level: 9 }).toString("base64");
+}
+
+/** A module that inflates the bundle and its CSS, and re-exports what the bundle exports. */
+function loader(source, styles) {
+  const named = exportsOf(result.metafile).filter((n) => n !== "default");
   return [
-    `const z="${packed}";`,
-    'const b=Uint8Array.from(atob(z),(c)=>c.charCodeAt(0));',
-    'const s=new Blob([b]).stream().pipeThrough(new DecompressionStream("deflate-raw"));',
-    'const u=URL.createObjectURL(new Blob([await new Response(s).text()],{type:"text/javascript"}));',
+    `const z="${packed(source)}";`,
+    `const y="${packed(styles)}";`,
+    "const f=(t)=>new Response(new Blob([Uint8Array.from(atob(t),(c)=>c.charCodeAt(0))])",
+    '  .stream().pipeThrough(new DecompressionStream("deflate-raw"))).text();',
+    "const [j,k]=await Promise.all([f(z),f(y)]);",
+    'let e=document.getElementById("nbreview-css");',
+    'if(!e){e=document.createElement("style");e.id="nbreview-css";document.head.appendChild(e);}',
+    "if(e.textContent!==k)e.textContent=k;",
+    'const u=URL.createObjectURL(new Blob([j],{type:"text/javascript"}));',
     "const m=await import(u);",
     "URL.revokeObjectURL(u);",
     "export default m.default;",
@@ -64,16 +74,16 @@ function exportsOf(metafile) {
   return output[1].exports ?? [];
 }
 
-function report(metafile, source, shipped, styles) {
+function report(metafile, source, shipped, styles, shippedStyles) {
   const output = Object.values(metafile.outputs).find((o) => o.entryPoint);
   const inputs = Object.entries(output.inputs)
     .map(([path, info]) => [path.replace(/^node_modules\//, ""), info.bytesInOutput])
     .sort((a, b) => b[1] - a[1]);
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-  const total = shipped.length + styles.length;
+  const total = shipped.length + shippedStyles.length;
   console.log(
-    `bundle: ${kb(source.length)} minified js, sent as ${kb(shipped.length)}; ` +
-      `css ${kb(styles.length)}; sent in all ${kb(total)} (budget ${kb(BUDGET)})`,
+    `bundle: ${kb(source.length)} minified js + ${kb(styles.length)} css, ` +
+      `sent as ${kb(total)} (budget ${kb(BUDGET)})`,
   );
   console.log("largest inputs:", inputs.slice(0, 8).map(([p, n]) => `${p} ${kb(n)}`).join(", "));
   if (!plain && total > BUDGET) {
