@@ -8,6 +8,7 @@ the ack stays where it was, and the browser sends the message again (docs/protoc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +46,9 @@ class Session:
         self.fault: str | None = None  # why the last message could not be stored
         self.page_start: int | None = None  # first queue index of the queue table, if open
         self._wrote = False  # whether the message being handled has stored its change
+        # Raises ValueError when another window of this annotator is on the record: set by
+        # _ui/presence.py, so one name open in two places never overwrites itself.
+        self.hold: Callable[[str], None] = lambda key: None
         # gold_feedback=True: a gold record's expected answers, after its submit
         self.feedback = GoldFeedback(review) if getattr(review, "gold_feedback", False) else None
 
@@ -169,6 +173,7 @@ class Session:
             raise ValueError("there is no record to answer")
         if body["key"] != key:
             raise ValueError("that answer was for another record; it was not saved")
+        self.hold(key)
         if kind == "answer":
             record = self.record_values(self.cursor.position)
             # Browser units (UTF-16 span offsets) become the kernel's before validation.
@@ -272,6 +277,7 @@ class Session:
             self.notice = {"kind": "info", "text": "Nothing to undo."}
             return
         change_id, position = last
+        self.hold(self.review.keys.key(position))
         self._leave()
         review = self.review
         key = review.store.undo(change_id)

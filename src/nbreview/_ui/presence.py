@@ -1,0 +1,175 @@
+"""One annotator open in two places (tabs, kernels): each window holds the record it is on.
+
+A window is a seat in the store (store.take_seat). The record a seat holds is passed over
+when another window of the same name looks for its next record, and an answer to it from
+another window is refused with a notice: nothing is ever superseded silently.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import time
+import uuid
+from typing import TYPE_CHECKING
+
+from ..store import StoreUnavailable
+
+if TYPE_CHECKING:
+    from .session import Session
+
+SEAT_TTL = 150.0  # seconds a seat outlives its page's last message (pages beat every 30 s)
+REFRESH = 10.0  # between changes of record, ask the store who else is here at most this often
+MAX_MOVES = 20  # records passed over when a window opens on a record another one holds
+
+
+def places_text(labels: list[str]) -> str:
+    """ "record 12", "records 3 and 12", "records 1, 3 and 12", "record 2 and row 40"."""
+    numbers = [label.removeprefix("record ") for label in labels]
+    if len(labels) > 1 and all(label.startswith("record ") for label in labels):
+        numbers.sort(key=lambda n: int(n) if n.isdigit() else 0)
+        labels = ["records " + numbers[0], *numbers[1:]]
+    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+
+
+class Presence:
+    """This window's seat: the record it holds and the other windows of the same name."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        review = session.review
+        self.where = (review.store, review.name, review.annotator)
+        self.seat = uuid.uuid4().hex
+        self.others: dict[str, str | None] = {}  # other seat -> the record it holds
+        self.holding: str | None = None  # the record this seat holds
+        self.blocked: str | None = None  # the record on screen, held by another window
+        self.enabled = True
+        self._asked = self._synced = -1e18
+        self._labels: dict = {}  # record key -> its label, under None: the queue order
+        session.hold = self.guard
+        atexit.register(self.leave)
+
+    # -- the store ---------------------------------------------------------------------------
+
+    def _take(self, key: str | None) -> bool:
+        """Hold `key` for this seat; False when another window of this name holds it."""
+        store, review, annotator = self.where
+        try:
+            others = store.take_seat(review, annotator, self.seat, key, SEAT_TTL)
+        except NotImplementedError:  # a store of another kind, without seats
+            self.enabled = False
+            return True
+        self._asked = time.monotonic()
+        if others and (others != self.others or self._asked - self._synced > REFRESH):
+            self._sync()
+        self.others = others
+        self.session.cursor.held = {r for r in others.values() if r is not None}
+        granted = key is None or key not in self.session.cursor.held
+        self.holding = key if granted else None
+        self.blocked = None if granted else key
+        return granted
+
+    def _sync(self) -> None:
+        """Statuses the other windows stored (read only while there are others): the next
+        open record here is one no window of this name has answered."""
+        store, review, annotator = self.where
+        stored = store.statuses(review, annotator)
+        cursor = self.session.cursor
+        for key in set(stored) | set(cursor.status):
+            if stored.get(key) != cursor.status.get(key):
+                cursor.mark(key, stored.get(key))
+        self.session.views.forget()
+        self._synced = time.monotonic()
+
+    def join(self) -> None:
+        """The first seat: a record another window holds is passed over for the next open one."""
+        cursor = self.session.cursor
+        for _ in range(MAX_MOVES):
+            if self._take(cursor.key) or cursor.done or not self.enabled:
+                return
+            cursor.advance()
+
+    def guard(self, key: str) -> None:
+        """Before a change to `key`: refuse it while another window of this name holds it.
+
+        A record this window did not hold when its view was made (it was another window's,
+        or this seat had lapsed) may have been answered meanwhile: the first change to it
+        is refused too, and the view shows what is stored now.
+        """
+        if not self.enabled:
+            return
+        name = self.where[2]
+        held = self.holding == key and time.monotonic() - self._asked < SEAT_TTL - 5
+        if not self._take(key):
+            raise ValueError(
+                f"{name} is reviewing this record in another window: this change was not "
+                "saved here (answer it there, or go on to another record)"
+            )
+        if not held:
+            raise ValueError(
+                f"This record was just with {name}'s other window: it now shows what is "
+                "stored, and nothing was changed here; answer again to change it"
+            )
+
+    def update(self, force: bool = False) -> None:
+        """After a message or a heartbeat: hold the record on screen, see who else is here."""
+        if not self.enabled:
+            return
+        key = self.session.cursor.key
+        fresh = time.monotonic() - self._asked < REFRESH
+        if not force and fresh and key in (self.holding, self.blocked):
+            return
+        with contextlib.suppress(StoreUnavailable):  # the session reports store faults
+            self._take(key)
+
+    def leave(self, final: bool = True) -> None:
+        """Give the seat up: the page closed (its heartbeat takes it again if it comes back),
+        the widget closed or the kernel stops (final)."""
+        if final:
+            atexit.unregister(self.leave)
+        self.holding, self._asked = None, -1e18
+        store, review, annotator = self.where
+        with contextlib.suppress(Exception):  # the store may be closed or gone by now
+            store.leave_seat(review, annotator, self.seat)
+
+    # -- what the page is told ---------------------------------------------------------------
+
+    def label(self, key: str | None) -> str | None:
+        """How this window names a record: "record 12" in its queue, else "row 40"."""
+        if key is None:
+            return None
+        cursor = self.session.cursor
+        if self._labels.get(None) is not cursor.order:  # another queue: other numbers
+            self._labels = {None: cursor.order}
+        if key not in self._labels:
+            row = cursor.position_of(key)
+            index = None if row is None else cursor.index_of(row)
+            self._labels[key] = (
+                "a record this data does not hold"
+                if row is None
+                else f"record {index + 1}"
+                if index is not None
+                else f"row {row + 1}"
+            )
+        return self._labels[key]
+
+    def told(self) -> dict:
+        """For the page: how many other windows, where they are, whether this record is theirs."""
+        name = self.where[2]
+        if not self.enabled or not self.others:
+            return {"windows": 0, "elsewhere": None, "blocked": False}
+        places = [p for p in (self.label(key) for key in self.others.values()) if p]
+        count = "another window" if len(self.others) == 1 else f"{len(self.others)} other windows"
+        text = f"{name} is also reviewing in {count}" + (
+            f", on {places_text(places)}" if places else ""
+        )
+        one = len(self.others) == 1
+        text += (
+            (" (kept for that window)." if one else " (kept for those windows).") if places else "."
+        )
+        if self.blocked is not None:
+            text = (
+                f"{name} is reviewing this record in another window: a change to it here "
+                "is not saved."
+            )
+        return {"windows": len(self.others), "elsewhere": text, "blocked": self.blocked is not None}
