@@ -38,7 +38,6 @@ class Cursor:
         self.status: dict[str, str] = seat.store.statuses(seat.review, seat.annotator)
         self.counts: Counter = count_statuses(keys if self.status else None, self.status)
         self.done = False
-        self.held: set[str] = set()  # records this annotator's other windows are on
         self.set_order(order)
 
     # -- the queue ---------------------------------------------------------------------------
@@ -110,11 +109,7 @@ class Cursor:
         index = start
         while index < stop:
             block = self.keys_at(index, min(stop, index + BLOCK))
-            open_ = [
-                i
-                for i, key in enumerate(block)
-                if self.status.get(key) not in DONE and key not in self.held
-            ]
+            open_ = [i for i, key in enumerate(block) if self.status.get(key) not in DONE]
             if open_ and self.seat.overlap is not None:
                 open_ = self._claim([block[i] for i in open_], open_)
             if open_:
@@ -184,7 +179,7 @@ class Cursor:
         while len(rows) < count and start < self.queue_len():
             block = self.keys_at(start, min(self.queue_len(), start + BLOCK))
             for offset, key in enumerate(block):
-                if not open_only or (self.status.get(key) not in DONE and key not in self.held):
+                if not open_only or self.status.get(key) not in DONE:
                     rows.append(self.row_at(start + offset))
                     if len(rows) == count:
                         break
