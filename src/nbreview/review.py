@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import os
 import warnings
 from collections.abc import Callable, Iterable, Sequence
@@ -20,6 +19,7 @@ from ._data.progress import count_statuses, progress_counts
 from ._data.queue import Queue, as_queue
 from ._data.source import RecordSource
 from ._export import columns as writeback
+from ._serve.annotator import resolve_annotator
 from ._team import gold as golden
 from ._ui.session import Session
 from .questions import Question
@@ -36,15 +36,7 @@ class Progress(NamedTuple):
     remaining: int
 
 
-def default_annotator() -> str:
-    """$NBREVIEW_ANNOTATOR, else the login name: who is answering, without asking."""
-    name = os.environ.get("NBREVIEW_ANNOTATOR", "").strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return "annotator"
+LAYOUTS = ("auto", "stacked")
 
 
 def _is_file(text: object) -> bool:
@@ -90,6 +82,7 @@ class Review:
         overlap: int | None = None,
         gold_rate: float | None = None,
         gold_feedback: bool = False,
+        layout: str = "auto",
     ):
         self.source = RecordSource.of(data)
         self.questions = QuestionSet(questions)
@@ -102,9 +95,12 @@ class Review:
         self.fields = [as_field(f) for f in fields]
         self.id = id
         self.name = self._check_name("name", name)
-        self.annotator = self._check_name(
-            "annotator", default_annotator() if annotator is None else annotator
-        )
+        # None on a served page (Voilà, marimo run) given no name: its visitor is asked first.
+        who = resolve_annotator(annotator)
+        self._annotator = None if who is None else self._check_name("annotator", who)
+        if layout not in LAYOUTS:
+            raise ValueError(f"layout must be one of {LAYOUTS!r}, got {layout!r}")
+        self.layout = layout
         self.guidelines = read_guidelines(guidelines)
         self.load_images = bool(load_images)
         self._check_columns(suggestion_columns)
@@ -130,17 +126,44 @@ class Review:
         previous = self.store.review_config(self.name)
         scheme = migrate_keys.upgrade(self.keys, self.store, self.name, previous)
         self.store.register_review(self.name, {**self._config(for_store=True), **scheme})
-        if queue is None:
-            self._restore_queue()
-        else:
-            if self._queue.status is not None:
-                self._order = self._queue_order(self._queue)
-            self.store.set_setting(self.name, self.annotator, "queue", self._queue.spec())
+        self._queue_given = queue is not None
+        if self._annotator is not None:
+            self._settle_queue()
         self._session: Session | None = None
         self._widget = None
 
     def _queue_order(self, queue: Queue):
         return None if queue.is_everything else queue.positions(self)
+
+    @property
+    def annotator(self) -> str:
+        """Who is answering (a served page given no name asks its visitor before anything)."""
+        if self._annotator is None:
+            raise ValueError(
+                "this review has no annotator yet: the page asks its visitor for a name; "
+                "give Review(annotator=...) or open the page with ?annotator=NAME"
+            )
+        return self._annotator
+
+    def _answer_as(self, name: str) -> None:
+        """A served page's visitor said who they are: their queue, then (later) their session."""
+        if self._annotator is not None:
+            raise ValueError(f"this review already answers as {self._annotator!r}")
+        self._annotator = self._check_name("annotator", name)
+        try:
+            self._settle_queue()
+        except BaseException:
+            self._annotator = None
+            raise
+
+    def _settle_queue(self) -> None:
+        """The annotator's queue: the one given (kept for them), else the one they last set."""
+        if not self._queue_given:
+            self._restore_queue()
+            return
+        if self._queue.status is not None:
+            self._order = self._queue_order(self._queue)
+        self.store.set_setting(self.name, self.annotator, "queue", self._queue.spec())
 
     def _restore_queue(self) -> None:
         """Reopen with the queue this annotator last set, when it still applies."""
@@ -164,6 +187,10 @@ class Review:
     ) -> Review:
         """Choose and order the records to review (no arguments: every record in order)."""
         queue = Queue(filter=filter, sort=sort, status=status, search=search, seed=seed)
+        if self._annotator is None:  # still asking who: kept, and saved once the name is known
+            self._order = self._queue_order(replace(queue, status=None))
+            self._queue, self._queue_given = queue, True
+            return self
         order = self._queue_order(queue)  # fails before anything changes
         self.store.set_setting(self.name, self.annotator, "queue", queue.spec())
         self._queue, self._order = queue, order
@@ -229,12 +256,15 @@ class Review:
         ]
         return {
             **config,
-            "annotator": self.annotator,
+            "annotator": self._annotator,
             "one_key": self.questions.one_key,
             "load_images": self.load_images,
+            "layout": self.layout,
         }
 
     def __repr__(self) -> str:
+        if self._annotator is None:
+            return f"<nbreview.Review {self.name!r}: asking who answers, store {self.store.url!r}>"
         p = self.progress
         return (
             f"<nbreview.Review {self.name!r}: {p.total} records, {p.submitted} submitted, "
@@ -253,9 +283,9 @@ class Review:
     def widget(self):
         """The widget, made once: displaying the review again shows the same live view."""
         if self._widget is None:
-            from ._ui.widget import ReviewWidget
+            from ._ui.page import PageWidget
 
-            self._widget = ReviewWidget(self.session, self._config())
+            self._widget = PageWidget(self)
         return self._widget
 
     def _repr_mimebundle_(self, **kwargs: Any):

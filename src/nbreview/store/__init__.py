@@ -19,6 +19,7 @@ __all__ = [
 ]
 
 DEFAULT_PATH = "nbreview.sqlite"
+STORE_ENV = "NBREVIEW_STORE"  # the store a served notebook is handed
 
 
 def __getattr__(name: str):
@@ -30,11 +31,15 @@ def __getattr__(name: str):
 
 
 def open_store(spec: str | os.PathLike | Store | None) -> Store:
-    """Open the store a Review names: a path (SQLite), a database URL, or a Store."""
+    """Open the store a Review names: a path (SQLite), a database URL, or a Store.
+
+    None takes $NBREVIEW_STORE (what `nbreview serve --store` hands a notebook), else
+    nbreview.sqlite in the working directory.
+    """
     if isinstance(spec, Store):
         return spec
     if spec is None:
-        spec = DEFAULT_PATH
+        spec = os.environ.get(STORE_ENV, "").strip() or DEFAULT_PATH
     text = os.fspath(spec)
     if text.startswith(("postgresql://", "postgres://")):
         from .postgres import PostgresStore  # psycopg is imported only by those who use it

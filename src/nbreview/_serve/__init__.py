@@ -1,0 +1,1 @@
+"""`nbreview serve` and who is answering on a served page (Voilà, marimo)."""

@@ -1,0 +1,119 @@
+"""The review widget as a page shows it: a served page's visitor says who they are first,
+and one name open in two places never overwrites itself (presence.py).
+
+The Session is built only once the name is known: its cursor, undo history and queue are
+the annotator's, so none of them can be made before. Until then `Waiting` stands in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import traitlets
+
+from .._serve.annotator import clean_name
+from ..store import StoreUnavailable
+from .messages import clip
+from .presence import Presence
+from .session import Session
+from .widget import ReviewWidget
+
+if TYPE_CHECKING:
+    from ..review import Review
+
+
+class Waiting:
+    """Stands in for the Session until the visitor has given a name (the only message taken)."""
+
+    def __init__(self, on_name: Callable[[str], None]):
+        self.on_name = on_name
+        self.notice: dict | None = None
+        self.error: str | None = None
+
+    def view(self) -> dict:
+        return {}
+
+    def link(self) -> dict:
+        return {}
+
+    def ahead(self) -> dict:
+        return {}
+
+    def handle(self, message: Any) -> None:
+        if not isinstance(message, dict) or message.get("type") != "annotator":
+            return  # keys pressed before the name is known change nothing
+        try:
+            self.on_name(clean_name(message.get("name"), "the name"))
+            self.error = None
+        except StoreUnavailable as exc:
+            self.error = clip(f"The store cannot be reached just now ({exc}); press Enter again.")
+        except ValueError as exc:
+            self.error = clip(f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
+
+
+class PageWidget(ReviewWidget):
+    """ReviewWidget plus the `visitor` trait: asking for a name, the annotator's other windows."""
+
+    visitor = traitlets.Dict().tag(sync=True)  # who answers, asked for; their other windows
+
+    def __init__(self, review: Review, **kwargs: Any):
+        self.review = review
+        self.presence: Presence | None = None
+        asking = review._annotator is None
+        session = Waiting(self._named) if asking else self._seated(review.session)
+        super().__init__(session, review._config(), **kwargs)
+        self.visitor = self._visitor()
+
+    def _seated(self, session: Session) -> Session:
+        """The session with its seat taken: it opens on a record no other window holds."""
+        self.presence = Presence(session)
+        self.presence.join()
+        return session
+
+    def _named(self, name: str) -> None:
+        self.review._answer_as(name)
+        self.session = self._seated(self.review.session)
+        self.config = self.review._config()
+
+    def _visitor(self) -> dict:
+        waiting = isinstance(self.session, Waiting)
+        visitor: dict[str, Any] = {"ask": waiting, "annotator": self.review._annotator}
+        if waiting and self.session.error:
+            visitor["error"] = self.session.error
+        if self.presence is not None:
+            visitor.update(self.presence.told())
+        return visitor
+
+    def _show_visitor(self) -> None:
+        visitor = self._visitor()
+        if visitor != self.visitor:
+            self.visitor = visitor
+
+    def _on_message(self, widget: Any, content: Any, buffers: Any) -> None:
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "here":  # the page's heartbeat: its seat lives on
+            if self.presence is not None:
+                self.presence.update(force=True)
+            self._show_visitor()
+            return
+        if kind == "leave":  # the page is closing: its record is free for the other windows
+            if self.presence is not None:
+                self.presence.leave(final=False)
+            return
+        if kind == "annotator" and not isinstance(self.session, Waiting):
+            return  # a second Enter on the name box, after the name was taken
+        super()._on_message(widget, content, buffers)
+
+    def refresh(self) -> None:
+        """The view, after this window has taken the record on screen (or been told why not)."""
+        if self.presence is not None:
+            self.presence.update()
+        with self.hold_sync():
+            super().refresh()
+            self._show_visitor()
+
+    def close(self) -> None:
+        if self.presence is not None:
+            self.presence.leave()
+        super().close()

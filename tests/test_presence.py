@@ -1,0 +1,186 @@
+"""One annotator in two places (two kernels on one store): each window keeps the record it is
+on, is told about the other, and no answer is ever superseded silently. Store seats on
+SQLite and PostgreSQL; the name a served page asks for before the session exists."""
+
+from __future__ import annotations
+
+import time
+
+import pandas as pd
+import pytest
+
+import nbreview as nr
+from nbreview._ui import presence
+from nbreview.store import open_store
+
+DF = pd.DataFrame({"text": [f"record {i}" for i in range(6)]})
+
+
+@pytest.fixture
+def window(store_url):
+    """Build windows: each a Review of its own (a kernel) on the same store, its widget."""
+    made = []
+
+    def open_(annotator: str = "alice", **kwargs):
+        review = nr.Review(
+            DF, ["text"], [nr.Label("verdict", ["good", "bad"])], store=store_url,
+            annotator=annotator, **kwargs,
+        )  # fmt: skip
+        made.append(review)
+        return review.widget
+
+    yield open_
+    for review in made:
+        review.widget.close()
+        review.store.close()
+
+
+class Page:
+    """What a browser sends, numbered as the front end numbers it."""
+
+    def __init__(self, widget):
+        self.widget, self.seq = widget, 0
+
+    def send(self, kind: str, **fields) -> dict:
+        self.seq += 1
+        self.widget._on_message(None, {"type": kind, "seq": self.seq, "view": "v", **fields}, None)
+        return self.widget.view
+
+    def answer(self, value: str) -> dict:
+        key = self.widget.record["key"]
+        return self.send("answer", key=key, question="verdict", value=value, submit=True)
+
+
+def answers(widget) -> dict[str, str]:
+    review = widget.review
+    return {row[0]: row[3] for row in review.store.answers(review.name)}
+
+
+# -- the store's seats --------------------------------------------------------------------------
+
+
+def test_a_seat_holds_its_record_against_the_annotators_other_seats(store_url):
+    store = open_store(store_url)
+    try:
+        assert store.take_seat("r", "alice", "A", "k1", 60) == {}
+        assert store.take_seat("r", "alice", "B", "k1", 60) == {"A": "k1"}  # refused: A has it
+        assert store.take_seat("r", "alice", "A", "k1", 60) == {"B": None}  # B holds nothing
+        assert store.take_seat("r", "bob", "C", "k1", 60) == {}  # other names are not seats
+        assert store.take_seat("r", "alice", "B", "k2", 60) == {"A": "k1"}
+        store.leave_seat("r", "alice", "A")
+        assert store.take_seat("r", "alice", "B", "k1", 60) == {}  # free once A left
+    finally:
+        store.close()
+
+
+def test_a_seat_lapses_after_its_ttl(store_url):
+    store = open_store(store_url)
+    try:
+        store.take_seat("r", "alice", "A", "k1", 0.05)
+        time.sleep(0.1)
+        assert store.take_seat("r", "alice", "B", "k1", 60) == {}  # A's page went quiet
+        assert store.take_seat("r", "alice", "A", "k1", 60) == {"B": "k1"}
+    finally:
+        store.close()
+
+
+# -- two windows of one name --------------------------------------------------------------------
+
+
+def test_the_second_window_is_told_and_opens_on_another_record(window):
+    a = window()
+    b = window()
+    assert a.session.position == 0
+    assert b.session.position == 1  # record 1 is a's
+    assert b.visitor["elsewhere"] == (
+        "alice is also reviewing in another window, on record 1 (kept for that window)."
+    )
+    Page(a).send("here")  # a learns of b at its next message or heartbeat
+    assert "on record 2" in a.visitor["elsewhere"]
+
+
+def test_other_annotators_are_not_windows_of_this_one(window):
+    window("alice")
+    bob = window("bob")
+    assert bob.session.position == 0
+    assert bob.visitor["windows"] == 0
+
+
+def test_a_record_another_window_holds_refuses_answers_with_a_notice(window):
+    a, b = window(), window()
+    pa, pb = Page(a), Page(b)
+    pb.send("nav", to="prev")  # b goes to a's record
+    assert b.session.position == 0
+    assert b.visitor["blocked"] is True
+    view = pb.answer("bad")
+    assert "reviewing this record in another window" in view["notice"]["text"]
+    assert answers(a) == {}
+    pa.answer("good")
+    key = a.review.keys.key(0)
+    assert answers(a) == {key: "good"}
+    # a has moved on; b's first change to the record it watched is refused, and b now sees a's
+    view = pb.answer("bad")
+    assert "just with alice's other window" in view["notice"]["text"]
+    assert view["record"]["answers"] == {"verdict": "good"}
+    assert answers(a) == {key: "good"}
+    events = [e for e in a.review.store.history(a.review.name) if e[3] == "verdict"]
+    assert [e[4] for e in events] == ["good"]  # nothing was ever overwritten
+    pb.answer("bad")  # asked again, knowing: a change like any other, kept in the history
+    assert answers(a) == {key: "bad"}
+
+
+def test_advancing_passes_over_the_other_windows_record(window):
+    a, b = window(), window()
+    pa, pb = Page(a), Page(b)
+    pb.answer("good")  # b: record 2 done, next open is 3 (1 is a's)
+    assert b.session.position == 2
+    pa.answer("bad")  # a: record 1 done, next open: 2 is answered, 3 is b's: 4
+    assert a.session.position == 3
+    assert set(answers(a).values()) == {"good", "bad"}
+    assert len(answers(a)) == 2
+
+
+def test_a_closed_window_frees_its_record(window):
+    a, b = window(), window()
+    Page(a).send("leave")  # the page is closing
+    Page(b).send("here")
+    assert b.visitor["windows"] == 0
+    c = window()
+    assert c.session.position == 0  # a's record is free again
+
+
+def test_a_lapsed_seat_is_refused_once_before_a_change(window, monkeypatch):
+    a = window()
+    pa = Page(a)
+    monkeypatch.setattr(presence, "SEAT_TTL", 0.0)  # this window's seat may have lapsed
+    view = pa.answer("good")
+    assert "just with alice's other window" in view["notice"]["text"]
+    assert answers(a) == {}
+
+
+# -- asking for a name --------------------------------------------------------------------------
+
+
+def test_a_served_page_asks_then_builds_the_session(window, monkeypatch):
+    monkeypatch.setenv("VOILA_PREHEAT", "False")
+    monkeypatch.setenv("QUERY_STRING", "")
+    monkeypatch.delenv("NBREVIEW_ANNOTATOR", raising=False)
+    w = window(None)
+    assert w.visitor == {"ask": True, "annotator": None}
+    assert "position" not in w.view  # no record, no session yet
+    assert w.record == {}
+    page = Page(w)
+    page.send("answer", key="x", question="verdict", value="good")  # nothing before a name
+    w._on_message(None, {"type": "annotator", "name": "\u202e"}, None)
+    assert "control characters" in w.visitor["error"]
+    w._on_message(None, {"type": "annotator", "name": "  yan  "}, None)
+    assert w.visitor["ask"] is False
+    assert w.visitor["annotator"] == "yan"
+    assert w.config["annotator"] == "yan"
+    assert w.view["position"] == 0
+    page.seq = 0
+    page.answer("good")
+    review = w.review
+    assert [(r[1], r[3]) for r in review.store.answers(review.name)] == [("yan", "good")]
+    w._on_message(None, {"type": "annotator", "name": "mallory"}, None)  # too late: ignored
+    assert review.annotator == "yan"
