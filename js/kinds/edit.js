@@ -27,108 +27,158 @@ export function distanceText(distance, { answered, unchanged }) {
   return `Edit distance: ${plural(distance.words, "word")} (+${distance.inserted} −${distance.deleted})`;
 }
 
-function build(question, index, ctx) {
-  const field = String(question.field ?? "");
-  const { act, run } = actions(ctx, index);
+/** The editor's parts: toolbar (stats, keep, reset), the box, and the diff pane. */
+function editParts(question, index, ctx, { act, run }) {
   const toolButton = (cls, label, key, title, op) =>
     button({ class: `nbr-button ${cls}`, title }, () => run(act(op)), keyBadge(key), label);
-
-  const shell = questionShell(question, index, ctx, "correct the text");
-  const stats = h("span", { class: "nbr-edit-stats", "aria-live": "polite" });
-  const keep = toolButton("nbr-edit-keep", "No change needed", "0", "the text is right as it is (key 0)", "keep");
-  const reset = toolButton("nbr-edit-reset", "Reset", null, "put the original text back and clear the answer", "reset");
-  const textarea = h("textarea", {
-    class: "nbr-textarea nbr-edit-text",
-    rows: "8",
-    tabindex: "-1",
-    spellcheck: "true",
-    dir: "auto", // right-to-left text is edited right to left
-    "aria-label": `${question.name}: the corrected text`,
-    placeholder: "The corrected text · Esc back to keys · Ctrl+Enter submit",
-    onfocus: () => ctx.focus?.(index),
-  });
-  const diffEl = h("div", { class: "nbr-diff", dir: "auto", role: "region", "aria-label": `${question.name}: changes` });
-  const level = h("div", { class: "nbr-diff-level", hidden: true });
-  shell.el.append(
-    h("div", { class: "nbr-edit-toolbar" }, stats, h("span", { class: "nbr-spacer" }), keep, reset),
+  const parts = {
+    shell: questionShell(question, index, ctx, "correct the text"),
+    stats: h("span", { class: "nbr-edit-stats", "aria-live": "polite" }),
+    keep: toolButton("nbr-edit-keep", "No change needed", "0", "the text is right as it is (key 0)", "keep"),
+    reset: toolButton("nbr-edit-reset", "Reset", null, "put the original text back and clear the answer", "reset"),
+    textarea: h("textarea", {
+      class: "nbr-textarea nbr-edit-text",
+      rows: "8",
+      tabindex: "-1",
+      spellcheck: "true",
+      dir: "auto", // right-to-left text is edited right to left
+      "aria-label": `${question.name}: the corrected text`,
+      placeholder: "The corrected text · Esc back to keys · Ctrl+Enter submit",
+      onfocus: () => ctx.focus?.(index),
+    }),
+    diffEl: h("div", { class: "nbr-diff", dir: "auto", role: "region", "aria-label": `${question.name}: changes` }),
+    level: h("div", { class: "nbr-diff-level", hidden: true }),
+  };
+  const pane = (title, ...children) =>
+    h("div", { class: "nbr-edit-pane" }, h("div", { class: "nbr-edit-pane-title" }, title), ...children);
+  const changes = [
+    "Changes from the original ",
+    h("span", { class: "nbr-diff-legend nbr-diff-ins" }, "added"),
+    " ",
+    h("span", { class: "nbr-diff-legend nbr-diff-del" }, "removed"),
+  ];
+  parts.shell.el.append(
+    h("div", { class: "nbr-edit-toolbar" }, parts.stats, h("span", { class: "nbr-spacer" }), parts.keep, parts.reset),
     h(
       "div",
       { class: "nbr-edit-panes" },
-      h("div", { class: "nbr-edit-pane" }, h("div", { class: "nbr-edit-pane-title" }, "Your version"), textarea),
-      h(
-        "div",
-        { class: "nbr-edit-pane" },
-        h(
-          "div",
-          { class: "nbr-edit-pane-title" },
-          "Changes from the original ",
-          h("span", { class: "nbr-diff-legend nbr-diff-ins" }, "added"),
-          " ",
-          h("span", { class: "nbr-diff-legend nbr-diff-del" }, "removed"),
-        ),
-        level,
-        diffEl,
-      ),
+      pane("Your version", parts.textarea),
+      pane(changes, parts.level, parts.diffEl),
     ),
   );
+  return parts;
+}
 
-  const box = createFreetext(textarea, (value) => ctx.answer(question, value));
-  let original = "";
-  let recordKey = null;
-  let drawn = null; // {original, text}: what the diff shows
-  let answered = false;
-  let lastMs = 0;
-  let distance = editDistance([]);
+// The functions below share `e`, the editor's state (see build): the original text, what the
+// diff shows, and the timer that redraws it after a pause in typing.
 
-  let timer = null;
-  const cancelDiff = () => {
-    clearTimeout(timer);
-    timer = null;
+function cancelDiff(e) {
+  clearTimeout(e.timer);
+  e.timer = null;
+}
+
+/** Redraw the diff of the box against the original, unless it shows that already. */
+function redraw(e) {
+  cancelDiff(e);
+  const { original, diffEl, level } = e;
+  const text = e.textarea.value;
+  if (e.drawn && e.drawn.original === original && e.drawn.text === text) return;
+  const t0 = performance.now();
+  const diff = wordDiff(original, text, { timeout: DIFF_TIMEOUT_MS });
+  renderDiff(diffEl, diff.parts);
+  e.lastMs = performance.now() - t0;
+  e.drawn = { original, text };
+  setFlag(level, "hidden", diff.level === "word");
+  setText(
+    level,
+    diff.level === "line"
+      ? "Too many changes for a word diff: changed lines are marked."
+      : "Too many changes to compare: the whole text is marked.",
+  );
+  e.distance = editDistance(diff.parts);
+  if (text === original) {
+    diffEl.replaceChildren(h("span", { class: "nbr-diff-empty" }, "No changes: this is the original text."));
+  }
+  showStats(e);
+}
+
+function showStats(e) {
+  const unchanged = e.drawn !== null && e.drawn.text === e.original;
+  setText(e.stats, distanceText(e.distance, { answered: e.answered, unchanged }));
+}
+
+/** The diff waits for a pause in typing; longer when the last one was slow (huge texts). */
+function scheduleDiff(e) {
+  cancelDiff(e);
+  e.timer = setTimeout(() => redraw(e), Math.min(1000, Math.max(DIFF_DELAY_MS, 3 * e.lastMs)));
+}
+
+/** Put the original back in the box; `value` is the answer to save (original, or null). */
+function restore(e, value) {
+  if (value === e.original && e.original.trim() === "") {
+    e.ctx.notify(NO_TEXT, "info");
+    return;
+  }
+  e.box.reset();
+  e.textarea.value = e.original;
+  e.ctx.answer(e.question, value);
+  redraw(e);
+}
+
+/** Show the state the widget sends: the record's text as the original, the answer in the box. */
+function showState(e, state) {
+  const rec = state.record ?? null;
+  const key = rec?.key ?? null;
+  const text = rec ? targetText(rec.fields, e.field) : "";
+  if (key !== e.recordKey) {
+    e.recordKey = key;
+    e.drawn = null;
+  }
+  e.original = text ?? "";
+  e.answered = Boolean(state.answered) && !state.suggested;
+  e.box.show(typeof state.value === "string" ? state.value : e.original, state.suggested);
+  setFlag(e.keep, "disabled", e.original.trim() === "");
+  e.keep.classList.toggle("nbr-selected", e.answered && state.value === e.original);
+  e.textarea.dataset.original = text === null ? "missing" : "";
+  if (!e.box.dirty) redraw(e);
+  else if (e.drawn === null) scheduleDiff(e);
+  showStats(e);
+}
+
+function perform(e, action) {
+  if (action.type === "digit") {
+    if (action.digit !== 0) return false;
+    restore(e, e.original);
+    return true;
+  }
+  if (action.type !== "kind") return false;
+  if (action.op === "keep") restore(e, e.original);
+  else if (action.op === "reset") restore(e, null);
+  else if (action.op === "edit") e.textarea.focus({ preventScroll: false });
+  else return false;
+  return true;
+}
+
+function build(question, index, ctx) {
+  const acts = actions(ctx, index);
+  const parts = editParts(question, index, ctx, acts);
+  const { shell, textarea } = parts;
+  const e = {
+    ...parts,
+    question,
+    ctx,
+    field: String(question.field ?? ""),
+    box: createFreetext(textarea, (value) => ctx.answer(question, value)),
+    original: "",
+    recordKey: null,
+    drawn: null, // {original, text}: what the diff shows
+    answered: false,
+    lastMs: 0,
+    distance: editDistance([]),
+    timer: null,
   };
-  function redraw() {
-    cancelDiff();
-    const text = textarea.value;
-    if (drawn && drawn.original === original && drawn.text === text) return;
-    const t0 = performance.now();
-    const diff = wordDiff(original, text, { timeout: DIFF_TIMEOUT_MS });
-    renderDiff(diffEl, diff.parts);
-    lastMs = performance.now() - t0;
-    drawn = { original, text };
-    setFlag(level, "hidden", diff.level === "word");
-    setText(
-      level,
-      diff.level === "line"
-        ? "Too many changes for a word diff: changed lines are marked."
-        : "Too many changes to compare: the whole text is marked.",
-    );
-    distance = editDistance(diff.parts);
-    if (text === original) {
-      diffEl.replaceChildren(h("span", { class: "nbr-diff-empty" }, "No changes: this is the original text."));
-    }
-    showStats();
-  }
-  function showStats() {
-    const unchanged = drawn !== null && drawn.text === original;
-    setText(stats, distanceText(distance, { answered, unchanged }));
-  }
-  // The diff waits for a pause in typing; longer when the last one was slow (huge texts).
-  const scheduleDiff = () => {
-    cancelDiff();
-    timer = setTimeout(redraw, Math.min(1000, Math.max(DIFF_DELAY_MS, 3 * lastMs)));
-  };
-  textarea.addEventListener("input", scheduleDiff);
-
-  /** Put the original back in the box; `value` is the answer to save (original, or null). */
-  function restore(value) {
-    if (value === original && original.trim() === "") {
-      ctx.notify(NO_TEXT, "info");
-      return;
-    }
-    box.reset();
-    textarea.value = original;
-    ctx.answer(question, value);
-    redraw();
-  }
+  const onInput = () => scheduleDiff(e);
+  textarea.addEventListener("input", onInput);
 
   return {
     el: shell.el,
@@ -138,53 +188,26 @@ function build(question, index, ctx) {
     // there, not a typed zero; e or a click puts the keyboard in the editor.
     update(state) {
       shell.update(state);
-      const rec = state.record ?? null;
-      const key = rec?.key ?? null;
-      const text = rec ? targetText(rec.fields, field) : "";
-      if (key !== recordKey) {
-        recordKey = key;
-        drawn = null;
-      }
-      original = text ?? "";
-      answered = Boolean(state.answered) && !state.suggested;
-      box.show(typeof state.value === "string" ? state.value : original, state.suggested);
-      setFlag(keep, "disabled", original.trim() === "");
-      keep.classList.toggle("nbr-selected", answered && state.value === original);
-      textarea.dataset.original = text === null ? "missing" : "";
-      if (!box.dirty) redraw();
-      else if (drawn === null) scheduleDiff();
-      showStats();
+      showState(e, state);
     },
-    keyAction(e) {
-      if (e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return null;
-      if (letterOf(e) === "e") return act("edit");
+    keyAction(ev) {
+      if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.shiftKey) return null;
+      if (letterOf(ev) === "e") return acts.act("edit");
       return null;
     },
-    perform(action) {
-      if (action.type === "digit") {
-        if (action.digit !== 0) return false;
-        restore(original);
-        return true;
-      }
-      if (action.type !== "kind") return false;
-      if (action.op === "keep") restore(original);
-      else if (action.op === "reset") restore(null);
-      else if (action.op === "edit") textarea.focus({ preventScroll: false });
-      else return false;
-      return true;
-    },
+    perform: (action) => perform(e, action),
     flush() {
-      box.flush();
+      e.box.flush();
     },
     reset() {
-      box.reset();
-      cancelDiff();
-      drawn = null;
+      e.box.reset();
+      cancelDiff(e);
+      e.drawn = null;
     },
     destroy() {
-      box.destroy();
-      cancelDiff();
-      textarea.removeEventListener("input", scheduleDiff);
+      e.box.destroy();
+      cancelDiff(e);
+      textarea.removeEventListener("input", onInput);
     },
   };
 }

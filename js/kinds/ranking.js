@@ -44,221 +44,231 @@ export function moved(order, item, by) {
   return next;
 }
 
+// The parts below share `r`, the question's state (see build): the order shown, the item
+// picked by its number, the drag under way.
+
+/** One item: a drag handle, its place and the field drawn in `body`. */
+function rankItem(r, column) {
+  const place = h("span", { class: "nbr-rank-place" });
+  const handle = h(
+    "span",
+    { class: "nbr-rank-handle", title: "drag to move", "aria-hidden": "true", onmousedown: (e) => startDrag(r, e, column) },
+    "⠿",
+  );
+  const body = h("div", { class: "nbr-rank-body" });
+  const li = h(
+    "li",
+    { class: "nbr-rank-item", dataset: { column }, onmousedown: () => r.ctx.focus?.(r.index) },
+    h("div", { class: "nbr-rank-item-header" }, handle, place),
+    body,
+  );
+  return { li, place, body };
+}
+
+const save = (r, next) => r.ctx.answer(r.question, next);
+
+/** A digit: pick the item at that place, or put it down again; false past the last one. */
+function pick(r, digit) {
+  const column = r.order[digit - 1];
+  if (!column) return false;
+  r.picked = r.picked === column ? null : column;
+  return true;
+}
+
+function move(r, by) {
+  if (!r.picked) {
+    r.ctx.notify(PICK_FIRST, "info");
+    return;
+  }
+  const next = moved(r.order, r.picked, by);
+  if (next !== r.order) {
+    r.order = next;
+    save(r, next);
+  }
+}
+
+function hintText(r) {
+  const n = Math.min(r.fields.length, 9);
+  const keys = n <= 1 ? "1" : `1–${n}`;
+  if (r.drag) return "Drop it where it belongs";
+  if (r.picked) return `Moving place ${r.order.indexOf(r.picked) + 1} · ↑/↓ (or k/j) move it · Esc or its number puts it down`;
+  if (r.view.suggested) return `Suggested order · a accepts · ${keys} pick an item to move it`;
+  if (!r.view.answered) return `Not ranked yet · ${keys} pick an item, then ↑/↓ (or k/j) · 0 keeps this order · or drag ⠿`;
+  return `${keys} pick an item, then ↑/↓ (or k/j) · or drag ⠿`;
+}
+
+/** The items in the order shown (the dragged order while dragging), places, picked, hint. */
+function render(r) {
+  const current = r.drag ? r.drag.order : r.order;
+  r.list.replaceChildren(...current.map((c) => r.items.get(c).li));
+  current.forEach((c, i) => {
+    const item = r.items.get(c);
+    item.li.dataset.place = String(i + 1);
+    setText(item.place, String(i + 1));
+    item.li.classList.toggle("nbr-picked", c === r.picked);
+    item.li.classList.toggle("nbr-dragged", c === r.drag?.column);
+    item.li.setAttribute("aria-current", c === r.picked ? "true" : "false");
+  });
+  r.list.classList.toggle("nbr-suggested", r.view.suggested);
+  setText(r.hint, hintText(r));
+  setFlag(r.keep, "hidden", r.view.answered);
+}
+
+// --- drag by the handle --------------------------------------------------------------------
+
+function startDrag(r, e, column) {
+  if (e.button !== 0) return;
+  e.preventDefault(); // no text selection while dragging
+  e.stopPropagation();
+  r.ctx.focus?.(r.index);
+  r.drag = { column, order: r.order.slice() };
+  r.stopFollowing = followMouse(r.list, (ev) => onDragMove(r, ev), (ev) => onDragEnd(r, ev));
+  render(r);
+}
+
+function stopDrag(r) {
+  r.stopFollowing?.();
+  r.stopFollowing = null;
+  const d = r.drag;
+  r.drag = null;
+  return d;
+}
+
+const sameOrder = (a, b) => a.join("\u001f") === b.join("\u001f");
+
+function onDragMove(r, e) {
+  const { drag } = r;
+  if (!drag) return;
+  e.preventDefault();
+  // The dragged item goes before the first other item whose middle is below the pointer.
+  const others = drag.order.filter((c) => c !== drag.column);
+  let at = others.length;
+  for (let i = 0; i < others.length; i += 1) {
+    const box = r.items.get(others[i]).li.getBoundingClientRect();
+    if (e.clientY < box.top + box.height / 2) {
+      at = i;
+      break;
+    }
+  }
+  others.splice(at, 0, drag.column);
+  if (!sameOrder(others, drag.order)) {
+    drag.order = others;
+    render(r);
+  }
+}
+
+function onDragEnd(r, e) {
+  onDragMove(r, e);
+  const d = stopDrag(r);
+  if (d && !sameOrder(d.order, r.order)) r.acts.run(r.acts.act("set", { order: d.order }));
+  else render(r);
+}
+
+// --- the component -------------------------------------------------------------------------
+
+/** Take in the state the widget shows; a new record puts the picked item down. */
+function showRecord(r, state) {
+  const rec = state.record ?? null;
+  const key = rec?.key ?? null;
+  if (key !== r.view.key) {
+    r.picked = null;
+    stopDrag(r);
+  }
+  r.view = { key, suggested: Boolean(state.suggested), answered: Boolean(state.answered), focused: Boolean(state.focused) };
+  r.order = orderOf(r.question, state.value, rec);
+  const kinds = takeOver(r.ctx, r.index, r.shell.el, r.fields);
+  const drawn = JSON.stringify([key, kinds]);
+  if (drawn !== r.drawnKey) {
+    r.drawnKey = drawn;
+    for (const c of r.fields) r.items.get(c).body.replaceChildren(drawField(c, rec?.fields?.[c], kinds[c]));
+  }
+  if (!state.focused) r.picked = null;
+}
+
+/** What each kind action does; a missing op is not handled. */
+const OPS = {
+  move: (r, a) => move(r, a.by),
+  drop: (r) => {
+    r.picked = null;
+  },
+  keep: (r) => save(r, r.order),
+  set: (r, a) => {
+    if (!isRanking(r.question, a.order)) return;
+    r.order = a.order.slice();
+    save(r, r.order);
+  },
+};
+
+function perform(r, action) {
+  if (!r.view.key) return false;
+  if (action.type === "digit") {
+    if (action.digit === 0) save(r, r.order);
+    else if (!pick(r, action.digit)) return false;
+  } else if (action.type === "kind" && Object.hasOwn(OPS, action.op)) {
+    OPS[action.op](r, action);
+  } else {
+    return false;
+  }
+  render(r);
+  return true;
+}
+
+function keyAction(r, e) {
+  if (!r.view.key || e.ctrlKey || e.metaKey || e.altKey) return null;
+  const { act } = r.acts;
+  const letter = e.shiftKey ? null : letterOf(e);
+  if (e.key === "ArrowUp" || letter === "k") return act("move", { by: -1 });
+  if (e.key === "ArrowDown" || letter === "j") return act("move", { by: 1 });
+  if (e.key === "Escape" && r.picked) return act("drop");
+  return null;
+}
+
 function build(question, index, ctx) {
   const fields = (question.fields ?? []).map(String);
-  const { act, run } = actions(ctx, index);
+  const acts = actions(ctx, index);
   const shell = questionShell(question, index, ctx, "order best first");
-  const n = Math.min(fields.length, 9);
-  const hint = h("div", { class: "nbr-rank-hint", "aria-live": "polite" });
-  const keep = button(
-    { class: "nbr-button nbr-rank-keep", title: "the order shown is right (key 0)" },
-    () => run(act("keep")),
-    keyBadge("0"),
-    "Keep this order",
-  );
-  const list = h("ol", { class: "nbr-rank-list", "aria-label": `${question.name}: best first` });
-  shell.el.append(h("div", { class: "nbr-rank-toolbar" }, hint, h("span", { class: "nbr-spacer" }), keep), list);
-
-  const items = new Map(); // column → {li, place, body}
-  for (const column of fields) {
-    const place = h("span", { class: "nbr-rank-place" });
-    const handle = h(
-      "span",
-      {
-        class: "nbr-rank-handle",
-        title: "drag to move",
-        "aria-hidden": "true",
-        onmousedown: (e) => startDrag(e, column),
-      },
-      "⠿",
-    );
-    const body = h("div", { class: "nbr-rank-body" });
-    const li = h(
-      "li",
-      {
-        class: "nbr-rank-item",
-        dataset: { column },
-        onmousedown: () => ctx.focus?.(index),
-      },
-      h("div", { class: "nbr-rank-item-header" }, handle, place),
-      body,
-    );
-    items.set(column, { li, place, body });
-  }
-
-  let order = fields.slice();
-  let picked = null;
-  let drawnKey = null;
-  let drag = null; // {column, order} while an item is dragged
-  let stopFollowing = null;
-  let view = { key: null, suggested: false, answered: false, focused: false };
-
-  const save = (next) => ctx.answer(question, next);
-
-  function pick(digit) {
-    const column = order[digit - 1];
-    if (!column) return false;
-    picked = picked === column ? null : column;
-    return true;
-  }
-
-  function move(by) {
-    if (!picked) {
-      ctx.notify(PICK_FIRST, "info");
-      return;
-    }
-    const next = moved(order, picked, by);
-    if (next !== order) {
-      order = next;
-      save(next);
-    }
-  }
-
-  function arrange(current) {
-    list.replaceChildren(...current.map((c) => items.get(c).li));
-    current.forEach((c, i) => {
-      const item = items.get(c);
-      item.li.dataset.place = String(i + 1);
-      setText(item.place, String(i + 1));
-      item.li.classList.toggle("nbr-picked", c === picked);
-      item.li.classList.toggle("nbr-dragged", c === drag?.column);
-      item.li.setAttribute("aria-current", c === picked ? "true" : "false");
-    });
-  }
-
-  function hintText() {
-    const keys = n <= 1 ? "1" : `1–${n}`;
-    if (drag) return "Drop it where it belongs";
-    if (picked) return `Moving place ${order.indexOf(picked) + 1} · ↑/↓ (or k/j) move it · Esc or its number puts it down`;
-    if (view.suggested) return `Suggested order · a accepts · ${keys} pick an item to move it`;
-    if (!view.answered) return `Not ranked yet · ${keys} pick an item, then ↑/↓ (or k/j) · 0 keeps this order · or drag ⠿`;
-    return `${keys} pick an item, then ↑/↓ (or k/j) · or drag ⠿`;
-  }
-
-  function render() {
-    arrange(drag ? drag.order : order);
-    list.classList.toggle("nbr-suggested", view.suggested);
-    setText(hint, hintText());
-    setFlag(keep, "hidden", view.answered);
-  }
-
-  // --- drag by the handle --------------------------------------------------------------------
-
-  function startDrag(e, column) {
-    if (e.button !== 0) return;
-    e.preventDefault(); // no text selection while dragging
-    e.stopPropagation();
-    ctx.focus?.(index);
-    drag = { column, order: order.slice() };
-    stopFollowing = followMouse(list, onDragMove, onDragEnd);
-    render();
-  }
-
-  function stopDrag() {
-    stopFollowing?.();
-    stopFollowing = null;
-    const d = drag;
-    drag = null;
-    return d;
-  }
-
-  function onDragMove(e) {
-    if (!drag) return;
-    e.preventDefault();
-    // The dragged item goes before the first other item whose middle is below the pointer.
-    const others = drag.order.filter((c) => c !== drag.column);
-    let at = others.length;
-    for (let i = 0; i < others.length; i += 1) {
-      const box = items.get(others[i]).li.getBoundingClientRect();
-      if (e.clientY < box.top + box.height / 2) {
-        at = i;
-        break;
-      }
-    }
-    others.splice(at, 0, drag.column);
-    if (others.join("\u001f") !== drag.order.join("\u001f")) {
-      drag.order = others;
-      render();
-    }
-  }
-
-  function onDragEnd(e) {
-    onDragMove(e);
-    const d = stopDrag();
-    if (d && d.order.join("\u001f") !== order.join("\u001f")) {
-      run(act("set", { order: d.order }));
-    } else render();
-  }
-
+  const r = {
+    question,
+    index,
+    ctx,
+    acts,
+    fields,
+    shell,
+    hint: h("div", { class: "nbr-rank-hint", "aria-live": "polite" }),
+    keep: button(
+      { class: "nbr-button nbr-rank-keep", title: "the order shown is right (key 0)" },
+      () => acts.run(acts.act("keep")),
+      keyBadge("0"),
+      "Keep this order",
+    ),
+    list: h("ol", { class: "nbr-rank-list", "aria-label": `${question.name}: best first` }),
+    items: new Map(), // column → {li, place, body}
+    order: fields.slice(),
+    picked: null,
+    drawnKey: null,
+    drag: null, // {column, order} while an item is dragged
+    stopFollowing: null,
+    view: { key: null, suggested: false, answered: false, focused: false },
+  };
+  for (const column of fields) r.items.set(column, rankItem(r, column));
+  shell.el.append(h("div", { class: "nbr-rank-toolbar" }, r.hint, h("span", { class: "nbr-spacer" }), r.keep), r.list);
   return {
     el: shell.el,
     question,
     update(state) {
       shell.update(state);
-      const rec = state.record ?? null;
-      const key = rec?.key ?? null;
-      if (key !== view.key) {
-        picked = null;
-        if (drag) stopDrag();
-      }
-      view = { key, suggested: Boolean(state.suggested), answered: Boolean(state.answered), focused: Boolean(state.focused) };
-      order = orderOf(question, state.value, rec);
-      const kinds = takeOver(ctx, index, shell.el, fields);
-      const drawn = JSON.stringify([key, kinds]);
-      if (drawn !== drawnKey) {
-        drawnKey = drawn;
-        for (const c of fields) items.get(c).body.replaceChildren(drawField(c, rec?.fields?.[c], kinds[c]));
-      }
-      if (!state.focused) picked = null;
-      render();
+      showRecord(r, state);
+      render(r);
     },
-    keyAction(e) {
-      if (!view.key || e.ctrlKey || e.metaKey || e.altKey) return null;
-      const k = e.key;
-      const letter = e.shiftKey ? null : letterOf(e);
-      if (k === "ArrowUp" || letter === "k") return act("move", { by: -1 });
-      if (k === "ArrowDown" || letter === "j") return act("move", { by: 1 });
-      if (k === "Escape" && picked) return act("drop");
-      return null;
-    },
-    perform(action) {
-      if (!view.key) return false;
-      if (action.type === "digit") {
-        if (action.digit === 0) save(order);
-        else if (!pick(action.digit)) return false;
-      } else if (action.type === "kind") {
-        switch (action.op) {
-          case "move":
-            move(action.by);
-            break;
-          case "drop":
-            picked = null;
-            break;
-          case "keep":
-            save(order);
-            break;
-          case "set":
-            if (isRanking(question, action.order)) {
-              order = action.order.slice();
-              save(order);
-            }
-            break;
-          default:
-            return false;
-        }
-      } else {
-        return false;
-      }
-      render();
-      return true;
-    },
+    keyAction: (e) => keyAction(r, e),
+    perform: (action) => perform(r, action),
     reset() {
-      picked = null;
-      if (drag) stopDrag();
-      drawnKey = null;
+      r.picked = null;
+      stopDrag(r);
+      r.drawnKey = null;
     },
     destroy() {
-      if (drag) stopDrag();
+      stopDrag(r);
       giveBack(shell.el, fields);
     },
   };

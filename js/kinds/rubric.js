@@ -134,6 +134,14 @@ function drawRubric(question, { rows, hint }, shown, cursor) {
   setText(hint, shown.focused && where ? `${state} · ${where} · ↑/↓ criterion` : state);
 }
 
+/** ↑/↓ move the mark between criteria; every other key is the widget's. */
+function keyAction(e, act) {
+  if (e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return null;
+  if (e.key === "ArrowUp") return act("go", { by: -1 });
+  if (e.key === "ArrowDown") return act("go", { by: 1 });
+  return null;
+}
+
 function build(question, index, ctx) {
   const criteria = criteriaOf(question);
   const { low, high } = scaleRange(question.scale);
@@ -169,12 +177,7 @@ function build(question, index, ctx) {
       shown = { value: state.value, suggested: Boolean(state.suggested), focused: Boolean(state.focused) };
       render();
     },
-    keyAction(e) {
-      if (e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return null;
-      if (e.key === "ArrowUp") return acts.act("go", { by: -1 });
-      if (e.key === "ArrowDown") return acts.act("go", { by: 1 });
-      return null;
-    },
+    keyAction: (e) => keyAction(e, acts.act),
     perform(action) {
       if (action.type === "digit") {
         const score = scoreForDigit(question.scale, action.digit);
