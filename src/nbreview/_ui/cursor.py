@@ -38,6 +38,7 @@ class Cursor:
         self.status: dict[str, str] = seat.store.statuses(seat.review, seat.annotator)
         self.counts: Counter = count_statuses(keys if self.status else None, self.status)
         self.done = False
+        self.held: set[str] = set()  # records this annotator's other windows are on
         self.set_order(order)
 
     # -- the queue ---------------------------------------------------------------------------
@@ -109,7 +110,11 @@ class Cursor:
         index = start
         while index < stop:
             block = self.keys_at(index, min(stop, index + BLOCK))
-            open_ = [i for i, key in enumerate(block) if self.status.get(key) not in DONE]
+            open_ = [
+                i
+                for i, key in enumerate(block)
+                if self.status.get(key) not in DONE and key not in self.held
+            ]
             if open_ and self.seat.overlap is not None:
                 open_ = self._claim([block[i] for i in open_], open_)
             if open_:
@@ -179,7 +184,7 @@ class Cursor:
         while len(rows) < count and start < self.queue_len():
             block = self.keys_at(start, min(self.queue_len(), start + BLOCK))
             for offset, key in enumerate(block):
-                if not open_only or self.status.get(key) not in DONE:
+                if not open_only or (self.status.get(key) not in DONE and key not in self.held):
                     rows.append(self.row_at(start + offset))
                     if len(rows) == count:
                         break
