@@ -22,6 +22,7 @@ export function keyList(config = {}) {
     ...((config.fields ?? []).some((f) => f.kind === "markdown" || f.kind === "chat")
       ? [["r", "markdown and chats: raw text / rendered (text a question marks is always raw)"]]
       : []),
+    ["f", "full-window view, and back (Esc leaves it too)"],
     ["?", "show or hide this list"],
     ["Esc", "leave a text box; outside one, back to the notebook"],
     ["Ctrl+Enter", "submit from inside a text box"],

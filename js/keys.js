@@ -71,6 +71,8 @@ export function actionForKey(e, { inTextarea = false } = {}) {
       return { type: "raw" };
     case "q":
       return { type: "queue" };
+    case "f":
+      return { type: "full" };
     default:
       return null;
   }

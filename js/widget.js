@@ -34,12 +34,13 @@ import {
 } from "./widget/notices.js";
 import { buildRoot, buildShell, showChrome } from "./widget/shell.js";
 import { buildFeedback } from "./widget/feedback.js";
+import { attachVisitor } from "./widget/visitor.js";
 
 export { AWAIT_MS, DONE_TEXT, EMPTY_TEXT, positionText, SAVED_TEXT, STALE_TEXT, STALLED_TEXT, unsavedText };
 
 // Actions that touch no record run at once, even while a record change is in flight.
 const NO_GUIDELINES = "No guidelines were given for this review.";
-const IMMEDIATE = new Set(["help", "guidelines", "release", "leave", "raw", "search", "queue"]);
+const IMMEDIATE = new Set(["help", "guidelines", "release", "leave", "raw", "search", "queue", "full"]);
 
 function render({ model, el, signal }) {
   const s = {
@@ -87,6 +88,8 @@ function render({ model, el, signal }) {
   p.banner.after(feedback.el);
   p.stale.textContent = STALE_TEXT;
   el.append(root);
+  // Who answers, their other windows, the layout, the host (js/widget/visitor.js).
+  const visitor = attachVisitor({ model, el, root, parts: p, others, refocus });
 
   const config = () => model.get("config") ?? {};
   const view = kernel.view;
@@ -328,6 +331,7 @@ function render({ model, el, signal }) {
 
   /** Esc: give the keyboard back to the notebook (command mode in JupyterLab). */
   function release() {
+    if (visitor.release()) return; // leaves the full window; marimo: to its cell
     root.blur();
     const target = root.closest(".jp-Notebook") ?? root.closest(".jp-Cell");
     target?.focus?.({ preventScroll: true });
@@ -403,6 +407,9 @@ function render({ model, el, signal }) {
         s.raw = !s.raw;
         update();
         return;
+      case "full":
+        visitor.toggleFull();
+        return;
       case "release":
         release();
         return;
@@ -464,6 +471,7 @@ function render({ model, el, signal }) {
       // the comm may already be closed
     }
     unguard();
+    visitor.destroy();
     model.off("change:config", onConfig);
     model.off("change:view", onView);
     model.off("change:record", onView);

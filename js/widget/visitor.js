@@ -1,0 +1,151 @@
+// The widget on a page: who is answering (a served page without ?annotator= asks for a name
+// before it shows the review, and remembers it for that page), the annotator's other windows,
+// the layout (js/widget/layout.js) and the host's theme, Esc and full window (host.js).
+import { h, setFlag, setText } from "../dom.js";
+import { createFullWindow, followTheme, inMarimo, releaseTarget } from "./host.js";
+import { attachLayout } from "./layout.js";
+import "./visitor.css";
+
+export const HEARTBEAT_MS = 30_000; // the kernel keeps a window's seat 150 s past its last beat
+export const ASK_TEXT = "Who is reviewing? Your name is saved with each answer.";
+const MEMORY = "nbreview.annotator:";
+
+/** The name this page remembers (typed here before), or null; storage may be refused. */
+export function rememberedName(store = globalThis.localStorage, path = location.pathname) {
+  try {
+    return store?.getItem(MEMORY + path) || null;
+  } catch {
+    return null;
+  }
+}
+
+export function rememberName(name, store = globalThis.localStorage, path = location.pathname) {
+  try {
+    if (name) store?.setItem(MEMORY + path, name);
+    else store?.removeItem(MEMORY + path);
+  } catch {
+    // private browsing: the page asks again next time
+  }
+}
+
+/** The name box: Enter sends the name; every key typed in it is text, never the widget's. */
+function buildAsk(send) {
+  const input = h("input", {
+    type: "text",
+    class: "nbr-ask-name",
+    autocomplete: "name",
+    maxlength: "100",
+    spellcheck: "false",
+    "aria-label": "Your name",
+    placeholder: "Your name",
+  });
+  const error = h("div", { class: "nbr-ask-error", role: "alert", hidden: true });
+  input.addEventListener("keydown", (e) => {
+    e.stopPropagation(); // typed text: no widget key, no host shortcut
+    if (e.key === "Enter" && !e.isComposing) {
+      e.preventDefault();
+      if (input.value.trim()) send(input.value);
+    }
+  });
+  const el = h(
+    "form",
+    { class: "nbr-ask", hidden: true, onsubmit: (e) => e.preventDefault() },
+    h("label", { class: "nbr-ask-label" }, ASK_TEXT, input),
+    h("div", { class: "nbr-ask-hint" }, "Press Enter to start."),
+    error,
+  );
+  return { el, input, error };
+}
+
+export function attachVisitor({ model, el, root, parts, others, refocus }) {
+  const visitor = () => model.get("visitor") ?? {};
+  const config = () => model.get("config") ?? {};
+  let typed = null; // the name typed on this page, remembered once the kernel takes it
+  let autoSent = false;
+  const sendName = (name) => {
+    typed = name.trim();
+    model.send({ type: "annotator", name: typed });
+  };
+  const ask = buildAsk(sendName);
+  const presence = h("div", { class: "nbr-presence", role: "status", hidden: true });
+  const who = h("span", { class: "nbr-who", hidden: true });
+  parts.header.prepend(who);
+  parts.banner.before(presence, ask.el);
+
+  const layout = attachLayout({ el, root, parts, others, layout: () => config().layout });
+  const theme = followTheme(root);
+  const full = createFullWindow(root, () => layout.update());
+
+  function onVisitor() {
+    const p = visitor();
+    const asking = Boolean(p.ask);
+    root.classList.toggle("nbr-asking", asking);
+    setFlag(ask.el, "hidden", !asking);
+    setText(ask.error, p.error ?? "");
+    setFlag(ask.error, "hidden", !p.error);
+    if (asking) {
+      const remembered = rememberedName();
+      if (remembered && !autoSent && !p.error) {
+        autoSent = true; // once: a name the kernel refuses is shown to be corrected
+        sendName(remembered);
+      } else if (!ask.input.value) ask.input.value = typed ?? remembered ?? "";
+      if (!root.contains(root.getRootNode().activeElement)) ask.input.focus({ preventScroll: true });
+    } else if (typed && p.annotator === typed) {
+      rememberName(typed);
+      typed = null;
+      refocus();
+    }
+    setText(who, p.annotator ? `Reviewing as ${p.annotator}` : "");
+    setFlag(who, "hidden", !p.annotator);
+    setText(presence, p.elsewhere ?? "");
+    presence.dataset.blocked = String(Boolean(p.blocked));
+    setFlag(presence, "hidden", !p.elsewhere);
+    theme.check();
+  }
+
+  const beat = () => {
+    if (!visitor().ask && document.visibilityState !== "hidden") model.send({ type: "here" });
+  };
+  // Closing the page frees its record for the annotator's other windows at once.
+  const bye = () => {
+    try {
+      model.send({ type: "leave" });
+    } catch {
+      // the kernel's line may be gone already; the seat then lapses by itself
+    }
+  };
+  const timer = setInterval(beat, HEARTBEAT_MS);
+  document.addEventListener("visibilitychange", beat);
+  window.addEventListener("pagehide", bye);
+  model.on("change:visitor", onVisitor);
+  onVisitor();
+  // On the page only now: a shadow root (marimo) and the scrolling box are known.
+  requestAnimationFrame(() => {
+    theme.check();
+    layout.update();
+  });
+
+  return {
+    toggleFull: () => full.toggle(),
+    /** Esc: leave the full window first, else hand the keyboard to marimo's cell. */
+    release() {
+      if (full.on) {
+        full.leave();
+        return true;
+      }
+      if (!inMarimo(root)) return false;
+      root.blur();
+      releaseTarget(root)?.focus?.({ preventScroll: true });
+      return true;
+    },
+    destroy() {
+      clearInterval(timer);
+      document.removeEventListener("visibilitychange", beat);
+      window.removeEventListener("pagehide", bye);
+      model.off("change:visitor", onVisitor);
+      layout.destroy();
+      theme.stop();
+      full.leave();
+    },
+  };
+}
