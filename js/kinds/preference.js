@@ -155,7 +155,11 @@ function build(question, index, ctx) {
   };
   shell.el.append(
     h("div", { class: "nbr-pref-panes" }, p.panes.map((x) => x.el)),
-    h("div", { class: "nbr-options nbr-pref-choices", role: "group", "aria-label": String(question.name) }, p.buttons.sides),
+    h(
+      "div",
+      { class: "nbr-options nbr-pref-choices", role: "group", "aria-label": String(question.name) },
+      p.buttons.sides,
+    ),
   );
   if (p.buttons.strengthRow) shell.el.append(p.buttons.strengthRow);
 

@@ -52,7 +52,12 @@ function rankItem(r, column) {
   const place = h("span", { class: "nbr-rank-place" });
   const handle = h(
     "span",
-    { class: "nbr-rank-handle", title: "drag to move", "aria-hidden": "true", onmousedown: (e) => startDrag(r, e, column) },
+    {
+      class: "nbr-rank-handle",
+      title: "drag to move",
+      "aria-hidden": "true",
+      onmousedown: (e) => startDrag(r, e, column),
+    },
     "⠿",
   );
   const body = h("div", { class: "nbr-rank-body" });
@@ -174,7 +179,8 @@ function showRecord(r, state) {
     r.picked = null;
     stopDrag(r);
   }
-  r.view = { key, suggested: Boolean(state.suggested), answered: Boolean(state.answered), focused: Boolean(state.focused) };
+  const { suggested, answered, focused } = state;
+  r.view = { key, suggested: Boolean(suggested), answered: Boolean(answered), focused: Boolean(focused) };
   r.order = orderOf(r.question, state.value, rec);
   const kinds = takeOver(r.ctx, r.index, r.shell.el, r.fields);
   const drawn = JSON.stringify([key, kinds]);

@@ -27,13 +27,12 @@ function build(question, index, ctx) {
   const panel = spansPanel(s, acts);
   shell.el.append(hint, text.host);
 
-  const showSuggested = (cur) => setFlag(shell.suggestedTag, "hidden", !(cur.suggested || cur.pending.length > 0));
   function render() {
     const cur = current(s);
     text.draw(cur);
     panel.draw(cur);
     showIsolated(hint, hintText(s, selectedSpan(s, cur)));
-    showSuggested(cur);
+    setFlag(shell.suggestedTag, "hidden", !(cur.suggested || cur.pending.length > 0));
   }
   const mouse = listenMouse(s, text.el, text.markOf, render);
 

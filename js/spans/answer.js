@@ -76,14 +76,15 @@ export function applyLabel(s, label) {
     return;
   }
   const sel = selectedSpan(s, cur);
-  if (sel?.suggested) {
-    const span = { ...sel, label };
-    if (refused(s, span, cur.confirmed)) return;
-    commit(s, including(cur.confirmed, span), without(cur.pending, sel), span);
-  } else if (sel) {
-    if (sel.label !== label) commit(s, replacing(cur.confirmed, sel, { ...sel, label }), cur.pending, { ...sel, label });
-  } else {
+  if (!sel) {
     s.ctx.notify(SELECT_FIRST, "info");
+    return;
+  }
+  const span = { ...sel, label };
+  if (sel.suggested) {
+    if (!refused(s, span, cur.confirmed)) commit(s, including(cur.confirmed, span), without(cur.pending, sel), span);
+  } else if (sel.label !== label) {
+    commit(s, replacing(cur.confirmed, sel, span), cur.pending, span);
   }
 }
 

@@ -9,7 +9,8 @@ import { extendFocus, firstStop, moveCaret } from "./words.js";
 /** Select `span` (null: none); the caret, if on, goes to its end. */
 export function select(s, span) {
   const { st } = s;
-  st.selected = span ? { start: span.start, end: span.end, label: span.label, suggested: Boolean(span.suggested) } : null;
+  const { start, end, label } = span ?? {};
+  st.selected = span ? { start, end, label, suggested: Boolean(span.suggested) } : null;
   st.selection = null;
   if (span && st.caret) st.caret = { anchor: span.end, focus: span.end };
 }

@@ -23,7 +23,11 @@ export function spansPanel(s, { act, run }) {
   const list = h("ol", { class: "nbr-spans-list" });
   const el = h(
     "div",
-    { class: "nbr-spans-panel", dataset: { question: String(s.question.name) }, onmousedown: () => s.ctx.focus?.(s.index) },
+    {
+      class: "nbr-spans-panel",
+      dataset: { question: String(s.question.name) },
+      onmousedown: () => s.ctx.focus?.(s.index),
+    },
     legend,
     title,
     list,
