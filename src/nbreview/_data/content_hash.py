@@ -12,10 +12,11 @@ of its *digest*:
 - Its part of the digest is ``xxh3_128(payload, seed)`` with a seed naming the column and
   the payload's kind (``s`` string, ``e`` encoded, ``n`` null, seed = ``xxh3_64(kind +
   name)``); the digest is the XOR of the columns' parts, first 11 bytes.
-- Its part of the signature is a number read without touching the text: the byte length
-  of the payload (2**64 - 1 for null); the signature mixes them (``_mix``, splitmix64's
-  finalizer) and keeps the top 32 bits. Rows whose signature no stored key carries cannot
-  be stored records, so finding a few stored records never hashes every row.
+- Its part of the signature is read without hashing the text: the payload's byte length,
+  its first 8 and its last 8 bytes (little-endian words), mixed by ``_mix`` (splitmix64's
+  finalizer); 2**64 - 1 for null. The signature mixes the columns' parts in name order and
+  keeps the top 32 bits. Rows whose signature no stored key carries cannot be stored
+  records, so finding stored records hashes about as many rows as there are answers.
 
 xxh3 (xxHash 0.8's stable XXH3) gives the same bytes on every machine and version.
 """
@@ -184,18 +185,47 @@ def _nulls(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return np.asarray(missing.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _lengths(chunk: pa.Array) -> np.ndarray:
-    """Byte lengths of a string or binary array's values, from its offsets alone."""
+def _offsets(chunk: pa.Array) -> np.ndarray:
     wide = pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type)
     offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int64 if wide else np.int32)
-    return np.diff(offsets[chunk.offset : chunk.offset + len(chunk) + 1]).astype(np.uint64)
+    return offsets[chunk.offset : chunk.offset + len(chunk) + 1].astype(np.int64)
+
+
+def _bytes_at(data: pa.Buffer | None, first: np.ndarray, count: np.ndarray) -> np.ndarray:
+    """The `count` (0 to 8) bytes from `first` of each row, as little-endian uint64s.
+
+    Read as unaligned 8-byte words of the buffer itself (clamped inside it, then shifted),
+    so no row's text is copied.
+    """
+    size = 0 if data is None else data.size
+    if size < 8:  # a tiny buffer: read from a padded copy
+        padded = np.zeros(16, dtype=np.uint8)
+        padded[:size] = np.frombuffer(data, dtype=np.uint8, count=size) if size else []
+        data, size = pa.py_buffer(padded.tobytes()), 16
+    words = np.ndarray(shape=(size - 7,), dtype="<u8", buffer=data, strides=(1,))
+    at = np.minimum(first, size - 8)
+    value = words[at] >> (np.uint64(8) * (first - at).astype(np.uint64))
+    bits = np.uint64(8) * np.minimum(count, 7).astype(np.uint64)
+    mask = np.where(count >= 8, np.uint64(2**64 - 1), (np.uint64(1) << bits) - np.uint64(1))
+    return value & mask
+
+
+def _chunk_features(chunk: pa.Array) -> np.ndarray:
+    """mix(byte length, first 8 bytes, last 8 bytes) of each value: the text is barely read."""
+    offsets = _offsets(chunk)
+    starts, lengths = offsets[:-1], np.diff(offsets)
+    count = np.minimum(lengths, 8)
+    head = _bytes_at(chunk.buffers()[2], starts, count)
+    tail = _bytes_at(chunk.buffers()[2], starts + lengths - count, count)
+    state = _mix(lengths.astype(np.uint64) ^ np.uint64(0x9E3779B97F4A7C15))
+    return _mix(_mix(state ^ head) ^ tail)
 
 
 def features(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """Each row's part of the signature: its payload's byte length, or NULL_FEATURE."""
+    """Each row's part of the signature (see _chunk_features), or NULL_FEATURE for null."""
     _, payload = _payload(values)
     chunks = payload.chunks if isinstance(payload, pa.ChunkedArray) else [payload]
-    out = np.concatenate([_lengths(c) for c in chunks] or [np.zeros(0, np.uint64)])
+    out = np.concatenate([_chunk_features(c) for c in chunks] or [np.zeros(0, np.uint64)])
     if values.null_count or pa.types.is_floating(values.type):
         out[_nulls(values)] = NULL_FEATURE
     return out

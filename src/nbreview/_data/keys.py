@@ -18,7 +18,8 @@ from . import content_hash as ch
 from .distinct import all_distinct
 from .source import MIXED, RecordSource
 
-CHUNK = 65_536
+CHUNK = 16_384  # keys hashed at a time: the first record's view waits for one chunk
+TAKE = 65_536  # take() of at most this many rows hashes them alone
 SCHEME = ch.SCHEME
 # find(): past this share of rows to hash, hashing every row (and keeping them) is cheaper.
 FIND_ALL = 0.25
@@ -66,6 +67,7 @@ class RecordKeys:
         self._chunks: dict[int, pa.Array] = {}
         self._all: pa.Array | None = None
         self._signatures: np.ndarray | None = None
+        self._found: dict[int, str] = {}  # keys find() hashed, by position
         if id_column is not None:
             self._check_ids()
 
@@ -130,7 +132,7 @@ class RecordKeys:
     def take(self, positions) -> pa.Array:
         """Keys of arbitrary rows (a queue's order), in the order given."""
         positions = np.asarray(positions, dtype=np.int64)
-        if self._all is None and self.id_column is None and len(positions) <= CHUNK:
+        if self._all is None and self.id_column is None and len(positions) <= TAKE:
             return self._at(positions)  # a block of a queue: hash those rows only
         return self.all().take(pa.array(positions, type=pa.int64()))
 
@@ -164,15 +166,23 @@ class RecordKeys:
             signatures.discard(None)
             if not signatures:
                 return np.zeros(0, dtype=np.int64), pa.array([], type=pa.string())
-            chosen = np.array(sorted(signatures), dtype=np.uint32)
-            candidates = np.flatnonzero(np.isin(self.signatures(), chosen))
+            chosen = pa.array(sorted(signatures), type=pa.uint32())
+            candidates = np.flatnonzero(_mask(pc.is_in(self.signatures(), value_set=chosen)))
             if len(candidates) <= FIND_ALL * len(self.source):
-                keys = self._at(candidates)
+                keys = self._remembered(candidates)
                 hit = pc.is_in(keys, value_set=wanted_keys)
                 return candidates[_mask(hit)], keys.filter(hit)
         keys = self.all()
         hit = pc.is_in(keys, value_set=wanted_keys)
         return np.flatnonzero(_mask(hit)), keys.filter(hit)
+
+    def _remembered(self, positions: np.ndarray) -> pa.Array:
+        """Keys at positions, hashing only those no earlier find() hashed."""
+        known = self._found
+        missing = np.array([p for p in positions.tolist() if p not in known], dtype=np.int64)
+        if len(missing):
+            known.update(zip(missing.tolist(), self._at(missing).to_pylist(), strict=True))
+        return pa.array([known[p] for p in positions.tolist()], type=pa.string())
 
     def fingerprint(self) -> str:
         """A short digest of the rows' signatures as a set: the same data gives the same one."""
