@@ -21,13 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from .._export.agreement import alpha
 from ..questions import AnswerError, Question
 from ..questions.combine import Answers, decode, modes
 from .gold import whole
-from .log import read, reader, row_positions
+from .log import answers_of, reader
 from .quality import points
 
 if TYPE_CHECKING:
@@ -46,9 +45,9 @@ def judged(review: Review, column: str, question: str) -> tuple[Question, Answer
             f"{review.source.columns!r}"
         )
     q = review.questions[question]
-    a = read(review).of(q)
-    rows = row_positions(review, pa.array(a.records, pa.string())).to_numpy(zero_copy_only=False)
-    found = review.source.take(column, rows.astype(np.int64)).to_pylist() if len(rows) else []
+    a, at = answers_of(review, q)
+    rows = at.to_numpy().astype(np.int64)
+    found = review.source.take(column, rows).to_pylist() if len(rows) else []
     targets = {c: review.source.take(c, rows).to_pylist() for c in q.target_columns()}
     judge: list[Any] = []
     for i, (row, value) in enumerate(zip(rows.tolist(), found, strict=True)):

@@ -5,24 +5,24 @@ records of the data, joined and grouped by Arrow and DuckDB rather than row by r
   records viewed and never answered: `record`, `annotator`, `status`, `annotated_at`
   (µs since the epoch, UTC), `seconds`, and `row`, the record's row position in the data.
 - `answers`: the current answers of submitted records, without annotator "adjudicated" (a
-  lead's final answers are no annotator's work): `record`, `annotator`, `question`, `at`,
-  an index into `values`, the decoded answers.
+  lead's final answers are no annotator's work): `record`, `annotator`, `question`, and
+  `text`, the answer as the store keeps it (JSON), decoded only where a figure needs it.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._data import filter_sql
 from ..questions.combine import Answers, flat
-from ..store.base import ADJUDICATOR
+from ..store.base import ADJUDICATOR, load_many
 
 if TYPE_CHECKING:
     from ..questions import Question
@@ -39,20 +39,24 @@ RECORDS = pa.schema(
 )
 
 
+ANSWERS = pa.schema(
+    {"record": pa.string(), "annotator": pa.string(), "question": pa.string(), "text": pa.string()}
+)
+
+
 @dataclass
 class Log:
     records: pa.Table
     answers: pa.Table
-    values: list[Any]
 
-    def of(self, question: Question) -> Answers:
-        """One question's submitted answers, as the kinds' hooks take them."""
-        chosen = self.answers.filter(pc.equal(self.answers["question"], question.name))
-        at = chosen["at"].to_numpy()
+    def of(self, question: Question, answers: pa.Table | None = None) -> Answers:
+        """One question's submitted answers (of `answers`, default all), as hooks take them."""
+        answers = self.answers if answers is None else answers
+        chosen = answers.filter(pc.equal(answers["question"], question.name))
         return Answers(
             chosen["record"].to_pylist(),
             chosen["annotator"].to_pylist(),
-            [self.values[i] for i in at],
+            load_many(chosen["text"].to_pylist()),
         )
 
     def submitted(self) -> pa.Table:
@@ -67,31 +71,26 @@ class Log:
 def read(review: Review, answers: bool = True) -> Log:
     """The review's records and submitted answers from its store, for rows of the data."""
     store, name = review.store, review.name
-    rows = store.times(name)
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in RECORDS]
-    records = pa.table(
-        [pa.array(c, f.type) for c, f in zip(columns, RECORDS, strict=True)], RECORDS
-    )
+    records = _table(store.times(name), RECORDS)
     records = records.append_column("row", row_positions(review, records["record"]))
     records = records.filter(pc.is_valid(records["row"]))
-    found = store.answers(name) if answers else []
-    if not found:
-        empty = pa.table(
-            {c: pa.array([], pa.string()) for c in ("record", "annotator", "question")}
-        )
-        return Log(records, empty.append_column("at", pa.array([], pa.int64())), [])
-    record, annotator, question, values, _ = zip(*found, strict=True)
-    table = pa.table(
-        {
-            "record": pa.array(record, pa.string()),
-            "annotator": pa.array(annotator, pa.string()),
-            "question": pa.array(question, pa.string()),
-            "at": pa.array(np.arange(len(values), dtype=np.int64)),
-        }
-    )
-    done = Log(records, table, list(values)).submitted()
-    keep = pc.is_in(_pairs(table), value_set=_pairs(done))
-    return Log(records, table.filter(keep), list(values))
+    table = _table(store.submitted_answers(name) if answers else [], ANSWERS)
+    keep = pc.is_in(table["record"], value_set=flat(records["record"]))  # records of the data
+    return Log(records, table.filter(keep))
+
+
+def answers_of(review: Review, question: Question) -> tuple[Answers, pa.Array]:
+    """One question's submitted answers, and the row of each, for records of the data only."""
+    table = _table(review.store.submitted_answers(review.name, question.name), ANSWERS)
+    rows = row_positions(review, table["record"])
+    keep = pc.is_valid(rows)
+    return Log(pa.table({}), table.filter(keep)).of(question), rows.filter(keep)
+
+
+def _table(rows: list[tuple], schema: pa.Schema) -> pa.Table:
+    """Rows of a store query as an Arrow table (one transpose, then a column at a time)."""
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
+    return pa.table([pa.array(c, f.type) for c, f in zip(columns, schema, strict=True)], schema)
 
 
 def row_positions(review: Review, records: pa.ChunkedArray | pa.Array) -> pa.Array:
@@ -102,10 +101,6 @@ def row_positions(review: Review, records: pa.ChunkedArray | pa.Array) -> pa.Arr
     positions, keys = review.keys.find(set(pc.unique(records).to_pylist()))  # ascending
     at = pc.index_in(records, value_set=keys)  # a key's first occurrence: its first row
     return pc.take(pa.array(positions, pa.int64()), at)
-
-
-def _pairs(table: pa.Table) -> pa.Array:
-    return flat(pc.binary_join_element_wise(table["record"], table["annotator"], "\x1f"))
 
 
 def reader(review: Review, q: Question):
@@ -125,14 +120,23 @@ def reader(review: Review, q: Question):
     return rows
 
 
+_duck: duckdb.DuckDBPyConnection | None = None
+_duck_lock = threading.Lock()
+
+
 def sql(query: str, **tables: pa.Table) -> pa.Table:
-    """Run one query over Arrow tables on a DuckDB that can touch no file."""
-    con = filter_sql.connect()
-    try:
-        for name, table in tables.items():
-            con.register(name, table)
-        return con.sql(query).to_arrow_table()
-    except duckdb.Error as exc:  # a bug here, never the user's input: say what failed
-        raise RuntimeError(f"nbreview could not compute a quality table: {exc}") from None
-    finally:
-        con.close()
+    """Run one query over Arrow tables on a DuckDB that can touch no file (one connection,
+    made on first use: opening one costs more than most of these queries)."""
+    global _duck
+    with _duck_lock:
+        if _duck is None:
+            _duck = filter_sql.connect()
+        try:
+            for name, table in tables.items():
+                _duck.register(name, table)
+            return _duck.sql(query).to_arrow_table()
+        except duckdb.Error as exc:  # a bug here, never the user's input: say what failed
+            raise RuntimeError(f"nbreview could not compute a quality table: {exc}") from None
+        finally:
+            for name in tables:
+                _duck.unregister(name)

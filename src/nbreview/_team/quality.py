@@ -30,7 +30,7 @@ import pyarrow.compute as pc
 
 from ..questions import Question
 from ..questions.combine import Answers, encode
-from ..store.base import ADJUDICATOR
+from ..store.base import ADJUDICATOR, load_many
 from .log import Log, read, reader, sql
 
 if TYPE_CHECKING:
@@ -159,13 +159,12 @@ def _given(log: Log, question: str, on: pa.Table) -> list[Any]:
     """The stored answer to `question` of each (record, annotator) in `on`, or None."""
     answers = log.answers.filter(pc.equal(log.answers["question"], question))
     joined = on.append_column("i", pa.array(np.arange(on.num_rows))).join(
-        answers.select(["record", "annotator", "at"]),
-        ["record", "annotator"],
-        join_type="left outer",
+        answers.select(["record", "annotator", "text"]), ["record", "annotator"]
     )
-    at = np.full(on.num_rows, -1, dtype=np.int64)
-    at[joined["i"].to_numpy()] = joined["at"].fill_null(-1).to_numpy()
-    return [None if i < 0 else log.values[i] for i in at]
+    texts = ["null"] * on.num_rows  # JSON for none: a gold question left unanswered
+    for i, text in zip(joined["i"].to_pylist(), joined["text"].to_pylist(), strict=True):
+        texts[i] = "null" if text is None else text
+    return load_many(texts)
 
 
 # -- agreement with the others, and position bias -----------------------------------------------
@@ -193,7 +192,7 @@ def agreement(review: Review, log: Log) -> pa.Table:
     shared = _shared(log)
     parts = []
     for q in review.questions:
-        a = Log(log.records, shared, log.values).of(q)
+        a = log.of(q, shared)
         for n, part in enumerate(q.agreed_parts(a)):
             if part.records:
                 parts.append(_units(f"{q.name}\x1f{n}", part))

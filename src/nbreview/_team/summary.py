@@ -18,7 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .log import read, row_positions
+from .log import answers_of
 
 if TYPE_CHECKING:
     from ..review import Review
@@ -33,9 +33,9 @@ def summary(review: Review, question: str, by: str | None = None) -> pd.DataFram
         raise ValueError(f"unknown column {by!r} (by=); the dataset has {review.source.columns!r}")
     if by in COLUMNS:
         raise ValueError(f"by={by!r} would clash with summary()'s column {by!r}; rename it first")
-    a = read(review).of(q)
+    a, rows = answers_of(review, q)
     index, items = q.summary_items(q.to_arrow(a.values))
-    slices = _slices(review, a.records, by)
+    slices = _slices(review, rows, by)
     counted = pa.table({SLICE: pc.take(slices, index), "answer": items})
     counts = counted.group_by([SLICE, "answer"]).aggregate([([], "count_all")]).to_pandas()
     answered = pa.table({SLICE: slices}).group_by(SLICE).aggregate([([], "count_all")])
@@ -49,12 +49,11 @@ def summary(review: Review, question: str, by: str | None = None) -> pd.DataFram
     return frame.rename(columns={SLICE: by})[[by, *COLUMNS]]
 
 
-def _slices(review: Review, records: list[str], by: str | None) -> pa.Array:
-    """Each answer's value of `by` (one slice, "all", without `by`)."""
+def _slices(review: Review, rows: pa.Array, by: str | None) -> pa.Array:
+    """Each answer's value of `by`, read at its row (one slice, 0, without `by`)."""
     if by is None:
-        return pa.array(np.zeros(len(records), dtype=np.int8))
-    rows = row_positions(review, pa.array(records, pa.string())).to_numpy(zero_copy_only=False)
-    values = review.source.take(by, rows.astype(np.int64))
+        return pa.array(np.zeros(len(rows), dtype=np.int8))
+    values = review.source.take(by, rows.to_numpy().astype(np.int64))
     values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
     if pa.types.is_nested(values.type):  # a list or dict column: group by its text
         values = pa.array([None if v is None else str(v) for v in values.to_pylist()])

@@ -231,6 +231,13 @@ class Store(ABC):
         screen: `records()` and the rows of records viewed but never answered (status None)."""
 
     @abstractmethod
+    def submitted_answers(self, review: str, question: str | None = None) -> list[tuple]:
+        """(record, annotator, question, value as stored JSON text) of every submitted record,
+        annotator "adjudicated" left out, for one question or all: what the quality tables
+        read, decoded only where they need the values (answers are stored validated, so
+        equal answers have equal text)."""
+
+    @abstractmethod
     def close(self) -> None: ...
 
     def __repr__(self) -> str:

@@ -567,6 +567,18 @@ class PostgresStore(Store):
             None,
         )
 
+    def submitted_answers(self, review: str, question: str | None = None) -> list[tuple]:
+        sql = (
+            "SELECT a.record, a.annotator, a.question, a.value FROM nbreview_answers a "
+            "JOIN nbreview_records r ON r.review = a.review AND r.annotator = a.annotator "
+            "AND r.record = a.record WHERE a.review = %s AND r.status = 'submitted' "
+            "AND a.annotator <> %s"
+        )
+        args: tuple = (review, ADJUDICATOR)
+        if question is not None:
+            sql, args = sql + " AND a.question = %s", (*args, question)
+        return self._query(sql, args)
+
     def answers(self, review: str, annotator: str | None = None) -> list[tuple]:
         rows = self._select(
             "SELECT record, annotator, question, value, updated_at FROM nbreview_answers "

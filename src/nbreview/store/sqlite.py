@@ -463,6 +463,18 @@ class SQLiteStore(Store):
             None,
         )
 
+    def submitted_answers(self, review: str, question: str | None = None) -> list[tuple]:
+        sql = (
+            "SELECT a.record, a.annotator, a.question, a.value FROM answers a JOIN records r "
+            "ON r.review = a.review AND r.annotator = a.annotator AND r.record = a.record "
+            "WHERE a.review = ? AND r.status = 'submitted' AND a.annotator <> ?"
+        )
+        args: tuple = (review, ADJUDICATOR)
+        if question is not None:
+            sql, args = sql + " AND a.question = ?", (*args, question)
+        with self._reading() as con:
+            return con.execute(sql, args).fetchall()
+
     def answers(self, review: str, annotator: str | None = None) -> list[tuple]:
         rows = self._select(
             "SELECT record, annotator, question, value, updated_at FROM answers WHERE review = ?",
