@@ -62,7 +62,9 @@ class RecordSource:
         """One whole column as arrow_table() holds it, in row order (what search reads)."""
         return self.arrow_column(column)
 
-    def values(self, column: str, start: int = 0, stop: int | None = None):
+    def values(
+        self, column: str, start: int = 0, stop: int | None = None
+    ) -> pa.Array | pa.ChunkedArray:
         """Rows start..stop of one column in row order, chunks as they are (no copy if it can)."""
         return self.arrow_column(column, start, stop)
 
@@ -145,7 +147,9 @@ class DatasetSource(RecordSource):
     def arrow_table(self) -> pa.Table:
         return self._table if self._indices is None else self._table.take(self._indices)
 
-    def values(self, column: str, start: int = 0, stop: int | None = None):
+    def values(
+        self, column: str, start: int = 0, stop: int | None = None
+    ) -> pa.Array | pa.ChunkedArray:
         if self._indices is not None:
             return self.arrow_column(column, start, stop)
         stop = len(self) if stop is None else min(stop, len(self))
