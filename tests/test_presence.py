@@ -184,3 +184,30 @@ def test_a_served_page_asks_then_builds_the_session(window, monkeypatch):
     assert [(r[1], r[3]) for r in review.store.answers(review.name)] == [("yan", "good")]
     w._on_message(None, {"type": "annotator", "name": "mallory"}, None)  # too late: ignored
     assert review.annotator == "yan"
+
+
+def test_a_reloaded_page_takes_its_tabs_seat_over(window):
+    a = window()
+    a._on_message(None, {"type": "hello", "tab": "tab-one-123"}, None)
+    assert a.session.position == 0  # (its page then closes without a word, as Voilà's do)
+    b = window()  # the reloaded page's new kernel: it meets the old seat at first
+    assert b.session.position == 1
+    b._on_message(None, {"type": "hello", "tab": "tab-one-123"}, None)
+    assert b.session.position == 0  # its own old seat is out of the way
+    assert b.visitor["windows"] == 0
+    c = window()
+    c._on_message(None, {"type": "hello", "tab": "tab-two-456"}, None)  # another tab
+    assert c.session.position == 1
+    assert c.visitor["windows"] == 1
+
+
+def test_a_hello_after_the_first_message_keeps_the_record(window):
+    a = window()
+    b = window()
+    Page(b).send("nav", to="next")
+    assert b.session.position == 2
+    b._on_message(None, {"type": "hello", "tab": "tab-three-789"}, None)
+    assert b.session.position == 2  # the reviewer moved: the page is not put back
+    b._on_message(None, {"type": "hello", "tab": "<script>"}, None)  # not an id: ignored
+    assert b.presence.seat.startswith("tab-three-789.")
+    assert a.session.position == 0

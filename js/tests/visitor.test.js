@@ -6,7 +6,7 @@ import widget from "../widget.js";
 import { actionForKey } from "../keys.js";
 import { inMarimo, releaseTarget } from "../widget/host.js";
 import { GUIDE_MIN, layoutFor, SIDE_MIN } from "../widget/layout.js";
-import { rememberedName, rememberName } from "../widget/visitor.js";
+import { rememberedName, rememberName, tabId } from "../widget/visitor.js";
 import { fakeModel, key, press } from "./helpers.js";
 
 const CONFIG = {
@@ -57,7 +57,10 @@ describe("asking who answers", () => {
     const typed = press(input, "1"); // typed text: never the widget's answer key
     expect(typed.defaultPrevented).toBe(false);
     press(input, "Enter");
-    expect(model.sent).toEqual([{ type: "annotator", name: "zoe" }]);
+    expect(model.sent).toEqual([
+      { type: "hello", tab: tabId() },
+      { type: "annotator", name: "zoe" },
+    ]);
   });
 
   it("a refused name is shown, and the review appears once the kernel takes one", () => {
@@ -78,7 +81,9 @@ describe("asking who answers", () => {
   it("a page that remembers a name sends it without asking again", () => {
     rememberName("mia");
     const { model } = mount({ visitor: { ask: true, annotator: null } });
-    expect(model.sent).toEqual([{ type: "annotator", name: "mia" }]);
+    expect(model.sent.filter((m) => m.type === "annotator")).toEqual([
+      { type: "annotator", name: "mia" },
+    ]);
   });
 
   it("remembers per page, and survives storage that refuses", () => {
@@ -112,6 +117,16 @@ describe("the annotator's other windows", () => {
     expect(line.dataset.blocked).toBe("true");
     model.kernelSets("visitor", { ask: false, annotator: "alice", windows: 0, elsewhere: null });
     expect(line.hidden).toBe(true);
+  });
+
+  it("says which browser tab it is, the same id across reloads of the tab", () => {
+    const { model } = mount({ view: VIEW, visitor: {} });
+    const id = model.sent[0].tab;
+    expect(model.sent[0]).toEqual({ type: "hello", tab: id });
+    expect(id).toMatch(/^[a-z0-9]{6,}$/);
+    expect(tabId()).toBe(id);
+    sessionStorage.clear();
+    expect(tabId()).not.toBe(id);
   });
 
   it("tells the kernel when the page closes", () => {
@@ -189,7 +204,7 @@ describe("the host", () => {
     root.focus();
     press(root, "f");
     expect(root.classList.contains("nbr-full")).toBe(true);
-    expect(model.sent).toEqual([]); // nothing for the kernel
+    expect(model.sent.map((m) => m.type)).toEqual(["hello"]); // nothing more for the kernel
     press(root, "Escape");
     expect(root.classList.contains("nbr-full")).toBe(false);
     press(root, "f");

@@ -9,6 +9,7 @@ import "./visitor.css";
 export const HEARTBEAT_MS = 30_000; // the kernel keeps a window's seat 150 s past its last beat
 export const ASK_TEXT = "Who is reviewing? Your name is saved with each answer.";
 const MEMORY = "nbreview.annotator:";
+const TAB = "nbreview.tab";
 
 /** The name this page remembers (typed here before), or null; storage may be refused. */
 export function rememberedName(store = globalThis.localStorage, path = location.pathname) {
@@ -25,6 +26,25 @@ export function rememberName(name, store = globalThis.localStorage, path = locat
     else store?.removeItem(MEMORY + path);
   } catch {
     // private browsing: the page asks again next time
+  }
+}
+
+/**
+ * This browser tab's id, kept across reloads (sessionStorage is per tab): the kernel seats the
+ * page under it, so a reloaded page takes its own seat over instead of meeting it as another
+ * window of the same name.
+ */
+export function tabId(store = globalThis.sessionStorage) {
+  const fresh = () => Math.random().toString(36).slice(2, 14);
+  try {
+    let id = store?.getItem(TAB);
+    if (!id) {
+      id = fresh();
+      store?.setItem(TAB, id);
+    }
+    return id;
+  } catch {
+    return fresh();
   }
 }
 
@@ -106,18 +126,21 @@ export function attachVisitor({ model, el, root, parts, others, refocus }) {
   const beat = () => {
     if (!visitor().ask && document.visibilityState !== "hidden") model.send({ type: "here" });
   };
-  // Closing the page frees its record for the annotator's other windows at once.
+  // Closing the page frees its record for the annotator's other windows at once: before
+  // Voilà's own beforeunload handler (registered earlier, without capture) closes the line.
   const bye = () => {
     try {
       model.send({ type: "leave" });
     } catch {
-      // the kernel's line may be gone already; the seat then lapses by itself
+      // Voilà closes the line first: the tab's next page takes the seat over (tabId)
     }
   };
   const timer = setInterval(beat, HEARTBEAT_MS);
   document.addEventListener("visibilitychange", beat);
+  window.addEventListener("beforeunload", bye, { capture: true });
   window.addEventListener("pagehide", bye);
   model.on("change:visitor", onVisitor);
+  model.send({ type: "hello", tab: tabId() });
   onVisitor();
   // On the page only now: a shadow root (marimo) and the scrolling box are known.
   requestAnimationFrame(() => {
@@ -141,6 +164,7 @@ export function attachVisitor({ model, el, root, parts, others, refocus }) {
     destroy() {
       clearInterval(timer);
       document.removeEventListener("visibilitychange", beat);
+      window.removeEventListener("beforeunload", bye, { capture: true });
       window.removeEventListener("pagehide", bye);
       model.off("change:visitor", onVisitor);
       layout.destroy();

@@ -7,6 +7,7 @@ the annotator's, so none of them can be made before. Until then `Waiting` stands
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,8 @@ from .widget import ReviewWidget
 
 if TYPE_CHECKING:
     from ..review import Review
+
+TAB_ID = re.compile(r"[A-Za-z0-9_-]{6,64}")
 
 
 class Waiting:
@@ -60,6 +63,8 @@ class PageWidget(ReviewWidget):
     def __init__(self, review: Review, **kwargs: Any):
         self.review = review
         self.presence: Presence | None = None
+        self.tab: str | None = None  # the browser tab's id, from the page's "hello"
+        self.fresh = True  # no message from the page has been handled yet
         asking = review._annotator is None
         session = Waiting(self._named) if asking else self._seated(review.session)
         super().__init__(session, review._config(), **kwargs)
@@ -67,7 +72,7 @@ class PageWidget(ReviewWidget):
 
     def _seated(self, session: Session) -> Session:
         """The session with its seat taken: it opens on a record no other window holds."""
-        self.presence = Presence(session)
+        self.presence = Presence(session, self.tab)
         self.presence.join()
         return session
 
@@ -92,6 +97,8 @@ class PageWidget(ReviewWidget):
 
     def _on_message(self, widget: Any, content: Any, buffers: Any) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "hello":  # which browser tab this page is: its seat's id
+            return self._hello(content.get("tab"))
         if kind == "here":  # the page's heartbeat: its seat lives on
             if self.presence is not None:
                 self.presence.update(force=True)
@@ -103,7 +110,17 @@ class PageWidget(ReviewWidget):
             return
         if kind == "annotator" and not isinstance(self.session, Waiting):
             return  # a second Enter on the name box, after the name was taken
+        if kind != "annotator":
+            self.fresh = False
         super()._on_message(widget, content, buffers)
+
+    def _hello(self, tab: Any) -> None:
+        if not isinstance(tab, str) or not TAB_ID.fullmatch(tab):
+            return  # not an id this front end makes: the kernel's own seat id stays
+        self.tab = tab
+        if self.presence is not None:
+            self.presence.adopt(tab, self.fresh)
+            self.refresh()
 
     def refresh(self) -> None:
         """The view, after this window has taken the record on screen (or been told why not)."""

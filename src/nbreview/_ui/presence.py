@@ -35,11 +35,11 @@ def places_text(labels: list[str]) -> str:
 class Presence:
     """This window's seat: the record it holds and the other windows of the same name."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, seat: str | None = None):
         self.session = session
         review = session.review
         self.where = (review.store, review.name, review.annotator)
-        self.seat = uuid.uuid4().hex
+        self.seat = seat or uuid.uuid4().hex  # the browser tab's id, once the page has said it
         self.others: dict[str, str | None] = {}  # other seat -> the record it holds
         self.holding: str | None = None  # the record this seat holds
         self.blocked: str | None = None  # the record on screen, held by another window
@@ -88,6 +88,32 @@ class Presence:
             if self._take(cursor.key) or cursor.done or not self.enabled:
                 return
             cursor.advance()
+
+    def adopt(self, tab: str, fresh: bool) -> None:
+        """The page said which browser tab it is: seat as that tab from now on.
+
+        A reloaded page so replaces the seat its previous page left behind (Voilà closes a
+        page's line before the page can say goodbye) instead of meeting it as another
+        window. Before the page's first message (`fresh`), the window opens again where a
+        new one would, with the old page out of the way.
+        """
+        prefix = f"{tab}."
+        if self.seat.startswith(prefix) or not self.enabled:
+            return
+        self.leave(final=False)
+        self.seat = prefix + uuid.uuid4().hex[:12]
+        store, review, annotator = self.where
+        with contextlib.suppress(StoreUnavailable):
+            for seat in store.take_seat(review, annotator, self.seat, None, SEAT_TTL):
+                if seat.startswith(prefix):  # this tab's earlier page
+                    store.leave_seat(review, annotator, seat)
+            self._take(None)
+            if fresh:
+                cursor = self.session.cursor
+                cursor.set_order(cursor.order)
+                self.join()
+            else:
+                self.update(force=True)
 
     def guard(self, key: str) -> None:
         """Before a change to `key`: refuse it while another window of this name holds it.
