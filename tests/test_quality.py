@@ -854,3 +854,43 @@ def test_arrow_gold_columns_of_every_shape_are_read(make_review, ds):
         questions=[nr.Spans("errors", field="text", labels=["error"], gold="gold_spans")],
     )
     assert review.gold.expected(1) == {"errors": [CHEESE]}
+
+
+# -- the store's Arrow queries -----------------------------------------------------------------
+
+
+def test_store_tables_keep_every_row_and_value(store_url, monkeypatch):
+    from nbreview.store import open_store, tables
+
+    monkeypatch.setattr(tables, "CHUNK", 2)  # SQLite reads in chunks: several here
+    monkeypatch.setattr(tables, "BLOCK", 64)  # rows longer than Arrow's block are read too
+    store = open_store(store_url)
+    try:
+        store.register_review("r", {"questions": []})
+        texts = ['a "quoted", comma\nnew line', "ünïcode 東京 🚀", "\\ back\\slash \x01", ""]
+        for i, text in enumerate(texts):
+            answers = {"note": text or None, "n": i}
+            store.write(Change("r", f"ann,{i % 2}", f"rec{i}", answers, "submitted", i + 0.5))
+        store.write(Change("r", "adjudicated", "rec0", {"n": 9}, "submitted"))
+        store.write(Change("r", "ann,0", "rec9", {"n": 1}, "draft"))
+        store.add_seconds("r", "viewer", "rec5", 7.25)
+        times = store.times("r")
+        assert times.schema == tables.TIMES
+        got = {(r["record"], r["annotator"]): r for r in times.to_pylist()}
+        assert len(got) == 7
+        assert got[("rec5", "viewer")]["status"] is None
+        assert got[("rec5", "viewer")]["seconds"] == 7.25
+        assert got[("rec2", "ann,0")]["seconds"] == 2.5
+        answers = store.submitted_answers("r")
+        assert answers.schema == tables.SUBMITTED
+        rows = {(r["record"], r["question"]): r for r in answers.to_pylist()}
+        assert len(rows) == 7  # rec0-3's n, rec0-2's note; no draft, nothing adjudicated
+        for i, text in enumerate(texts[:3]):
+            assert json.loads(rows[(f"rec{i}", "note")]["text"]) == text
+        assert rows[("rec1", "n")]["annotator"] == "ann,1"
+        only = store.submitted_answers("r", "n")
+        assert sorted(only["record"].to_pylist()) == ["rec0", "rec1", "rec2", "rec3"]
+        assert store.submitted_answers("nothing").num_rows == 0
+        assert store.times("nothing").num_rows == 0
+    finally:
+        store.close()

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .._export.agreement import alpha
 from ..questions import AnswerError, Question
@@ -133,10 +135,12 @@ def _alpha(q: Question, a: Answers, rows) -> float:
 
 
 def _pairable(a: Answers) -> Answers:
-    counts: dict[str, int] = {}
-    for record in a.records:
-        counts[record] = counts.get(record, 0) + 1
-    return a.where([counts[r] >= 2 for r in a.records])
+    """The answers of records with two coders or more: the rest show no (dis)agreement."""
+    records = pa.array(a.records, pa.string())
+    counts = pc.value_counts(records)
+    many = counts.field("values").filter(pc.greater_equal(counts.field("counts"), 2))
+    keep = pc.is_in(records, value_set=many).to_numpy(zero_copy_only=False)
+    return a if keep.all() else a.where(keep.tolist())
 
 
 def confusion(review: Review, column: str, question: str) -> pd.DataFrame:

@@ -23,25 +23,11 @@ import pyarrow.compute as pc
 from .._data import filter_sql
 from ..questions.combine import Answers, flat
 from ..store.base import ADJUDICATOR, load_many
+from ..store.tables import SUBMITTED
 
 if TYPE_CHECKING:
     from ..questions import Question
     from ..review import Review
-
-RECORDS = pa.schema(
-    {
-        "record": pa.string(),
-        "annotator": pa.string(),
-        "status": pa.string(),
-        "annotated_at": pa.int64(),
-        "seconds": pa.float64(),
-    }
-)
-
-
-ANSWERS = pa.schema(
-    {"record": pa.string(), "annotator": pa.string(), "question": pa.string(), "text": pa.string()}
-)
 
 
 @dataclass
@@ -71,26 +57,20 @@ class Log:
 def read(review: Review, answers: bool = True) -> Log:
     """The review's records and submitted answers from its store, for rows of the data."""
     store, name = review.store, review.name
-    records = _table(store.times(name), RECORDS)
+    records = store.times(name)
     records = records.append_column("row", row_positions(review, records["record"]))
     records = records.filter(pc.is_valid(records["row"]))
-    table = _table(store.submitted_answers(name) if answers else [], ANSWERS)
+    table = store.submitted_answers(name) if answers else SUBMITTED.empty_table()
     keep = pc.is_in(table["record"], value_set=flat(records["record"]))  # records of the data
     return Log(records, table.filter(keep))
 
 
 def answers_of(review: Review, question: Question) -> tuple[Answers, pa.Array]:
     """One question's submitted answers, and the row of each, for records of the data only."""
-    table = _table(review.store.submitted_answers(review.name, question.name), ANSWERS)
+    table = review.store.submitted_answers(review.name, question.name)
     rows = row_positions(review, table["record"])
     keep = pc.is_valid(rows)
     return Log(pa.table({}), table.filter(keep)).of(question), rows.filter(keep)
-
-
-def _table(rows: list[tuple], schema: pa.Schema) -> pa.Table:
-    """Rows of a store query as an Arrow table (one transpose, then a column at a time)."""
-    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in schema]
-    return pa.table([pa.array(c, f.type) for c, f in zip(columns, schema, strict=True)], schema)
 
 
 def row_positions(review: Review, records: pa.ChunkedArray | pa.Array) -> pa.Array:

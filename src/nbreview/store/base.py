@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+import pyarrow as pa
+
 SCHEMA_VERSION = 1
 APP = "nbreview"
 STATUSES = ("draft", "submitted", "skipped")
@@ -226,16 +228,16 @@ class Store(ABC):
         """(change, record, annotator, question, value, previous, at, undo_of) per logged event."""
 
     @abstractmethod
-    def times(self, review: str) -> list[tuple]:
-        """(record, annotator, status, annotated_at, seconds) of every record anyone has had on
-        screen: `records()` and the rows of records viewed but never answered (status None)."""
+    def times(self, review: str) -> pa.Table:
+        """`tables.TIMES` (record, annotator, status, annotated_at, seconds) of every record
+        anyone has had on screen: records() and those viewed, never answered (status null)."""
 
     @abstractmethod
-    def submitted_answers(self, review: str, question: str | None = None) -> list[tuple]:
-        """(record, annotator, question, value as stored JSON text) of every submitted record,
-        annotator "adjudicated" left out, for one question or all: what the quality tables
-        read, decoded only where they need the values (answers are stored validated, so
-        equal answers have equal text)."""
+    def submitted_answers(self, review: str, question: str | None = None) -> pa.Table:
+        """`tables.SUBMITTED` (record, annotator, question, text: the answer as stored JSON)
+        of every submitted record, annotator "adjudicated" left out, for one question or all.
+        The quality tables read these and decode only what they need (answers are stored
+        validated, so equal answers have equal text)."""
 
     @abstractmethod
     def close(self) -> None: ...

@@ -10,6 +10,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
+from . import tables
 from .base import (
     ADJUDICATOR,
     APP,
@@ -61,6 +64,22 @@ CREATE TABLE IF NOT EXISTS settings (
     review TEXT NOT NULL, annotator TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
     updated_at INTEGER NOT NULL, PRIMARY KEY (review, annotator, name));
 """
+
+
+# Rows as JSON lines (store/tables.py), a range of rowids at a time; `+review` keeps SQLite
+# on the rowid range instead of the review's index (which would need a sort to chunk by).
+TIMES_SQL = (
+    "SELECT group_concat(json_object('record', record, 'annotator', annotator, 'status', "
+    "status, 'annotated_at', annotated_at, 'seconds', seconds), char(10)) FROM records "
+    "WHERE +review = ? AND rowid BETWEEN ? AND ?"
+)
+SUBMITTED_SQL = (
+    "SELECT group_concat(json_object('record', a.record, 'annotator', a.annotator, "
+    "'question', a.question, 'text', a.value), char(10)) FROM answers a JOIN records r "
+    "ON r.review = a.review AND r.annotator = a.annotator AND r.record = a.record "
+    "WHERE +a.review = ? AND r.status = 'submitted' AND a.annotator <> ?{question} "
+    "AND a.rowid BETWEEN ? AND ?"
+)
 
 
 def _check_existing(path: Path) -> None:
@@ -456,24 +475,32 @@ class SQLiteStore(Store):
             annotator,
         )
 
-    def times(self, review: str) -> list[tuple]:
-        return self._select(
-            "SELECT record, annotator, status, annotated_at, seconds FROM records WHERE review = ?",
-            review,
-            None,
-        )
+    def times(self, review: str) -> pa.Table:
+        texts = self._json_rows(TIMES_SQL, (review,), "records")
+        return tables.from_json_lines(texts, tables.TIMES)
 
-    def submitted_answers(self, review: str, question: str | None = None) -> list[tuple]:
-        sql = (
-            "SELECT a.record, a.annotator, a.question, a.value FROM answers a JOIN records r "
-            "ON r.review = a.review AND r.annotator = a.annotator AND r.record = a.record "
-            "WHERE a.review = ? AND r.status = 'submitted' AND a.annotator <> ?"
-        )
-        args: tuple = (review, ADJUDICATOR)
-        if question is not None:
-            sql, args = sql + " AND a.question = ?", (*args, question)
+    def submitted_answers(self, review: str, question: str | None = None) -> pa.Table:
+        one = "" if question is None else " AND a.question = ?"
+        args = (review, ADJUDICATOR) if question is None else (review, ADJUDICATOR, question)
+        texts = self._json_rows(SUBMITTED_SQL.format(question=one), args, "answers")
+        return tables.from_json_lines(texts, tables.SUBMITTED)
+
+    def _json_rows(self, sql: str, args: tuple, table: str) -> list[str]:
+        """A query's rows as JSON lines, `tables.CHUNK` rowids of `table` at a time, from one
+        snapshot of the store."""
+        texts = []
         with self._reading() as con:
-            return con.execute(sql, args).fetchall()
+            con.execute("BEGIN")
+            try:
+                low, high = con.execute(f"SELECT min(rowid), max(rowid) FROM {table}").fetchone()
+                for start in range(low or 0, (high or -1) + 1, tables.CHUNK):
+                    end = start + tables.CHUNK - 1
+                    (text,) = con.execute(sql, (*args, start, end)).fetchone()
+                    if text is not None:
+                        texts.append(text)
+            finally:
+                con.execute("COMMIT")
+        return texts
 
     def answers(self, review: str, annotator: str | None = None) -> list[tuple]:
         rows = self._select(
