@@ -212,3 +212,22 @@ describe("the host", () => {
     expect(root.classList.contains("nbr-full")).toBe(false);
   });
 });
+
+describe("styles in a shadow root", () => {
+  it("copies the head's widget style into marimo's shadow root, once", () => {
+    const head = document.createElement("style");
+    head.id = "nbreview-css";
+    head.textContent = ".nbr-root{color:red}";
+    document.head.append(head);
+    const host = document.createElement("marimo-anywidget");
+    document.body.append(host);
+    const shadow = host.attachShadow({ mode: "open" });
+    const { root } = mount({ view: VIEW, visitor: {} }, shadow);
+    const copies = shadow.querySelectorAll("style[data-nbreview]");
+    expect(copies).toHaveLength(1);
+    expect(copies[0].textContent).toBe(".nbr-root{color:red}");
+    expect(root.isConnected).toBe(true);
+    head.remove();
+    host.remove();
+  });
+});

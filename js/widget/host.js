@@ -14,6 +14,25 @@ export function inMarimo(root) {
   return Boolean(host?.closest?.(".marimo-cell") || host?.tagName?.toLowerCase().startsWith("marimo-"));
 }
 
+export const STYLE_ID = "nbreview-css"; // the <style> the build's loader puts in the page's head
+
+/**
+ * The widget's CSS inside a shadow root too (marimo's): a page's head does not style it.
+ * anywidget adds `_css` there itself; the deflated build puts its CSS in the head only.
+ */
+export function shareStyles(root, doc = document) {
+  const top = root.getRootNode?.();
+  const source = doc.getElementById(STYLE_ID);
+  if (!source || !top || top === doc || !top.host) return;
+  let copy = top.querySelector?.(`style[data-nbreview]`);
+  if (!copy) {
+    copy = doc.createElement("style");
+    copy.dataset.nbreview = "";
+    top.prepend(copy);
+  }
+  if (copy.textContent !== source.textContent) copy.textContent = source.textContent;
+}
+
 /** Where Esc hands the keyboard: the notebook (command mode), or marimo's cell. */
 export function releaseTarget(root) {
   const host = shadowHost(root);
@@ -30,6 +49,7 @@ export function releaseTarget(root) {
 export function followTheme(root, doc = document) {
   let observer = null;
   const apply = () => {
+    shareStyles(root, doc);
     const marimo = inMarimo(root);
     root.classList.toggle("nbr-host-marimo", marimo);
     root.classList.toggle("nbr-dark", marimo && doc.body.classList.contains("dark-theme"));
