@@ -1,6 +1,7 @@
 // A reviewer's layout. At SIDE_MIN px and wider (config.layout "auto") the questions, the
 // buttons and the notice sit in a column beside the record and stay in view while a long
-// record scrolls; layout "stacked" keeps them below it. Open guidelines sit beside the record.
+// record scrolls, the guidelines at their head; layout "stacked" keeps them below the record,
+// and open guidelines beside it when there is room.
 import { h } from "../dom.js";
 import "./layout.css";
 
@@ -60,6 +61,14 @@ export function attachLayout({ el, root, parts, others, layout }) {
   parts.fields.after(aside);
   aside.append(others.el, parts.questions, parts.actions, parts.notice);
 
+  // Side by side, the guidelines head the question column; stacked, they are the root's.
+  const placeGuidelines = (side) => {
+    const guide = parts.guidelines;
+    if (side && guide.parentElement !== aside) aside.prepend(guide);
+    if (!side && guide.parentElement === aside) {
+      root.insertBefore(guide, root.querySelector(":scope > .nbr-help") ?? aside);
+    }
+  };
   let restore = null;
   const apply = () => {
     const full = root.classList.contains("nbr-full");
@@ -67,6 +76,7 @@ export function attachLayout({ el, root, parts, others, layout }) {
     const { side, guideBeside } = layoutFor(width, layout());
     root.classList.toggle("nbr-side", side);
     root.classList.toggle("nbr-guide-beside", guideBeside);
+    placeGuidelines(side);
     restore?.();
     restore = null;
     if (full) root.style.setProperty("--nbr-view-height", `${root.clientHeight - 40}px`);
