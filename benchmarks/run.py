@@ -35,6 +35,7 @@ TARGETS = {
     "key_ms": 100,
     "filter_sort_s": 1,
     "to_dataset_s": 1,
+    "quality_s": 1,  # quality() and summary() with 100k answers of 1M rows
     "slowest_ratio": 100,
     "no_id_ratio": 5,  # without id= at most this many times the same with id=
     "search_ratio": 1.5,  # queue search at most this many times DuckDB's ILIKE
@@ -241,7 +242,34 @@ def nbreview_part(table: Table, files: dict[int, Path], work: Path, big: int) ->
             "",
             f"{secs(r['save_s'])} ({r['saved_bytes'] / 2**30:.2f} GiB)",
         )
+    results["quality"] = quality_rows(table, py, path, work, big, answers)
     return results
+
+
+def quality_rows(table: Table, py: str, path: Path, work: Path, big: int, answers: int) -> dict:
+    """quality(), summary() and alignment() on a store of `answers` (benchmarks/quality.py)."""
+    log(f"quality tables with {answers:,} answers of {big:,}")
+    args = {"data": str(path), "dir": str(work), "answers": answers}
+    r = run_task(py, "quality.py", "tables", args)
+    if table.failed("quality tables", r):
+        return r
+    shown = f"{answers:,} answers of {big:,} rows, median of 3 (first call)"
+    for name, label, target in (
+        ("quality", f"`quality()` ({r['gold_answered']:,} gold answered), {shown}", True),
+        ("summary", f"`summary('verdict')`, {shown}", True),
+        ("summary_by", f"`summary('verdict', by='model')`, {shown}", True),
+        ("alignment", f"`alignment('judge_verdict', 'verdict')`, {shown}", False),
+    ):
+        q = r[name]
+        table.add(
+            label,
+            "< 1 s" if target else "",
+            f"{secs(q['median_s'])} ({secs(q['first_s'])})",
+            q["median_s"] < TARGETS["quality_s"] if target else None,
+        )
+    table.add("reading the store for them (`times()` + `submitted_answers()`)", "",
+              secs(r["store_read_s"]))  # fmt: skip
+    return r
 
 
 def search_rows(table: Table, py: str, path: Path, work: Path, big: int) -> None:

@@ -892,5 +892,9 @@ def test_store_tables_keep_every_row_and_value(store_url, monkeypatch):
         assert sorted(only["record"].to_pylist()) == ["rec0", "rec1", "rec2", "rec3"]
         assert store.submitted_answers("nothing").num_rows == 0
         assert store.times("nothing").num_rows == 0
+        store.write(Change("r", "ann,1", "rec0", {"n": 5}, "submitted"))
+        picked = store.submitted_answers("r", "n", records=["rec0", "rec3", "nope"])
+        assert sorted(picked["record"].to_pylist()) == ["rec0", "rec0", "rec3"]
+        assert store.submitted_answers("r", records=[]).num_rows == 0
     finally:
         store.close()

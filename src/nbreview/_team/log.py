@@ -4,9 +4,10 @@ records of the data, joined and grouped by Arrow and DuckDB rather than row by r
 - `records`: one row per (record, annotator) anyone has had on screen, status null for
   records viewed and never answered: `record`, `annotator`, `status`, `annotated_at`
   (µs since the epoch, UTC), `seconds`, and `row`, the record's row position in the data.
-- `answers`: the current answers of submitted records, without annotator "adjudicated" (a
+- answers: the current answers of submitted records, without annotator "adjudicated" (a
   lead's final answers are no annotator's work): `record`, `annotator`, `question`, and
-  `text`, the answer as the store keeps it (JSON), decoded only where a figure needs it.
+  `text`, the answer as the store keeps it (JSON), fetched for what a figure reads (gold
+  records, records two annotators answered, one question) and decoded only there.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import pyarrow.compute as pc
 from .._data import filter_sql
 from ..questions.combine import Answers, flat
 from ..store.base import ADJUDICATOR, load_many
-from ..store.tables import SUBMITTED
 
 if TYPE_CHECKING:
     from ..questions import Question
@@ -32,12 +32,21 @@ if TYPE_CHECKING:
 
 @dataclass
 class Log:
-    records: pa.Table
-    answers: pa.Table
+    """The records of the data anyone had on screen; answers are fetched as figures need
+    them (`answers`), each kind of figure only the few it reads."""
 
-    def of(self, question: Question, answers: pa.Table | None = None) -> Answers:
-        """One question's submitted answers (of `answers`, default all), as hooks take them."""
-        answers = self.answers if answers is None else answers
+    review: Review
+    records: pa.Table
+
+    def answers(self, question: str | None = None, records: list[str] | None = None) -> pa.Table:
+        """Submitted answers (`Store.submitted_answers`) of records of the data."""
+        r = self.review
+        table = r.store.submitted_answers(r.name, question, records=records)
+        return table.filter(pc.is_in(table["record"], value_set=flat(self.records["record"])))
+
+    @staticmethod
+    def of(question: Question, answers: pa.Table) -> Answers:
+        """One question's answers of a table of them, decoded, as the kinds' hooks take them."""
         chosen = answers.filter(pc.equal(answers["question"], question.name))
         return Answers(
             chosen["record"].to_pylist(),
@@ -54,15 +63,11 @@ class Log:
         return r.filter(keep).select(["record", "annotator", "row"])
 
 
-def read(review: Review, answers: bool = True) -> Log:
-    """The review's records and submitted answers from its store, for rows of the data."""
-    store, name = review.store, review.name
-    records = store.times(name)
+def read(review: Review) -> Log:
+    """The review's records from its store (every one on screen), for rows of the data."""
+    records = review.store.times(review.name)
     records = records.append_column("row", row_positions(review, records["record"]))
-    records = records.filter(pc.is_valid(records["row"]))
-    table = store.submitted_answers(name) if answers else SUBMITTED.empty_table()
-    keep = pc.is_in(table["record"], value_set=flat(records["record"]))  # records of the data
-    return Log(records, table.filter(keep))
+    return Log(review, records.filter(pc.is_valid(records["row"])))
 
 
 def answers_of(review: Review, question: Question) -> tuple[Answers, pa.Array]:
@@ -70,7 +75,7 @@ def answers_of(review: Review, question: Question) -> tuple[Answers, pa.Array]:
     table = review.store.submitted_answers(review.name, question.name)
     rows = row_positions(review, table["record"])
     keep = pc.is_valid(rows)
-    return Log(pa.table({}), table.filter(keep)).of(question), rows.filter(keep)
+    return Log.of(question, table.filter(keep)), rows.filter(keep)
 
 
 def row_positions(review: Review, records: pa.ChunkedArray | pa.Array) -> pa.Array:

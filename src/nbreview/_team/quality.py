@@ -67,14 +67,17 @@ def quality(review: Review, min_gold_accuracy: float = 0.8, tolerance: float = 0
     tolerance = points(tolerance)
     log = read(review)
     frame = _counts(log).set_index("annotator")
-    gold = gold_grades(review, log, tolerance)
+    # One fetch of the answers these figures read: gold records and shared records only.
+    gold_keys, shared_keys = _gold_records(review, log), _shared_records(log)
+    answers = log.answers(records=sorted(set(gold_keys) | set(shared_keys)))
+    gold = gold_grades(review, log, answers, tolerance)
     answered = gold.group_by("annotator").aggregate([("record", "count_distinct")])
     graded = gold.group_by("annotator").aggregate([("right", "sum"), ("counted", "sum")])
     frame["gold_answered"] = _by_annotator(frame, answered, "record_count_distinct", 0)
     right = _by_annotator(frame, graded, "right_sum", np.nan)
     counted = _by_annotator(frame, graded, "counted_sum", np.nan)
     frame["gold_accuracy"] = (right / counted.where(counted > 0)).astype("float64")
-    frame["agreement"] = _by_annotator(frame, agreement(review, log), "agreement", np.nan)
+    frame["agreement"] = _by_annotator(frame, agreement(review, answers), "agreement", np.nan)
     frame["left_rate"] = _by_annotator(frame, left_rates(review, log), "left_rate", np.nan)
     frame["flag"] = [_flag(a, least) for a in frame["gold_accuracy"]]
     out = frame.reset_index()[COLUMNS]
@@ -118,9 +121,23 @@ def _flag(accuracy: float, least: float) -> str:
 # -- gold ---------------------------------------------------------------------------------------
 
 
-def gold_grades(review: Review, log: Log, tolerance: float) -> pa.Table:
+def _gold_records(review: Review, log: Log) -> list[str]:
+    """Keys of the gold records someone submitted."""
+    submitted = log.submitted()
+    on_gold = pc.is_in(submitted["row"], value_set=pa.array(np.flatnonzero(review.gold.mask)))
+    return pc.unique(submitted["record"].filter(on_gold)).to_pylist()
+
+
+def _shared_records(log: Log) -> list[str]:
+    """Keys of the records two annotators or more submitted: where agreement is measured."""
+    counts = log.submitted().group_by("record").aggregate([("annotator", "count")])
+    return counts["record"].filter(pc.greater_equal(counts["annotator_count"], 2)).to_pylist()
+
+
+def gold_grades(review: Review, log: Log, answers: pa.Table, tolerance: float) -> pa.Table:
     """(annotator, record, question, right, counted) per gold question of a submitted gold
-    record: graded by the question's kind, an unanswered one counted wrong."""
+    record (`answers` holds theirs): graded by the question's kind, one left unanswered
+    counted wrong."""
     empty = pa.table(
         {
             "annotator": pa.array([], pa.string()),
@@ -139,7 +156,7 @@ def gold_grades(review: Review, log: Log, tolerance: float) -> pa.Table:
         # the expected answer of each submitted gold record, by its row
         at = np.searchsorted(rows, on["row"].to_numpy())
         expected = [review.gold.values[q.name][i] for i in at]
-        given = _given(log, q.name, on)
+        given = _given(answers, q.name, on)
         records = on["record"].to_pylist()
         right, counted = q.grade(given, expected, records, reader(review, q), tolerance)
         parts.append(
@@ -155,9 +172,9 @@ def gold_grades(review: Review, log: Log, tolerance: float) -> pa.Table:
     return pa.concat_tables(parts)
 
 
-def _given(log: Log, question: str, on: pa.Table) -> list[Any]:
+def _given(answers: pa.Table, question: str, on: pa.Table) -> list[Any]:
     """The stored answer to `question` of each (record, annotator) in `on`, or None."""
-    answers = log.answers.filter(pc.equal(log.answers["question"], question))
+    answers = answers.filter(pc.equal(answers["question"], question))
     joined = on.append_column("i", pa.array(np.arange(on.num_rows))).join(
         answers.select(["record", "annotator", "text"]), ["record", "annotator"]
     )
@@ -187,28 +204,22 @@ FROM v WHERE at_top = 1 GROUP BY annotator
 """
 
 
-def agreement(review: Review, log: Log) -> pa.Table:
+def agreement(review: Review, answers: pa.Table) -> pa.Table:
     """(annotator, agreement): their answers equal to the others' majority, by part."""
-    shared = _shared(log)
+    counts = answers.group_by(["record", "question"]).aggregate([("annotator", "count")])
+    many = counts.filter(pc.greater_equal(counts["annotator_count"], 2))
+    shared = answers.join(
+        many.select(["record", "question"]), ["record", "question"], join_type="inner"
+    )
     parts = []
     for q in review.questions:
-        a = log.of(q, shared)
+        a = Log.of(q, shared)
         for n, part in enumerate(q.agreed_parts(a)):
             if part.records:
                 parts.append(_units(f"{q.name}\x1f{n}", part))
     if not parts:
         return pa.table({"annotator": pa.array([], pa.string()), "agreement": pa.array([], "f8")})
     return sql(AGREEMENT, t=pa.concat_tables(parts))
-
-
-def _shared(log: Log) -> pa.Table:
-    """Answers of (record, question) pairs that two annotators or more answered."""
-    answers = log.answers
-    counts = answers.group_by(["record", "question"]).aggregate([("annotator", "count")])
-    many = counts.filter(pc.greater_equal(counts["annotator_count"], 2))
-    return answers.join(
-        many.select(["record", "question"]), ["record", "question"], join_type="inner"
-    )
 
 
 def _units(part: str, a: Answers) -> pa.Table:
@@ -228,7 +239,7 @@ def left_rates(review: Review, log: Log) -> pa.Table:
     for q in review.questions:
         if type(q).left_choices is Question.left_choices:  # a kind that shows no sides
             continue
-        a = log.of(q)
+        a = Log.of(q, log.answers(q.name))
         choices = q.left_choices(a.records, a.values)
         chosen = [(who, c) for who, c in zip(a.annotators, choices, strict=True) if c is not None]
         annotators += [who for who, _ in chosen]

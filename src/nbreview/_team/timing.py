@@ -23,7 +23,7 @@ COLUMNS = ["record", "row", "annotator", "seconds", "status", "annotated_at"]
 
 
 def timing(review: Review) -> pd.DataFrame:
-    records = read(review, answers=False).records
+    records = read(review).records
     answered = pc.is_valid(records["status"])
     at = pc.if_else(answered, records["annotated_at"], pa.scalar(None, pa.int64()))
     table = pa.table(

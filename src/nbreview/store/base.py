@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -233,11 +233,17 @@ class Store(ABC):
         anyone has had on screen: records() and those viewed, never answered (status null)."""
 
     @abstractmethod
-    def submitted_answers(self, review: str, question: str | None = None) -> pa.Table:
+    def submitted_answers(
+        self,
+        review: str,
+        question: str | None = None,
+        *,
+        records: Sequence[str] | None = None,
+    ) -> pa.Table:
         """`tables.SUBMITTED` (record, annotator, question, text: the answer as stored JSON)
-        of every submitted record, annotator "adjudicated" left out, for one question or all.
-        The quality tables read these and decode only what they need (answers are stored
-        validated, so equal answers have equal text)."""
+        of submitted records, annotator "adjudicated" left out: of one question or all, of
+        these records or all. The quality tables read these and decode only what they need
+        (answers are stored validated, so equal answers have equal text)."""
 
     @abstractmethod
     def close(self) -> None: ...

@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import time
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import quote, unquote
 
@@ -568,16 +568,25 @@ class PostgresStore(Store):
         )
         return tables.from_csv(self._copy(sql, (review,)), tables.TIMES)
 
-    def submitted_answers(self, review: str, question: str | None = None) -> pa.Table:
-        one = "" if question is None else " AND a.question = %s"
+    def submitted_answers(
+        self,
+        review: str,
+        question: str | None = None,
+        *,
+        records: Sequence[str] | None = None,
+    ) -> pa.Table:
+        where, args = "", [review, ADJUDICATOR]
+        if question is not None:
+            where, args = where + " AND a.question = %s", [*args, question]
+        if records is not None:
+            where, args = where + " AND a.record = ANY(%s)", [*args, list(records)]
         sql = (
             "COPY (SELECT a.record, a.annotator, a.question, a.value FROM nbreview_answers a "
             "JOIN nbreview_records r ON r.review = a.review AND r.annotator = a.annotator "
             "AND r.record = a.record WHERE a.review = %s AND r.status = 'submitted' "
-            f"AND a.annotator <> %s{one}) TO STDOUT (FORMAT csv)"
+            f"AND a.annotator <> %s{where}) TO STDOUT (FORMAT csv)"
         )
-        args = (review, ADJUDICATOR) if question is None else (review, ADJUDICATOR, question)
-        return tables.from_csv(self._copy(sql, args), tables.SUBMITTED)
+        return tables.from_csv(self._copy(sql, tuple(args)), tables.SUBMITTED)
 
     def _copy(self, sql: str, args: tuple) -> bytes:
         """A COPY ... TO STDOUT of a query, as the bytes the server sent."""

@@ -6,7 +6,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +77,7 @@ SUBMITTED_SQL = (
     "SELECT group_concat(json_object('record', a.record, 'annotator', a.annotator, "
     "'question', a.question, 'text', a.value), char(10)) FROM answers a JOIN records r "
     "ON r.review = a.review AND r.annotator = a.annotator AND r.record = a.record "
-    "WHERE +a.review = ? AND r.status = 'submitted' AND a.annotator <> ?{question} "
+    "WHERE +a.review = ? AND r.status = 'submitted' AND a.annotator <> ?{where} "
     "AND a.rowid BETWEEN ? AND ?"
 )
 
@@ -479,10 +479,20 @@ class SQLiteStore(Store):
         texts = self._json_rows(TIMES_SQL, (review,), "records")
         return tables.from_json_lines(texts, tables.TIMES)
 
-    def submitted_answers(self, review: str, question: str | None = None) -> pa.Table:
-        one = "" if question is None else " AND a.question = ?"
-        args = (review, ADJUDICATOR) if question is None else (review, ADJUDICATOR, question)
-        texts = self._json_rows(SUBMITTED_SQL.format(question=one), args, "answers")
+    def submitted_answers(
+        self,
+        review: str,
+        question: str | None = None,
+        *,
+        records: Sequence[str] | None = None,
+    ) -> pa.Table:
+        where, args = "", [review, ADJUDICATOR]
+        if question is not None:
+            where, args = where + " AND a.question = ?", [*args, question]
+        if records is not None:  # the keys as one JSON array, unpacked by SQLite
+            where += " AND a.record IN (SELECT value FROM json_each(?))"
+            args.append(dump(list(records)))
+        texts = self._json_rows(SUBMITTED_SQL.format(where=where), tuple(args), "answers")
         return tables.from_json_lines(texts, tables.SUBMITTED)
 
     def _json_rows(self, sql: str, args: tuple, table: str) -> list[str]:
