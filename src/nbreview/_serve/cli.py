@@ -30,6 +30,7 @@ def parser() -> argparse.ArgumentParser:
     commands = p.add_subparsers(dest="command", required=True)
     serve = commands.add_parser(
         "serve",
+        allow_abbrev=False,  # a Voilà option must never be taken for a shortened one of ours
         help="serve a notebook as a page: code hidden, one kernel per visitor",
         description=(
             "Serve NOTEBOOK with Voilà: every visitor gets a kernel of their own and sees "
