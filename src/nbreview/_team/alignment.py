@@ -76,7 +76,7 @@ def alignment(review: Review, column: str, question: str, tolerance: float = 0) 
         theirs, said = a.where(mine), [v for v, m in zip(judge, mine, strict=True) if m]
         out.append([annotator, *_compare(q, theirs, said, rows, tolerance)])
     mode, said = _consensus(a, judge)
-    share = _compare(q, mode, said, rows, tolerance)[1]
+    share = _share(q, mode, said, rows, tolerance)
     out.append([CONSENSUS, len(mode.records), share, _alpha(q, _with_judge(a, judge), rows)])
     frame = pd.DataFrame(out, columns=COLUMNS)
     return frame.astype({"records": "int64", "agreement": "float64", "alpha": "float64"})
@@ -86,9 +86,16 @@ def _compare(q: Question, a: Answers, judge: list, rows, tolerance: float) -> tu
     """(records, agreement, alpha) of one coder's answers against the judge's."""
     if not a.records:
         return 0, np.nan, np.nan
-    right, counted = q.grade(a.values, judge, a.records, rows, tolerance)
-    share = float(right.sum() / counted.sum()) if counted.sum() else np.nan
+    share = _share(q, a, judge, rows, tolerance)
     return len(set(a.records)), share, _alpha(q, _with_judge(a, judge), rows)
+
+
+def _share(q: Question, a: Answers, judge: list, rows, tolerance: float) -> float:
+    """The share of parts the judge's answers get equal to `a`'s, as the kind grades."""
+    if not a.records:
+        return np.nan
+    right, counted = q.grade(a.values, judge, a.records, rows, tolerance)
+    return float(right.sum() / counted.sum()) if counted.sum() else np.nan
 
 
 def _with_judge(a: Answers, judge: list) -> Answers:
