@@ -211,3 +211,27 @@ def test_a_hello_after_the_first_message_keeps_the_record(window):
     b._on_message(None, {"type": "hello", "tab": "<script>"}, None)  # not an id: ignored
     assert b.presence.seat.startswith("tab-three-789.")
     assert a.session.position == 0
+
+
+def test_the_seats_a_process_gives_up_at_exit_do_not_keep_windows_alive(window):
+    """In `marimo run` every visitor's session shares one process: exit-time cleanup must
+    not pin the finished ones (only a weak set of windows is kept)."""
+    import gc
+
+    w = window()
+    seat = w.presence
+    assert seat in presence.SEATED
+    w.close()  # the widget closed: its seat is given up, and forgotten
+    assert seat not in presence.SEATED
+    assert w.review.store.take_seat(w.review.name, "alice", "other", None, 60) == {}
+
+    class Loose:  # a window nothing refers to any more
+        review = w.review
+        cursor = w.session.cursor
+        hold = None
+
+    before = len(presence.SEATED)
+    presence.Presence(Loose())
+    assert len(presence.SEATED) == before + 1
+    gc.collect()
+    assert len(presence.SEATED) == before  # freed: the set held it weakly

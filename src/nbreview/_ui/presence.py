@@ -11,6 +11,7 @@ import atexit
 import contextlib
 import time
 import uuid
+import weakref
 from typing import TYPE_CHECKING
 
 from ..store import StoreUnavailable
@@ -21,6 +22,15 @@ if TYPE_CHECKING:
 SEAT_TTL = 150.0  # seconds a seat outlives its page's last message (pages beat every 30 s)
 REFRESH = 10.0  # between changes of record, ask the store who else is here at most this often
 MAX_MOVES = 20  # records passed over when a window opens on a record another one holds
+# Windows whose seats the process gives up when it exits. Weak: in `marimo run` every
+# visitor's session lives in the server's one process, and must not be kept alive by this.
+SEATED: weakref.WeakSet[Presence] = weakref.WeakSet()
+
+
+@atexit.register
+def _leave_all() -> None:
+    for presence in list(SEATED):
+        presence.leave()
 
 
 def places_text(labels: list[str]) -> str:
@@ -47,7 +57,7 @@ class Presence:
         self._asked = self._synced = -1e18
         self._labels: dict = {}  # record key -> its label, under None: the queue order
         session.hold = self.guard
-        atexit.register(self.leave)
+        SEATED.add(self)
 
     # -- the store ---------------------------------------------------------------------------
 
@@ -152,7 +162,7 @@ class Presence:
         """Give the seat up: the page closed (its heartbeat takes it again if it comes back),
         the widget closed or the kernel stops (final)."""
         if final:
-            atexit.unregister(self.leave)
+            SEATED.discard(self)
         self.holding, self._asked = None, -1e18
         store, review, annotator = self.where
         with contextlib.suppress(Exception):  # the store may be closed or gone by now
