@@ -79,6 +79,8 @@ function buildAsk(send) {
 
 export function attachVisitor({ model, el, root, parts, others, refocus }) {
   const visitor = () => model.get("visitor") ?? {};
+  // Only a page widget's kernel (trait "visitor") keeps seats; a bare ReviewWidget is told nothing.
+  const seated = model.get("visitor") !== undefined;
   const config = () => model.get("config") ?? {};
   let typed = null; // the name typed on this page, remembered once the kernel takes it
   let autoSent = false;
@@ -124,11 +126,14 @@ export function attachVisitor({ model, el, root, parts, others, refocus }) {
   }
 
   const beat = () => {
-    if (!visitor().ask && document.visibilityState !== "hidden") model.send({ type: "here" });
+    if (seated && !visitor().ask && document.visibilityState !== "hidden") {
+      model.send({ type: "here" });
+    }
   };
   // Closing the page frees its record for the annotator's other windows at once: before
   // Voilà's own beforeunload handler (registered earlier, without capture) closes the line.
   const bye = () => {
+    if (!seated) return;
     try {
       model.send({ type: "leave" });
     } catch {
@@ -140,7 +145,7 @@ export function attachVisitor({ model, el, root, parts, others, refocus }) {
   window.addEventListener("beforeunload", bye, { capture: true });
   window.addEventListener("pagehide", bye);
   model.on("change:visitor", onVisitor);
-  model.send({ type: "hello", tab: tabId() });
+  if (seated) model.send({ type: "hello", tab: tabId() });
   onVisitor();
   // On the page only now: a shadow root (marimo) and the scrolling box are known.
   requestAnimationFrame(() => {
