@@ -10,10 +10,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from datasets.fingerprint import generate_random_fingerprint
 
-from ..store.base import to_datetime
+from ..store.base import load_many, to_datetime
 from .consensus import all_columns, check_mode, consensus_columns
 from .names import named_series
-from .types import TIMESTAMP
+from .types import TIMESTAMP, TIMESTAMP_FEATURE
 
 if TYPE_CHECKING:
     from ..review import Review
@@ -29,31 +29,27 @@ def added_columns(review: Review, annotators: str | None = None) -> dict[str, tu
     if annotators == "consensus":  # majority, mean for ratings, and agreement
         return consensus_columns(review)
     store, name, annotator = review.store, review.name, review.annotator
-    records = store.records(name, annotator)
-    found = pa.array([r[0] for r in records], pa.string())
-    columns: dict[str, tuple] = {}
-    by_question: dict[str, tuple[list, list]] = {q: ([], []) for q in review.questions.names}
-    for record, _, question, value, _ in store.answers(name, annotator):
-        if question in by_question:
-            by_question[question][0].append(record)
-            by_question[question][1].append(value)
-    qkeys = {q: pa.array(k, pa.string()) for q, (k, _) in by_question.items()}
-    rows = _Rows(review.keys.all(), [found, *qkeys.values()])
+    times = store.times(name)
+    mine = pc.and_(pc.equal(times["annotator"], annotator), pc.is_valid(times["status"]))
+    records = times.filter(mine)
+    answers = store.answers_table(name, annotator)
+    found = records["record"].combine_chunks()
+    by_question = {}
     for q in review.questions:
-        values = q.to_arrow(by_question[q.name][1])
-        columns[q.name] = (rows.column(qkeys[q.name], values), q.feature())
-    columns["annotator"] = (
-        rows.column(found, pa.array([r[1] for r in records], pa.string())),
-        datasets.Value("string"),
-    )
-    columns["status"] = (
-        rows.column(found, pa.array([r[2] for r in records], pa.string())),
-        datasets.Value("string"),
-    )
-    columns["annotated_at"] = (
-        rows.column(found, pa.array([r[3] for r in records], pa.int64()).cast(TIMESTAMP)),
-        datasets.Value("timestamp[us, tz=UTC]"),
-    )
+        chosen = answers.filter(pc.equal(answers["question"], q.name))
+        texts = chosen["text"].to_pylist()
+        by_question[q.name] = (chosen["record"].combine_chunks(), load_many(texts))
+    rows = _Rows(review.keys.all(), [found, *(k for k, _ in by_question.values())])
+    columns: dict[str, tuple] = {}
+    for q in review.questions:
+        qkeys, values = by_question[q.name]
+        columns[q.name] = (rows.column(qkeys, q.to_arrow(values)), q.feature())
+    at = records["annotated_at"].combine_chunks().cast(pa.int64()).cast(TIMESTAMP)
+    columns["annotator"] = (rows.column(found, records["annotator"].combine_chunks()),
+                            datasets.Value("string"))  # fmt: skip
+    columns["status"] = (rows.column(found, records["status"].combine_chunks()),
+                         datasets.Value("string"))  # fmt: skip
+    columns["annotated_at"] = (rows.column(found, at), datasets.Value(TIMESTAMP_FEATURE))
     return columns
 
 

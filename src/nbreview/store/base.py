@@ -72,6 +72,40 @@ def claim_first(
     return None
 
 
+def hold_seat(
+    con: Any,
+    tables: str,
+    mark: str,
+    key: tuple[str, str],
+    seat: str,
+    record: str | None,
+    ttl: float,
+) -> dict[str, str | None]:
+    """The seat both stores keep, inside their own transaction and lock.
+
+    A seat is one place (a tab, a kernel) where `key` = (review, annotator) is reviewing.
+    Drops expired seats, then holds `record` for `seat` unless another live seat of the
+    same annotator holds it (this seat then holds none), for `ttl` seconds. Returns the
+    annotator's other live seats: seat -> the record each holds.
+    """
+    t, m = tables, mark
+    review, annotator = key
+    at = now_us()
+    con.execute(f"DELETE FROM {t}seats WHERE expires_at < {m}", (at,))
+    rows = con.execute(
+        f"SELECT seat, record FROM {t}seats WHERE review = {m} AND annotator = {m} AND seat <> {m}",
+        (review, annotator, seat),
+    ).fetchall()
+    others = {row[0]: row[1] for row in rows}
+    held = None if record in others.values() else record
+    con.execute(
+        f"INSERT INTO {t}seats VALUES ({m}, {m}, {m}, {m}, {m}) ON CONFLICT (review, annotator, "
+        "seat) DO UPDATE SET record = excluded.record, expires_at = excluded.expires_at",
+        (review, annotator, seat, held, at + int(ttl * 1e6)),
+    )
+    return others
+
+
 def last_change_sql(tables: str, mark: str) -> str:
     """The query behind `Store.last_change`, in either store's table prefix and placeholder."""
     t, m = tables, mark
@@ -199,6 +233,21 @@ class Store(ABC):
         reservations in the review are released; the claim expires after `ttl` seconds.
         """
 
+    def take_seat(
+        self, review: str, annotator: str, seat: str, record: str | None, ttl: float
+    ) -> dict[str, str | None]:
+        """Hold `record` for one place the annotator reviews in, unless another holds it.
+
+        Atomic: of one annotator's live seats, at most one holds a record. Refreshes the
+        seat for `ttl` seconds and returns the annotator's other live seats and their
+        records (see `hold_seat`).
+        """
+        raise NotImplementedError(f"{type(self).__name__} keeps no seats")
+
+    def leave_seat(self, review: str, annotator: str, seat: str) -> None:
+        """Give up a seat (its page closed): its record is free for the annotator's others."""
+        raise NotImplementedError(f"{type(self).__name__} keeps no seats")
+
     @abstractmethod
     def submitted_counts(self, review: str, keys: list[str], exclude: str) -> dict[str, int]:
         """Submitted answers per record by annotators other than `exclude` (and "adjudicated")."""
@@ -226,6 +275,11 @@ class Store(ABC):
     @abstractmethod
     def history(self, review: str) -> list[tuple]:
         """(change, record, annotator, question, value, previous, at, undo_of) per logged event."""
+
+    @abstractmethod
+    def answers_table(self, review: str, annotator: str) -> pa.Table:
+        """`tables.SUBMITTED` of every current answer (draft ones too) of one annotator: what
+        `to_dataset()` reads, parsed by Arrow rather than a Python tuple per answer."""
 
     @abstractmethod
     def times(self, review: str) -> pa.Table:

@@ -36,6 +36,7 @@ from .base import (
     StoreUnavailable,
     claim_first,
     dump,
+    hold_seat,
     last_change_sql,
     load,
     load_many,
@@ -55,6 +56,7 @@ TABLES = (
     "nbreview_records",
     "nbreview_settings",
     "nbreview_reservations",
+    "nbreview_seats",
 )
 CLAIM_LOCK = 0x6E627263  # with the review's hash: claimers of one review take turns
 SCHEMA_LOCK = 0x6E627276  # pg_advisory_xact_lock key: kernels creating the schema take turns
@@ -96,6 +98,9 @@ CREATE INDEX IF NOT EXISTS nbreview_records_status ON nbreview_records(review, s
 CREATE TABLE IF NOT EXISTS nbreview_reservations (
     review TEXT NOT NULL, record TEXT NOT NULL, annotator TEXT NOT NULL,
     expires_at BIGINT NOT NULL, PRIMARY KEY (review, record, annotator));
+CREATE TABLE IF NOT EXISTS nbreview_seats (
+    review TEXT NOT NULL, annotator TEXT NOT NULL, seat TEXT NOT NULL, record TEXT,
+    expires_at BIGINT NOT NULL, PRIMARY KEY (review, annotator, seat));
 CREATE TABLE IF NOT EXISTS nbreview_settings (
     review TEXT NOT NULL, annotator TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
     updated_at BIGINT NOT NULL, PRIMARY KEY (review, annotator, name))
@@ -484,6 +489,26 @@ class PostgresStore(Store):
 
         return self._run("could not claim a record", work)
 
+    def take_seat(
+        self, review: str, annotator: str, seat: str, record: str | None, ttl: float
+    ) -> dict[str, str | None]:
+        def work(conn: psycopg.Connection) -> dict[str, str | None]:
+            # Seat takers of one review take turns (with its claimers), so two never hold
+            # the same record.
+            conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (CLAIM_LOCK, review))
+            return hold_seat(conn, "nbreview_", "%s", (review, annotator), seat, record, ttl)
+
+        return self._run("could not take a seat", work)
+
+    def leave_seat(self, review: str, annotator: str, seat: str) -> None:
+        def work(conn: psycopg.Connection) -> None:
+            conn.execute(
+                "DELETE FROM nbreview_seats WHERE review = %s AND annotator = %s AND seat = %s",
+                (review, annotator, seat),
+            )
+
+        self._run("could not leave a seat", work)
+
     def submitted_counts(self, review: str, keys: list[str], exclude: str) -> dict[str, int]:
         rows = self._query(
             "SELECT record, COUNT(*) FROM nbreview_records WHERE review = %s "
@@ -587,6 +612,13 @@ class PostgresStore(Store):
             f"AND a.annotator <> %s{where}) TO STDOUT (FORMAT csv)"
         )
         return tables.from_csv(self._copy(sql, tuple(args)), tables.SUBMITTED)
+
+    def answers_table(self, review: str, annotator: str) -> pa.Table:
+        sql = (
+            "COPY (SELECT record, annotator, question, value FROM nbreview_answers "
+            "WHERE review = %s AND annotator = %s) TO STDOUT (FORMAT csv)"
+        )
+        return tables.from_csv(self._copy(sql, (review, annotator)), tables.SUBMITTED)
 
     def _copy(self, sql: str, args: tuple) -> bytes:
         """A COPY ... TO STDOUT of a query, as the bytes the server sent."""

@@ -24,6 +24,7 @@ from .base import (
     StoreUnavailable,
     claim_first,
     dump,
+    hold_seat,
     last_change_sql,
     load,
     load_many,
@@ -60,6 +61,9 @@ CREATE INDEX IF NOT EXISTS records_status ON records(review, status);
 CREATE TABLE IF NOT EXISTS reservations (
     review TEXT NOT NULL, record TEXT NOT NULL, annotator TEXT NOT NULL,
     expires_at INTEGER NOT NULL, PRIMARY KEY (review, record, annotator));
+CREATE TABLE IF NOT EXISTS seats (
+    review TEXT NOT NULL, annotator TEXT NOT NULL, seat TEXT NOT NULL, record TEXT,
+    expires_at INTEGER NOT NULL, PRIMARY KEY (review, annotator, seat));
 CREATE TABLE IF NOT EXISTS settings (
     review TEXT NOT NULL, annotator TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
     updated_at INTEGER NOT NULL, PRIMARY KEY (review, annotator, name));
@@ -72,6 +76,11 @@ TIMES_SQL = (
     "SELECT group_concat(json_object('record', record, 'annotator', annotator, 'status', "
     "status, 'annotated_at', annotated_at, 'seconds', seconds), char(10)) FROM records "
     "WHERE +review = ? AND rowid BETWEEN ? AND ?"
+)
+ANSWERS_SQL = (
+    "SELECT group_concat(json_object('record', record, 'annotator', annotator, "
+    "'question', question, 'text', value), char(10)) FROM answers "
+    "WHERE +review = ? AND annotator = ? AND rowid BETWEEN ? AND ?"
 )
 SUBMITTED_SQL = (
     "SELECT group_concat(json_object('record', a.record, 'annotator', a.annotator, "
@@ -387,6 +396,19 @@ class SQLiteStore(Store):
         with self._transaction() as con:  # BEGIN IMMEDIATE: one claimer at a time
             return claim_first(con, "", "?", (review, annotator), candidates, overlap, ttl)
 
+    def take_seat(
+        self, review: str, annotator: str, seat: str, record: str | None, ttl: float
+    ) -> dict[str, str | None]:
+        with self._transaction() as con:  # BEGIN IMMEDIATE: one seat taker at a time
+            return hold_seat(con, "", "?", (review, annotator), seat, record, ttl)
+
+    def leave_seat(self, review: str, annotator: str, seat: str) -> None:
+        with self._transaction() as con:
+            con.execute(
+                "DELETE FROM seats WHERE review = ? AND annotator = ? AND seat = ?",
+                (review, annotator, seat),
+            )
+
     def submitted_counts(self, review: str, keys: list[str], exclude: str) -> dict[str, int]:
         counts: dict[str, int] = {}
         with self._reading() as con:
@@ -493,6 +515,10 @@ class SQLiteStore(Store):
             where += " AND a.record IN (SELECT value FROM json_each(?))"
             args.append(dump(list(records)))
         texts = self._json_rows(SUBMITTED_SQL.format(where=where), tuple(args), "answers")
+        return tables.from_json_lines(texts, tables.SUBMITTED)
+
+    def answers_table(self, review: str, annotator: str) -> pa.Table:
+        texts = self._json_rows(ANSWERS_SQL, (review, annotator), "answers")
         return tables.from_json_lines(texts, tables.SUBMITTED)
 
     def _json_rows(self, sql: str, args: tuple, table: str) -> list[str]:
