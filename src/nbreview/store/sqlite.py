@@ -72,19 +72,22 @@ CREATE TABLE IF NOT EXISTS settings (
 
 # Rows as JSON lines (store/tables.py), a range of rowids at a time; `+review` keeps SQLite
 # on the rowid range instead of the review's index (which would need a sort to chunk by).
+def _columns(*names: str) -> str:
+    """One JSON array per column: SQLite builds them far faster than a JSON object per row."""
+    return ", ".join(f"json_group_array({name})" for name in names)
+
+
 TIMES_SQL = (
-    "SELECT group_concat(json_object('record', record, 'annotator', annotator, 'status', "
-    "status, 'annotated_at', annotated_at, 'seconds', seconds), char(10)) FROM records "
-    "WHERE +review = ? AND rowid BETWEEN ? AND ?"
+    f"SELECT {_columns('record', 'annotator', 'status', 'annotated_at', 'seconds')} "
+    "FROM records WHERE +review = ? AND rowid BETWEEN ? AND ?"
 )
 ANSWERS_SQL = (
-    "SELECT group_concat(json_object('record', record, 'annotator', annotator, "
-    "'question', question, 'text', value), char(10)) FROM answers "
+    f"SELECT {_columns('record', 'annotator', 'question', 'value')} FROM answers "
     "WHERE +review = ? AND annotator = ? AND rowid BETWEEN ? AND ?"
 )
 SUBMITTED_SQL = (
-    "SELECT group_concat(json_object('record', a.record, 'annotator', a.annotator, "
-    "'question', a.question, 'text', a.value), char(10)) FROM answers a JOIN records r "
+    f"SELECT {_columns('a.record', 'a.annotator', 'a.question', 'a.value')} "
+    "FROM answers a JOIN records r "
     "ON r.review = a.review AND r.annotator = a.annotator AND r.record = a.record "
     "WHERE +a.review = ? AND r.status = 'submitted' AND a.annotator <> ?{where} "
     "AND a.rowid BETWEEN ? AND ?"
@@ -498,8 +501,8 @@ class SQLiteStore(Store):
         )
 
     def times(self, review: str) -> pa.Table:
-        texts = self._json_rows(TIMES_SQL, (review,), "records")
-        return tables.from_json_lines(texts, tables.TIMES)
+        chunks = self._json_rows(TIMES_SQL, (review,), "records")
+        return tables.from_json_columns(chunks, tables.TIMES)
 
     def submitted_answers(
         self,
@@ -514,16 +517,16 @@ class SQLiteStore(Store):
         if records is not None:  # the keys as one JSON array, unpacked by SQLite
             where += " AND a.record IN (SELECT value FROM json_each(?))"
             args.append(dump(list(records)))
-        texts = self._json_rows(SUBMITTED_SQL.format(where=where), tuple(args), "answers")
-        return tables.from_json_lines(texts, tables.SUBMITTED)
+        chunks = self._json_rows(SUBMITTED_SQL.format(where=where), tuple(args), "answers")
+        return tables.from_json_columns(chunks, tables.SUBMITTED)
 
     def answers_table(self, review: str, annotator: str) -> pa.Table:
-        texts = self._json_rows(ANSWERS_SQL, (review, annotator), "answers")
-        return tables.from_json_lines(texts, tables.SUBMITTED)
+        chunks = self._json_rows(ANSWERS_SQL, (review, annotator), "answers")
+        return tables.from_json_columns(chunks, tables.SUBMITTED)
 
-    def _json_rows(self, sql: str, args: tuple, table: str) -> list[str]:
-        """A query's rows as JSON lines, `tables.CHUNK` rowids of `table` at a time, from one
-        snapshot of the store."""
+    def _json_rows(self, sql: str, args: tuple, table: str) -> list[tuple[str, ...]]:
+        """A query's columns as JSON arrays, `tables.CHUNK` rowids of `table` at a time, from
+        one snapshot of the store."""
         texts = []
         with self._reading() as con:
             con.execute("BEGIN")
@@ -531,9 +534,7 @@ class SQLiteStore(Store):
                 low, high = con.execute(f"SELECT min(rowid), max(rowid) FROM {table}").fetchone()
                 for start in range(low or 0, (high or -1) + 1, tables.CHUNK):
                     end = start + tables.CHUNK - 1
-                    (text,) = con.execute(sql, (*args, start, end)).fetchone()
-                    if text is not None:
-                        texts.append(text)
+                    texts.append(con.execute(sql, (*args, start, end)).fetchone())
             finally:
                 con.execute("COMMIT")
         return texts

@@ -1,17 +1,17 @@
 """Store queries that answer with Arrow tables: what the quality tables read, all rows at once.
 
 Fetching a hundred thousand rows as Python tuples costs more than everything done with them
-afterwards, so the database renders them as text and Arrow parses it in C: SQLite as JSON
-lines (`json_object`, a chunk of rows per string), PostgreSQL as CSV (`COPY ... TO STDOUT`).
+afterwards, so the database renders them as text, parsed in C: SQLite as JSON arrays
+(`json_group_array`, one per column and chunk of rows), PostgreSQL as CSV (`COPY ... TO STDOUT`).
 """
 
 from __future__ import annotations
 
 import io
+import json
 
 import pyarrow as pa
 import pyarrow.csv as pcsv
-import pyarrow.json as pjson
 
 TIMES = pa.schema(
     {
@@ -29,23 +29,20 @@ CHUNK = 500_000  # rowids per JSON text: far below SQLite's largest string (1 GB
 BLOCK = 1 << 24  # bytes per block of Arrow's JSON reader
 
 
-def from_json_lines(texts: list[str], schema: pa.Schema) -> pa.Table:
-    """Rows rendered as JSON objects, one per line, several lines per text."""
-    if not texts:
-        return schema.empty_table()
-    data = "\n".join(texts).encode("utf-8")
-    parse = pjson.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error")
-    try:
-        table = pjson.read_json(
-            io.BytesIO(data), read_options=pjson.ReadOptions(block_size=BLOCK), parse_options=parse
+def from_json_columns(chunks: list[tuple[str, ...]], schema: pa.Schema) -> pa.Table:
+    """Rows as SQLite's json_group_array renders them: per chunk, one JSON array per column.
+
+    Python's C parser reads each array into a list, which Arrow takes as one column: no
+    tuple per row, and no JSON object per row for SQLite to build.
+    """
+    parts = [
+        pa.table(
+            [pa.array(json.loads(text), f.type) for text, f in zip(chunk, schema, strict=True)],
+            schema,
         )
-    except pa.ArrowInvalid:  # a row longer than a block (a long corrected text): one block
-        table = pjson.read_json(
-            io.BytesIO(data),
-            read_options=pjson.ReadOptions(block_size=len(data) + 1),
-            parse_options=parse,
-        )
-    return table.select(schema.names).cast(schema)
+        for chunk in chunks
+    ]
+    return pa.concat_tables(parts) if parts else schema.empty_table()
 
 
 def from_csv(data: bytes, schema: pa.Schema) -> pa.Table:
