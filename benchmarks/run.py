@@ -237,6 +237,14 @@ def nbreview_part(table: Table, files: dict[int, Path], work: Path, big: int) ->
             f"alone, `records()` + `answers()`: {secs(r['store_read_s'])})",
             r["to_dataset_s"] < TARGETS["to_dataset_s"],
         )
+        ratio = r["to_dataset_s"] / r["scatter_floor_s"]
+        table.add(
+            f"`to_dataset()` beside its Arrow floor (the same columns scattered onto {big:,} "
+            "rows and attached)",
+            "≤ 2x",
+            f"{secs(r['to_dataset_s'])} / {secs(r['scatter_floor_s'])} = {ratio:.1f}x",
+            ratio <= 2,
+        )
         table.add(
             "`save_to_disk` of it",
             "",
