@@ -235,3 +235,14 @@ def test_the_seats_a_process_gives_up_at_exit_do_not_keep_windows_alive(window):
     assert len(presence.SEATED) == before + 1
     gc.collect()
     assert len(presence.SEATED) == before  # freed: the set held it weakly
+
+
+def test_alone_undo_goes_back_to_the_record_just_left(window):
+    a = window()
+    pa = Page(a)
+    pa.answer("good")
+    assert a.session.position == 1
+    view = pa.send("undo")
+    assert view["notice"] is None
+    assert a.session.position == 0
+    assert answers(a) == {}

@@ -129,19 +129,23 @@ class Presence:
         """Before a change to `key`: refuse it while another window of this name holds it.
 
         A record this window did not hold when its view was made (it was another window's,
-        or this seat had lapsed) may have been answered meanwhile: the first change to it
-        is refused too, and the view shows what is stored now.
+        or this seat had lapsed) may have been answered meanwhile, when another window of
+        this name is or was about: the first change to it is refused too, and the view
+        shows what is stored now.
         """
         if not self.enabled:
             return
         name = self.where[2]
-        held = self.holding == key and time.monotonic() - self._asked < SEAT_TTL - 5
+        lapsed = time.monotonic() - self._asked >= SEAT_TTL - 5
+        held = self.holding == key and not lapsed
+        others_before = bool(self.others)
         if not self._take(key):
             raise ValueError(
                 f"{name} is reviewing this record in another window: this change was not "
                 "saved here (answer it there, or go on to another record)"
             )
-        if not held:
+        # Alone all along (undo of the record just left, say), nobody else can have changed it.
+        if not held and (others_before or self.others or lapsed):
             raise ValueError(
                 f"This record was just with {name}'s other window: it now shows what is "
                 "stored, and nothing was changed here; answer again to change it"
