@@ -153,8 +153,8 @@ class Presence:
 
     def update(self, force: bool = False) -> None:
         """After a message or a heartbeat: hold the record on screen, see who else is here."""
-        if not self.enabled:
-            return
+        if not self.enabled or self.session.fault is not None:
+            return  # the store is failing: the session says so, and waiting twice helps no one
         key = self.session.cursor.key
         fresh = time.monotonic() - self._asked < REFRESH
         if not force and fresh and key in (self.holding, self.blocked):
