@@ -97,7 +97,7 @@ function render({ model, el, signal }) {
   const questionConfigs = () => s.questions.map((c) => c.question);
   const focusedQuestion = () => s.questions[s.focus]?.question ?? null;
   const ack = kernel.ack;
-  const answersNow = () => pending.overlay(record()?.answers ?? {});
+  const answersNow = () => pending.overlay(record()?.answers ?? {}, record()?.key ?? null);
 
   // --- building -----------------------------------------------------------
 
@@ -167,7 +167,6 @@ function render({ model, el, signal }) {
     if (key !== s.recordKey) {
       s.recordKey = key;
       s.focus = 0;
-      pending.clear();
       outbox.recordShown();
       // Unsent typing (and other local edits) belonged to the old record; drop them.
       for (const c of s.questions) {
@@ -207,7 +206,7 @@ function render({ model, el, signal }) {
       const { value, suggested } = shownValue(c.question, answers, suggestions);
       const answered = answeredFor(c.question, value);
       c.update({ value, suggested, focused: i === s.focus, answered, record: rec });
-      c.el.classList.toggle("nbr-unsaved", waiting > 0 && pending.has(c.question.name));
+      c.el.classList.toggle("nbr-unsaved", waiting > 0 && pending.has(c.question.name, rec?.key ?? null));
       if (answered) c.el.classList.remove("nbr-missing");
     });
     // After the questions: a field a question draws over is shown raw (claimed); fields a
@@ -262,13 +261,13 @@ function render({ model, el, signal }) {
       fields.submit = true;
       const { seq, painted } = sendRecordChange("answer", fields, value === null ? null : "open");
       if (!painted) {
-        pending.set(q.name, value, seq); // shown chosen until the kernel moves on
+        pending.set(q.name, value, seq, rec.key); // shown chosen until the kernel moves on
         update();
       }
       return;
     }
     const seq = outbox.send("answer", fields);
-    pending.set(q.name, value, seq);
+    pending.set(q.name, value, seq, rec.key);
     update();
   }
 
@@ -303,7 +302,7 @@ function render({ model, el, signal }) {
     const names = pendingSuggestions(questionConfigs(), answersNow(), suggestions);
     if (names.length === 0) return;
     const seq = outbox.send("accept", { key: rec.key });
-    for (const name of names) pending.set(name, suggestions[name], seq);
+    for (const name of names) pending.set(name, suggestions[name], seq, rec.key);
     update();
   }
 

@@ -49,7 +49,7 @@ it("paints the next record the moment a one-key answer is given, and keeps going
     ["answer", "k0", 4, true],
     ["answer", "k1", 2, true],
   ]);
-  const view = model.wire[0].view;
+  const view = model.wire.find((m) => m.view).view;
   // The kernel confirms the first: k1 is its record now, and k1's own ahead list comes along.
   model.kernelSets("record", { ...rec("k1", 1), ahead: { open: [entry("k2", 2), entry("k3", 3)], next: [] } });
   model.kernelSets("view", viewAt("k1", 1, 1));
@@ -66,7 +66,7 @@ it("goes back to the kernel's record when the kernel moved elsewhere", () => {
   const { model, root, text } = mount();
   press(root, "4");
   expect(root.dataset.key).toBe("k1");
-  const view = model.wire[0].view;
+  const view = model.wire.find((m) => m.view).view;
   // k1 was submitted meanwhile from code: the kernel went on to k2.
   model.kernelSets("record", { ...rec("k2", 2), ahead: { open: [], next: [] } });
   model.kernelSets("view", viewAt("k2", 2, 1));
@@ -82,4 +82,28 @@ it("holds keys as before when nothing was sent ahead", () => {
   expect(root.dataset.key).toBe("k0"); // waits for the kernel
   press(root, "5"); // held until the kernel has moved
   expect(model.sent.length).toBe(1);
+});
+
+it("comes back to an unsaved record, its answer still on screen, when the store fails", () => {
+  const model = fakeModel({
+    config: { ...CONFIG, one_key: false, questions: [...CONFIG.questions, { name: "note", kind: "freetext", required: false }] },
+    record: { ...rec("k0", 0), ahead: { open: [entry("k1", 1)], next: [entry("k1", 1)] } },
+    view: viewAt("k0", 0, 0),
+    link: { acks: {}, fault: null },
+  });
+  const el = document.createElement("div");
+  document.body.append(el);
+  widget.render({ model, el });
+  const root = el.querySelector(".nbr-root");
+  root.focus();
+  press(root, "4"); // the score, a draft
+  press(root, "Enter"); // complete: k1 is painted at once
+  expect(root.dataset.key).toBe("k1");
+  const fault = "the store file is locked by another program: x.sqlite";
+  model.kernelSets("link", { acks: {}, fault });
+  model.kernelSets("view", { ...viewAt("k0", 0, 0), notice: { kind: "unsaved", text: `Not saved: ${fault}` } });
+  expect(root.dataset.key).toBe("k0"); // back where the unsaved answer is
+  const chosen = root.querySelector('.nbr-question[data-question="score"] .nbr-option.nbr-selected');
+  expect(chosen?.dataset.value).toBe("4");
+  expect(root.querySelector(".nbr-notice").dataset.kind).toBe("unsaved");
 });

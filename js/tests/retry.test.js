@@ -86,7 +86,7 @@ describe("widget under a store fault", () => {
   it("keeps an unsaved answer on screen, marked, retries it, and says when it is saved", () => {
     const { model, root } = mount();
     press(root, "4");
-    const [first] = model.wire;
+    const first = model.wire.find((m) => m.view);
     const notStored = `Not saved: the store file is locked by another program: /x.sqlite`;
     model.kernelSets("link", { acks: {}, fault: "the store file is locked by another program: /x.sqlite" });
     model.kernelSets("view", { ...VIEW, notice: { kind: "unsaved", text: notStored } });

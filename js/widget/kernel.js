@@ -13,6 +13,8 @@ export function createKernelLink(model, { onStall, onSaved }) {
   const pending = createPending();
   const retry = createRetry({ resend: () => outbox.resend(), onSaved });
   const typeahead = createTypeahead({ timeoutMs: AWAIT_MS, onStall });
+  // Rendered: the kernel may now send the next records ahead (kept out of the opening state).
+  model.send({ type: "ahead" });
 
   const kernelView = () => model.get("view") ?? {};
   const link = () => model.get("link") ?? null;
@@ -65,11 +67,13 @@ export function createKernelLink(model, { onStall, onSaved }) {
     },
     /** A view arrived: forget what it acknowledges, and retry what a fault held back. */
     settle() {
-      if (shown && ack() >= shown.seq) shown = null; // the kernel's record is the truth again
+      const faulted = Boolean(link()?.fault) || kernelView().notice?.kind === "unsaved";
+      // The kernel's record is the truth again once it has the move; and at once when what
+      // was sent could not be stored, so the unsaved answers stay on screen, on their record.
+      if (shown && (ack() >= shown.seq || faulted)) shown = null;
       pending.prune(ack());
       outbox.acked(ack());
-      const fault = Boolean(link()?.fault) || view().notice?.kind === "unsaved";
-      retry.update({ fault, unacked: outbox.unacked });
+      retry.update({ fault: faulted, unacked: outbox.unacked });
     },
     /** Changes sent and not stored while the store fails (0 when all is well). */
     get unsaved() {

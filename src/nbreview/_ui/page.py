@@ -110,7 +110,7 @@ class PageWidget(ReviewWidget):
             return
         if kind == "annotator" and not isinstance(self.session, Waiting):
             return  # a second Enter on the name box, after the name was taken
-        if kind != "annotator":
+        if kind not in ("annotator", "ahead"):
             self.fresh = False
         super()._on_message(widget, content, buffers)
 

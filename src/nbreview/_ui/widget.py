@@ -61,15 +61,26 @@ class ReviewWidget(anywidget.AnyWidget):
     def __init__(self, session: Session, config: dict, **kwargs: Any):
         record, view = split_record(session.view())
         page, view = split_page(view)
-        if record:
-            record["ahead"] = session.ahead()
         super().__init__(
             config=config, record=record, view=view, link=session.link(), queue_page=page, **kwargs
         )
         self.session = session
+        self._ahead = False  # whether a rendered view asked for the records ahead
         self.on_msg(self._on_message)
 
+    def _ahead_of(self, record: dict) -> dict:
+        """The record with the next records of the queue, once a view has asked for them."""
+        reads = getattr(self.session, "ahead", None)  # a page still asking for a name has none
+        if not (self._ahead and record and reads):
+            return record
+        return {**record, "ahead": reads()}
+
     def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "ahead":
+            # A view is on screen: read ahead now, not in the state sent to open the widget.
+            self._ahead = True
+            self.record = self._ahead_of(self.record)
+            return
         try:
             self.session.handle(content)
         except Exception as exc:  # a bug must not leave the page waiting for an answer
@@ -85,8 +96,7 @@ class ReviewWidget(anywidget.AnyWidget):
             if page != self.queue_page:
                 self.queue_page = page
             if record.get("key") != self.record.get("key"):
-                record["ahead"] = self.session.ahead()  # read once per record shown
-                self.record = record
+                self.record = self._ahead_of(record)  # read once per record shown
             elif {**record, "ahead": self.record.get("ahead")} != self.record:
                 self.record = {**record, "ahead": self.record.get("ahead")}
             self.view = view
