@@ -67,9 +67,10 @@ function buildAsk(send) {
       if (input.value.trim()) send(input.value);
     }
   });
+  // A div, not a form: Enter is handled above, and nothing in the widget can be submitted.
   const el = h(
-    "form",
-    { class: "nbr-ask", hidden: true, onsubmit: (e) => e.preventDefault() },
+    "div",
+    { class: "nbr-ask", role: "form", "aria-label": "Your name", hidden: true },
     h("label", { class: "nbr-ask-label" }, ASK_TEXT, input),
     h("div", { class: "nbr-ask-hint" }, "Press Enter to start."),
     error,
