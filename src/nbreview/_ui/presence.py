@@ -54,6 +54,7 @@ class Presence:
         self.holding: str | None = None  # the record this seat holds
         self.blocked: str | None = None  # the record on screen, held by another window
         self.enabled = True
+        self.moved = False  # whether join() passed over records other windows held
         self._asked = self._synced = -1e18
         self._labels: dict = {}  # record key -> its label, under None: the queue order
         session.hold = self.guard
@@ -98,6 +99,7 @@ class Presence:
             if self._take(cursor.key) or cursor.done or not self.enabled:
                 return
             cursor.advance()
+            self.moved = True  # the record the window would have opened on was taken
 
     def adopt(self, tab: str, fresh: bool) -> None:
         """The page said which browser tab it is: seat as that tab from now on.
@@ -120,8 +122,10 @@ class Presence:
             self._take(None)
             if fresh:
                 cursor = self.session.cursor
-                cursor.set_order(cursor.order)
-                self.join()
+                if self.moved:  # passed over a seat that may be this tab's own: open anew
+                    self.moved = False
+                    cursor.set_order(cursor.order)
+                self.join()  # a record chosen from code (review.position = …) stays
             else:
                 self.update(force=True)
 
