@@ -202,6 +202,7 @@ function render({ model, el, signal }) {
     }
     others.update(qs, rec?.others ?? {});
     const waiting = kernel.unsaved;
+    root.dataset.ahead = String(kernel.aheadCount());
     s.questions.forEach((c, i) => {
       const { value, suggested } = shownValue(c.question, answers, suggestions);
       const answered = answeredFor(c.question, value);

@@ -61,6 +61,10 @@ export function createKernelLink(model, { onStall, onSaved }) {
       const at = shown ? ahead.findIndex((r) => r.key === shown.record.key) + 1 : 0;
       return (shown && at === 0) || at >= ahead.length ? null : ahead[at];
     },
+    /** How many records Enter could paint ahead of the kernel (the DOM hook data-ahead). */
+    aheadCount() {
+      return (model.get("record")?.ahead?.open ?? []).length;
+    },
     /** Paint `record` now; message `seq` asked for it, and the kernel's view for it settles it. */
     show(record, seq) {
       shown = { record, seq };
