@@ -233,16 +233,17 @@ def nbreview_part(table: Table, files: dict[int, Path], work: Path, big: int) ->
         table.add(
             f"`to_dataset()` with {answers:,} answers of {big:,} rows",
             "< 1 s",
-            f"{secs(r['to_dataset_s'])}, RSS {mb(r['to_dataset_mb'])} (reading the store "
-            f"alone, `records()` + `answers()`: {secs(r['store_read_s'])})",
+            f"{secs(r['to_dataset_s'])}, RSS {mb(r['to_dataset_mb'])}",
             r["to_dataset_s"] < TARGETS["to_dataset_s"],
         )
-        ratio = r["to_dataset_s"] / r["scatter_floor_s"]
+        ratio = r["to_dataset_warm_s"] / r["scatter_floor_s"]
         table.add(
-            f"`to_dataset()` beside its Arrow floor (the same columns scattered onto {big:,} "
-            "rows and attached)",
+            f"`to_dataset()` beside its Arrow floor (the same columns, already in Arrow, "
+            f"scattered onto {big:,} rows and attached), best of 3 each; reading the store "
+            "alone (`records_table()` + `answers_table()`)",
             "≤ 2x",
-            f"{secs(r['to_dataset_s'])} / {secs(r['scatter_floor_s'])} = {ratio:.1f}x",
+            f"{secs(r['to_dataset_warm_s'])} / {secs(r['scatter_floor_s'])} = {ratio:.1f}x; "
+            f"{secs(r['store_read_s'])}",
             ratio <= 2,
         )
         table.add(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import datasets
@@ -10,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from datasets.fingerprint import generate_random_fingerprint
 
-from ..store.base import load_many, to_datetime
+from ..store.base import to_datetime
 from .consensus import all_columns, check_mode, consensus_columns
 from .names import named_series
 from .types import TIMESTAMP, TIMESTAMP_FEATURE
@@ -29,55 +30,54 @@ def added_columns(review: Review, annotators: str | None = None) -> dict[str, tu
     if annotators == "consensus":  # majority, mean for ratings, and agreement
         return consensus_columns(review)
     store, name, annotator = review.store, review.name, review.annotator
-    times = store.times(name)
-    mine = pc.and_(pc.equal(times["annotator"], annotator), pc.is_valid(times["status"]))
-    records = times.filter(mine)
-    answers = store.answers_table(name, annotator)
+    records = store.records_table(name, annotator)
     found = records["record"].combine_chunks()
-    by_question = {}
-    for q in review.questions:
-        chosen = answers.filter(pc.equal(answers["question"], q.name))
-        texts = chosen["text"].to_pylist()
-        by_question[q.name] = (chosen["record"].combine_chunks(), load_many(texts))
-    rows = _Rows(review.keys.all(), [found, *(k for k, _ in by_question.values())])
+    keys = review.keys.all()
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the probe runs while SQLite reads answers
+        probe = pool.submit(pc.index_in, keys, value_set=found)
+        answers = store.answers_table(name, annotator)
+        rows = _Rows(keys, found, probe.result())
     columns: dict[str, tuple] = {}
     for q in review.questions:
-        qkeys, values = by_question[q.name]
-        columns[q.name] = (rows.column(qkeys, q.to_arrow(values)), q.feature())
+        chosen = answers.filter(pc.equal(answers["question"], q.name))
+        values = q.from_stored(chosen["text"].combine_chunks())
+        columns[q.name] = (rows.column(chosen["record"].combine_chunks(), values), q.feature())
+    status = rows.column(found, records["status"].combine_chunks())
+    mine = pc.if_else(pc.is_valid(status), pa.scalar(annotator), pa.scalar(None, pa.string()))
     at = records["annotated_at"].combine_chunks().cast(pa.int64()).cast(TIMESTAMP)
-    columns["annotator"] = (rows.column(found, records["annotator"].combine_chunks()),
-                            datasets.Value("string"))  # fmt: skip
-    columns["status"] = (rows.column(found, records["status"].combine_chunks()),
-                         datasets.Value("string"))  # fmt: skip
+    columns["annotator"] = (mine, datasets.Value("string"))
+    columns["status"] = (status, datasets.Value("string"))
     columns["annotated_at"] = (rows.column(found, at), datasets.Value(TIMESTAMP_FEATURE))
     return columns
 
 
 class _Rows:
-    """Which stored record each dataset row holds: the one hash probe of every row's key that
-    all added columns share (a probe per column cost ~60 ms each on a million rows)."""
+    """Which stored value each dataset row holds, through one hash probe of every row's key
+    against the records answered (a probe per column cost ~60 ms each on a million rows)."""
 
-    def __init__(self, keys: pa.Array, stored: list[pa.Array]):
-        self.stored = pc.unique(pa.concat_arrays(stored))
-        self.index = pc.index_in(keys, value_set=self.stored)  # row -> stored key, or null
-        self._seen: list[tuple[pa.Array, pa.Array]] = []  # (found, row -> value index)
+    def __init__(self, keys: pa.Array, found: pa.Array, index: pa.Array):
+        self.keys, self.found = keys, found
+        self._seen: list[tuple[pa.Array, pa.Array]] = [(found, index)]  # (keys, row -> value)
 
-    def _positions(self, found: pa.Array) -> pa.Array:
-        """Row -> index into values stored under `found` (shared by columns with equal keys:
-        the record columns, and questions answered on every record)."""
+    def _positions(self, stored: pa.Array) -> pa.Array:
+        """Row -> index into values stored under `stored` keys (shared by columns with equal
+        keys: the record columns, and questions answered on every record)."""
         for keys, positions in self._seen:
-            if keys is found or keys.equals(found):
+            if keys is stored or keys.equals(stored):
                 return positions
-        at = pc.index_in(self.stored, value_set=found)  # stored key -> its value, or null
-        positions = pc.take(at, self.index)
-        self._seen.append((found, positions))
+        at = pc.index_in(self.found, value_set=stored)  # answered record -> its value, or null
+        if len(at) - at.null_count == len(stored):  # every value on an answered record
+            positions = pc.take(at, self._seen[0][1])
+        else:  # an answer on a record without a status: probe every row's key again
+            positions = pc.index_in(self.keys, value_set=stored)
+        self._seen.append((stored, positions))
         return positions
 
-    def column(self, found: pa.Array, values: pa.Array) -> pa.Array:
+    def column(self, stored: pa.Array, values: pa.Array) -> pa.Array:
         """The value stored under each row's key (null where nothing is)."""
-        if not len(found):
-            return pa.nulls(len(self.index), type=values.type)
-        return pc.take(values, self._positions(found))
+        if not len(stored):
+            return pa.nulls(len(self.keys), type=values.type)
+        return pc.take(values, self._positions(stored))
 
 
 def _prefixed(review: Review, prefix: str, annotators: str | None) -> dict[str, tuple]:

@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import combine
-from .base import Question, Rows, label_items
+from .base import Question, Rows, label_items, plain_strings
 from .combine import Answers
 
 
@@ -112,6 +112,12 @@ class Rating(Question):
             raise self._error(value, f"out of range {self.low}..{self.high}")
         return int(value)
 
+    def from_stored(self, texts: pa.Array) -> pa.Array:
+        try:  # a stored rating is its digits
+            return texts.cast(pa.int32())
+        except pa.ArrowInvalid:
+            return super().from_stored(texts)
+
     def spec(self) -> dict:
         return {**super().spec(), "scale": scale_spec(self.low, self.high), "labels": self.labels}
 
@@ -192,6 +198,12 @@ class Label(Question):
         index = {label: i for i, label in enumerate(self.labels)}
         return pa.array([index.get(v) for v in values], type=pa.int64())
 
+    def from_stored(self, texts: pa.Array) -> pa.Array:
+        names = plain_strings(texts)
+        if names is None:
+            return super().from_stored(texts)
+        return pc.index_in(names, value_set=pa.array(self.labels, pa.string())).cast(pa.int64())
+
     def spec(self) -> dict:
         return {**super().spec(), "labels": self.labels}
 
@@ -237,6 +249,9 @@ class MultiLabel(Label):
         index = {label: i for i, label in enumerate(self.labels)}
         encoded = [None if v is None else [index[x] for x in v if x in index] for v in values]
         return pa.array(encoded, type=pa.list_(pa.int64()))
+
+    def from_stored(self, texts: pa.Array) -> pa.Array:  # lists of labels: decoded in Python
+        return Question.from_stored(self, texts)
 
     def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
         """Per label majority: a label is in when more than half of the annotators chose it."""

@@ -278,13 +278,18 @@ class Store(ABC):
 
     @abstractmethod
     def answers_table(self, review: str, annotator: str) -> pa.Table:
-        """`tables.SUBMITTED` of every current answer (draft ones too) of one annotator: what
+        """`tables.ANSWERS` of every current answer (draft ones too) of one annotator: what
         `to_dataset()` reads, parsed by Arrow rather than a Python tuple per answer."""
 
     @abstractmethod
     def times(self, review: str) -> pa.Table:
         """`tables.TIMES` (record, annotator, status, annotated_at, seconds) of every record
         anyone has had on screen: records() and those viewed, never answered (status null)."""
+
+    @abstractmethod
+    def records_table(self, review: str, annotator: str) -> pa.Table:
+        """`tables.RECORDS` (record, status, annotated_at) of every record one annotator has
+        answered (status not null): what `to_dataset()` reads beside `answers_table()`."""
 
     @abstractmethod
     def submitted_answers(

@@ -593,6 +593,13 @@ class PostgresStore(Store):
         )
         return tables.from_csv(self._copy(sql, (review,)), tables.TIMES)
 
+    def records_table(self, review: str, annotator: str) -> pa.Table:
+        sql = (
+            "COPY (SELECT record, status, annotated_at FROM nbreview_records WHERE review = %s "
+            "AND annotator = %s AND status IS NOT NULL) TO STDOUT (FORMAT csv)"
+        )
+        return tables.from_csv(self._copy(sql, (review, annotator)), tables.RECORDS)
+
     def submitted_answers(
         self,
         review: str,
@@ -615,10 +622,10 @@ class PostgresStore(Store):
 
     def answers_table(self, review: str, annotator: str) -> pa.Table:
         sql = (
-            "COPY (SELECT record, annotator, question, value FROM nbreview_answers "
+            "COPY (SELECT record, question, value FROM nbreview_answers "
             "WHERE review = %s AND annotator = %s) TO STDOUT (FORMAT csv)"
         )
-        return tables.from_csv(self._copy(sql, (review, annotator)), tables.SUBMITTED)
+        return tables.from_csv(self._copy(sql, (review, annotator)), tables.ANSWERS)
 
     def _copy(self, sql: str, args: tuple) -> bytes:
         """A COPY ... TO STDOUT of a query, as the bytes the server sent."""

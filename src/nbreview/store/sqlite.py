@@ -35,6 +35,7 @@ from .rekey import LEGACY_SQLITE, legacy_keys_sql, rekey
 
 HEADER = b"SQLite format 3\x00"
 BUSY_SECONDS = 1.0  # how long a change waits for another writer before it is not saved
+CACHE_KIB = 16_384  # page cache: an export scans tens of MB of answers (the default is 2 MB)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS nbreview_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -70,24 +71,27 @@ CREATE TABLE IF NOT EXISTS settings (
 """
 
 
-# Rows as JSON lines (store/tables.py), a range of rowids at a time; `+review` keeps SQLite
-# on the rowid range instead of the review's index (which would need a sort to chunk by).
-def _columns(*names: str) -> str:
+# Rows as Arrow (store/tables.py), a range of rowids at a time; `+review` keeps SQLite on the
+# rowid range instead of the review's index (which would need a sort to chunk by). `{columns}`
+# is the select list, in the text form or, as a fallback, the JSON form.
+def _json_columns(expressions: list[str]) -> str:
     """One JSON array per column: SQLite builds them far faster than a JSON object per row."""
-    return ", ".join(f"json_group_array({name})" for name in names)
+    return ", ".join(f"json_group_array({name})" for name in expressions)
 
 
-TIMES_SQL = (
-    f"SELECT {_columns('record', 'annotator', 'status', 'annotated_at', 'seconds')} "
-    "FROM records WHERE +review = ? AND rowid BETWEEN ? AND ?"
+TIMES_COLUMNS = ["record", "annotator", "status", "annotated_at", "seconds"]
+TIMES_SQL = "SELECT {columns} FROM records WHERE +review = ? AND rowid BETWEEN ? AND ?"
+RECORDS_SQL = (
+    "SELECT {columns} FROM records "
+    "WHERE +review = ? AND annotator = ? AND status IS NOT NULL AND rowid BETWEEN ? AND ?"
 )
+ANSWERS_COLUMNS = ["record", "question", "value"]
 ANSWERS_SQL = (
-    f"SELECT {_columns('record', 'annotator', 'question', 'value')} FROM answers "
-    "WHERE +review = ? AND annotator = ? AND rowid BETWEEN ? AND ?"
+    "SELECT {columns} FROM answers WHERE +review = ? AND annotator = ? AND rowid BETWEEN ? AND ?"
 )
+SUBMITTED_COLUMNS = ["a.record", "a.annotator", "a.question", "a.value"]
 SUBMITTED_SQL = (
-    f"SELECT {_columns('a.record', 'a.annotator', 'a.question', 'a.value')} "
-    "FROM answers a JOIN records r "
+    "SELECT {columns} FROM answers a JOIN records r "
     "ON r.review = a.review AND r.annotator = a.annotator AND r.record = a.record "
     "WHERE +a.review = ? AND r.status = 'submitted' AND a.annotator <> ?{where} "
     "AND a.rowid BETWEEN ? AND ?"
@@ -209,6 +213,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         con.execute("PRAGMA busy_timeout = 30000")
         _retry_locked(lambda: con.execute("PRAGMA journal_mode = WAL"))
         con.execute("PRAGMA synchronous = NORMAL")
+        con.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         _create_tables(con)
     except sqlite3.OperationalError as exc:
         con.close()
@@ -501,8 +506,11 @@ class SQLiteStore(Store):
         )
 
     def times(self, review: str) -> pa.Table:
-        chunks = self._json_rows(TIMES_SQL, (review,), "records")
-        return tables.from_json_columns(chunks, tables.TIMES)
+        return self._arrow(TIMES_SQL, TIMES_COLUMNS, (review,), "records", tables.TIMES)
+
+    def records_table(self, review: str, annotator: str) -> pa.Table:
+        args = (review, annotator)
+        return self._arrow(RECORDS_SQL, tables.ANSWERED_FIELDS, args, "records", tables.RECORDS)
 
     def submitted_answers(
         self,
@@ -517,27 +525,45 @@ class SQLiteStore(Store):
         if records is not None:  # the keys as one JSON array, unpacked by SQLite
             where += " AND a.record IN (SELECT value FROM json_each(?))"
             args.append(dump(list(records)))
-        chunks = self._json_rows(SUBMITTED_SQL.format(where=where), tuple(args), "answers")
-        return tables.from_json_columns(chunks, tables.SUBMITTED)
+        sql = SUBMITTED_SQL.replace("{where}", where)
+        return self._arrow(sql, SUBMITTED_COLUMNS, tuple(args), "answers", tables.SUBMITTED)
 
     def answers_table(self, review: str, annotator: str) -> pa.Table:
-        chunks = self._json_rows(ANSWERS_SQL, (review, annotator), "answers")
-        return tables.from_json_columns(chunks, tables.SUBMITTED)
+        args = (review, annotator)
+        return self._arrow(ANSWERS_SQL, ANSWERS_COLUMNS, args, "answers", tables.ANSWERS)
 
-    def _json_rows(self, sql: str, args: tuple, table: str) -> list[tuple[str, ...]]:
-        """A query's columns as JSON arrays, `tables.CHUNK` rowids of `table` at a time, from
-        one snapshot of the store."""
-        texts = []
+    def _arrow(
+        self, sql: str, expressions: list[str], args: tuple, table: str, schema: pa.Schema
+    ) -> pa.Table:
+        """A query's rows as an Arrow table: the text form, or JSON when a value holds its
+        separator."""
+        columns = tables.text_columns(expressions, schema)
+        parsed = tables.from_text_columns(
+            self._chunks(sql.format(columns=columns), args, table), schema
+        )
+        if parsed is None:
+            chunks = self._chunks(sql.format(columns=_json_columns(expressions)), args, table)
+            parsed = tables.from_json_columns(chunks, schema)
+        return parsed
+
+    def _chunks(self, sql: str, args: tuple, table: str) -> list[tuple]:
+        """A query's one row per `tables.CHUNK` rowids of `table`, from one snapshot of the
+        store."""
+        rows = []
         with self._reading() as con:
             con.execute("BEGIN")
             try:
-                low, high = con.execute(f"SELECT min(rowid), max(rowid) FROM {table}").fetchone()
+                # (each alone is one b-tree step; min and max in one select scan the table)
+                bounds = (
+                    f"SELECT (SELECT min(rowid) FROM {table}), (SELECT max(rowid) FROM {table})"
+                )
+                low, high = con.execute(bounds).fetchone()
                 for start in range(low or 0, (high or -1) + 1, tables.CHUNK):
                     end = start + tables.CHUNK - 1
-                    texts.append(con.execute(sql, (*args, start, end)).fetchone())
+                    rows.append(con.execute(sql, (*args, start, end)).fetchone())
             finally:
                 con.execute("COMMIT")
-        return texts
+        return rows
 
     def answers(self, review: str, annotator: str | None = None) -> list[tuple]:
         rows = self._select(
