@@ -30,10 +30,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
 
+from .parallel import map_pieces
+
 PREFIX = "k2"  # not hex: no scheme-1 key (32 hex digits) looks like one
 SCHEME = "content-2"  # what the store records for a review keyed this way
 NULL_FEATURE = np.uint64(2**64 - 1)
 MAX_EXACT = 2**53  # integral floats up to this are written as integers
+STEP = 1 << 16  # rows per piece of the signatures' arithmetic, spread over the cores
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 _HEX2 = np.array([f"{i:02x}".encode() for i in range(256)]).view(np.uint16)
 
@@ -225,7 +228,7 @@ def features(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Each row's part of the signature (see _chunk_features), or NULL_FEATURE for null."""
     _, payload = _payload(values)
     chunks = payload.chunks if isinstance(payload, pa.ChunkedArray) else [payload]
-    out = np.concatenate([_chunk_features(c) for c in chunks] or [np.zeros(0, np.uint64)])
+    out = np.concatenate(map_pieces(_chunk_features, chunks) or [np.zeros(0, np.uint64)])
     if values.null_count or pa.types.is_floating(values.type):
         out[_nulls(values)] = NULL_FEATURE
     return out
@@ -246,11 +249,16 @@ def column_digests(column: str, values: pa.Array | pa.ChunkedArray) -> np.ndarra
 def signatures(parts: dict[str, np.ndarray]) -> np.ndarray:
     """Rows' 32-bit signatures from each column's features (uint64, by column name)."""
     n = len(next(iter(parts.values()))) if parts else 0
-    state = np.full(n, 0x243F6A8885A308D3, dtype=np.uint64)
-    for column in sorted(parts):
-        column_seed = np.uint64(seed("s", column))
-        state = _mix(state ^ _mix(parts[column] ^ column_seed))
-    return (state >> np.uint64(32)).astype(np.uint32)
+    seeds = {column: np.uint64(seed("s", column)) for column in parts}
+
+    def rows(start: int) -> np.ndarray:
+        state = np.full(min(n - start, STEP), 0x243F6A8885A308D3, dtype=np.uint64)
+        for column in sorted(parts):
+            features = parts[column][start : start + STEP]
+            state = _mix(state ^ _mix(features ^ seeds[column]))
+        return (state >> np.uint64(32)).astype(np.uint32)
+
+    return np.concatenate(map_pieces(rows, range(0, n, STEP)) or [np.zeros(0, np.uint32)])
 
 
 def keys_from(signature: np.ndarray, digest: np.ndarray) -> pa.Array:

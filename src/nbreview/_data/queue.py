@@ -8,9 +8,7 @@ reopened review gets the same queue back.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..store.base import STATUSES as RECORD_STATUSES
+from .parallel import map_pieces
 from .source import MIXED, RecordSource
 
 if TYPE_CHECKING:
@@ -236,10 +235,9 @@ def _contains(values: pa.Array | pa.ChunkedArray, text: str) -> np.ndarray:
         hit = pc.match_substring(piece, text, ignore_case=True).fill_null(False)
         return np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
 
-    if len(pieces) <= 1:
-        return search(values) if pieces else np.zeros(0, dtype=bool)
-    with ThreadPoolExecutor(max_workers=min(len(pieces), os.cpu_count() or 1)) as pool:
-        return np.concatenate(list(pool.map(search, pieces)))
+    if not pieces:
+        return np.zeros(0, dtype=bool)
+    return np.concatenate(map_pieces(search, pieces))
 
 
 def _castable(kind: pa.DataType) -> bool:
