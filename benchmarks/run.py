@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import json
 import os
 import platform
 import statistics
@@ -26,13 +27,15 @@ import data
 import peers
 from common import run_task
 
+ROOT = Path(__file__).resolve().parent.parent  # the repository: build/ holds the metafile
+
 TARGETS = {
     "construct_s": 0.3,
     "construct_mb": 50,
     "state_kb": 64,
     "nav_ms": 2,
     "answer_ms": 1,
-    "key_ms": 100,
+    "key_ms": 16,  # one frame at 60 Hz: the next record painted from what was sent ahead
     "filter_sort_s": 1,
     "to_dataset_s": 1,
     "quality_s": 1,  # quality() and summary() with 100k answers of 1M rows
@@ -166,6 +169,16 @@ def nbreview_part(table: Table, files: dict[int, Path], work: Path, big: int) ->
             kb(r["bundle_bytes"]),
             r["bundle_bytes"] <= TARGETS["bundle_kb"] * 1024,
         )
+        minified = minified_bundle()
+        if minified:
+            js, css, largest = minified
+            table.add(
+                "front-end bundle minified (js + css, esbuild's metafile), before deflating; "
+                "its largest parts",
+                "≤ 150 KB",
+                f"{kb(js + css)} ({kb(js)} + {kb(css)}); {largest}",
+                js + css <= TARGETS["bundle_kb"] * 1024,
+            )
 
     answers = min(100_000, big // 10)
     log(f"next/previous and answers on {big:,} rows, {answers:,} answered")
@@ -301,6 +314,22 @@ def search_rows(table: Table, py: str, path: Path, work: Path, big: int) -> None
         )
 
 
+def minified_bundle() -> tuple[int, int, str] | None:
+    """(js bytes, css bytes, its largest packages) from the last build's esbuild metafile."""
+    path = ROOT / "build" / "esbuild-meta.json"
+    if not path.exists():
+        return None
+    outputs = json.loads(path.read_text())["outputs"]
+    js = next(o for name, o in outputs.items() if name.endswith(".js"))
+    css = sum(o["bytes"] for name, o in outputs.items() if name.endswith(".css"))
+    parts: dict[str, int] = {}
+    for name, info in js["inputs"].items():
+        package = name.split("/")[1] if name.startswith("node_modules/") else "nbreview's own js"
+        parts[package] = parts.get(package, 0) + info["bytesInOutput"]
+    largest = sorted(parts.items(), key=lambda item: -item[1])[:4]
+    return js["bytes"], css, ", ".join(f"{name} {kb(size)}" for name, size in largest)
+
+
 def reopen_rows(table: Table, py: str, path: Path, work: Path, big: int, stored: int) -> None:
     """The same review opened without id= (content keys) and with it, in one run."""
     log(f"reopen with {stored:,} answers stored, without and with id=")
@@ -404,11 +433,11 @@ def browser_part(table: Table, path: Path, rows: int) -> dict:
     r = run_task(sys.executable, "browser.py", "latency", {"data": str(path), "presses": 50})
     if not table.failed("key press to next record rendered", r):
         table.add(
-            f"key press to next record rendered (browser, {rows:,} rows), median / p90 of 50",
-            "< 100 ms median",
-            f"{r['dom_median_ms']:.0f} / {r['dom_p90_ms']:.0f} ms "
-            f"(next frame: {r['frame_median_ms']:.0f} ms)",
-            r["dom_median_ms"] < TARGETS["key_ms"],
+            f"key press to next record painted (browser, {rows:,} rows), median of 50: the "
+            "next animation frame after it (DOM changed / p90)",
+            f"≤ {TARGETS['key_ms']} ms median",
+            f"{r['frame_median_ms']:.0f} ms ({r['dom_median_ms']:.0f} / {r['dom_p90_ms']:.0f} ms)",
+            r["frame_median_ms"] <= TARGETS["key_ms"],
         )
     return r
 
