@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing as mp
+import time
 from collections import Counter
 
 import datasets
@@ -108,3 +109,30 @@ def test_concurrent_annotators_never_over_assign(store_url, overlap):
     assert set(counts) == {f"r{i:02d}" for i in range(N)}
     assert all(c == overlap for c in counts.values()), counts
     assert sum(done) == N * overlap
+
+
+def test_a_claim_lives_on_while_its_annotator_stays_on_the_record(store_path, monkeypatch):
+    """The page's heartbeat renews the overlap claim: someone reading one record for longer
+    than the claim lasts keeps it, and nobody else is handed it meanwhile."""
+    from nbreview._ui import cursor
+
+    monkeypatch.setattr(cursor, "CLAIM_TTL", 1.0)
+    a = review(str(store_path), "alice", overlap=1)
+    page = a.widget
+    assert a.position == 0  # claimed for alice
+    for _ in range(3):  # 1.5 s on the record, a heartbeat every 0.5 s
+        time.sleep(0.5)
+        page._on_message(None, {"type": "here"}, None)
+    b = review(str(store_path), "bob", overlap=1)
+    assert b.position == 1, "bob was handed the record alice is still on"
+
+
+def test_without_a_heartbeat_the_claim_lapses(store_path, monkeypatch):
+    from nbreview._ui import cursor
+
+    monkeypatch.setattr(cursor, "CLAIM_TTL", 0.5)
+    a = review(str(store_path), "alice", overlap=1)
+    assert a.session.position == 0
+    time.sleep(0.7)
+    b = review(str(store_path), "bob", overlap=1)
+    assert b.position == 0  # alice's page went quiet: the record is free again

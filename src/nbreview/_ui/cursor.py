@@ -128,6 +128,14 @@ class Cursor:
         claimed = seat.store.claim(seat.review, seat.annotator, keys, seat.overlap, CLAIM_TTL)
         return [] if claimed is None else [offsets[keys.index(claimed)]]
 
+    def keep_claim(self) -> None:
+        """With overlap=k, keep the record on screen reserved while its annotator stays on it
+        (the page's heartbeat, every 30 s, renews the claim well inside CLAIM_TTL)."""
+        seat, key = self.seat, self.key
+        if seat.overlap is None or key is None or self.status.get(key) in DONE:
+            return
+        seat.store.claim(seat.review, seat.annotator, [key], seat.overlap, CLAIM_TTL)
+
     def _visible(self, index: int) -> bool:
         """With overlap=k, records others have filled are not shown unless this annotator
         touched them."""

@@ -7,6 +7,7 @@ the annotator's, so none of them can be made before. Until then `Waiting` stands
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -99,9 +100,11 @@ class PageWidget(ReviewWidget):
         kind = content.get("type") if isinstance(content, dict) else None
         if kind == "hello":  # which browser tab this page is: its seat's id
             return self._hello(content.get("tab"))
-        if kind == "here":  # the page's heartbeat: its seat lives on
+        if kind == "here":  # the page's heartbeat: its seat and its overlap claim live on
             if self.presence is not None:
                 self.presence.update(force=True)
+                with contextlib.suppress(StoreUnavailable):  # reported at the next change
+                    self.session.cursor.keep_claim()
             self._show_visitor()
             return
         if kind == "leave":  # the page is closing: its record is free for the other windows
