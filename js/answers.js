@@ -108,17 +108,18 @@ export function isAnswered(question, value) {
   }
 }
 
-/** Whether every required question has an answer (`answered` decides per kind). */
+/** Whether every required question has an answer (`answered` decides per kind, from the
+ * question's value and, for a kind whose answer has parts, every answer of the record). */
 export function isComplete(questions, answers = {}, answered = isAnswered) {
   return questions.every(
-    (q) => q.required === false || answered(q, answers?.[q.name]),
+    (q) => q.required === false || answered(q, answers?.[q.name], answers),
   );
 }
 
 /** Indices of the required questions these answers leave unanswered, in order. */
 export function missingQuestions(questions, answers = {}, answered = isAnswered) {
   return questions.flatMap((q, i) =>
-    q.required === false || answered(q, answers?.[q.name]) ? [] : [i],
+    q.required === false || answered(q, answers?.[q.name], answers) ? [] : [i],
   );
 }
 

@@ -205,7 +205,7 @@ function render({ model, el, signal }) {
     root.dataset.ahead = String(kernel.aheadCount());
     s.questions.forEach((c, i) => {
       const { value, suggested } = shownValue(c.question, answers, suggestions);
-      const answered = answeredFor(c.question, value);
+      const answered = answeredFor(c.question, value, answers);
       c.update({ value, suggested, focused: i === s.focus, answered, record: rec });
       c.el.classList.toggle("nbr-unsaved", waiting > 0 && pending.has(c.question.name, rec?.key ?? null));
       if (answered) c.el.classList.remove("nbr-missing");
@@ -242,8 +242,8 @@ function render({ model, el, signal }) {
     for (const c of s.questions) c.flush?.();
   }
 
-  function answeredFor(question, value) {
-    return (kindOf(question.kind).isAnswered ?? isAnswered)(question, value);
+  function answeredFor(question, value, answers = answersNow()) {
+    return (kindOf(question.kind).isAnswered ?? isAnswered)(question, value, answers);
   }
 
   function answer(question, value) {

@@ -4,7 +4,7 @@
 //   {
 //     kinds: ["spans"],                       // config `kind`s it draws
 //     build(question, index, ctx) → component,
-//     isAnswered?(question, value) → boolean, // default: answers.isAnswered
+//     isAnswered?(question, value, answers) → boolean, // default: answers.isAnswered
 //     help?(question) → [[keys, what], …],    // rows for the "?" panel
 //   }
 // See docs/protocol.md ("Front end: question kinds") for the component and ctx contract.

@@ -196,10 +196,16 @@ function help(question) {
   return rows;
 }
 
+/** A side or a tie; with `strength`, a side also needs how much better (the kernel asks it). */
+export function isAnswered(question, value, answers = {}) {
+  if (question.allow_tie !== false && value === TIE) return true;
+  if (!(question.fields ?? []).includes(value)) return false;
+  return !question.strength || STRENGTHS.includes(answers?.[`${question.name}_strength`]);
+}
+
 export default {
   kinds: ["preference"],
   build,
-  isAnswered: (question, value) =>
-    (question.fields ?? []).includes(value) || (question.allow_tie !== false && value === TIE),
+  isAnswered,
   help,
 };

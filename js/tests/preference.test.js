@@ -127,6 +127,24 @@ describe("preference question", () => {
     expect(sent(model, "better_strength")).toEqual(["much", null]);
   });
 
+  it("is not ready to submit until a chosen side has its strength", () => {
+    const question = { ...PREF, strength: true };
+    const { model, root } = mount(configOf(question), viewOf(["model_b", "model_a"]));
+    const ready = () => root.querySelector(".nbr-submit").classList.contains("nbr-ready");
+    press(root, "2");
+    expect(ready()).toBe(false);
+    press(root, "Enter"); // the kernel refuses it: the question is marked where it lacks
+    expect(root.querySelector(".nbr-question").classList.contains("nbr-missing")).toBe(true);
+    const refused = { kind: "error", text: "Answer the required questions first: better_strength" };
+    const chosen = viewOf(["model_b", "model_a"], { answers: { better: "model_a" } });
+    model.kernelSets("view", { ...chosen, ack: 2, notice: refused });
+    press(root, "4");
+    expect(root.querySelector(".nbr-question").classList.contains("nbr-missing")).toBe(false);
+    expect(ready()).toBe(true);
+    press(root, "3"); // a tie needs no strength
+    expect(ready()).toBe(true);
+  });
+
   it("shows a suggestion dashed, accepted with a", () => {
     const { model, root } = mount(configOf(), viewOf(["model_b", "model_a"], { suggestions: { better: "model_a" } }));
     expect(pane(root, "right").classList.contains("nbr-suggested")).toBe(true);
