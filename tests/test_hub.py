@@ -276,6 +276,21 @@ def test_card_without_license_or_fitting_task(make_review, tmp_path):
     assert "license:" not in (folder / "README.md").read_text()
 
 
+def test_consensus_card_says_how_each_kind_combines(team, tmp_path):
+    folder = team.save_hub_folder(tmp_path / "out", annotators="consensus")
+    text = DatasetCard.load(folder / "README.md").text
+    for expected in [
+        "of several annotators: their mean (an adjudicated answer wins)",
+        "(one label); null where unanswered; of several annotators: the most frequent answer, "
+        "null on a tie",
+        "each label more than half of them chose",
+        "the answer when all gave the same one, else null",
+        "`annotator` | `List(string)` | who answered; the sorted list of the annotators counted",
+    ]:
+        assert expected in text, expected
+    assert "the mean for ratings" not in text
+
+
 def test_card_body_explains_the_dataset(worked, tmp_path):
     folder = worked.save_hub_folder(tmp_path / "out", include_log=True)
     text = DatasetCard.load(folder / "README.md").text

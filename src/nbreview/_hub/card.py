@@ -30,6 +30,11 @@ LOG_CONFIG = "annotations"
 SIZES = ["n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M"]
 SIZES += ["100M<n<1B", "1B<n<10B", "10B<n<100B", "100B<n<1T"]
 FIELD_KINDS = {"text": "plain text", "markdown": "markdown", "chat": "chat messages"}
+CONSENSUS_RECORD = {  # what the record columns hold in a consensus export
+    "annotator": "the sorted list of the annotators counted",
+    "status": "`submitted` where at least one submitted answer exists",
+    "annotated_at": "the latest of the annotators' times",
+}
 
 
 def size_category(rows: int) -> str:
@@ -180,23 +185,29 @@ def _meaning(review: Review, pub: Publication, column: str) -> str:
     if column not in pub.added:
         return "; ".join(roles) or "input column, not shown to annotators"
     name = column[len(pub.prefix) :]
-    per = {
-        "all": "; a list with one entry per annotator, in the order of `{p}annotator`",
-        "consensus": "; the majority answer (the mean for ratings) over the annotators",
-    }.get(pub.annotators or "", "")
-    per = per.format(p=pub.prefix)
+    consensus = pub.annotators == "consensus"
+    per = ""
+    if pub.annotators == "all":
+        per = f"; a list with one entry per annotator, in the order of `{pub.prefix}annotator`"
     if name in review.questions.names:
         q = review.questions[name]
         kind = q.title or q.kind
-        return f"answer to the question `{name}` ({kind}); null where unanswered" + per
+        text = f"answer to the question `{name}` ({kind}); null where unanswered" + per
+        if consensus:
+            text += f"; of several annotators: {q.consensus_rule} (an adjudicated answer wins)"
+        return text
     who = " (pseudonyms: `annotator-` and a hash of the name)" if pub.anonymize else ""
-    return {
-        "annotator": "who answered" + who + per,
+    record = {
+        "annotator": "who answered" + who,
         "status": "`submitted`, `skipped`, `draft` (saved, not submitted), or null where "
-        "nobody answered" + per,
-        "annotated_at": "when the answer was last changed (UTC)" + per,
-        "agreement": "agreement among the annotators of the record (0 to 1)",
-    }.get(name, "added by nbreview")
+        "nobody answered",
+        "annotated_at": "when the answer was last changed (UTC)",
+    }
+    if name in record:
+        return record[name] + (f"; {CONSENSUS_RECORD[name]}" if consensus else per)
+    if name == "agreement":
+        return "agreement among the annotators of the record (0 to 1)"
+    return "added by nbreview"
 
 
 def body(review: Review, pub: Publication, repo_id: str | None) -> str:

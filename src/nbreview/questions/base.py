@@ -198,6 +198,9 @@ class Question:
         """
         return combine.majority(self, a, unanimous=True)
 
+    # How `consensus` combines answers, in the dataset card's words.
+    consensus_rule: ClassVar[str] = "the answer when all gave the same one, else null"
+
     def consensus_feature(self) -> Any:
         """The column type of the consensus (a rating's mean is a float)."""
         return self.feature()

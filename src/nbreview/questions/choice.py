@@ -121,6 +121,8 @@ class Rating(Question):
     def spec(self) -> dict:
         return {**super().spec(), "scale": scale_spec(self.low, self.high), "labels": self.labels}
 
+    consensus_rule: ClassVar[str] = "their mean"
+
     def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
         return combine.mean(a)
 
@@ -207,6 +209,8 @@ class Label(Question):
     def spec(self) -> dict:
         return {**super().spec(), "labels": self.labels}
 
+    consensus_rule: ClassVar[str] = "the most frequent answer, null on a tie"
+
     def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
         return combine.majority(self, a)  # the most frequent label; a tie has none
 
@@ -252,6 +256,8 @@ class MultiLabel(Label):
 
     def from_stored(self, texts: pa.Array) -> pa.Array:  # lists of labels: decoded in Python
         return Question.from_stored(self, texts)
+
+    consensus_rule: ClassVar[str] = "each label more than half of them chose"
 
     def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
         """Per label majority: a label is in when more than half of the annotators chose it."""

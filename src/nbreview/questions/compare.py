@@ -214,6 +214,8 @@ class Preference(Question):
     def summary_names(self) -> list[str] | None:
         return self.labels
 
+    consensus_rule: ClassVar[str] = "the most frequent answer, null on a tie"
+
     def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
         return combine.majority(self, a)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numbers
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import datasets
 import numpy as np
@@ -172,6 +172,8 @@ class Rubric(Question):
         return pa.array(rows, type=self.arrow_type())
 
     # -- several annotators ------------------------------------------------------------------
+
+    consensus_rule: ClassVar[str] = "the mean per criterion of those who rated it"
 
     def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
         """The mean per criterion over the annotators who rated it (a struct of float64)."""

@@ -7,7 +7,7 @@ import json
 import math
 import numbers
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import datasets
 import numpy as np
@@ -195,6 +195,10 @@ class Spans(Question):
             raise AnswerError(f"{self.name}: a span edge splits a character: {exc}") from None
 
     # -- several annotators, and the card ----------------------------------------------------
+
+    consensus_rule: ClassVar[str] = (
+        "the spans (same start, end and label) more than half of them marked"
+    )
 
     def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
         """Per span majority: the spans (same start, end, label) more than half marked."""
