@@ -68,6 +68,23 @@ def test_every_answer_is_shown_and_the_final_one_is_kept(team):
     assert nr.Adjudicate(team).review.position == 1
 
 
+def test_progress_counts_the_disputes_alone(team):
+    court = nr.Adjudicate(team)
+    session = court.review.session
+    progress = session.view()["progress"]
+    assert (progress["total"], progress["submitted"], progress["remaining"]) == (2, 0, 2)
+    key = session.view()["record"]["key"]
+    answers = {"quality": 3, "verdict": "good"}
+    for seq, (question, value) in enumerate(answers.items(), start=1):
+        session.handle(
+            {"type": "answer", "seq": seq, "key": key, "question": question, "value": value}
+        )
+    session.handle({"type": "submit", "seq": 3, "key": key})
+    progress = session.view()["progress"]
+    assert (progress["total"], progress["submitted"], progress["remaining"]) == (2, 1, 1)
+    assert team.session.view()["progress"]["total"] == 4  # the review itself: every record
+
+
 def test_nothing_to_settle(store_path):
     alice = make(store_path, "alice")
     alice.submit(0, quality=1, verdict="good")

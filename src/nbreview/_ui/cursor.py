@@ -12,9 +12,9 @@ import numpy as np
 import pyarrow.compute as pc
 
 from .._data.keys import CHUNK, RecordKeys
-from .._data.progress import count_statuses
+from .._data.progress import count_statuses, progress_counts
 from ..store import Store
-from ..store.base import DONE
+from ..store.base import DONE, STATUSES
 
 BLOCK = 256
 CLAIM_TTL = 600.0  # seconds a record stays reserved for the annotator it was handed to
@@ -39,6 +39,7 @@ class Cursor:
         self.counts: Counter = count_statuses(keys if self.status else None, self.status)
         self.done = False
         self.held: set[str] = set()  # records this annotator's other windows are on
+        self.scoped = False  # progress over the queue alone (adjudication), not the dataset
         self.set_order(order)
 
     # -- the queue ---------------------------------------------------------------------------
@@ -50,6 +51,16 @@ class Cursor:
         self.position: int | None = self.first_open()
         # Nothing left to answer (or, with overlap, nothing left for this annotator).
         self.done = self.position is not None and self._nothing_open
+
+    def progress(self) -> dict[str, int]:
+        """The progress bar's counts: over the dataset, or over the queue when it is scoped."""
+        if not self.scoped or self.order is None:
+            return progress_counts(self.rows, self.counts)
+        counts: Counter = Counter(dict.fromkeys(STATUSES, 0))
+        for key in self.keys.take(self.order).to_pylist():  # a few disputed records
+            if key in self.status:
+                counts[self.status[key]] += 1
+        return progress_counts(len(self.order), counts)
 
     def queue_len(self) -> int:
         return self.rows if self.order is None else len(self.order)

@@ -86,9 +86,11 @@ class Session:
     def goto(self, position: Any) -> None:
         self.cursor.goto(self.review.source.check_position(position))
 
-    def use_queue(self, queue: Queue, order: np.ndarray | None) -> None:
-        """Review this queue from now on (its order computed by the caller)."""
+    def use_queue(self, queue: Queue, order: np.ndarray | None, scoped: bool = False) -> None:
+        """Review this queue from now on (its order computed by the caller); `scoped`: the
+        progress bar counts the queue's records alone (the disputed ones, to adjudicate)."""
         self.queue = queue
+        self.cursor.scoped = scoped
         self.cursor.set_order(order)
         if self.page_start is not None:
             self.page_start = 0

@@ -11,7 +11,6 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
-from .._data.progress import progress_counts
 from .._data.queue import preview
 from ..store import RecordState, StoreUnavailable
 from .cursor import Cursor
@@ -179,7 +178,7 @@ class ViewBuilder:
             except StoreUnavailable as exc:  # down, and nothing read of this record yet
                 notice = notice or {"kind": "error", "text": f"Not saved: {exc}"}
                 offline = True
-        progress = {**progress_counts(cursor.rows, cursor.counts), "team": self._team_or(offline)}
+        progress = {**cursor.progress(), "team": self._team_or(offline)}
         return {
             "ack": ack,
             "position": position,
