@@ -85,6 +85,21 @@ def test_progress_counts_the_disputes_alone(team):
     assert team.session.view()["progress"]["total"] == 4  # the review itself: every record
 
 
+def test_search_and_status_choose_among_the_disputes(team):
+    court = nr.Adjudicate(team)
+    session = court.review.session
+
+    def queue(seq: int, search: str, status: str) -> list[int]:
+        session.handle({"type": "queue", "seq": seq, "search": search, "status": status})
+        return [session.row_at(i) for i in range(session.queue_len())]
+
+    assert queue(1, "t", "") == [2]  # "two" and "three" hold a t, but r3 is not disputed
+    assert queue(2, "one", "") == [1]
+    assert queue(3, "", "unanswered") == [2, 1]
+    assert queue(4, "", "") == [2, 1]  # back to every dispute, least agreement first
+    assert session.view()["progress"]["total"] == 2
+
+
 def test_nothing_to_settle(store_path):
     alice = make(store_path, "alice")
     alice.submit(0, quality=1, verdict="good")

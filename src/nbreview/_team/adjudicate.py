@@ -72,7 +72,8 @@ class Adjudicate:
             load_images=review.load_images,
         )
         session = self.review.session
-        session.use_queue(Queue(), disputed_rows(review), scoped=True)
+        disputed = disputed_rows(review)
+        session.use_queue(Queue(), disputed, within=disputed)
         session.others = others_answers(review)
 
     def __len__(self) -> int:

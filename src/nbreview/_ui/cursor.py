@@ -39,7 +39,7 @@ class Cursor:
         self.counts: Counter = count_statuses(keys if self.status else None, self.status)
         self.done = False
         self.held: set[str] = set()  # records this annotator's other windows are on
-        self.scoped = False  # progress over the queue alone (adjudication), not the dataset
+        self.scope: np.ndarray | None = None  # rows the progress counts, if not every row
         self.set_order(order)
 
     # -- the queue ---------------------------------------------------------------------------
@@ -53,14 +53,14 @@ class Cursor:
         self.done = self.position is not None and self._nothing_open
 
     def progress(self) -> dict[str, int]:
-        """The progress bar's counts: over the dataset, or over the queue when it is scoped."""
-        if not self.scoped or self.order is None:
+        """The progress bar's counts: over the dataset, or over the session's scope."""
+        if self.scope is None:
             return progress_counts(self.rows, self.counts)
         counts: Counter = Counter(dict.fromkeys(STATUSES, 0))
-        for key in self.keys.take(self.order).to_pylist():  # a few disputed records
+        for key in self.keys.take(self.scope).to_pylist():  # a few disputed records
             if key in self.status:
                 counts[self.status[key]] += 1
-        return progress_counts(len(self.order), counts)
+        return progress_counts(len(self.scope), counts)
 
     def queue_len(self) -> int:
         return self.rows if self.order is None else len(self.order)

@@ -86,11 +86,16 @@ class Session:
     def goto(self, position: Any) -> None:
         self.cursor.goto(self.review.source.check_position(position))
 
-    def use_queue(self, queue: Queue, order: np.ndarray | None, scoped: bool = False) -> None:
-        """Review this queue from now on (its order computed by the caller); `scoped`: the
-        progress bar counts the queue's records alone (the disputed ones, to adjudicate)."""
+    def use_queue(
+        self, queue: Queue, order: np.ndarray | None, within: np.ndarray | None = None
+    ) -> None:
+        """Review this queue from now on (its order computed by the caller). `within`: the
+        only rows this session reviews from now on (the disputed ones, to adjudicate), in
+        their order: the widget's search and status menu choose among them, and the progress
+        bar counts them alone."""
+        if within is not None:
+            self.cursor.scope = within
         self.queue = queue
-        self.cursor.scoped = scoped
         self.cursor.set_order(order)
         if self.page_start is not None:
             self.page_start = 0
@@ -203,6 +208,9 @@ class Session:
         """The widget's search box and status menu: the filter and sort set from code stay."""
         queue = replace(self.queue, search=search or None, status=status or None)
         order = None if queue.is_everything else queue.positions(self.review)
+        scope = self.cursor.scope
+        if scope is not None:  # among the session's rows, in their order
+            order = scope if order is None else scope[np.isin(scope, order)]
         self._leave()
         review = self.review
         review.store.set_setting(review.name, review.annotator, "queue", queue.spec())
