@@ -200,7 +200,7 @@ function render({ model, el, signal }) {
       renderFields(fields, config().fields ?? [], rec?.fields ?? {});
       s.fieldsKey = key;
     }
-    others.update(qs, rec?.others ?? {});
+    others.update(withCompanions(qs), rec?.others ?? {});
     const waiting = kernel.unsaved;
     root.dataset.ahead = String(kernel.aheadCount());
     s.questions.forEach((c, i) => {
@@ -240,6 +240,11 @@ function render({ model, el, signal }) {
 
   function flushAll() {
     for (const c of s.questions) c.flush?.();
+  }
+
+  /** The questions, each followed by those answered with it (a preference's strength). */
+  function withCompanions(questions) {
+    return questions.flatMap((q) => [q, ...(kindOf(q.kind).companions?.(q) ?? [])]);
   }
 
   function answeredFor(question, value, answers = answersNow()) {

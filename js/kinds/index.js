@@ -6,6 +6,8 @@
 //     build(question, index, ctx) → component,
 //     isAnswered?(question, value, answers) → boolean, // default: answers.isAnswered
 //     help?(question) → [[keys, what], …],    // rows for the "?" panel
+//     companions?(question) → [question, …],  // questions answered with it (a preference's
+//                                             // strength): rows of the adjudication table
 //   }
 // See docs/protocol.md ("Front end: question kinds") for the component and ctx contract.
 import choice from "./choice.js";

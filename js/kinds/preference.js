@@ -146,7 +146,7 @@ function build(question, index, ctx) {
     index,
     ctx,
     fields,
-    strengthQuestion: { name: `${question.name}_strength`, kind: "preference_strength", required: false },
+    strengthQuestion: strengthOf(question),
     shell,
     panes: ["left", "right"].map(pane),
     buttons: choiceButtons(question, actions(ctx, index)),
@@ -196,6 +196,11 @@ function help(question) {
   return rows;
 }
 
+/** The companion question `<name>_strength` (Python's PreferenceStrength) a `strength` asks. */
+export function strengthOf(question) {
+  return { name: `${question.name}_strength`, kind: "preference_strength", required: false };
+}
+
 /** A side or a tie; with `strength`, a side also needs how much better (the kernel asks it). */
 export function isAnswered(question, value, answers = {}) {
   if (question.allow_tie !== false && value === TIE) return true;
@@ -207,5 +212,6 @@ export default {
   kinds: ["preference"],
   build,
   isAnswered,
+  companions: (question) => (question.strength ? [strengthOf(question)] : []),
   help,
 };

@@ -145,6 +145,23 @@ describe("preference question", () => {
     expect(ready()).toBe(true);
   });
 
+  it("lists each annotator's strength beside their choice when adjudicating, and uses it", () => {
+    const question = { ...PREF, strength: true };
+    const others = {
+      alice: { better: "model_a", better_strength: "much" },
+      bob: { better: "model_b", better_strength: "slightly" },
+    };
+    const { model, root } = mount(configOf(question), viewOf(["model_b", "model_a"], { others }));
+    const rows = [...root.querySelectorAll(".nbr-others-table tbody tr")];
+    expect(rows.map((r) => r.dataset.question)).toEqual(["better", "better_strength"]);
+    expect(rows[1].textContent).toContain("much");
+    expect(rows[1].textContent).toContain("slightly");
+    root.querySelector('tr[data-question="better"] .nbr-use').click(); // alice's choice
+    rows[1].querySelector(".nbr-use").click(); // and her strength
+    expect(sent(model)).toEqual(["model_a"]);
+    expect(sent(model, "better_strength")).toEqual(["much"]);
+  });
+
   it("shows a suggestion dashed, accepted with a", () => {
     const { model, root } = mount(configOf(), viewOf(["model_b", "model_a"], { suggestions: { better: "model_a" } }));
     expect(pane(root, "right").classList.contains("nbr-suggested")).toBe(true);
