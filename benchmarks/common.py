@@ -11,6 +11,7 @@ import contextlib
 import gc
 import json
 import os
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -66,6 +67,19 @@ def _reset_peak() -> bool:
         return True
     except OSError:
         return False
+
+
+def insert_rows(store: Path, answers: list[tuple], records: list[tuple]) -> None:
+    """Rows written straight into a store's `answers` and `records` tables, in one transaction:
+    a benchmark's setup of stored answers, not timed (the change log is left out)."""
+    con = sqlite3.connect(store, isolation_level=None)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        con.executemany("INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?)", answers)
+        con.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", records)
+        con.execute("COMMIT")
+    finally:
+        con.close()
 
 
 def timed(fn: Callable[[], Any]) -> tuple[Any, float]:

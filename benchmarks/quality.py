@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import random
-import sqlite3
 import statistics
 import time
 import uuid
@@ -27,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 import nbreview as nr
-from common import task_main, timed
+from common import insert_rows, task_main, timed
 from data import open_dataset
 
 LABELS = ["accept", "revise", "reject"]
@@ -81,14 +80,7 @@ def fill(store: Path, keys: list[str], shared: int) -> None:
             verdict = json.dumps(rng.choice(LABELS))
             answers.append(("default", annotator, key, "verdict", verdict, at))
             records.append(("default", annotator, key, "submitted", at, rng.uniform(3, 60)))
-    con = sqlite3.connect(store, isolation_level=None)
-    try:
-        con.execute("BEGIN IMMEDIATE")
-        con.executemany("INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?)", answers)
-        con.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", records)
-        con.execute("COMMIT")
-    finally:
-        con.close()
+    insert_rows(store, answers, records)
 
 
 def _median(fn) -> dict:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import random
 import shutil
-import sqlite3
 import time
 import uuid
 from pathlib import Path
@@ -24,7 +23,7 @@ from datasets.fingerprint import generate_random_fingerprint
 
 import nbreview as nr
 import nbreview._ui.widget
-from common import Memory, json_bytes, summary_ms, task_main, timed
+from common import Memory, insert_rows, json_bytes, summary_ms, task_main, timed
 from data import open_dataset
 
 ANNOTATOR = "bench"
@@ -266,14 +265,7 @@ def _bulk_answers(store: Path, rows: list[int], keys: list[str]) -> None:
         answers.append(("default", ANNOTATOR, key, "quality", str(rng.randint(1, 5)), now))
         answers.append(("default", ANNOTATOR, key, "verdict", json.dumps(rng.choice(labels)), now))
         records.append(("default", ANNOTATOR, key, "submitted", now, 2.5))
-    con = sqlite3.connect(store, isolation_level=None)
-    try:
-        con.execute("BEGIN IMMEDIATE")
-        con.executemany("INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?)", answers)
-        con.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?)", records)
-        con.execute("COMMIT")
-    finally:
-        con.close()
+    insert_rows(store, answers, records)
 
 
 def _scatter_floor(review, annotated) -> float:
