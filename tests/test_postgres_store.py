@@ -172,7 +172,7 @@ def test_without_create_privilege_the_error_says_so(pg_url):
 def test_reopening_sees_everything(pg_url):
     first = PostgresStore(pg_url)
     first.write(change("rec-1", quality=3, verdict="good", status="submitted"))
-    cid = first.write(change("rec-2", quality=1, status="draft"))
+    cid = first.write(change("rec-2", quality=1, status="draft")).change
     first.undo(cid)
     first.write(change("rec-3", "bob", comment="hi", status="skipped"))
     first.set_setting("default", "alice", "queue", {"sort": "id"})

@@ -188,7 +188,7 @@ def test_existing_store_of_this_version_opens(store_path):
 
 
 def test_write_applies_and_logs_a_change(store):
-    cid = store.write(change("rec-1", quality=3, verdict="good", status="draft"))
+    cid = store.write(change("rec-1", quality=3, verdict="good", status="draft")).change
     state = store.record("default", "alice", "rec-1")
     assert state.answers == {"quality": 3, "verdict": "good"}
     assert state.status == "draft"
@@ -229,7 +229,9 @@ def test_clearing_an_answer_is_logged(store):
 
 def test_undo_restores_answers_and_status(store):
     store.write(change("rec-1", quality=3, issues=["a"], status="draft"))
-    cid = store.write(change("rec-1", quality=5, issues=[], comment="new", status="submitted"))
+    cid = store.write(
+        change("rec-1", quality=5, issues=[], comment="new", status="submitted")
+    ).change
     assert store.undo(cid) == "rec-1"
     state = store.record("default", "alice", "rec-1")
     assert state.answers == {"quality": 3, "issues": ["a"]}
@@ -250,7 +252,7 @@ def test_undo_restores_answers_and_status(store):
 
 
 def test_undo_of_the_first_change_empties_the_record(store):
-    cid = store.write(change("rec-1", quality=3, status="submitted"))
+    cid = store.write(change("rec-1", quality=3, status="submitted")).change
     store.undo(cid)
     state = store.record("default", "alice", "rec-1")
     assert state.answers == {}
@@ -260,7 +262,7 @@ def test_undo_of_the_first_change_empties_the_record(store):
 
 
 def test_undo_of_an_undo_redoes(store):
-    cid = store.write(change("rec-1", quality=3, status="submitted"))
+    cid = store.write(change("rec-1", quality=3, status="submitted")).change
     store.undo(cid)
     undo_id = max(h[0] for h in store.history("default"))
     store.undo(undo_id)
@@ -327,7 +329,7 @@ def test_register_review_describes_itself(sqlite_store, store_path):
 def test_reopening_the_file_sees_everything(store_path):
     first = SQLiteStore(store_path)
     first.write(change("rec-1", quality=3, verdict="good", status="submitted"))
-    cid = first.write(change("rec-2", quality=1, status="draft"))
+    cid = first.write(change("rec-2", quality=1, status="draft")).change
     first.undo(cid)
     first.write(change("rec-3", "bob", comment="hi", status="skipped"))
     expected = (
@@ -494,7 +496,7 @@ def test_a_change_may_carry_its_own_time(store):
     # imports keep each answer's original time; both stores write it everywhere
     cid = store.write(
         Change("default", "alice", "rec-1", answers={"q": 1}, status="submitted", at=123_456)
-    )
+    ).change
     assert store.record("default", "alice", "rec-1").annotated_at == 123_456
     assert [h[6] for h in store.history("default") if h[0] == cid] == [123_456, 123_456]
     assert [a[4] for a in store.answers("default")] == [123_456]

@@ -232,7 +232,7 @@ class Session:
         key = review.keys.key(position)
         seconds = self.pending_seconds.get(key, 0.0)
         change = Change(review.name, review.annotator, key, answers, status, seconds)
-        change_id = review.store.write(change)
+        change_id = review.store.write(change).change
         self._wrote = True
         self.pending_seconds.pop(key, None)
         self.views.forget()

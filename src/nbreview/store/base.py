@@ -1,4 +1,4 @@
-"""What every store keeps, and the interface the SQLite and PostgreSQL stores implement."""
+"""What every store keeps, and the interface the SQL store (sql.py) implements on each backend."""
 
 from __future__ import annotations
 
@@ -28,93 +28,6 @@ class StoreUnavailable(RuntimeError):
 
     Nothing of the failed call was stored; the same call may succeed once the cause is gone.
     """
-
-
-def claim_first(
-    con: Any,
-    tables: str,
-    mark: str,
-    key: tuple[str, str],
-    candidates: list[str],
-    overlap: int,
-    ttl: float,
-) -> str | None:
-    """The claim both stores make, inside their own transaction and lock.
-
-    `con` is a DB-API connection of either store, `tables` their table prefix and `mark`
-    their placeholder; `key` is (review, annotator). Releases the annotator's earlier
-    claims and expired ones, then reserves the first candidate whose taken places (others'
-    submitted answers plus live claims) are fewer than `overlap`.
-    """
-    t, m = tables, mark
-    review, annotator = key
-    at = now_us()
-    con.execute(
-        f"DELETE FROM {t}reservations WHERE review = {m} AND (annotator = {m} OR expires_at < {m})",
-        (review, annotator, at),
-    )
-    taken_sql = (
-        f"SELECT (SELECT COUNT(*) FROM {t}records WHERE review = {m} AND record = {m} "
-        f"AND status = 'submitted' AND annotator NOT IN ({m}, {m})) + "
-        f"(SELECT COUNT(*) FROM {t}reservations v WHERE v.review = {m} AND v.record = {m} "
-        # a claim whose holder has submitted the record is counted once, as an answer
-        f"AND NOT EXISTS (SELECT 1 FROM {t}records d WHERE d.review = v.review "
-        "AND d.record = v.record AND d.annotator = v.annotator AND d.status = 'submitted'))"
-    )
-    for record in candidates:
-        args = (review, record, annotator, ADJUDICATOR, review, record)
-        if con.execute(taken_sql, args).fetchone()[0] < overlap:
-            con.execute(
-                f"INSERT INTO {t}reservations VALUES ({m}, {m}, {m}, {m})",
-                (review, record, annotator, at + int(ttl * 1e6)),
-            )
-            return record
-    return None
-
-
-def hold_seat(
-    con: Any,
-    tables: str,
-    mark: str,
-    key: tuple[str, str],
-    seat: str,
-    record: str | None,
-    ttl: float,
-) -> dict[str, str | None]:
-    """The seat both stores keep, inside their own transaction and lock.
-
-    A seat is one place (a tab, a kernel) where `key` = (review, annotator) is reviewing.
-    Drops expired seats, then holds `record` for `seat` unless another live seat of the
-    same annotator holds it (this seat then holds none), for `ttl` seconds. Returns the
-    annotator's other live seats: seat -> the record each holds.
-    """
-    t, m = tables, mark
-    review, annotator = key
-    at = now_us()
-    con.execute(f"DELETE FROM {t}seats WHERE expires_at < {m}", (at,))
-    rows = con.execute(
-        f"SELECT seat, record FROM {t}seats WHERE review = {m} AND annotator = {m} AND seat <> {m}",
-        (review, annotator, seat),
-    ).fetchall()
-    others = {row[0]: row[1] for row in rows}
-    held = None if record in others.values() else record
-    con.execute(
-        f"INSERT INTO {t}seats VALUES ({m}, {m}, {m}, {m}, {m}) ON CONFLICT (review, annotator, "
-        "seat) DO UPDATE SET record = excluded.record, expires_at = excluded.expires_at",
-        (review, annotator, seat, held, at + int(ttl * 1e6)),
-    )
-    return others
-
-
-def last_change_sql(tables: str, mark: str) -> str:
-    """The query behind `Store.last_change`, in either store's table prefix and placeholder."""
-    t, m = tables, mark
-    return (
-        f"SELECT c.id, c.record FROM {t}changes c WHERE c.review = {m} AND c.annotator = {m} "
-        f"AND c.undo_of IS NULL AND EXISTS (SELECT 1 FROM {t}events e WHERE e.change = c.id) "
-        f"AND NOT EXISTS (SELECT 1 FROM {t}changes u WHERE u.undo_of = c.id) "
-        "ORDER BY c.id DESC LIMIT 1"
-    )
 
 
 def now_us() -> int:
@@ -147,6 +60,7 @@ class RecordState:
     status: str | None = None
     annotated_at: int | None = None
     seconds: float = 0.0
+    change: int | None = None  # the change that made this state, when a write returned it (undo)
 
 
 @dataclass(frozen=True)
@@ -187,8 +101,9 @@ class Store(ABC):
         raise NotImplementedError(f"{type(self).__name__} cannot rename record keys")
 
     @abstractmethod
-    def write(self, change: Change) -> int:
-        """Apply and log one change atomically; return its id (for undo)."""
+    def write(self, change: Change) -> RecordState:
+        """Apply and log one change atomically; return the record's new state, read in the
+        same transaction (its `change` is the change's id, for undo)."""
 
     def write_many(self, changes: list[Change]) -> None:
         """Apply and log several changes (an import); a store may commit them together."""
