@@ -1,15 +1,16 @@
 """Every statement of the store, once: `SQLStore` runs them on SQLite and PostgreSQL alike.
 
-A statement is written here with `?` for its arguments and `{t}` before each table name;
-the backend's `Dialect` turns it into its own text (`%s`, the `nbreview_` prefix) once and
-keeps it. What the two databases do differently is a field or a method of `Dialect`
-(locking, a list argument, reading a query as Arrow), and each backend module
-(`sqlite.py`, `postgres.py`) adds only its connection, its transactions and its faults:
-`_tx(what, work)` runs `work(con)` in one write transaction, `_read(what, work)` reads.
+A statement is written once, below, with `?` for its arguments, `{t}` before each table
+name and `{...}` for the few words the databases spell differently (`Dialect.words`);
+the backend's `Dialect` turns it into its own text (`%s`, the `nbreview_` prefix) once
+and keeps it. What the databases do differently beyond words is a method of `Dialect`
+(locks, list arguments, pipelining); each backend module (`sqlite.py`, `postgres.py`)
+adds only its connections, transactions and faults: `_tx(what, work)` runs `work(con)`
+in one write transaction, `_read(what, work)` reads, `_arrow` reads a query as Arrow.
 
-To add a statement: write a method here that calls `self._x(con, "... {t}table ... ?",
-args)` inside `self._tx` or `self._read`; a new table goes in `SCHEMA` (below), which
-both backends create. Nothing else changes, on either backend.
+To add a statement: a constant here, and a method of `SQLStore` running it with
+`self._x(con, STATEMENT, args)` inside `self._tx` (writes) or `self._rows` (reads). A new
+table goes in `SCHEMA`, which both backends create. Nothing changes in either backend.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from . import tables
 from .base import ADJUDICATOR, Change, RecordState, Store, StoreError, dump, load, load_many, now_us
 
 T = TypeVar("T")
-KEY = "review = ? AND annotator = ? AND record = ?"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS nbreview_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS {t}reviews (
@@ -58,43 +58,137 @@ CREATE TABLE IF NOT EXISTS {t}settings (
     review TEXT NOT NULL, annotator TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
     updated_at {int} NOT NULL, PRIMARY KEY (review, annotator, name))
 """
-# One record's state in one statement: its status row, then one row per answer.
-RECORD = (
+
+
+def upsert(table: str, width: int, conflict: str, sets: str) -> str:
+    """INSERT of a whole row that updates `sets` (`r` is the stored row) when it exists."""
+    marks = ", ".join("?" * width)
+    insert = f"INSERT INTO {{t}}{table} AS r VALUES ({marks})"
+    return f"{insert} ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
+
+
+KEY = "review = ? AND annotator = ? AND record = ?"
+REC = "review, annotator, record"
+SET_VALUE = "value = excluded.value, updated_at = excluded.updated_at"
+REGISTER = upsert(
+    "reviews", 4, "name", "config = excluded.config, updated_at = excluded.updated_at"
+)
+REVIEW_CONFIG = "SELECT config FROM {t}reviews WHERE name = ?"
+SETTING = "SELECT value FROM {t}settings WHERE review = ? AND annotator = ? AND name = ?"
+SET_SETTING = upsert("settings", 5, "review, annotator, name", SET_VALUE)
+DROP_SETTING = "DELETE FROM {t}settings WHERE review = ? AND annotator = ? AND name = ?"
+# A change: lock (or create) the record's row, log the change, read the record's state.
+TOUCH = upsert(
+    "records",
+    6,
+    REC,
+    "annotated_at = excluded.annotated_at, seconds = r.seconds + excluded.seconds",
+)
+ADD_SECONDS = upsert("records", 6, REC, "seconds = r.seconds + excluded.seconds")
+NEW_CHANGE = (
+    "INSERT INTO {t}changes (review, record, annotator, at, seconds, undo_of) "
+    "VALUES (?, ?, ?, ?, ?, ?){returning}"
+)
+RECORD = (  # one record's state in one statement: its status row, then one row per answer
     f"SELECT NULL, status, annotated_at, seconds FROM {{t}}records WHERE {KEY} "
     f"UNION ALL SELECT question, value, NULL, NULL FROM {{t}}answers WHERE {KEY}"
 )
-UPSERT = "ON CONFLICT ({}) DO UPDATE SET "
-# Rows of the Arrow reads: (expressions, FROM ... WHERE ..., the table chunked by rowid).
-# `{+}` marks the column SQLite must not take an index for (it reads by rowid ranges).
-TIMES = (["record", "annotator", "status", "annotated_at", "seconds"], "records", "{+}review = ?")
-RECORDS = (
-    list(tables.ANSWERED_FIELDS),
-    "records",
-    "{+}review = ? AND annotator = ? AND status IS NOT NULL",
+EVENT = "INSERT INTO {t}events (change, question, value, previous) VALUES (?, ?, ?, ?)"
+SET_ANSWER = upsert("answers", 6, f"{REC}, question", SET_VALUE)
+DROP_ANSWER = f"DELETE FROM {{t}}answers WHERE {KEY} AND question = ?"
+SET_STATUS = f"UPDATE {{t}}records SET status = ?, annotated_at = ? WHERE {KEY}"
+# Undo.
+CHANGE = "SELECT review, annotator, record FROM {t}changes WHERE id = ?"
+LOCK_STATUS = f"SELECT status FROM {{t}}records WHERE {KEY}{{lock}}"
+EVENTS = "SELECT question, previous FROM {t}events WHERE change = ? ORDER BY {order} DESC"
+ANSWER = f"SELECT question, value FROM {{t}}answers WHERE {KEY} AND question = ?"
+LAST_CHANGE = (
+    "SELECT c.id, c.record FROM {t}changes c WHERE c.review = ? AND c.annotator = ? "
+    "AND c.undo_of IS NULL AND EXISTS (SELECT 1 FROM {t}events e WHERE e.change = c.id) "
+    "AND NOT EXISTS (SELECT 1 FROM {t}changes u WHERE u.undo_of = c.id) ORDER BY c.id DESC LIMIT 1"
 )
-ANSWERS = (["record", "question", "value"], "answers", "{+}review = ? AND annotator = ?")
-SUBMITTED_FROM = (
+# Claims and seats.
+RELEASE = "DELETE FROM {t}reservations WHERE review = ? AND (annotator = ? OR expires_at < ?)"
+TAKEN = (  # others' submitted answers plus live claims, a claim whose holder submitted once
+    "SELECT (SELECT COUNT(*) FROM {t}records WHERE review = ? AND record = ? "
+    "AND status = 'submitted' AND annotator NOT IN (?, ?)) + "
+    "(SELECT COUNT(*) FROM {t}reservations v WHERE v.review = ? AND v.record = ? "
+    "AND NOT EXISTS (SELECT 1 FROM {t}records d WHERE d.review = v.review "
+    "AND d.record = v.record AND d.annotator = v.annotator AND d.status = 'submitted'))"
+)
+RESERVE = "INSERT INTO {t}reservations VALUES (?, ?, ?, ?)"
+EXPIRE_SEATS = "DELETE FROM {t}seats WHERE expires_at < ?"
+SEATS = "SELECT seat, record FROM {t}seats WHERE review = ? AND annotator = ? AND seat <> ?"
+SEAT = upsert(
+    "seats",
+    5,
+    REC.replace("record", "seat"),
+    "record = excluded.record, expires_at = excluded.expires_at",
+)
+LEAVE = "DELETE FROM {t}seats WHERE review = ? AND annotator = ? AND seat = ?"
+# Reads.
+SUBMITTED_COUNTS = (
+    "SELECT record, COUNT(*) FROM {t}records WHERE review = ? AND record {in} "
+    "AND status = 'submitted' AND annotator NOT IN (?, ?) GROUP BY record"
+)
+STATUS_COUNTS = (
+    "SELECT annotator, status, COUNT(*) FROM {t}records WHERE review = ? "
+    "AND status IS NOT NULL GROUP BY annotator, status ORDER BY annotator"
+)
+STATUSES = (
+    "SELECT record, status FROM {t}records WHERE review = ? AND annotator = ? "
+    "AND status IS NOT NULL"
+)
+RECORDS = (
+    "SELECT record, annotator, status, annotated_at, seconds FROM {t}records "
+    "WHERE review = ? AND status IS NOT NULL"
+)
+ANSWERS = "SELECT record, annotator, question, value, updated_at FROM {t}answers WHERE review = ?"
+HISTORY = (
+    "SELECT c.id, c.record, c.annotator, e.question, e.value, e.previous, c.at, c.undo_of "
+    "FROM {t}changes c JOIN {t}events e ON e.change = c.id WHERE c.review = ? "
+    "ORDER BY c.id, e.{order}"
+)
+# Reads as Arrow: (select list, FROM ... WHERE ..., how it names the table SQLite reads by
+# rowid ranges); `{+}` keeps SQLite on those ranges rather than an index.
+TIMES_TABLE = (
+    ["record", "annotator", "status", "annotated_at", "seconds"],
+    "{t}records WHERE {+}review = ?",
+    "{t}records",
+)
+RECORDS_TABLE = (
+    list(tables.ANSWERED_FIELDS),
+    "{t}records WHERE {+}review = ? AND annotator = ? AND status IS NOT NULL",
+    "{t}records",
+)
+ANSWERS_TABLE = (
+    ["record", "question", "value"],
+    "{t}answers WHERE {+}review = ? AND annotator = ?",
+    "{t}answers",
+)
+SUBMITTED = (
+    ["a.record", "a.annotator", "a.question", "a.value"],
     "{t}answers a JOIN {t}records r ON r.review = a.review AND r.annotator = a.annotator "
-    "AND r.record = a.record WHERE {+}a.review = ? AND r.status = 'submitted' AND a.annotator <> ?"
+    "AND r.record = a.record WHERE {+}a.review = ? AND r.status = 'submitted' AND a.annotator <> ?",
+    "a",
 )
 
 
 @dataclass(frozen=True)
 class Dialect:
-    """What one database spells its own way; each backend module makes one."""
+    """What one database spells or does its own way; each backend module makes one."""
 
     prefix: str  # before every table name
     mark: str  # the placeholder of an argument
     types: tuple[tuple[str, str], ...]  # SCHEMA's {int}, {real}, {serial}, {event_id}
+    words: tuple[tuple[str, str], ...]  # {order} of events, {lock}, {in} a list, {+}, {returning}
     legacy: str  # the test for a key of scheme 1 (32 lowercase hex digits)
-    event_order: str  # the column that orders a change's events
-    for_update: str = ""  # locks the rows a SELECT reads, where the database needs it
-    returning: bool = True  # INSERT ... RETURNING (SQLite 3.35+)
 
     @functools.lru_cache(maxsize=512)  # noqa: B019 (dialects are a few constants)
     def sql(self, text: str) -> str:
         """A statement of this module in the database's own text."""
-        text = text.replace("{t}", self.prefix)
+        for word, spelled in (("{t}", self.prefix), *self.words):
+            text = text.replace(word, spelled)
         return text if self.mark == "?" else text.replace("?", self.mark)
 
     def schema(self) -> list[str]:
@@ -103,11 +197,8 @@ class Dialect:
             text = text.replace("{" + name + "}", value)
         return [s for s in text.split(";") if s.strip()]
 
-    def in_list(self, column: str) -> str:
-        """`column` among the values of one list argument (`list_arg`)."""
-        return f"{column} IN (SELECT value FROM json_each(?))"
-
     def list_arg(self, values: Sequence[str]) -> Any:
+        """The argument of `{in}`: a list of texts."""
         return dump(list(values))
 
     def many(self, con: Any, sql: str, rows: list[tuple]) -> None:
@@ -122,7 +213,8 @@ class Dialect:
         return contextlib.nullcontext()
 
     def change_id(self, cursor: Any) -> int:
-        return cursor.fetchone()[0] if self.returning else cursor.lastrowid
+        """The id NEW_CHANGE made: RETURNING where the database has it, else lastrowid."""
+        return cursor.lastrowid if dict(self.words)["{returning}"] == "" else cursor.fetchone()[0]
 
 
 class SQLStore(Store):
@@ -137,11 +229,8 @@ class SQLStore(Store):
     def _read(self, what: str, work: Callable[[Any], T]) -> T:
         raise NotImplementedError
 
-    def _arrow(
-        self, columns: list[str], source: str, args: tuple, schema: pa.Schema, alias: str
-    ) -> pa.Table:
-        """`SELECT columns FROM source` as an Arrow table of `schema`; `alias`: how source
-        names its first table (SQLite reads that table a range of rowids at a time)."""
+    def _arrow(self, query: tuple, args: tuple, schema: pa.Schema) -> pa.Table:
+        """A query of the *_TABLE kind (above) as an Arrow table of `schema`."""
         raise NotImplementedError
 
     def _x(self, con: Any, sql: str, args: tuple | list = ()) -> Any:
@@ -156,40 +245,25 @@ class SQLStore(Store):
         return rows[0][0] if rows else None
 
     def _do(self, what: str, sql: str, args: tuple) -> None:
-        self._tx(what, lambda con: self._x(con, sql, args))
+        self._tx(f"could not {what}", lambda con: self._x(con, sql, args))
 
-    # -- reviews and settings ----------------------------------------------------------------
+    # -- reviews, settings, record keys ------------------------------------------------------
 
     def register_review(self, name: str, config: dict) -> None:
         at = now_us()
-        sql = "INSERT INTO {t}reviews VALUES (?, ?, ?, ?) " + UPSERT.format("name")
-        sql += "config = excluded.config, updated_at = excluded.updated_at"
-        self._do("could not register the review", sql, (name, dump(config), at, at))
+        self._do("register the review", REGISTER, (name, dump(config), at, at))
 
     def review_config(self, name: str) -> dict | None:
-        return load(self._one("SELECT config FROM {t}reviews WHERE name = ?", (name,)))
+        return load(self._one(REVIEW_CONFIG, (name,)))
 
     def setting(self, review: str, annotator: str, name: str) -> Any:
-        sql = "SELECT value FROM {t}settings WHERE review = ? AND annotator = ? AND name = ?"
-        return load(self._one(sql, (review, annotator, name)))
+        return load(self._one(SETTING, (review, annotator, name)))
 
     def set_setting(self, review: str, annotator: str, name: str, value: Any) -> None:
-        where = "review = ? AND annotator = ? AND name = ?"
         if value is None:
-            return self._do(
-                "could not save the setting",
-                f"DELETE FROM {{t}}settings WHERE {where}",
-                (review, annotator, name),
-            )
-        sql = "INSERT INTO {t}settings VALUES (?, ?, ?, ?, ?) " + UPSERT.format(
-            "review, annotator, name"
-        )
-        sql += "value = excluded.value, updated_at = excluded.updated_at"
-        self._do(
-            "could not save the setting", sql, (review, annotator, name, dump(value), now_us())
-        )
-
-    # -- record keys -------------------------------------------------------------------------
+            return self._do("save the setting", DROP_SETTING, (review, annotator, name))
+        args = (review, annotator, name, dump(value), now_us())
+        self._do("save the setting", SET_SETTING, args)
 
     def legacy_keys(self, review: str) -> list[str]:
         sql = rekeying.legacy_keys_sql(self.d.legacy)
@@ -213,33 +287,24 @@ class SQLStore(Store):
         for start in range(0, len(changes), batch):
             part = changes[start : start + batch]
             self._tx(
-                "could not import the changes", lambda con, p=part: [self._write(con, c) for c in p]
+                "could not import the changes", lambda c, p=part: [self._write(c, x) for x in p]
             )
 
     def _write(self, con: Any, change: Change) -> RecordState:
-        """Lock (or create) the record's row, log the change, apply what differs; the
-        record's new state comes from the one read of its old state."""
+        """Lock (or create) the record's row, log the change, apply what differs: the new
+        state comes from the one read of the old, in the same transaction."""
         at = now_us() if change.at is None else change.at
         key = (change.review, change.annotator, change.record)
         with self.d.pipeline(con):
             # The same record's writers queue here (PostgreSQL), and take change ids in order.
-            self._x(
-                con,
-                "INSERT INTO {t}records AS r VALUES (?, ?, ?, NULL, ?, ?) "
-                + UPSERT.format("review, annotator, record")
-                + "annotated_at = "
-                "excluded.annotated_at, seconds = r.seconds + excluded.seconds",
-                (*key, at, change.seconds),
-            )
-            created = self._insert_change(con, key, at, change.seconds, None)
-            state = self._x(con, RECORD, key * 2)
-            change_id, state = self.d.change_id(created), self._state(state.fetchall())
-        self._set_answers(
-            con, change_id, key, state.answers, {q: dump(v) for q, v in change.answers.items()}, at
-        )
+            self._x(con, TOUCH, (*key, None, at, change.seconds))
+            created = self._x(con, NEW_CHANGE, (key[0], key[2], key[1], at, change.seconds, None))
+            rows = self._x(con, RECORD, key * 2)
+            change_id, state = self.d.change_id(created), self._state(rows.fetchall())
+        answers = {q: dump(v) for q, v in change.answers.items()}
+        self._set_answers(con, change_id, key, state.answers, answers, at)
         new = change.status if change.status is not None else state.status
         self._set_status(con, change_id, key, state.status, new, at)
-        state.answers = {q: v for q, v in state.answers.items() if v is not None}
         state.status, state.annotated_at, state.change = new, at, change_id
         return state
 
@@ -251,101 +316,59 @@ class SQLStore(Store):
                 state.status, state.annotated_at, state.seconds = status, at, seconds
         return state
 
-    def _insert_change(self, con: Any, key: tuple, at: int, seconds: float, undo_of: int | None):
-        sql = "INSERT INTO {t}changes (review, record, annotator, at, seconds, undo_of) "
-        sql += "VALUES (?, ?, ?, ?, ?, ?)" + (" RETURNING id" if self.d.returning else "")
-        return self._x(con, sql, (key[0], key[2], key[1], at, seconds, undo_of))
-
     def _set_answers(self, con, change_id, key, current: dict, answers: dict, at) -> None:
-        """Apply the answers that differ from the stored text; `current` becomes the new
-        answers, decoded."""
+        """Apply the answers (stored text) that differ; `current`, the stored text of the
+        record's answers, becomes its new answers, decoded."""
         events, upserts, deletes = [], [], []
         for question, value in answers.items():
             previous = current.get(question)
-            if previous == value:
-                continue
-            events.append((change_id, question, value, previous))
-            target = deletes if value is None else upserts
-            target.append((*key, question) if value is None else (*key, question, value, at))
-            current[question] = value
-        for question, text in current.items():
-            current[question] = load(text)
-        self.d.many(
-            con,
-            "INSERT INTO {t}events (change, question, value, previous) VALUES (?, ?, ?, ?)",
-            events,
-        )
-        self.d.many(con, f"DELETE FROM {{t}}answers WHERE {KEY} AND question = ?", deletes)
-        self.d.many(
-            con,
-            "INSERT INTO {t}answers VALUES (?, ?, ?, ?, ?, ?) "
-            + UPSERT.format("review, annotator, record, question")
-            + "value = excluded.value, updated_at = excluded.updated_at",
-            upserts,
-        )
+            if previous != value:
+                events.append((change_id, question, value, previous))
+                if value is None:
+                    deletes.append((*key, question))
+                    current.pop(question, None)
+                else:
+                    upserts.append((*key, question, value, at))
+                    current[question] = value
+        current.update((question, load(text)) for question, text in current.items())
+        self.d.many(con, EVENT, events)
+        self.d.many(con, DROP_ANSWER, deletes)
+        self.d.many(con, SET_ANSWER, upserts)
 
     def _set_status(self, con, change_id, key, old, new, at, touch: bool = False) -> None:
         if new != old:
-            self._x(
-                con,
-                "INSERT INTO {t}events (change, question, value, previous) VALUES (?, NULL, ?, ?)",
-                (change_id, dump(new), dump(old)),
-            )
+            self._x(con, EVENT, (change_id, None, dump(new), dump(old)))
         if new != old or touch:
-            sql = f"UPDATE {{t}}records SET status = ?, annotated_at = ? WHERE {KEY}"
-            self._x(con, sql, (new, at, *key))
+            self._x(con, SET_STATUS, (new, at, *key))
 
     def add_seconds(self, review: str, annotator: str, record: str, seconds: float) -> None:
-        sql = "INSERT INTO {t}records AS r VALUES (?, ?, ?, NULL, ?, ?) " + UPSERT.format(
-            "review, annotator, record"
-        )
-        sql += "seconds = r.seconds + excluded.seconds"
-        self._do(
-            "could not save the time on screen", sql, (review, annotator, record, now_us(), seconds)
-        )
+        args = (review, annotator, record, None, now_us(), seconds)
+        self._do("save the time on screen", ADD_SECONDS, args)
 
     def last_change(self, review: str, annotator: str) -> tuple[int, str] | None:
-        rows = self._rows(
-            "SELECT c.id, c.record FROM {t}changes c WHERE c.review = ? AND c.annotator = ? "
-            "AND c.undo_of IS NULL AND EXISTS (SELECT 1 FROM {t}events e WHERE e.change = c.id) "
-            "AND NOT EXISTS (SELECT 1 FROM {t}changes u WHERE u.undo_of = c.id) "
-            "ORDER BY c.id DESC LIMIT 1",
-            (review, annotator),
-        )
+        rows = self._rows(LAST_CHANGE, (review, annotator))
         return (rows[0][0], rows[0][1]) if rows else None
 
     def undo(self, change_id: int) -> str:
         return self._tx("could not undo the change", lambda con: self._undo(con, change_id))
 
     def _undo(self, con: Any, change_id: int) -> str:
-        at = now_us()
-        row = self._x(
-            con, "SELECT review, annotator, record FROM {t}changes WHERE id = ?", (change_id,)
-        ).fetchone()
+        """Log a change that puts back, newest first, what each event of `change_id` replaced."""
+        at, row = now_us(), self._x(con, CHANGE, (change_id,)).fetchone()
         if row is None:
             raise StoreError(f"there is no change {change_id} to undo")
         key = tuple(row)
-        status = self._x(
-            con, f"SELECT status FROM {{t}}records WHERE {KEY}{self.d.for_update}", key
-        ).fetchone()
-        events = self._x(
-            con,
-            "SELECT question, previous FROM {t}events WHERE change = ? "
-            f"ORDER BY {self.d.event_order} DESC",
-            (change_id,),
-        ).fetchall()
-        undo_id = self.d.change_id(self._insert_change(con, key, at, 0.0, change_id))
-        old = None if status is None else status[0]
-        for question, previous in events:  # in reverse
+        status = self._x(con, LOCK_STATUS, key).fetchone()
+        events = self._x(con, EVENTS, (change_id,)).fetchall()
+        undo = self.d.change_id(
+            self._x(con, NEW_CHANGE, (key[0], key[2], key[1], at, 0.0, change_id))
+        )
+        for question, previous in events:
             if question is None:
-                self._set_status(con, undo_id, key, old, load(previous), at, touch=True)
-                continue
-            current = self._x(
-                con,
-                f"SELECT question, value FROM {{t}}answers WHERE {KEY} AND question = ?",
-                (*key, question),
-            ).fetchall()
-            self._set_answers(con, undo_id, key, dict(current), {question: previous}, at)
+                self._set_status(con, undo, key, status and status[0], load(previous), at, True)
+            else:
+                current = dict(self._x(con, ANSWER, (*key, question)).fetchall())
+                self._set_answers(con, undo, key, current, {question: previous}, at)
         return key[2]
 
     # -- claims and seats --------------------------------------------------------------------
@@ -355,75 +378,33 @@ class SQLStore(Store):
     ) -> str | None:
         def work(con: Any) -> str | None:
             self.d.lock_review(con, review)  # two never take the last free place
-            return self._claim(con, (review, annotator), candidates, overlap, ttl)
+            at = now_us()
+            self._x(con, RELEASE, (review, annotator, at))  # earlier and expired claims
+            for record in candidates:
+                args = (review, record, annotator, ADJUDICATOR, review, record)
+                if self._x(con, TAKEN, args).fetchone()[0] < overlap:
+                    self._x(con, RESERVE, (review, record, annotator, at + int(ttl * 1e6)))
+                    return record
+            return None
 
         return self._tx("could not claim a record", work)
-
-    def _claim(self, con, key, candidates, overlap, ttl) -> str | None:
-        """Release the annotator's earlier claims and expired ones, then reserve the first
-        candidate whose taken places (others' submitted answers, live claims) are fewer
-        than `overlap`."""
-        review, annotator = key
-        at = now_us()
-        self._x(
-            con,
-            "DELETE FROM {t}reservations WHERE review = ? AND (annotator = ? OR expires_at < ?)",
-            (review, annotator, at),
-        )
-        taken = (
-            "SELECT (SELECT COUNT(*) FROM {t}records WHERE review = ? AND record = ? "
-            "AND status = 'submitted' AND annotator NOT IN (?, ?)) + "
-            "(SELECT COUNT(*) FROM {t}reservations v WHERE v.review = ? AND v.record = ? "
-            # a claim whose holder has submitted the record is counted once, as an answer
-            "AND NOT EXISTS (SELECT 1 FROM {t}records d WHERE d.review = v.review "
-            "AND d.record = v.record AND d.annotator = v.annotator AND d.status = 'submitted'))"
-        )
-        for record in candidates:
-            args = (review, record, annotator, ADJUDICATOR, review, record)
-            if self._x(con, taken, args).fetchone()[0] < overlap:
-                self._x(
-                    con,
-                    "INSERT INTO {t}reservations VALUES (?, ?, ?, ?)",
-                    (review, record, annotator, at + int(ttl * 1e6)),
-                )
-                return record
-        return None
 
     def take_seat(
         self, review: str, annotator: str, seat: str, record: str | None, ttl: float
     ) -> dict[str, str | None]:
         def work(con: Any) -> dict[str, str | None]:
             self.d.lock_review(con, review)  # two seats never hold the same record
-            return self._hold_seat(con, (review, annotator), seat, record, ttl)
+            at = now_us()
+            self._x(con, EXPIRE_SEATS, (at,))
+            others = dict(self._x(con, SEATS, (review, annotator, seat)).fetchall())
+            held = None if record in others.values() else record
+            self._x(con, SEAT, (review, annotator, seat, held, at + int(ttl * 1e6)))
+            return others
 
         return self._tx("could not take a seat", work)
 
-    def _hold_seat(self, con, key, seat, record, ttl) -> dict[str, str | None]:
-        """Drop expired seats, hold `record` unless another live seat of the annotator
-        holds it; the annotator's other live seats, seat -> record."""
-        at = now_us()
-        self._x(con, "DELETE FROM {t}seats WHERE expires_at < ?", (at,))
-        others = dict(
-            self._x(
-                con,
-                "SELECT seat, record FROM {t}seats WHERE review = ? "
-                "AND annotator = ? AND seat <> ?",
-                (*key, seat),
-            ).fetchall()
-        )
-        held = None if record in others.values() else record
-        self._x(
-            con,
-            "INSERT INTO {t}seats VALUES (?, ?, ?, ?, ?) "
-            + UPSERT.format("review, annotator, seat")
-            + "record = excluded.record, expires_at = excluded.expires_at",
-            (*key, seat, held, at + int(ttl * 1e6)),
-        )
-        return others
-
     def leave_seat(self, review: str, annotator: str, seat: str) -> None:
-        sql = "DELETE FROM {t}seats WHERE review = ? AND annotator = ? AND seat = ?"
-        self._do("could not leave a seat", sql, (review, annotator, seat))
+        self._do("leave a seat", LEAVE, (review, annotator, seat))
 
     # -- reads -------------------------------------------------------------------------------
 
@@ -433,23 +414,14 @@ class SQLStore(Store):
         return state
 
     def submitted_counts(self, review: str, keys: list[str], exclude: str) -> dict[str, int]:
-        sql = (
-            f"SELECT record, COUNT(*) FROM {{t}}records WHERE review = ? AND "
-            f"{self.d.in_list('record')} AND status = 'submitted' AND annotator NOT IN "
-            "(?, ?) GROUP BY record"
-        )
-        return dict(self._rows(sql, (review, self.d.list_arg(keys), exclude, ADJUDICATOR)))
+        args = (review, self.d.list_arg(keys), exclude, ADJUDICATOR)
+        return dict(self._rows(SUBMITTED_COUNTS, args))
 
     def status_counts(self, review: str) -> list[tuple[str, str, int]]:
-        return self._rows(
-            "SELECT annotator, status, COUNT(*) FROM {t}records WHERE review = ? "
-            "AND status IS NOT NULL GROUP BY annotator, status ORDER BY annotator",
-            (review,),
-        )
+        return self._rows(STATUS_COUNTS, (review,))
 
     def statuses(self, review: str, annotator: str) -> dict[str, str]:
-        sql = "SELECT record, status FROM {t}records WHERE review = ? AND annotator = ? "
-        return dict(self._rows(sql + "AND status IS NOT NULL", (review, annotator)))
+        return dict(self._rows(STATUSES, (review, annotator)))
 
     def _select(self, sql: str, review: str, annotator: str | None) -> list[tuple]:
         if annotator is None:
@@ -457,47 +429,33 @@ class SQLStore(Store):
         return self._rows(sql + " AND annotator = ?", (review, annotator))
 
     def records(self, review: str, annotator: str | None = None) -> list[tuple]:
-        sql = "SELECT record, annotator, status, annotated_at, seconds FROM {t}records "
-        return self._select(sql + "WHERE review = ? AND status IS NOT NULL", review, annotator)
+        return self._select(RECORDS, review, annotator)
 
     def answers(self, review: str, annotator: str | None = None) -> list[tuple]:
-        sql = "SELECT record, annotator, question, value, updated_at FROM {t}answers "
-        rows = self._select(sql + "WHERE review = ?", review, annotator)
+        rows = self._select(ANSWERS, review, annotator)
         values = load_many([row[3] for row in rows])
         return [(r, a, q, v, t) for (r, a, q, _, t), v in zip(rows, values, strict=True)]
 
     def history(self, review: str) -> list[tuple]:
-        rows = self._rows(
-            "SELECT c.id, c.record, c.annotator, e.question, e.value, e.previous, c.at, "
-            "c.undo_of FROM {t}changes c JOIN {t}events e ON e.change = c.id "
-            f"WHERE c.review = ? ORDER BY c.id, e.{self.d.event_order}",
-            (review,),
-        )
+        rows = self._rows(HISTORY, (review,))
         return [(c, r, a, q, load(v), load(p), t, u) for c, r, a, q, v, p, t, u in rows]
 
-    # -- reads as Arrow ----------------------------------------------------------------------
-
-    def _table(self, query: tuple, args: tuple, schema: pa.Schema) -> pa.Table:
-        columns, table, where = query
-        return self._arrow(columns, f"{{t}}{table} WHERE {where}", args, schema, f"{{t}}{table}")
-
     def times(self, review: str) -> pa.Table:
-        return self._table(TIMES, (review,), tables.TIMES)
+        return self._arrow(TIMES_TABLE, (review,), tables.TIMES)
 
     def records_table(self, review: str, annotator: str) -> pa.Table:
-        return self._table(RECORDS, (review, annotator), tables.RECORDS)
+        return self._arrow(RECORDS_TABLE, (review, annotator), tables.RECORDS)
 
     def answers_table(self, review: str, annotator: str) -> pa.Table:
-        return self._table(ANSWERS, (review, annotator), tables.ANSWERS)
+        return self._arrow(ANSWERS_TABLE, (review, annotator), tables.ANSWERS)
 
     def submitted_answers(
         self, review: str, question: str | None = None, *, records: Sequence[str] | None = None
     ) -> pa.Table:
-        source, args = SUBMITTED_FROM, [review, ADJUDICATOR]
+        columns, source, alias = SUBMITTED
+        args: list = [review, ADJUDICATOR]
         if question is not None:
             source, args = source + " AND a.question = ?", [*args, question]
         if records is not None:
-            source += f" AND {self.d.in_list('a.record')}"
-            args.append(self.d.list_arg(records))
-        columns = ["a.record", "a.annotator", "a.question", "a.value"]
-        return self._arrow(columns, source, tuple(args), tables.SUBMITTED, "a")
+            source, args = source + " AND a.record {in}", [*args, self.d.list_arg(records)]
+        return self._arrow((columns, source, alias), tuple(args), tables.SUBMITTED)

@@ -27,12 +27,17 @@ DIALECT = Dialect(
     types=(
         ("int", "INTEGER"),
         ("real", "REAL"),
-        ("event_id", ""),
         ("serial", "INTEGER PRIMARY KEY AUTOINCREMENT"),
+        ("event_id", ""),
+    ),
+    words=(
+        ("{order}", "rowid"),
+        ("{lock}", ""),  # a write transaction holds the whole file
+        ("{in}", "IN (SELECT value FROM json_each(?))"),
+        ("{+}", "+"),
+        ("{returning}", " RETURNING id" if sqlite3.sqlite_version_info >= (3, 35) else ""),
     ),
     legacy="length(record) = 32 AND record NOT GLOB '*[^0-9a-f]*'",
-    event_order="rowid",
-    returning=sqlite3.sqlite_version_info >= (3, 35),
 )
 
 
@@ -235,15 +240,12 @@ class SQLiteStore(SQLStore):
                     raise sqlite_unavailable(self.url, exc) from None
                 raise
 
-    def _arrow(
-        self, columns: list[str], source: str, args: tuple, schema: pa.Schema, alias: str
-    ) -> pa.Table:
-        """The text form (store/tables.py), a range of rowids at a time, or JSON when a
-        value holds its separator. `+review` keeps SQLite on the rowid range instead of
-        the review's index (which would need a sort to chunk by)."""
-        table = self.d.sql(source.split()[0])  # the first table, whose rowids are read in ranges
-        source = f"{source} AND {alias}.rowid BETWEEN ? AND ?".replace("{+}", "+")
-        sql = self.d.sql(f"SELECT {{columns}} FROM {source}")
+    def _arrow(self, query: tuple, args: tuple, schema: pa.Schema) -> pa.Table:
+        """The text form (store/tables.py) a range of rowids at a time, or JSON when a
+        value holds its separator."""
+        columns, source, alias = query
+        table = self.d.sql(source.split()[0])  # the first table, read by rowid ranges
+        sql = self.d.sql(f"SELECT {{columns}} FROM {source} AND {alias}.rowid BETWEEN ? AND ?")
         text = sql.replace("{columns}", tables.text_columns(columns, schema))
         parsed = tables.from_text_columns(self._chunks(text, args, table), schema)
         if parsed is None:
