@@ -40,6 +40,7 @@ class Cursor:
         self.done = False
         self.held: set[str] = set()  # records this annotator's other windows are on
         self.scope: np.ndarray | None = None  # rows the progress counts, if not every row
+        self._last_key: tuple[int | None, str] = (None, "")
         self.set_order(order)
 
     # -- the queue ---------------------------------------------------------------------------
@@ -94,7 +95,13 @@ class Cursor:
 
     @property
     def key(self) -> str | None:
-        return None if self.position is None else self.keys.key(self.position)
+        return None if self.position is None else self.key_at(self.position)
+
+    def key_at(self, position: int) -> str:
+        """A row's record key; the last one asked is kept (a message asks it several times)."""
+        if self._last_key[0] != position:
+            self._last_key = (position, self.keys.key(position))
+        return self._last_key[1]
 
     # -- statuses ----------------------------------------------------------------------------
 

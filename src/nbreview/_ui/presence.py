@@ -142,6 +142,8 @@ class Presence:
         name = self.where[2]
         lapsed = time.monotonic() - self._asked >= SEAT_TTL - 5
         held = self.holding == key and not lapsed
+        if held:  # a live seat holding the record: no other window of this name can hold it
+            return
         others_before = bool(self.others)
         if not self._take(key):
             raise ValueError(

@@ -110,6 +110,7 @@ class Session:
     def handle(self, message: Any) -> None:
         """Apply one browser message; a bad one becomes a notice, never an exception."""
         self.notice, self._wrote = None, False
+        self.views.begin()
         try:
             seq, view = header(message)
         except Refused as exc:  # not even a number to acknowledge it by
@@ -125,7 +126,7 @@ class Session:
                     }
                 return
         try:
-            checked = parse(message, len(self.review.source))
+            checked = parse(message, len(self.review.source), (seq, view))
         except Refused as exc:
             self.notice = {"kind": "error", "text": clip(f"Refused a message: {exc}")}
             if seq is not None:
@@ -229,14 +230,14 @@ class Session:
 
     def _write(self, answers: dict, status: str | None) -> None:
         review, position = self.review, self.cursor.position
-        key = review.keys.key(position)
+        key = self.cursor.key_at(position)
         seconds = self.pending_seconds.get(key, 0.0)
         change = Change(review.name, review.annotator, key, answers, status, seconds)
-        change_id = review.store.write(change).change
+        state = review.store.write(change)  # the record's new state: nothing is read after
         self._wrote = True
         self.pending_seconds.pop(key, None)
-        self.views.forget()
-        self.undo_stack.append((change_id, position))
+        self.views.remember(key, state)
+        self.undo_stack.append((state.change, position))
         if status is not None:
             self.cursor.mark(key, status)
         if status == "submitted" and self.feedback is not None:
@@ -287,7 +288,7 @@ class Session:
             self.notice = {"kind": "info", "text": "Nothing to undo."}
             return
         change_id, position = last
-        self.hold(self.review.keys.key(position))
+        self.hold(self.cursor.key_at(position))
         self._leave()
         review = self.review
         key = review.store.undo(change_id)
@@ -303,9 +304,9 @@ class Session:
     # -- what the browser sees ---------------------------------------------------------------
 
     def record_values(self, position: int) -> dict[str, Any]:
-        """The row's values of the columns questions read: what answers are checked against."""
-        review = self.review
-        return review.source.row(position, review.questions.target_columns())
+        """The row's values of the columns questions read (and those the view shows): what
+        answers are checked against, read once per row."""
+        return self.views.values(position)
 
     def view(self) -> dict:
         view = self.views.view(

@@ -92,6 +92,7 @@ DIALECT = PostgresDialect(
         ("{returning}", " RETURNING id"),
     ),
     legacy="record ~ '^[0-9a-f]{32}$'",
+    lock_first=True,
 )
 # Beyond the shared schema: the change log read per review, in order.
 INDEXES = ["CREATE INDEX IF NOT EXISTS nbreview_changes_review ON nbreview_changes(review, id)"]

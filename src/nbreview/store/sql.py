@@ -84,6 +84,13 @@ TOUCH = upsert(
     REC,
     "annotated_at = excluded.annotated_at, seconds = r.seconds + excluded.seconds",
 )
+SAVE_RECORD = upsert(  # where the row is not locked first (SQLite: the transaction locks all)
+    "records",
+    6,
+    REC,
+    "status = excluded.status, annotated_at = excluded.annotated_at, "
+    "seconds = r.seconds + excluded.seconds",
+)
 ADD_SECONDS = upsert("records", 6, REC, "seconds = r.seconds + excluded.seconds")
 NEW_CHANGE = (
     "INSERT INTO {t}changes (review, record, annotator, at, seconds, undo_of) "
@@ -183,6 +190,7 @@ class Dialect:
     types: tuple[tuple[str, str], ...]  # SCHEMA's {int}, {real}, {serial}, {event_id}
     words: tuple[tuple[str, str], ...]  # {order} of events, {lock}, {in} a list, {+}, {returning}
     legacy: str  # the test for a key of scheme 1 (32 lowercase hex digits)
+    lock_first: bool = False  # a change locks its record's row before reading it
 
     @functools.lru_cache(maxsize=512)  # noqa: B019 (dialects are a few constants)
     def sql(self, text: str) -> str:
@@ -291,20 +299,25 @@ class SQLStore(Store):
             )
 
     def _write(self, con: Any, change: Change) -> RecordState:
-        """Lock (or create) the record's row, log the change, apply what differs: the new
-        state comes from the one read of the old, in the same transaction."""
+        """Log the change and apply what differs: the new state comes from the one read of
+        the old, in the same transaction."""
         at = now_us() if change.at is None else change.at
-        key = (change.review, change.annotator, change.record)
+        key, lock = (change.review, change.annotator, change.record), self.d.lock_first
         with self.d.pipeline(con):
-            # The same record's writers queue here (PostgreSQL), and take change ids in order.
-            self._x(con, TOUCH, (*key, None, at, change.seconds))
+            if lock:  # the same record's writers queue here, and take change ids in order
+                self._x(con, TOUCH, (*key, None, at, change.seconds))
             created = self._x(con, NEW_CHANGE, (key[0], key[2], key[1], at, change.seconds, None))
             rows = self._x(con, RECORD, key * 2)
             change_id, state = self.d.change_id(created), self._state(rows.fetchall())
         answers = {q: dump(v) for q, v in change.answers.items()}
         self._set_answers(con, change_id, key, state.answers, answers, at)
         new = change.status if change.status is not None else state.status
-        self._set_status(con, change_id, key, state.status, new, at)
+        if lock:
+            self._set_status(con, change_id, key, state.status, new, at)
+        else:  # the status, the time and the time on screen in one statement
+            self._set_status(con, change_id, key, state.status, new, at, touch=None)
+            self._x(con, SAVE_RECORD, (*key, new, at, change.seconds))
+            state.seconds = (state.seconds or 0.0) + change.seconds
         state.status, state.annotated_at, state.change = new, at, change_id
         return state
 
@@ -335,10 +348,11 @@ class SQLStore(Store):
         self.d.many(con, DROP_ANSWER, deletes)
         self.d.many(con, SET_ANSWER, upserts)
 
-    def _set_status(self, con, change_id, key, old, new, at, touch: bool = False) -> None:
+    def _set_status(self, con, change_id, key, old, new, at, touch: bool | None = False) -> None:
+        """Log a new status; write it when it changed or `touch`, not at all when None."""
         if new != old:
             self._x(con, EVENT, (change_id, None, dump(new), dump(old)))
-        if new != old or touch:
+        if touch is not None and (new != old or touch):
             self._x(con, SET_STATUS, (new, at, *key))
 
     def add_seconds(self, review: str, annotator: str, record: str, seconds: float) -> None:

@@ -35,7 +35,7 @@ DIALECT = Dialect(
         ("{lock}", ""),  # a write transaction holds the whole file
         ("{in}", "IN (SELECT value FROM json_each(?))"),
         ("{+}", "+"),
-        ("{returning}", " RETURNING id" if sqlite3.sqlite_version_info >= (3, 35) else ""),
+        ("{returning}", ""),  # lastrowid: RETURNING makes SQLite's commit slower
     ),
     legacy="length(record) = 32 AND record NOT GLOB '*[^0-9a-f]*'",
 )
