@@ -15,7 +15,9 @@ browser does (`_on_message`: `session.handle` and the reply the widget syncs, `r
   *answer* is a rating on a record not answered yet (saved as a draft); a *submit* is the
   one-key path (the last required answer with `submit: true`, then the next record).
 - **Time** is the median of 1,000 answer messages (each on its own record, a `nav` to the
-  next record between them, not timed), and of 200 submits.
+  next record between them, not timed), and of 200 submits; each tree runs in 3 processes,
+  alternated with the other's, and the table gives its fastest (the least disturbed by
+  whatever else the machine runs).
 """
 
 from __future__ import annotations
@@ -195,18 +197,28 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--child", action="store_true")
     parser.add_argument("--base", type=Path, help="the `src` folder of the code to compare with")
+    parser.add_argument("--rounds", type=int, default=3, help="processes per tree, alternated")
     parser.add_argument("--sql", action="store_true", help="list each statement too")
     args = parser.parse_args()
     if args.child:
         return child()
     with tempfile.TemporaryDirectory() as work:
         base = args.base or main_src(Path(work))
-        before, after = measure(base), measure(TREE / "src")
+        runs = [(measure(base), measure(TREE / "src")) for _ in range(args.rounds)]
+    before, after = (best([run[i] for run in runs]) for i in (0, 1))
     print(table(before, after))
     if args.sql:
         for name, r in (("before", before), ("after", after)):
             for kind in ("answer", "submit"):
                 print(f"\n{name}, {kind}:\n  " + "\n  ".join(r[f"{kind}_sql"]))
+
+
+def best(results: list[dict]) -> dict:
+    """The fastest process's medians (the one the shared machine disturbed least)."""
+    out = dict(results[0])
+    for name in ("answer_ms", "submit_ms"):
+        out[name] = min(r[name] for r in results)
+    return out
 
 
 if __name__ == "__main__":

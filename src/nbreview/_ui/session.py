@@ -48,7 +48,7 @@ class Session:
         self._wrote = False  # whether the message being handled has stored its change
         # Raises ValueError when another window of this annotator is on the record: set by
         # _ui/presence.py, so one name open in two places never overwrites itself.
-        self.hold: Callable[[str], None] = lambda key: None
+        self.hold: Callable[..., None] = lambda key, moving=True: None
         # gold_feedback=True: a gold record's expected answers, after its submit
         self.feedback = GoldFeedback(review) if getattr(review, "gold_feedback", False) else None
 
@@ -181,7 +181,7 @@ class Session:
             raise ValueError("there is no record to answer")
         if body["key"] != key:
             raise ValueError("that answer was for another record; it was not saved")
-        self.hold(key)
+        self.hold(key, moving=kind in ("submit", "skip") or body.get("submit", False))
         if kind == "answer":
             record = self.record_values(self.cursor.position)
             # Browser units (UTF-16 span offsets) become the kernel's before validation.

@@ -16,9 +16,8 @@ table goes in `SCHEMA`, which both backends create. Nothing changes in either ba
 from __future__ import annotations
 
 import contextlib
-import functools
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import pyarrow as pa
@@ -192,12 +191,17 @@ class Dialect:
     legacy: str  # the test for a key of scheme 1 (32 lowercase hex digits)
     lock_first: bool = False  # a change locks its record's row before reading it
 
-    @functools.lru_cache(maxsize=512)  # noqa: B019 (dialects are a few constants)
+    spelled: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
     def sql(self, text: str) -> str:
-        """A statement of this module in the database's own text."""
-        for word, spelled in (("{t}", self.prefix), *self.words):
-            text = text.replace(word, spelled)
-        return text if self.mark == "?" else text.replace("?", self.mark)
+        """A statement of this module in the database's own text (made once, then kept)."""
+        found = self.spelled.get(text)
+        if found is None:
+            found = text
+            for word, spelling in (("{t}", self.prefix), *self.words):
+                found = found.replace(word, spelling)
+            found = self.spelled[text] = found.replace("?", self.mark)
+        return found
 
     def schema(self) -> list[str]:
         text = SCHEMA.replace("{t}", self.prefix)
