@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+import re
 import time
 import weakref
 from collections.abc import Callable, Sequence
@@ -28,22 +29,11 @@ from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from . import tables
 from .base import APP, SCHEMA_VERSION, StoreError, StoreUnavailable
-from .sql import Dialect, SQLStore
+from .sql import Dialect, SQLStore, create_schema
 
 T = TypeVar("T")
 MASK = "***"
 SCHEMES = ("postgresql://", "postgres://")
-TABLES = (
-    "nbreview_meta",
-    "nbreview_reviews",
-    "nbreview_changes",
-    "nbreview_events",
-    "nbreview_answers",
-    "nbreview_records",
-    "nbreview_settings",
-    "nbreview_reservations",
-    "nbreview_seats",
-)
 CLAIM_LOCK = 0x6E627263  # with the review's hash: claimers of one review take turns
 SCHEMA_LOCK = 0x6E627276  # pg_advisory_xact_lock key: kernels creating the schema take turns
 RETRIES = 8  # for deadlocks and serialization failures, which a retry resolves
@@ -96,6 +86,7 @@ DIALECT = PostgresDialect(
 )
 # Beyond the shared schema: the change log read per review, in order.
 INDEXES = ["CREATE INDEX IF NOT EXISTS nbreview_changes_review ON nbreview_changes(review, id)"]
+TABLES = tuple(re.findall(r"TABLE IF NOT EXISTS (\w+)", ";".join(DIALECT.schema())))
 
 
 # -- the URL and its password -----------------------------------------------------------------
@@ -251,13 +242,7 @@ class PostgresStore(SQLStore):
                     )
             if all(present.values()):
                 return
-            for statement in [*DIALECT.schema(), *INDEXES]:
-                conn.execute(statement)
-            conn.execute(
-                "INSERT INTO nbreview_meta VALUES ('app', %s), ('schema_version', %s) "
-                "ON CONFLICT (key) DO NOTHING",
-                (APP, str(SCHEMA_VERSION)),
-            )
+            create_schema(conn, DIALECT, INDEXES)
 
     def _tx(self, what: str, work: Callable[[psycopg.Connection], T]) -> T:
         """Run `work` in one transaction; retry it when the server asks us to (deadlock)."""

@@ -16,6 +16,7 @@ table goes in `SCHEMA`, which both backends create. Nothing changes in either ba
 from __future__ import annotations
 
 import contextlib
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -24,7 +25,18 @@ import pyarrow as pa
 
 from . import rekey as rekeying
 from . import tables
-from .base import ADJUDICATOR, Change, RecordState, Store, StoreError, dump, load, load_many, now_us
+from .base import (
+    ADJUDICATOR,
+    APP,
+    SCHEMA_VERSION,
+    Change,
+    RecordState,
+    StoreError,
+    dump,
+    load,
+    load_many,
+    now_us,
+)
 
 T = TypeVar("T")
 SCHEMA = """
@@ -59,6 +71,24 @@ CREATE TABLE IF NOT EXISTS {t}settings (
 """
 
 
+META = (
+    "INSERT INTO nbreview_meta VALUES ('app', ?), ('schema_version', ?) "
+    "ON CONFLICT (key) DO NOTHING"
+)
+
+
+def create_schema(con: Any, dialect: Dialect, extra: Sequence[str] = ()) -> None:
+    """Every table (a no-op where they exist) and the meta rows, in the caller's transaction."""
+    for statement in [*dialect.schema(), *extra]:
+        con.execute(statement)
+    con.execute(dialect.sql(META), (APP, str(SCHEMA_VERSION)))
+
+
+def excluded(*columns: str) -> str:
+    """An upsert's SET of these columns to the values the INSERT gave."""
+    return ", ".join(f"{c} = excluded.{c}" for c in columns)
+
+
 def upsert(table: str, width: int, conflict: str, sets: str) -> str:
     """INSERT of a whole row that updates `sets` (`r` is the stored row) when it exists."""
     marks = ", ".join("?" * width)
@@ -68,29 +98,17 @@ def upsert(table: str, width: int, conflict: str, sets: str) -> str:
 
 KEY = "review = ? AND annotator = ? AND record = ?"
 REC = "review, annotator, record"
-SET_VALUE = "value = excluded.value, updated_at = excluded.updated_at"
-REGISTER = upsert(
-    "reviews", 4, "name", "config = excluded.config, updated_at = excluded.updated_at"
-)
+SET_VALUE = excluded("value", "updated_at")
+ADD = "seconds = r.seconds + excluded.seconds"
+REGISTER = upsert("reviews", 4, "name", excluded("config", "updated_at"))
 REVIEW_CONFIG = "SELECT config FROM {t}reviews WHERE name = ?"
 SETTING = "SELECT value FROM {t}settings WHERE review = ? AND annotator = ? AND name = ?"
 SET_SETTING = upsert("settings", 5, "review, annotator, name", SET_VALUE)
 DROP_SETTING = "DELETE FROM {t}settings WHERE review = ? AND annotator = ? AND name = ?"
 # A change: lock (or create) the record's row, log the change, read the record's state.
-TOUCH = upsert(
-    "records",
-    6,
-    REC,
-    "annotated_at = excluded.annotated_at, seconds = r.seconds + excluded.seconds",
-)
-SAVE_RECORD = upsert(  # where the row is not locked first (SQLite: the transaction locks all)
-    "records",
-    6,
-    REC,
-    "status = excluded.status, annotated_at = excluded.annotated_at, "
-    "seconds = r.seconds + excluded.seconds",
-)
-ADD_SECONDS = upsert("records", 6, REC, "seconds = r.seconds + excluded.seconds")
+TOUCH = upsert("records", 6, REC, f"{excluded('annotated_at')}, {ADD}")
+SAVE_RECORD = upsert("records", 6, REC, f"{excluded('status', 'annotated_at')}, {ADD}")
+ADD_SECONDS = upsert("records", 6, REC, ADD)
 NEW_CHANGE = (
     "INSERT INTO {t}changes (review, record, annotator, at, seconds, undo_of) "
     "VALUES (?, ?, ?, ?, ?, ?){returning}"
@@ -125,12 +143,7 @@ TAKEN = (  # others' submitted answers plus live claims, a claim whose holder su
 RESERVE = "INSERT INTO {t}reservations VALUES (?, ?, ?, ?)"
 EXPIRE_SEATS = "DELETE FROM {t}seats WHERE expires_at < ?"
 SEATS = "SELECT seat, record FROM {t}seats WHERE review = ? AND annotator = ? AND seat <> ?"
-SEAT = upsert(
-    "seats",
-    5,
-    REC.replace("record", "seat"),
-    "record = excluded.record, expires_at = excluded.expires_at",
-)
+SEAT = upsert("seats", 5, "review, annotator, seat", excluded("record", "expires_at"))
 LEAVE = "DELETE FROM {t}seats WHERE review = ? AND annotator = ? AND seat = ?"
 # Reads.
 SUBMITTED_COUNTS = (
@@ -229,21 +242,29 @@ class Dialect:
         return cursor.lastrowid if dict(self.words)["{returning}"] == "" else cursor.fetchone()[0]
 
 
-class SQLStore(Store):
-    """The store's statements on a DB-API connection; a backend brings connections and faults."""
+class SQLStore(ABC):
+    """An append-only log of changes plus the current state it implies, per review: the
+    statements above on a DB-API connection, which a backend brings with its faults."""
 
     d: Dialect
+    url: str
 
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.url!r})"
+
+    @abstractmethod
     def _tx(self, what: str, work: Callable[[Any], T]) -> T:
         """Run `work(con)` in one write transaction; faults become `StoreUnavailable`."""
-        raise NotImplementedError
 
-    def _read(self, what: str, work: Callable[[Any], T]) -> T:
-        raise NotImplementedError
+    @abstractmethod
+    def _read(self, what: str, work: Callable[[Any], T]) -> T: ...
 
+    @abstractmethod
     def _arrow(self, query: tuple, args: tuple, schema: pa.Schema) -> pa.Table:
         """A query of the *_TABLE kind (above) as an Arrow table of `schema`."""
-        raise NotImplementedError
 
     def _x(self, con: Any, sql: str, args: tuple | list = ()) -> Any:
         return con.execute(self.d.sql(sql), args)
@@ -262,26 +283,33 @@ class SQLStore(Store):
     # -- reviews, settings, record keys ------------------------------------------------------
 
     def register_review(self, name: str, config: dict) -> None:
+        """Create or update the review's entry (its questions), so the store describes itself."""
         at = now_us()
         self._do("register the review", REGISTER, (name, dump(config), at, at))
 
     def review_config(self, name: str) -> dict | None:
+        """The config a review was last registered with (its key scheme), or None."""
         return load(self._one(REVIEW_CONFIG, (name,)))
 
     def setting(self, review: str, annotator: str, name: str) -> Any:
+        """A per-annotator setting of a review (its queue), or None."""
         return load(self._one(SETTING, (review, annotator, name)))
 
     def set_setting(self, review: str, annotator: str, name: str, value: Any) -> None:
+        """Keep a JSON-able setting; None removes it."""
         if value is None:
             return self._do("save the setting", DROP_SETTING, (review, annotator, name))
         args = (review, annotator, name, dump(value), now_us())
         self._do("save the setting", SET_SETTING, args)
 
     def legacy_keys(self, review: str) -> list[str]:
+        """The review's record keys of scheme 1 (nbreview 0.1's content keys), to migrate."""
         sql = rekeying.legacy_keys_sql(self.d.legacy)
         return [r[0] for r in self._rows(sql, (review,) * 3)]
 
     def rekey(self, review: str, mapping: Mapping[str, str]) -> None:
+        """Move every row of the review from old keys to new ones in one transaction."""
+
         def work(con: Any) -> None:
             self.d.lock_review(con, review)  # a claim must not land on a key being renamed
             rekeying.rekey(con, self.d, review, mapping)
@@ -291,6 +319,8 @@ class SQLStore(Store):
     # -- changes -----------------------------------------------------------------------------
 
     def write(self, change: Change) -> RecordState:
+        """Apply and log one change atomically; the record's new state, read in the same
+        transaction (its `change`: the change's id, for undo)."""
         return self._tx("could not save the change", lambda con: self._write(con, change))
 
     def write_many(self, changes: list[Change], batch: int = 500) -> None:
@@ -360,14 +390,19 @@ class SQLStore(Store):
             self._x(con, SET_STATUS, (new, at, *key))
 
     def add_seconds(self, review: str, annotator: str, record: str, seconds: float) -> None:
+        """Add time on screen to a record, answered or not (a row with no status if need be),
+        leaving answers and status as they are."""
         args = (review, annotator, record, None, now_us(), seconds)
         self._do("save the time on screen", ADD_SECONDS, args)
 
     def last_change(self, review: str, annotator: str) -> tuple[int, str] | None:
+        """(change id, record) of the annotator's newest change with an effect that is not an
+        undo and was not undone: after a restart, undo goes on where the last session's would."""
         rows = self._rows(LAST_CHANGE, (review, annotator))
         return (rows[0][0], rows[0][1]) if rows else None
 
     def undo(self, change_id: int) -> str:
+        """Log a change restoring what `change_id` replaced; the record key it touched."""
         return self._tx("could not undo the change", lambda con: self._undo(con, change_id))
 
     def _undo(self, con: Any, change_id: int) -> str:
@@ -394,6 +429,10 @@ class SQLStore(Store):
     def claim(
         self, review: str, annotator: str, candidates: list[str], overlap: int, ttl: float
     ) -> str | None:
+        """Reserve for `annotator`, atomically, the first candidate whose others' submitted
+        answers plus others' live claims are fewer than `overlap`; the annotator's other
+        claims in the review are released; a claim expires after `ttl` seconds."""
+
         def work(con: Any) -> str | None:
             self.d.lock_review(con, review)  # two never take the last free place
             at = now_us()
@@ -410,6 +449,10 @@ class SQLStore(Store):
     def take_seat(
         self, review: str, annotator: str, seat: str, record: str | None, ttl: float
     ) -> dict[str, str | None]:
+        """Hold `record` for one place (a tab, a kernel) the annotator reviews in, unless another
+        of their live seats holds it (atomic: at most one does), for `ttl` seconds; the
+        annotator's other live seats and their records."""
+
         def work(con: Any) -> dict[str, str | None]:
             self.d.lock_review(con, review)  # two seats never hold the same record
             at = now_us()
@@ -422,23 +465,28 @@ class SQLStore(Store):
         return self._tx("could not take a seat", work)
 
     def leave_seat(self, review: str, annotator: str, seat: str) -> None:
+        """Give up a seat (its page closed): its record is free for the annotator's others."""
         self._do("leave a seat", LEAVE, (review, annotator, seat))
 
     # -- reads -------------------------------------------------------------------------------
 
     def record(self, review: str, annotator: str, key: str) -> RecordState:
+        """The current state of one record for one annotator."""
         state = self._state(self._rows(RECORD, (review, annotator, key) * 2))
         state.answers = {q: load(v) for q, v in state.answers.items()}
         return state
 
     def submitted_counts(self, review: str, keys: list[str], exclude: str) -> dict[str, int]:
+        """Submitted answers per record by annotators other than `exclude` and "adjudicated"."""
         args = (review, self.d.list_arg(keys), exclude, ADJUDICATOR)
         return dict(self._rows(SUBMITTED_COUNTS, args))
 
     def status_counts(self, review: str) -> list[tuple[str, str, int]]:
+        """(annotator, status, records) for everyone: the team's progress, from the store alone."""
         return self._rows(STATUS_COUNTS, (review,))
 
     def statuses(self, review: str, annotator: str) -> dict[str, str]:
+        """Record key -> status for every record this annotator has touched."""
         return dict(self._rows(STATUSES, (review, annotator)))
 
     def _select(self, sql: str, review: str, annotator: str | None) -> list[tuple]:
@@ -447,29 +495,37 @@ class SQLStore(Store):
         return self._rows(sql + " AND annotator = ?", (review, annotator))
 
     def records(self, review: str, annotator: str | None = None) -> list[tuple]:
+        """(record, annotator, status, annotated_at, seconds) rows, for one or all annotators."""
         return self._select(RECORDS, review, annotator)
 
     def answers(self, review: str, annotator: str | None = None) -> list[tuple]:
+        """(record, annotator, question, value, updated_at) rows of current answers."""
         rows = self._select(ANSWERS, review, annotator)
         values = load_many([row[3] for row in rows])
         return [(r, a, q, v, t) for (r, a, q, _, t), v in zip(rows, values, strict=True)]
 
     def history(self, review: str) -> list[tuple]:
+        """(change, record, annotator, question, value, previous, at, undo_of) per event."""
         rows = self._rows(HISTORY, (review,))
         return [(c, r, a, q, load(v), load(p), t, u) for c, r, a, q, v, p, t, u in rows]
 
     def times(self, review: str) -> pa.Table:
+        """`tables.TIMES` of every record anyone has had on screen, answered or not."""
         return self._arrow(TIMES_TABLE, (review,), tables.TIMES)
 
     def records_table(self, review: str, annotator: str) -> pa.Table:
+        """`tables.RECORDS` of every record one annotator answered: what `to_dataset()` reads."""
         return self._arrow(RECORDS_TABLE, (review, annotator), tables.RECORDS)
 
     def answers_table(self, review: str, annotator: str) -> pa.Table:
+        """`tables.ANSWERS`: every current answer (drafts too) of one annotator (to_dataset)."""
         return self._arrow(ANSWERS_TABLE, (review, annotator), tables.ANSWERS)
 
     def submitted_answers(
         self, review: str, question: str | None = None, *, records: Sequence[str] | None = None
     ) -> pa.Table:
+        """`tables.SUBMITTED` (the answer as its stored JSON text) of submitted records but
+        "adjudicated"'s: of one question or all, of these records or all (the quality tables)."""
         columns, source, alias = SUBMITTED
         args: list = [review, ADJUDICATOR]
         if question is not None:
@@ -477,3 +533,6 @@ class SQLStore(Store):
         if records is not None:
             source, args = source + " AND a.record {in}", [*args, self.d.list_arg(records)]
         return self._arrow((columns, source, alias), tuple(args), tables.SUBMITTED)
+
+
+Store = SQLStore  # what Review and the layers above hold: one SQL store, any backend

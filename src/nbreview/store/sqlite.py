@@ -1,4 +1,8 @@
-"""The default store: one SQLite file in WAL mode, safe for several kernels on one machine."""
+"""The default store: one SQLite file in WAL mode, safe for several kernels on one machine.
+
+Its faults (a lock, a full disk, I/O) become `StoreUnavailable`, in words a reviewer can act
+on: the caller keeps what it could not store and tries again; misuse stays a `StoreError`.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +18,7 @@ import pyarrow as pa
 
 from . import tables
 from .base import APP, SCHEMA_VERSION, StoreError, StoreUnavailable
-from .faults import is_sqlite_fault, sqlite_unavailable
-from .sql import Dialect, SQLStore
+from .sql import Dialect, SQLStore, create_schema
 
 T = TypeVar("T")
 HEADER = b"SQLite format 3\x00"
@@ -39,6 +42,33 @@ DIALECT = Dialect(
     ),
     legacy="length(record) = 32 AND record NOT GLOB '*[^0-9a-f]*'",
 )
+
+
+# SQLite's message (lower case) -> what to tell the reviewer.
+SQLITE_REASONS = (
+    ("locked", "the store file is locked by another program"),
+    ("busy", "the store file is locked by another program"),
+    ("full", "the disk is full"),
+    ("readonly", "the store file is read-only"),
+    ("read-only", "the store file is read-only"),
+    ("disk i/o", "the disk could not be written (I/O error)"),
+    ("unable to open", "the store file could not be opened"),
+)
+
+
+def sqlite_unavailable(path: str, exc: sqlite3.Error) -> StoreUnavailable:
+    """The reviewer-facing fault for an error SQLite raised while reading or writing."""
+    text = str(exc).lower()
+    reason = next((why for needle, why in SQLITE_REASONS if needle in text), None)
+    return StoreUnavailable(f"{reason or f'the store failed ({exc})'}: {path}")
+
+
+def is_sqlite_fault(exc: BaseException) -> bool:
+    """Errors that may pass: locks, I/O, a full disk; not a bug in a statement."""
+    return isinstance(exc, sqlite3.OperationalError) or (
+        isinstance(exc, sqlite3.DatabaseError)
+        and not isinstance(exc, (sqlite3.ProgrammingError, sqlite3.IntegrityError))
+    )
 
 
 def _check_existing(path: Path) -> None:
@@ -171,12 +201,7 @@ def _create_tables(con: sqlite3.Connection) -> None:
     """The schema and the meta rows in one transaction (a no-op on an existing store)."""
     con.execute("BEGIN IMMEDIATE")
     try:
-        for statement in DIALECT.schema():
-            con.execute(statement)
-        con.execute(
-            "INSERT OR IGNORE INTO nbreview_meta VALUES ('app', ?), ('schema_version', ?)",
-            (APP, str(SCHEMA_VERSION)),
-        )
+        create_schema(con, DIALECT)
         con.execute("COMMIT")
     finally:
         if con.in_transaction:
