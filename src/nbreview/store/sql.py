@@ -334,7 +334,7 @@ class SQLStore(ABC):
 
     def _write(self, con: Any, change: Change) -> RecordState:
         """Log the change and apply what differs: the new state comes from the one read of
-        the old, in the same transaction."""
+        the old, in the same transaction (PostgreSQL: in one pipeline, a few round trips)."""
         at = now_us() if change.at is None else change.at
         key, lock = (change.review, change.annotator, change.record), self.d.lock_first
         with self.d.pipeline(con):
@@ -342,17 +342,17 @@ class SQLStore(ABC):
                 self._x(con, TOUCH, (*key, None, at, change.seconds))
             created = self._x(con, NEW_CHANGE, (key[0], key[2], key[1], at, change.seconds, None))
             rows = self._x(con, RECORD, key * 2)
-            change_id, state = self.d.change_id(created), self._state(rows.fetchall())
-        answers = {q: dump(v) for q, v in change.answers.items()}
-        self._set_answers(con, change_id, key, state.answers, answers, at)
-        new = change.status if change.status is not None else state.status
-        if lock:
-            self._set_status(con, change_id, key, state.status, new, at)
-        else:  # the status, the time and the time on screen in one statement
-            self._set_status(con, change_id, key, state.status, new, at, touch=None)
-            self._x(con, SAVE_RECORD, (*key, new, at, change.seconds))
-            state.seconds = (state.seconds or 0.0) + change.seconds
-        state.status, state.annotated_at, state.change = new, at, change_id
+            state, state.change = self._state(rows.fetchall()), self.d.change_id(created)
+            answers = {q: dump(v) for q, v in change.answers.items()}
+            self._set_answers(con, state.change, key, state.answers, answers, at)
+            new = change.status if change.status is not None else state.status
+            if lock:
+                self._set_status(con, state.change, key, state.status, new, at)
+            else:  # the status, the time and the time on screen in one statement
+                self._set_status(con, state.change, key, state.status, new, at, touch=None)
+                self._x(con, SAVE_RECORD, (*key, new, at, change.seconds))
+                state.seconds = (state.seconds or 0.0) + change.seconds
+        state.status, state.annotated_at = new, at
         return state
 
     def _state(self, rows: list[tuple]) -> RecordState:

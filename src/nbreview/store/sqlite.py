@@ -252,18 +252,22 @@ class SQLiteStore(SQLStore):
             except BaseException as exc:
                 if con.in_transaction:
                     con.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.Error) and is_sqlite_fault(exc):
-                    raise sqlite_unavailable(self.url, exc) from None
-                raise
+                raise self._fault(what, exc) from None
 
     def _read(self, what: str, work: Callable[[Any], T]) -> T:
         with self._lock:
             try:
                 return work(self._con)
-            except sqlite3.Error as exc:
-                if is_sqlite_fault(exc):
-                    raise sqlite_unavailable(self.url, exc) from None
-                raise
+            except Exception as exc:
+                raise self._fault(what, exc) from None
+
+    def _fault(self, what: str, exc: BaseException) -> BaseException:
+        """What may pass becomes StoreUnavailable; a refused statement a StoreError."""
+        if not isinstance(exc, sqlite3.Error):
+            return exc
+        if is_sqlite_fault(exc):
+            return sqlite_unavailable(self.url, exc)
+        return StoreError(f"store {self.url!r} {what}: {exc}")
 
     def _arrow(self, query: tuple, args: tuple, schema: pa.Schema) -> pa.Table:
         """The text form (store/tables.py) a range of rowids at a time, or JSON when a
