@@ -197,15 +197,16 @@ class PostgresStore(SQLStore):
         detail = " ".join(str(exc).split()) or type(exc).__name__
         return StoreError(self._scrubber(f"PostgreSQL store {self.url!r} {what}: {detail}"))
 
-    def _unavailable(self, exc: BaseException) -> StoreUnavailable:
-        """The server cannot be reached (down, restarting, network): a fault that passes."""
+    def _unavailable(
+        self, exc: BaseException, why: str = "the database cannot be reached"
+    ) -> StoreUnavailable:
+        """The server cannot be reached (down, restarting, network) or written (read-only):
+        a fault that passes."""
         detail = " ".join(str(exc).split()) or type(exc).__name__
         if isinstance(exc, PoolTimeout):
             detail = "no connection to the server"
         detail = detail if len(detail) <= 200 else detail[:199] + "…"
-        return StoreUnavailable(
-            self._scrubber(f"the database cannot be reached ({detail}): {self.url}")
-        )
+        return StoreUnavailable(self._scrubber(f"{why} ({detail}): {self.url}"))
 
     def _prepare(self, conn: psycopg.Connection) -> None:
         """Create the tables on first use; refuse, changing nothing, a foreign or newer schema."""
@@ -273,6 +274,8 @@ class PostgresStore(SQLStore):
             return StoreError(f"PostgreSQL store {self.url!r} is closed; open the review again")
         if isinstance(exc, FAULTS):
             return self._unavailable(exc)
+        if isinstance(exc, pg_errors.ReadOnlySqlTransaction):  # a standby: may pass (failover)
+            return self._unavailable(exc, "the database is read-only")
         return self._error(what, exc)
 
     def _arrow(self, query: tuple, args: tuple, schema: pa.Schema) -> pa.Table:
