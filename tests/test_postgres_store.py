@@ -304,3 +304,28 @@ def test_a_mistyped_url_scheme_is_refused_masked(scheme):
         open_store(url)
     assert PASSWORD not in str(info.value)
     assert f"{scheme}://{PASSWORD_ROLE}:***@127.0.0.1" in str(info.value)
+
+
+@pytest.mark.parametrize("where", ["id", "annotator"])
+def test_a_nul_byte_postgres_cannot_keep_is_refused_when_the_review_is_built(pg_url, where):
+    """Issue 25, fault 7: PostgreSQL's text cannot hold NUL; an id or a name with one is
+    refused clearly at Review(), naming it, instead of failing every widget message."""
+    ids = ["a", "b\x00c", "d"] if where == "id" else ["a", "b", "c"]
+    annotator = "al\x00ice" if where == "annotator" else "alice"
+    frame = pd.DataFrame({"id": ids, "text": ["x", "y", "z"]})
+    with pytest.raises(ValueError, match="NUL byte") as info:
+        nr.Review(frame, fields=["text"], questions=[nr.Rating("q")], id="id", store=pg_url,
+                  annotator=annotator)  # fmt: skip
+    assert ("id column 'id'" in str(info.value)) == (where == "id")
+    assert ("row 1" in str(info.value)) == (where == "id")
+
+
+def test_a_nul_byte_in_an_id_is_kept_on_sqlite(store_path):
+    frame = pd.DataFrame({"id": ["a", "b\x00c"], "text": ["x", "y"]})
+    review = nr.Review(frame, fields=["text"], questions=[nr.Rating("q")], id="id",
+                       store=store_path, annotator="alice")  # fmt: skip
+    try:
+        review.submit(1, q=3)
+        assert review.to_pandas()["q"].tolist()[1] == 3
+    finally:
+        review.store.close()

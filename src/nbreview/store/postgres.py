@@ -83,6 +83,7 @@ DIALECT = PostgresDialect(
     ),
     legacy="record ~ '^[0-9a-f]{32}$'",
     lock_first=True,
+    nul=False,
 )
 # Beyond the shared schema: the change log read per review, in order.
 INDEXES = ["CREATE INDEX IF NOT EXISTS nbreview_changes_review ON nbreview_changes(review, id)"]

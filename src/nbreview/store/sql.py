@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import rekey as rekeying
 from . import tables
@@ -203,6 +204,7 @@ class Dialect:
     words: tuple[tuple[str, str], ...]  # {order} of events, {lock}, {in} a list, {+}, {returning}
     legacy: str  # the test for a key of scheme 1 (32 lowercase hex digits)
     lock_first: bool = False  # a change locks its record's row before reading it
+    nul: bool = True  # texts may hold a NUL byte
 
     spelled: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
@@ -281,6 +283,25 @@ class SQLStore(ABC):
         self._tx(f"could not {what}", lambda con: self._x(con, sql, args))
 
     # -- reviews, settings, record keys ------------------------------------------------------
+
+    def check_texts(self, texts: Mapping[str, Any]) -> None:
+        """Refuse, naming where, a text this database cannot keep (PostgreSQL: a NUL byte):
+        `texts` maps what they are ("id column 'id'") to their values in row order, or to a
+        function giving them (called only where a database refuses some)."""
+        if self.d.nul:
+            return
+        for what, values in texts.items():
+            values = values() if callable(values) else values
+            values = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values)
+            if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+                continue
+            found = pc.match_substring(values, "\x00")
+            if pc.any(found).as_py():
+                row = pc.index(found, True).as_py()
+                raise ValueError(
+                    f"{what} holds a NUL byte (row {row}: {values[row].as_py()[:40]!r}), which "
+                    f"this store ({self.url}) cannot keep; remove it, or use a SQLite store"
+                )
 
     def register_review(self, name: str, config: dict) -> None:
         """Create or update the review's entry (its questions), so the store describes itself."""
