@@ -12,6 +12,7 @@ import datasets
 import krippendorff
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from huggingface_hub import DatasetCard
 
@@ -423,3 +424,32 @@ def test_a_dataframe_of_chats_works_per_turn(make_review):
     review = chat_review(make_review, frame, [helpful()])
     review.submit(2, helpful=[None, None, 5])
     assert review.to_pandas()["helpful"].tolist() == [None, None, [None, None, 5]]
+
+
+STORED = [
+    pytest.param(nr.Rating("q", turns="m"), [[None, 4, None, 5], [1, None], None], id="rating"),
+    pytest.param(
+        nr.Label("q", labels=["a,b", 'say "hi"', "ü c"], turns="m"),
+        [[None, "a,b"], ['say "hi"', "ü c"], [None, "ü c"]],
+        id="labels-with-commas-quotes",
+    ),
+    pytest.param(nr.Label("q", labels=["x", "y"], turns="m"), [[None, None, "y"]], id="label"),
+    pytest.param(
+        nr.FreeText("q", turns="m"), [["a, b", None], ["line\nnext", "ok"]], id="freetext"
+    ),
+    pytest.param(
+        nr.MultiLabel("q", labels=["x", "y"], turns="m"), [[["x", "y"], None, []]], id="sets"
+    ),
+    pytest.param(
+        nr.Rubric("q", criteria=["a", "b"], turns="m"), [[{"a": 1, "b": None}, None]], id="rubric"
+    ),
+]
+
+
+@pytest.mark.parametrize(("question", "values"), STORED)
+def test_stored_lists_read_in_arrow_as_in_python(question, values):
+    """to_dataset() cuts lists of scalars in Arrow: the same column as decoding them."""
+    texts = pa.array([json.dumps(v, ensure_ascii=False) for v in values if v is not None])
+    kept = [v for v in values if v is not None]
+    assert question.from_stored(texts).to_pylist() == question.to_arrow(kept).to_pylist()
+    assert question.from_stored(texts).type == question.arrow_type()

@@ -20,6 +20,7 @@ own rule, and folded back into lists per record (`unit_record` strips the turn a
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -81,6 +82,25 @@ def explode(a: Answers) -> tuple[Answers, dict[str, tuple[str, int]]]:
             out.annotators.append(annotator)
             out.values.append(entry)
     return out, where
+
+
+SCALAR = r'^(null|-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?|"[^"\\]*")$'  # one JSON scalar
+
+
+def _split_scalars(texts: pa.Array) -> tuple[np.ndarray, pa.Array] | None:
+    """Stored JSON lists of scalars (numbers, plain strings, nulls) cut at their commas in
+    Arrow: (entries per list, every entry's JSON text). None when some list holds anything
+    else (an escape, a nested list or dict, a comma inside a string): the caller decodes
+    those in Python. Every piece being one whole scalar proves the cut was right."""
+    if not len(texts) or texts.null_count:
+        return None
+    if not pc.all(pc.match_substring_regex(texts, r"^\[.+\]$")).as_py():
+        return None
+    parts = pc.split_pattern(pc.utf8_slice_codeunits(texts, 1, -1), ",")
+    pieces = pc.utf8_trim_whitespace(pc.list_flatten(parts))
+    if not pc.all(pc.match_substring_regex(pieces, SCALAR)).as_py():
+        return None
+    return pc.list_value_length(parts).to_numpy(zero_copy_only=False), pieces
 
 
 class PerTurn(Question):
@@ -287,17 +307,35 @@ class PerTurn(Question):
 
     def to_arrow(self, values: Sequence[Any]) -> pa.Array:
         """The kind's array of every entry, cut into one list per answer (null: unanswered)."""
-        listed = [as_list(v) for v in values]
+        listed = [v if type(v) is list else as_list(v) for v in values]
         lengths = np.fromiter((0 if v is None else len(v) for v in listed), np.int64, len(listed))
-        entries = [e for v in listed if v is not None for e in v]
-        items = self.entry.to_arrow(entries)
+        entries = list(itertools.chain.from_iterable(v for v in listed if v is not None))
         offsets = pa.array(np.r_[0, np.cumsum(lengths)].astype(np.int32))
         mask = pa.array([v is None for v in listed], pa.bool_())
+        return self._cut(offsets, self.entry.to_arrow(entries), mask)
+
+    def _cut(self, offsets: pa.Array, items: pa.Array, mask: pa.Array | None) -> pa.Array:
         column = pa.ListArray.from_arrays(offsets, items, mask=mask)
         return column.cast(self.arrow_type())
 
     def from_stored(self, texts: pa.Array) -> pa.Array:
-        return self.to_arrow(json.loads("[" + ",".join(texts.to_pylist()) + "]"))
+        """Lists of scalars are cut in Arrow and their entries typed by the kind's own
+        `from_stored` (a rating's cast, a label's lookup): no Python object per turn. Other
+        stored lists (label sets, rubric scores) are decoded in Python."""
+        split = _split_scalars(texts)
+        if split is None:
+            return self.to_arrow(json.loads("[" + ",".join(texts.to_pylist()) + "]"))
+        lengths, pieces = split
+        given = np.asarray(pc.not_equal(pieces, "null").to_numpy(zero_copy_only=False))
+        kind = self.entry.arrow_type()
+        if given.any():
+            typed = self.entry.from_stored(pieces.filter(pa.array(given))).cast(kind)
+            at = np.cumsum(given) - 1
+            items = typed.take(pa.array(at, mask=~given))
+        else:
+            items = pa.nulls(len(pieces), kind)
+        offsets = pa.array(np.r_[0, np.cumsum(lengths)].astype(np.int32))
+        return self._cut(offsets, items, None)
 
     def spec(self) -> dict:
         spec = {**super().spec(), "turns": self.turns}
