@@ -453,3 +453,26 @@ def test_stored_lists_read_in_arrow_as_in_python(question, values):
     kept = [v for v in values if v is not None]
     assert question.from_stored(texts).to_pylist() == question.to_arrow(kept).to_pylist()
     assert question.from_stored(texts).type == question.arrow_type()
+
+
+def test_steps_fields_refuse_what_is_not_steps_and_take_pandas_lists(make_review, store_path):
+    frame = pd.DataFrame({"s": [["one", "two"], [], None], "n": [1, 2, 3]})
+    with pytest.raises(ValueError, match=r"nr.Steps\('n'\): column 'n' \(row 0\) holds int 1"):
+        make_review(frame, fields=[nr.Steps("n")], questions=[nr.Rating("r")])
+    with pytest.raises(ValueError, match=r"sep is the non-empty string between steps"):
+        nr.Steps("s", sep="")
+    review = make_review(
+        frame, fields=[nr.Steps("s")], questions=[nr.Rating("r", turns="s", required=False)]
+    )
+    assert review.session.view()["record"]["fields"]["s"] == ["one", "two"]
+    review.submit(0, r=[2, None])
+    review.submit(1, r=None)  # no steps: nothing to ask
+    assert review.to_pandas()["r"].tolist() == [[2, None], None, None]
+
+
+def test_a_dataframe_whose_first_chat_is_empty_still_asks_per_turn(make_review):
+    frame = pd.DataFrame({"messages": [[], CHATS[0]], "id": ["e", "a"]})
+    review = chat_review(make_review, frame, [helpful()])
+    review.submit(1, helpful=[None, 1, None, 2])
+    review.submit(0)  # no assistant turn: nothing is required
+    assert review.to_pandas()["helpful"].tolist() == [None, [None, 1, None, 2]]

@@ -320,11 +320,10 @@ def is_chat_column(source: RecordSource, column: str) -> bool:
     kind = arrow_type(source, column)
     if kind is not None:
         return is_chat_type(kind)
-    values = sample(source, column)
-    return bool(values) and all(
-        (m := _messages(v)) is not None and len(m) > 0 and message_problem(m) is None
-        for _, v in values
-    )
+    chats = [_messages(v) for _, v in sample(source, column)]
+    if not any(chats) or any(m is None for m in chats):
+        return False
+    return all(message_problem(m) is None for m in chats)
 
 
 # -- the checks a Review makes -----------------------------------------------------------------
