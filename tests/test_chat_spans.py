@@ -204,3 +204,12 @@ def test_several_annotators_per_message(make_review, chats, store_path):
     assert row["alpha"] == pytest.approx((4 + 2 + 2) / (4 + 4 + 4))
     summary = review.summary("errors").set_index("answer")
     assert summary.loc["wrong", "count"] == 3
+
+
+def test_whole_chat_spans_survive_the_hub_round_trip(make_review, chats, tmp_path):
+    review = review_of(make_review, chats)
+    review.submit(0, errors=[span(1, "日本")])
+    folder = review.save_hub_folder(tmp_path / "out")
+    again = nr.Review.from_hub_folder(folder, annotator="alice", store=tmp_path / "re.sqlite")
+    assert again.to_dataset()["errors"][0] == [{**span(1, "日本"), "text": "日本"}]
+    assert again.to_dataset().features["errors"] == FEATURE

@@ -18,6 +18,7 @@ from huggingface_hub import DatasetCard
 
 import nbreview as nr
 from nbreview.questions import Question
+from nbreview.store import Change
 
 CALL = {"id": "c1", "type": "function", "function": {"name": "search", "arguments": '{"q": 1}'}}
 CHATS = [
@@ -476,3 +477,24 @@ def test_a_dataframe_whose_first_chat_is_empty_still_asks_per_turn(make_review):
     review.submit(1, helpful=[None, 1, None, 2])
     review.submit(0)  # no assistant turn: nothing is required
     assert review.to_pandas()["helpful"].tolist() == [None, [None, 1, None, 2]]
+
+
+def test_an_adjudicated_turn_replaces_that_turn_of_the_consensus(make_review, chats, store_path):
+    fill(make_review, chats, store_path)
+    lead = chat_review(
+        make_review, chats, team_questions(), store=store_path, annotator="adjudicated"
+    )
+    answers = {"helpful": [None, 5, None, 5], "step": [None, "good", None, None]}
+    key = lead.keys.key(1)  # as nr.Adjudicate stores a decision: only the turns decided
+    lead.store.write(Change(lead.name, "adjudicated", key, answers=answers, status="submitted"))
+    consensus = lead.to_dataset(annotators="consensus")
+    assert consensus["step"][1] == [None, 0, 1, 0]  # turn 1 decided, turns 2-3 the team's
+    assert consensus["helpful"][1] == [None, 5.0, None, 5.0]
+
+
+def test_pandas_suggestions_of_whole_floats_are_taken(make_review):
+    frame = pd.DataFrame(
+        {"messages": [CHATS[0]], "id": ["a"], "guess": [[np.nan, 4.0, np.nan, 2.0]]}
+    )
+    review = chat_review(make_review, frame, [helpful(suggestion="guess")])
+    assert review.session.view()["record"]["suggestions"]["helpful"] == [None, 4, None, 2]

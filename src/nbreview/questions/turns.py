@@ -261,8 +261,11 @@ class PerTurn(Question):
         for turn in asked:
             if entries[turn] is None:
                 continue
+            entry = entries[turn]
+            if isinstance(entry, float) and entry.is_integer():
+                entry = int(entry)  # pandas keeps whole numbers with nulls as floats
             try:
-                out[turn] = self.entry.from_suggestion(entries[turn], record)
+                out[turn] = self.entry.from_suggestion(entry, record)
             except (AnswerError, ValueError, TypeError):
                 continue
         return None if all(e is None for e in out) else out
@@ -373,6 +376,16 @@ class PerTurn(Question):
 
     def consensus_feature(self) -> Any:
         return datasets.List(self.entry.consensus_feature())
+
+    def adjudicated(self, consensus: pa.Array, final: pa.Array) -> pa.Array:
+        """Turn by turn: an adjudicated entry replaces the consensus of its turn only."""
+        merged = []
+        for team, chosen in zip(consensus.to_pylist(), final.to_pylist(), strict=True):
+            if chosen is None or team is None or len(team) != len(chosen):
+                merged.append(team if chosen is None else chosen)
+            else:
+                merged.append([t if c is None else c for t, c in zip(team, chosen, strict=True)])
+        return pa.array(merged, consensus.type)
 
     def agreed_parts(self, a: Answers) -> list[Answers]:
         return self.entry.agreed_parts(explode(a)[0])
