@@ -1,7 +1,8 @@
 """Gold records: the known right answers some records carry, and how they are handed out.
 
 A question's `gold=` names a column holding its right answer for some records (null
-elsewhere), in the units `submit` takes. A record with a gold answer for any question is a
+elsewhere), in the units `submit` takes (a per-turn question: a list per record, graded
+turn by turn). A record with a gold answer for any question is a
 gold record. The answers are checked once, when the review is built, and kept by row, so
 quality() and the widget's feedback read them without touching the column again.
 
