@@ -26,18 +26,16 @@ from typing import TYPE_CHECKING, Any
 import datasets
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .._data.chat import is_chat_type, is_messages
 from .._data.fields import Target
-from ..questions import QUESTION_KINDS
+from . import picking
+from .picking import column, one, submitted
 
 if TYPE_CHECKING:
-    from ..questions import Question
     from ..review import Review
 
 KINDS = ("sft", "dpo", "kto")
-GOOD = ("good", "accept", "yes", "pass", "correct")
 COLUMNS = {
     "sft": ("prompt", "completion"),
     "dpo": ("prompt", "chosen", "rejected"),
@@ -74,27 +72,7 @@ def to_trl(
     return _kto(review, source, completion, label, good)
 
 
-# -- which records, and their values -----------------------------------------------------------
-
-
-def _submitted(review: Review) -> tuple[np.ndarray, list[dict]]:
-    """Row positions (dataset order) with a submitted answer of the review's annotator, and
-    that record's answers."""
-    store, name, annotator = review.store, review.name, review.annotator
-    done = [r[0] for r in store.records(name, annotator) if r[2] == "submitted"]
-    if not done:
-        return np.array([], dtype=np.int64), []
-    answers: dict[str, dict] = {}
-    for record, _, question, value, _ in store.answers(name, annotator):
-        answers.setdefault(record, {})[question] = value
-    keys = review.keys.all()
-    chosen = pc.is_in(keys, value_set=pa.array(done, pa.string()))
-    positions = np.flatnonzero(chosen.to_numpy(zero_copy_only=False))
-    return positions, [answers.get(k, {}) for k in keys.take(positions).to_pylist()]
-
-
-def _column(review: Review, column: str, positions: np.ndarray) -> list[Any]:
-    return review.source.arrow_column(column).take(pa.array(positions, pa.int64())).to_pylist()
+# -- the prompt -----------------------------------------------------------------------------
 
 
 class _Prompt:
@@ -125,7 +103,7 @@ class _Prompt:
 
     def values(self, positions: np.ndarray, before: Target | None = None) -> list[Any]:
         """Each row's prompt; with `before` a message of this very chat, the messages before it."""
-        values = _column(self.review, self.column, positions)
+        values = column(self.review, self.column, positions)
         if before is None or before.column != self.column or before.message is None:
             return values
         cut = []
@@ -164,61 +142,17 @@ def _dataset(kind: str, columns: dict[str, list], chat: bool) -> datasets.Datase
     )
 
 
-# -- choosing the question ----------------------------------------------------------------------
-
-
-def _ranks(role: str) -> dict[int, list[str]]:
-    """Rank -> names of the kinds' classes that take `role` (Question.trl_roles), in order."""
-    ranks: dict[int, list[str]] = {}
-    for cls in QUESTION_KINDS.values():
-        if role in cls.trl_roles:
-            ranks.setdefault(cls.trl_roles[role], []).append(cls.__name__)
-    return dict(sorted(ranks.items()))
-
-
-def _one(review: Review, role: str, chosen: str | None, what: str) -> Question:
-    """The question `chosen` names (of a kind that takes `role`), else the only one there is,
-    looking at the kinds of the lowest rank first (an Edit before a FreeText). `what` names
-    the argument."""
-    questions = [q for q in review.questions if role in q.trl_roles]
-    usable = [q.name for q in questions]
-    ranks = _ranks(role)
-    wanted = " or ".join(name for names in ranks.values() for name in names)
-    if chosen is not None:
-        if chosen not in review.questions.names:
-            raise ValueError(
-                f"{what}={chosen!r} is not a question of this review; pass one of {usable!r}"
-            )
-        q = review.questions[chosen]
-        if role not in q.trl_roles:
-            raise ValueError(
-                f"{what}={chosen!r} is a {type(q).__name__} question; pass one of "
-                f"{usable!r} ({wanted} questions)"
-            )
-        return q
-    for rank, names in ranks.items():
-        found = [q.name for q in questions if q.trl_roles[role] == rank]
-        if len(found) == 1:
-            return review.questions[found[0]]
-        if len(found) > 1:
-            kind = " or ".join(names)
-            raise ValueError(
-                f"the review has several {kind} questions {found!r}; pass {what}= the one to use"
-            )
-    raise ValueError(f"the review has no {wanted} question; add one to the review's questions")
-
-
 # -- the formats --------------------------------------------------------------------------------
 
 
 def _sft(review: Review, source: _Prompt, completion: str | None) -> datasets.Dataset:
     try:
-        q = _one(review, "completion", completion, "completion")
+        q = one(review, "completion", completion, "completion")
     except ValueError as exc:
         raise ValueError(
             f"to_trl('sft') takes each completion from an Edit (else FreeText) question: {exc}"
         ) from None
-    positions, answers = _submitted(review)
+    positions, answers = submitted(review)
     target = q.target
     prompts = source.values(positions, target)
     out: dict[str, list] = {"prompt": [], "completion": []}
@@ -233,14 +167,14 @@ def _sft(review: Review, source: _Prompt, completion: str | None) -> datasets.Da
 
 def _dpo(review: Review, source: _Prompt, preference: str | None) -> datasets.Dataset:
     try:
-        q = _one(review, "pairs", preference, "preference")
+        q = one(review, "pairs", preference, "preference")
     except ValueError as exc:
         raise ValueError(
             f"to_trl('dpo') takes chosen and rejected from a Preference or Ranking question: {exc}"
         ) from None
-    positions, answers = _submitted(review)
+    positions, answers = submitted(review)
     prompts = source.values(positions)
-    texts = {f: _column(review, f, positions) for f in q.fields}
+    texts = {f: column(review, f, positions) for f in q.fields}
     out: dict[str, list] = {"prompt": [], "chosen": [], "rejected": []}
     for i, (prompt, given) in enumerate(zip(prompts, answers, strict=True)):
         answer = given.get(q.name)
@@ -255,25 +189,6 @@ def _dpo(review: Review, source: _Prompt, preference: str | None) -> datasets.Da
             out["chosen"].append(chosen)
             out["rejected"].append(rejected)
     return _dataset("dpo", out, source.chat)
-
-
-def _good(q: Question, good: str | Sequence[str] | None) -> set[str]:
-    labels = list(q.labels)
-    if good is None:
-        chosen = [label for label in labels if label.strip().lower() in GOOD]
-        if not chosen:
-            raise ValueError(
-                f"to_trl('kto'): none of the labels {labels!r} of {q.name!r} is one of "
-                f"{list(GOOD)!r}; pass good= the labels that mean a good completion"
-            )
-        return set(chosen)
-    chosen = [good] if isinstance(good, str) else list(good)
-    unknown = [g for g in chosen if g not in labels]
-    if unknown or not chosen:
-        raise ValueError(
-            f"to_trl('kto'): good= names labels of {q.name!r}, which are {labels!r}; got {chosen!r}"
-        )
-    return set(chosen)
 
 
 def _completion_target(review: Review, completion: str | None) -> Target:
@@ -314,16 +229,16 @@ def _kto(
     good: str | Sequence[str] | None,
 ) -> datasets.Dataset:
     try:
-        q = _one(review, "label", label, "label")
+        q = one(review, "label", label, "label")
     except ValueError as exc:
         raise ValueError(
             f"to_trl('kto') takes each example's label from a Label question: {exc}"
         ) from None
-    good_labels = _good(q, good)
+    good_labels = picking.good_labels(q, good, "to_trl('kto')")
     target = _completion_target(review, completion)
-    positions, answers = _submitted(review)
+    positions, answers = submitted(review)
     prompts = source.values(positions, target)
-    records = [{target.column: v} for v in _column(review, target.column, positions)]
+    records = [{target.column: v} for v in column(review, target.column, positions)]
     out: dict[str, list] = {"prompt": [], "completion": [], "label": []}
     for prompt, record, given in zip(prompts, records, answers, strict=True):
         answer = given.get(q.name)

@@ -1,0 +1,119 @@
+"""What the training exports (TRL, OpenAI) share: which records count, their column values,
+and which question serves a role.
+
+Only the review annotator's submitted answers count. A role ("completion", "pairs", "label")
+is one a question kind declares in `Question.trl_roles`; the exports ask the kinds, never
+their names.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..questions import QUESTION_KINDS
+
+if TYPE_CHECKING:
+    from ..questions import Question
+    from ..review import Review
+
+GOOD = ("good", "accept", "yes", "pass", "correct")
+
+
+def submitted(review: Review) -> tuple[np.ndarray, list[dict]]:
+    """Row positions (dataset order) with a submitted answer of the review's annotator, and
+    that record's answers."""
+    store, name, annotator = review.store, review.name, review.annotator
+    done = [r[0] for r in store.records(name, annotator) if r[2] == "submitted"]
+    if not done:
+        return np.array([], dtype=np.int64), []
+    answers: dict[str, dict] = {}
+    for record, _, question, value, _ in store.answers(name, annotator):
+        answers.setdefault(record, {})[question] = value
+    keys = review.keys.all()
+    chosen = pc.is_in(keys, value_set=pa.array(done, pa.string()))
+    positions = np.flatnonzero(chosen.to_numpy(zero_copy_only=False))
+    return positions, [answers.get(k, {}) for k in keys.take(positions).to_pylist()]
+
+
+def column(review: Review, name: str, positions: np.ndarray) -> list[Any]:
+    """The values of a column at these rows, as Python objects (a `datasets.Json` column,
+    which Arrow holds as JSON text, decoded)."""
+    values = review.source.take(name, np.asarray(positions, dtype=np.int64))
+    return _decoded(values.type, values.to_pylist())
+
+
+def _decoded(kind: pa.DataType, values: list[Any]) -> list[Any]:
+    if isinstance(kind, pa.ExtensionType) and kind.extension_name == "arrow.json":
+        return [None if v is None else json.loads(v) for v in values]
+    if (pa.types.is_list(kind) or pa.types.is_large_list(kind)) and isinstance(
+        kind.value_type, pa.ExtensionType
+    ):
+        return [None if v is None else _decoded(kind.value_type, v) for v in values]
+    return values
+
+
+def _ranks(role: str) -> dict[int, list[str]]:
+    """Rank -> names of the kinds' classes that take `role` (Question.trl_roles), in order."""
+    ranks: dict[int, list[str]] = {}
+    for cls in QUESTION_KINDS.values():
+        if role in cls.trl_roles:
+            ranks.setdefault(cls.trl_roles[role], []).append(cls.__name__)
+    return dict(sorted(ranks.items()))
+
+
+def one(review: Review, role: str, chosen: str | None, what: str) -> Question:
+    """The question `chosen` names (of a kind that takes `role`), else the only one there is,
+    looking at the kinds of the lowest rank first (an Edit before a FreeText). `what` names
+    the argument."""
+    questions = [q for q in review.questions if role in q.trl_roles]
+    usable = [q.name for q in questions]
+    ranks = _ranks(role)
+    wanted = " or ".join(name for names in ranks.values() for name in names)
+    if chosen is not None:
+        if chosen not in review.questions.names:
+            raise ValueError(
+                f"{what}={chosen!r} is not a question of this review; pass one of {usable!r}"
+            )
+        q = review.questions[chosen]
+        if role not in q.trl_roles:
+            raise ValueError(
+                f"{what}={chosen!r} is a {type(q).__name__} question; pass one of "
+                f"{usable!r} ({wanted} questions)"
+            )
+        return q
+    for rank, names in ranks.items():
+        found = [q.name for q in questions if q.trl_roles[role] == rank]
+        if len(found) == 1:
+            return review.questions[found[0]]
+        if len(found) > 1:
+            kind = " or ".join(names)
+            raise ValueError(
+                f"the review has several {kind} questions {found!r}; pass {what}= the one to use"
+            )
+    raise ValueError(f"the review has no {wanted} question; add one to the review's questions")
+
+
+def good_labels(q: Question, good: str | Sequence[str] | None, who: str) -> set[str]:
+    """The labels of `q` that mean good: `good=`, else those named like GOOD."""
+    labels = list(q.labels)
+    if good is None:
+        chosen = [label for label in labels if label.strip().lower() in GOOD]
+        if not chosen:
+            raise ValueError(
+                f"{who}: none of the labels {labels!r} of {q.name!r} is one of "
+                f"{list(GOOD)!r}; pass good= the labels that mean a good completion"
+            )
+        return set(chosen)
+    chosen = [good] if isinstance(good, str) else list(good)
+    unknown = [g for g in chosen if g not in labels]
+    if unknown or not chosen:
+        raise ValueError(
+            f"{who}: good= names labels of {q.name!r}, which are {labels!r}; got {chosen!r}"
+        )
+    return set(chosen)
