@@ -405,6 +405,15 @@ class Review:
 
         return to_trl(self, kind, prompt, completion, label, good, preference)
 
+    def to_openai(
+        self, kind: str, path: str | os.PathLike | None = None, **options: Any
+    ) -> datasets.Dataset | Path:
+        """OpenAI fine-tuning JSONL, "sft" or "dpo", written to `path` or returned as a
+        Dataset; options: chat=, weights=, good= (sft), question=, prompt= (dpo), tools=."""
+        from ._export.openai import to_openai
+
+        return to_openai(self, kind, path, **options)
+
     # -- publishing (hub.py, card.py, resume.py) ----------------------------------------------
 
     def save_hub_folder(

@@ -16,6 +16,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._data.chat import is_chat_type, is_messages
+from .._data.fields import Target
 from ..questions import QUESTION_KINDS
 
 if TYPE_CHECKING:
@@ -117,3 +119,58 @@ def good_labels(q: Question, good: str | Sequence[str] | None, who: str) -> set[
             f"{who}: good= names labels of {q.name!r}, which are {labels!r}; got {chosen!r}"
         )
     return set(chosen)
+
+
+class PromptColumn:
+    """The prompt column: `prompt=`, else a column named "prompt"; a chat makes it
+    conversational."""
+
+    def __init__(self, review: Review, prompt: str | None, who: str):
+        columns = review.source.columns
+        if prompt is None:
+            if "prompt" not in columns:
+                raise ValueError(
+                    f"{who} needs the prompt of every example, and the dataset has no column "
+                    f"named 'prompt'; pass prompt= the column that holds it (one of {columns!r})"
+                )
+            prompt = "prompt"
+        elif not isinstance(prompt, str) or prompt not in columns:
+            raise ValueError(f"prompt={prompt!r} is not a column; the dataset has {columns!r}")
+        self.review, self.column = review, prompt
+        kind = review.source.arrow_column(prompt, 0, 1).type
+        self.chat = is_chat_type(kind)
+        if not self.chat and not (
+            pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind)
+        ):
+            raise ValueError(
+                f"the prompt column {prompt!r} holds {kind}, neither text nor chats (lists of "
+                "{'role', 'content'} messages); pass prompt= a column that does"
+            )
+
+    def values(self, positions: np.ndarray, before: Target | None = None) -> list[Any]:
+        """Each row's prompt; with `before` a message of this very chat, the messages before it."""
+        values = column(self.review, self.column, positions)
+        if before is None or before.column != self.column or before.message is None:
+            return values
+        cut = []
+        for chat in values:
+            index = before.message + len(chat) if chat and before.message < 0 else before.message
+            cut.append(chat[:index] if chat and 0 < index < len(chat) else None)
+        return cut
+
+    def reply(self, value: Any, prompt: Any, where: str) -> Any:
+        """A completion (chosen, rejected) as the format wants it; None when there is none."""
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return [{"role": "assistant", "content": value}] if self.chat else value
+        if is_messages(value):
+            if not self.chat:
+                raise ValueError(
+                    f"{where} holds chats, but the prompt column {self.column!r} holds text; "
+                    "pass prompt= a chat column, so that the examples are conversational"
+                )
+            shared = [(m.get("role"), m.get("content")) for m in prompt or []]
+            head = [(m.get("role"), m.get("content")) for m in value[: len(shared)]]
+            return value[len(shared) :] if shared and head == shared else value
+        raise ValueError(f"{where} holds {type(value).__name__} values, not text or chats")

@@ -21,16 +21,13 @@ are `ValueError`s that name what to pass.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import datasets
-import numpy as np
-import pyarrow as pa
 
-from .._data.chat import is_chat_type, is_messages
 from .._data.fields import Target
 from . import picking
-from .picking import column, one, submitted
+from .picking import PromptColumn, column, one, submitted
 
 if TYPE_CHECKING:
     from ..review import Review
@@ -64,70 +61,12 @@ def to_trl(
     given = [name for name, value in unused.items() if value is not None]
     if given:
         raise ValueError(f"to_trl({kind!r}) takes no {', '.join(given)}")
-    source = _Prompt(review, prompt)
+    source = PromptColumn(review, prompt, "to_trl")
     if kind == "sft":
         return _sft(review, source, completion)
     if kind == "dpo":
         return _dpo(review, source, preference)
     return _kto(review, source, completion, label, good)
-
-
-# -- the prompt -----------------------------------------------------------------------------
-
-
-class _Prompt:
-    """The prompt column: `prompt=`, else a column named "prompt"; a chat makes it
-    conversational."""
-
-    def __init__(self, review: Review, prompt: str | None):
-        columns = review.source.columns
-        if prompt is None:
-            if "prompt" not in columns:
-                raise ValueError(
-                    "to_trl needs the prompt of every example, and the dataset has no column "
-                    f"named 'prompt'; pass prompt= the column that holds it (one of {columns!r})"
-                )
-            prompt = "prompt"
-        elif not isinstance(prompt, str) or prompt not in columns:
-            raise ValueError(f"prompt={prompt!r} is not a column; the dataset has {columns!r}")
-        self.review, self.column = review, prompt
-        kind = review.source.arrow_column(prompt, 0, 1).type
-        self.chat = is_chat_type(kind)
-        if not self.chat and not (
-            pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind)
-        ):
-            raise ValueError(
-                f"the prompt column {prompt!r} holds {kind}, neither text nor chats (lists of "
-                "{'role', 'content'} messages); pass prompt= a column that does"
-            )
-
-    def values(self, positions: np.ndarray, before: Target | None = None) -> list[Any]:
-        """Each row's prompt; with `before` a message of this very chat, the messages before it."""
-        values = column(self.review, self.column, positions)
-        if before is None or before.column != self.column or before.message is None:
-            return values
-        cut = []
-        for chat in values:
-            index = before.message + len(chat) if chat and before.message < 0 else before.message
-            cut.append(chat[:index] if chat and 0 < index < len(chat) else None)
-        return cut
-
-    def reply(self, value: Any, prompt: Any, where: str) -> Any:
-        """A completion (chosen, rejected) as the format wants it; None when there is none."""
-        if value is None:
-            return None
-        if isinstance(value, str):
-            return [{"role": "assistant", "content": value}] if self.chat else value
-        if is_messages(value):
-            if not self.chat:
-                raise ValueError(
-                    f"{where} holds chats, but the prompt column {self.column!r} holds text; "
-                    "pass prompt= a chat column, so that the examples are conversational"
-                )
-            shared = [(m.get("role"), m.get("content")) for m in prompt or []]
-            head = [(m.get("role"), m.get("content")) for m in value[: len(shared)]]
-            return value[len(shared) :] if shared and head == shared else value
-        raise ValueError(f"{where} holds {type(value).__name__} values, not text or chats")
 
 
 def _dataset(kind: str, columns: dict[str, list], chat: bool) -> datasets.Dataset:
@@ -145,7 +84,7 @@ def _dataset(kind: str, columns: dict[str, list], chat: bool) -> datasets.Datase
 # -- the formats --------------------------------------------------------------------------------
 
 
-def _sft(review: Review, source: _Prompt, completion: str | None) -> datasets.Dataset:
+def _sft(review: Review, source: PromptColumn, completion: str | None) -> datasets.Dataset:
     try:
         q = one(review, "completion", completion, "completion")
     except ValueError as exc:
@@ -165,7 +104,7 @@ def _sft(review: Review, source: _Prompt, completion: str | None) -> datasets.Da
     return _dataset("sft", out, source.chat)
 
 
-def _dpo(review: Review, source: _Prompt, preference: str | None) -> datasets.Dataset:
+def _dpo(review: Review, source: PromptColumn, preference: str | None) -> datasets.Dataset:
     try:
         q = one(review, "pairs", preference, "preference")
     except ValueError as exc:
@@ -223,7 +162,7 @@ def _completion_target(review: Review, completion: str | None) -> Target:
 
 def _kto(
     review: Review,
-    source: _Prompt,
+    source: PromptColumn,
     completion: str | None,
     label: str | None,
     good: str | Sequence[str] | None,
