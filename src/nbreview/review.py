@@ -399,11 +399,17 @@ class Review:
         label: str | None = None,
         good: str | Sequence[str] | None = None,
         preference: str | None = None,
+        *,
+        question: str | None = None,
+        turns: bool = False,
     ) -> datasets.Dataset:
-        """The submitted answers as a TRL dataset: "sft", "dpo" or "kto" (see trl.py)."""
+        """The submitted answers as a TRL dataset: "sft", "dpo", "kto" or "stepwise" (trl.py);
+        `turns=True` makes KTO examples of each answered turn of a per-turn question."""
         from ._export.trl import to_trl
 
-        return to_trl(self, kind, prompt, completion, label, good, preference)
+        return to_trl(
+            self, kind, prompt, completion, label, good, preference, question=question, turns=turns
+        )
 
     def to_openai(
         self, kind: str, path: str | os.PathLike | None = None, **options: Any

@@ -86,11 +86,6 @@ def to_openai(
 # -- sft ----------------------------------------------------------------------------------------
 
 
-def _turns_column(q: Question) -> str | None:
-    """The column a per-turn question is asked over (contract A: `turns=`), else None."""
-    return getattr(q, "turns", None)
-
-
 def _chat_column(review: Review, chat: str | None, turns: str | None) -> str:
     columns = review.source.columns
     if chat is not None:
@@ -116,16 +111,16 @@ def _chat_column(review: Review, chat: str | None, turns: str | None) -> str:
 
 def _weights_question(review: Review, weights: str) -> tuple[Question, str]:
     try:
-        q = picking.one(review, "label", weights, "weights")
+        q = picking.one(review, "label", weights, "weights", per_turn=True)
     except ValueError as exc:
         raise ValueError(f"to_openai('sft') weighs turns by a Label question: {exc}") from None
-    turns = _turns_column(q)
+    turns = picking.turns_of(q)
     if turns is None:
         raise ValueError(
             f"weights={weights!r} is asked once per record; pass a Label question asked per "
             "turn (nr.Label(..., turns='messages')), whose answers weigh each assistant message"
         )
-    roles = getattr(q, "roles", None)
+    roles = getattr(q, "asked_roles", None)
     if roles is not None and "assistant" not in roles:
         raise ValueError(
             f"weights={weights!r} is asked about {list(roles)!r} messages, not the assistant's: "

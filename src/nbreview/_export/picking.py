@@ -69,11 +69,24 @@ def _ranks(role: str) -> dict[int, list[str]]:
     return dict(sorted(ranks.items()))
 
 
-def one(review: Review, role: str, chosen: str | None, what: str) -> Question:
+def turns_of(q: Question) -> str | None:
+    """The column a per-turn question is asked over (`turns=`, API.md 11), else None."""
+    turns = getattr(q, "turns", None)
+    return turns if isinstance(turns, str) else None
+
+
+def one(
+    review: Review, role: str, chosen: str | None, what: str, per_turn: bool | None = None
+) -> Question:
     """The question `chosen` names (of a kind that takes `role`), else the only one there is,
     looking at the kinds of the lowest rank first (an Edit before a FreeText). `what` names
-    the argument."""
-    questions = [q for q in review.questions if role in q.trl_roles]
+    the argument; `per_turn` True or False looks only at questions asked per turn, or not."""
+    questions = [
+        q
+        for q in review.questions
+        if role in q.trl_roles
+        and (chosen is not None or per_turn is None or (turns_of(q) is not None) == per_turn)
+    ]
     usable = [q.name for q in questions]
     ranks = _ranks(role)
     wanted = " or ".join(name for names in ranks.values() for name in names)
@@ -98,7 +111,10 @@ def one(review: Review, role: str, chosen: str | None, what: str) -> Question:
             raise ValueError(
                 f"the review has several {kind} questions {found!r}; pass {what}= the one to use"
             )
-    raise ValueError(f"the review has no {wanted} question; add one to the review's questions")
+    asked = {True: " asked per turn (turns=)", False: " asked once per record", None: ""}
+    raise ValueError(
+        f"the review has no {wanted} question{asked[per_turn]}; add one to the review's questions"
+    )
 
 
 def good_labels(q: Question, good: str | Sequence[str] | None, who: str) -> set[str]:

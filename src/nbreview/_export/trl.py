@@ -1,10 +1,11 @@
-"""Reviewed answers as TRL training data: SFT, DPO and KTO datasets.
+"""Reviewed answers as TRL training data: SFT, DPO, KTO and stepwise datasets.
 
 The formats are TRL's own ("Dataset formats" in its docs), with an explicit prompt:
 
 - `sft`: prompt-completion, `{"prompt", "completion"}`;
 - `dpo`: preference, `{"prompt", "chosen", "rejected"}`;
-- `kto`: unpaired preference, `{"prompt", "completion", "label"}` (`label` a bool).
+- `kto`: unpaired preference, `{"prompt", "completion", "label"}` (`label` a bool);
+- `stepwise`, and `kto` with `turns=True`, from questions asked per turn: `trl_turns`.
 
 Standard examples hold strings. When the prompt column holds chats (lists of
 `{"role", "content"}` messages) the examples are conversational: the prompt stays a message
@@ -26,13 +27,13 @@ from typing import TYPE_CHECKING
 import datasets
 
 from .._data.fields import Target
-from . import picking
+from . import picking, trl_turns
 from .picking import PromptColumn, column, one, submitted
 
 if TYPE_CHECKING:
     from ..review import Review
 
-KINDS = ("sft", "dpo", "kto")
+KINDS = ("sft", "dpo", "kto", "stepwise")
 COLUMNS = {
     "sft": ("prompt", "completion"),
     "dpo": ("prompt", "chosen", "rejected"),
@@ -49,18 +50,35 @@ def to_trl(
     label: str | None = None,
     good: str | Sequence[str] | None = None,
     preference: str | None = None,
+    *,
+    question: str | None = None,
+    turns: bool = False,
 ) -> datasets.Dataset:
-    """A `datasets.Dataset` in TRL's `kind` format ("sft", "dpo" or "kto")."""
+    """A `datasets.Dataset` in TRL's `kind` format ("sft", "dpo", "kto" or "stepwise")."""
     if kind not in KINDS:
         raise ValueError(f"to_trl makes {', '.join(map(repr, KINDS))} datasets, got {kind!r}")
+    turns_arg = turns or None
     unused = {
-        "sft": {"label": label, "good": good, "preference": preference},
-        "dpo": {"completion": completion, "label": label, "good": good},
+        "sft": {"label": label, "good": good, "preference": preference, "question": question},
+        "dpo": {"completion": completion, "label": label, "good": good, "question": question},
         "kto": {"preference": preference},
+        "stepwise": {"completion": completion, "label": label, "preference": preference},
     }[kind]
+    if kind != "kto":
+        unused["turns"] = turns_arg
     given = [name for name, value in unused.items() if value is not None]
     if given:
         raise ValueError(f"to_trl({kind!r}) takes no {', '.join(given)}")
+    if kind == "stepwise":
+        return trl_turns.stepwise(review, prompt, question, good)
+    if kind == "kto":
+        if label is not None and question is not None and label != question:
+            raise ValueError(f"to_trl('kto'): label={label!r} and question={question!r} differ")
+        label = label if label is not None else question
+        if turns:
+            if completion is not None:
+                raise ValueError("to_trl('kto', turns=True): each turn is its own completion")
+            return trl_turns.kto_turns(review, prompt, label, good)
     source = PromptColumn(review, prompt, "to_trl")
     if kind == "sft":
         return _sft(review, source, completion)
@@ -168,11 +186,16 @@ def _kto(
     good: str | Sequence[str] | None,
 ) -> datasets.Dataset:
     try:
-        q = one(review, "label", label, "label")
+        q = one(review, "label", label, "label", per_turn=False)
     except ValueError as exc:
         raise ValueError(
             f"to_trl('kto') takes each example's label from a Label question: {exc}"
         ) from None
+    if picking.turns_of(q) is not None:
+        raise ValueError(
+            f"to_trl('kto'): {q.name!r} is asked per turn of {picking.turns_of(q)!r}; pass "
+            "turns=True for one example per answered turn"
+        )
     good_labels = picking.good_labels(q, good, "to_trl('kto')")
     target = _completion_target(review, completion)
     positions, answers = submitted(review)
