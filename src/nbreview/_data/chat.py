@@ -131,6 +131,45 @@ def tool_names(message: Any) -> list[str]:
     return names
 
 
+def turn_tools(messages: Sequence[Any]) -> list[str]:
+    """Per message, the tool it calls or answers (several joined by ", "), else "(none)".
+
+    A tool message names its tool (`name`), else the call it answers by `tool_call_id`, else
+    the earliest call not yet answered; `tool_result` parts answer `tool_use` parts by id.
+    """
+    by_id: dict[str, str] = {}
+    waiting: list[str] = []  # calls not answered yet, in order
+    out = []
+    for m in messages:
+        m = m if isinstance(m, Mapping) else {}
+        called = []
+        for call in _as_list(m.get("tool_calls")) or []:
+            if (name := call_name(call)) is not None:
+                called.append(name)
+                by_id[str(call.get("id"))] = name
+        answered = []
+        for part in _as_list(m.get("content")) or []:
+            if not isinstance(part, Mapping):
+                continue
+            if part.get("type") == "tool_use" and isinstance(part.get("name"), str):
+                called.append(part["name"])
+                by_id[str(part.get("id"))] = part["name"]
+            elif part.get("type") == "tool_result" and str(part.get("tool_use_id")) in by_id:
+                answered.append(by_id[str(part.get("tool_use_id"))])
+        waiting += called
+        if m.get("role") == "tool":
+            name = m.get("name") if isinstance(m.get("name"), str) else None
+            name = name or by_id.get(str(m.get("tool_call_id")))
+            name = name or (waiting[0] if waiting else None)
+            if name is not None:
+                answered.append(name)
+        for name in answered:
+            if name in waiting:
+                waiting.remove(name)
+        out.append(", ".join(dict.fromkeys(called + answered)) or "(none)")
+    return out
+
+
 def call_name(call: Any) -> str | None:
     """A tool call's tool: OpenAI's `function.name`, or a flat `name`."""
     if not isinstance(call, Mapping):
