@@ -188,8 +188,10 @@ def _kto(
     try:
         q = one(review, "label", label, "label", per_turn=False)
     except ValueError as exc:
+        per_turn = [q.name for q in review.questions if picking.turns_of(q) and q.trl_roles]
+        hint = f"; {per_turn!r} asked per turn: pass turns=True" if per_turn else ""
         raise ValueError(
-            f"to_trl('kto') takes each example's label from a Label question: {exc}"
+            f"to_trl('kto') takes each example's label from a Label question: {exc}{hint}"
         ) from None
     if picking.turns_of(q) is not None:
         raise ValueError(

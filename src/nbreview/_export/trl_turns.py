@@ -5,10 +5,12 @@
   per step, True where the step's answer is one of `good`. Only records whose every step is
   answered: a step left out would shift the labels of the ones after it. The type is
   standard (text) only, as TRL's process-reward trainer defined it.
-- `kto` with `turns=True`: one unpaired-preference example per answered turn. Over a chat the
-  prompt is the conversation before the turn and the completion the turn's message
-  (conversational); over steps the prompt is the prompt text and the steps before, each
-  followed by the separator, and the completion the step (standard).
+- `kto` with `turns=True`: one unpaired-preference example per answered turn. Over a chat
+  only the assistant's turns count (a tool result or a user message is not what a model is
+  trained to say); the prompt is the conversation before the turn and the completion the
+  turn's message (conversational; a message of tool calls only gets `""` as content, which
+  TRL's template rendering needs); over steps the prompt is the prompt text and the steps
+  before, each followed by the separator, and the completion the step (standard).
 """
 
 from __future__ import annotations
@@ -133,9 +135,29 @@ def _chat_turns(values: list, answers: list[dict], name: str) -> list[tuple[Any,
         if not chat or not isinstance(answer, list):
             continue
         for i, entry in enumerate(answer[: len(chat)]):
-            if entry is not None and i > 0:  # a turn with nothing before it has no prompt
-                rows.append((list(chat[:i]), [chat[i]], entry))
+            if entry is None or not _said_by_model(chat, i):
+                continue
+            before = [*chat[: i - 1], _with_text(chat[i - 1])]
+            rows.append((before, [_with_text(chat[i])], entry))
     return rows
+
+
+def _said_by_model(chat: list, i: int) -> bool:
+    """An assistant turn after a message TRL can prompt with (user, tool, or an assistant
+    message it continues)."""
+    message, previous = chat[i], chat[i - 1] if i > 0 else None
+    return (
+        isinstance(message, dict)
+        and message.get("role") == "assistant"
+        and isinstance(previous, dict)
+        and previous.get("role") in ("user", "tool", "assistant")
+    )
+
+
+def _with_text(message: dict) -> dict:
+    """A message of tool calls only gets "" as content: TRL renders a completion (and an
+    assistant prompt's end) by continuing the content."""
+    return {**message, "content": ""} if message.get("content") is None else message
 
 
 def _step_turns(
