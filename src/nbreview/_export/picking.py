@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from .._data.chat import is_chat_type, is_messages
 from .._data.fields import Target
+from .._data.source import DataFrameSource
 from ..questions import QUESTION_KINDS
 
 if TYPE_CHECKING:
@@ -45,9 +46,21 @@ def submitted(review: Review) -> tuple[np.ndarray, list[dict]]:
 
 def column(review: Review, name: str, positions: np.ndarray) -> list[Any]:
     """The values of a column at these rows, as Python objects (a `datasets.Json` column,
-    which Arrow holds as JSON text, decoded)."""
-    values = review.source.take(name, np.asarray(positions, dtype=np.int64))
+    which Arrow holds as JSON text, decoded; a DataFrame's cells as they are)."""
+    positions = np.asarray(positions, dtype=np.int64)
+    if isinstance(review.source, DataFrameSource):  # Python objects, whatever their shapes
+        return [_plain(v) for v in review.source.data[name].iloc[positions].tolist()]
+    values = review.source.take(name, positions)
     return _decoded(values.type, values.to_pylist())
+
+
+def _plain(value: Any) -> Any:
+    """A pandas cell as plain Python: numpy arrays (parquet lists) as lists, NaN as None."""
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, float) and value != value:
+        return None
+    return value
 
 
 def _decoded(kind: pa.DataType, values: list[Any]) -> list[Any]:
