@@ -413,13 +413,23 @@ class Review:
         )
 
     def to_openai(
-        self, kind: str, path: str | os.PathLike | None = None, **options: Any
+        self,
+        kind: str,
+        path: str | os.PathLike | None = None,
+        *,
+        chat: str | None = None,
+        weights: str | None = None,
+        good: str | Sequence[str] | None = None,
+        question: str | None = None,
+        prompt: str | None = None,
+        tools: str | None = None,
     ) -> datasets.Dataset | Path:
-        """OpenAI fine-tuning JSONL, "sft" or "dpo", written to `path` or returned as a
-        Dataset; options: chat=, weights=, good= (sft), question=, prompt= (dpo), tools=."""
+        """OpenAI fine-tuning JSONL, "sft" (chat=, weights=, good=) or "dpo" (question=,
+        prompt=), written to `path` (returned) or, without one, returned as a Dataset."""
         from ._export.openai import to_openai
 
-        return to_openai(self, kind, path, **options)
+        options = {"chat": chat, "weights": weights, "good": good, "question": question}
+        return to_openai(self, kind, path, **options, prompt=prompt, tools=tools)
 
     # -- publishing (hub.py, card.py, resume.py) ----------------------------------------------
 
