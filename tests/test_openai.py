@@ -378,3 +378,14 @@ def test_dpo_errors_say_what_to_pass(make_review):
         both.to_openai("dpo", prompt="nope")
     with pytest.raises(ValueError, match=r"tools='nope' is not a column"):
         both.to_openai("dpo", tools="nope")
+
+
+def test_weights_that_no_longer_line_up_are_refused(make_review, tmp_path):
+    review = trace_review(make_review)
+    review.submit(0, step=[None, None, "good", None, "bad"])
+    changed = traces()
+    changed.at[0, "messages"] = HF_TRACE[:3]  # the trace was cut after it was reviewed
+    again = trace_review(lambda data, **kw: make_review(changed, **kw))
+    with pytest.raises(ValueError, match=r"row 0: the answer to 'step' has 5 entries, but the"):
+        again.to_openai("sft", tmp_path / "w.jsonl", weights="step")
+    assert not (tmp_path / "w.jsonl").exists()  # nothing written

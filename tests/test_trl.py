@@ -647,3 +647,15 @@ def test_kto_per_turn_errors_say_what_to_pass(make_review, steps_review):
     with pytest.raises(ValueError, match=r"label='step' and question='other' differ"):
         review.to_trl("kto", label="step", question="other", turns=True)
     assert len(review.to_trl("kto", question="step", turns=True)) == 0
+
+
+def test_answers_that_no_longer_line_up_are_refused(make_review, steps_review):
+    review = trace_review(make_review)
+    review.submit(0, step=[None, None, "good", "good", "bad", None, "good"])
+    longer = datasets.Dataset.from_list(
+        [{"id": "t0", "messages": [*TRACE, {"role": "user", "content": "Thanks!"}]}]
+    )
+    question = nr.Label("step", ["good", "bad"], turns="messages", roles=["assistant", "tool"])
+    changed = make_review(longer, fields=[nr.Chat("messages")], questions=[question], id="id")
+    with pytest.raises(ValueError, match=r"row 0: the answer to 'step' has 7 entries, but the rec"):
+        changed.to_trl("kto", question="step", turns=True)

@@ -149,16 +149,18 @@ def _sft(
         where = f"to_openai('sft'): row {int(position)} of {name!r}"
         marks = None
         if q is not None:
-            marks = _weights(chat_value, given.get(q.name), good_set)
+            answer = picking.turn_answers(
+                given.get(q.name), len(chat_value), q.name, int(position), "to_openai('sft')"
+            )
+            marks = _weights(chat_value, answer or [], good_set)
             if 1 not in marks:
                 continue
         rows.append((int(position), {"messages": to_openai_messages(chat_value, where, marks)}))
     return rows
 
 
-def _weights(chat: list, answer: Any, good: set[str]) -> list[int | None]:
+def _weights(chat: list, answer: list, good: set[str]) -> list[int | None]:
     """1 or 0 for each assistant message (good or not, unanswered 0), None for the others."""
-    answer = answer if isinstance(answer, list) else []
     marks: list[int | None] = []
     for i, message in enumerate(chat):
         if not isinstance(message, dict) or message.get("role") != "assistant":

@@ -88,6 +88,20 @@ def turns_of(q: Question) -> str | None:
     return turns if isinstance(turns, str) else None
 
 
+def turn_answers(answer: Any, count: int, name: str, position: int, who: str) -> list | None:
+    """A record's per-turn answer (None when there is none), checked against the number of
+    turns the record has now: answers that no longer line up are refused, not guessed at."""
+    if not isinstance(answer, list):
+        return None
+    if len(answer) != count:
+        raise ValueError(
+            f"{who}: row {position}: the answer to {name!r} has {len(answer)} entries, but the "
+            f"record has {count} turns; the data changed since it was answered, so the "
+            "answers no longer line up with its turns: export from the data that was reviewed"
+        )
+    return answer
+
+
 def one(
     review: Review, role: str, chosen: str | None, what: str, per_turn: bool | None = None
 ) -> Question:

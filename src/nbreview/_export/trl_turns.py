@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import datasets
@@ -23,7 +23,7 @@ import pyarrow as pa
 
 from .._data.steps import split_steps
 from . import picking
-from .picking import PromptColumn, column, submitted, turns_of
+from .picking import PromptColumn, column, submitted, turn_answers, turns_of
 
 if TYPE_CHECKING:
     from ..questions import Question
@@ -90,11 +90,13 @@ def stepwise(
     positions, answers = submitted(review)
     out: dict[str, list] = {"prompt": [], "completions": [], "labels": []}
     steps_of = column(review, turns_of(q), positions)
-    for text, value, given in zip(source.values(positions), steps_of, answers, strict=True):
-        steps, answer = _steps(q, value), given.get(q.name)
-        if text is None or not steps or not isinstance(answer, list):
+    rows = zip(positions, source.values(positions), steps_of, answers, strict=True)
+    for position, text, value, given in rows:
+        steps = _steps(q, value)
+        if text is None or not steps:
             continue
-        if len(answer) != len(steps) or any(a is None for a in answer):
+        answer = turn_answers(given.get(q.name), len(steps), q.name, position, who)
+        if answer is None or any(a is None for a in answer):
             continue  # every step answered, or the labels would not line up
         out["prompt"].append(text)
         out["completions"].append(steps)
@@ -116,10 +118,10 @@ def kto_turns(
                 f"{who}: the prompt of each turn is the chat before it in {turns_of(q)!r}; "
                 f"leave prompt= out (got {prompt!r})"
             )
-        rows = _chat_turns(values, answers, q.name)
+        rows = _chat_turns(q.name, zip(positions, values, answers, strict=True), who)
     else:
         texts = _text_prompt(review, prompt, who).values(positions)
-        rows = _step_turns(q, texts, values, answers)
+        rows = _step_turns(q, zip(positions, texts, values, answers, strict=True), who)
     out: dict[str, list] = {"prompt": [], "completion": [], "label": []}
     for before, turn, answer in rows:
         out["prompt"].append(before)
@@ -128,13 +130,13 @@ def kto_turns(
     return _dataset(out, _is_chat(review, q))
 
 
-def _chat_turns(values: list, answers: list[dict], name: str) -> list[tuple[Any, Any, Any]]:
+def _chat_turns(name: str, records: Iterable, who: str) -> list[tuple[Any, Any, Any]]:
     rows = []
-    for chat, given in zip(values, answers, strict=True):
-        answer = given.get(name)
-        if not chat or not isinstance(answer, list):
+    for position, chat, given in records:
+        answer = turn_answers(given.get(name), len(chat or ()), name, position, who)
+        if not chat or answer is None:
             continue
-        for i, entry in enumerate(answer[: len(chat)]):
+        for i, entry in enumerate(answer):
             if entry is None or not _said_by_model(chat, i):
                 continue
             before = [*chat[: i - 1], _with_text(chat[i - 1])]
@@ -160,16 +162,15 @@ def _with_text(message: dict) -> dict:
     return {**message, "content": ""} if message.get("content") is None else message
 
 
-def _step_turns(
-    q: Question, texts: list, values: list, answers: list[dict]
-) -> list[tuple[Any, Any, Any]]:
+def _step_turns(q: Question, records: Iterable, who: str) -> list[tuple[Any, Any, Any]]:
     sep = getattr(q, "sep", None) or "\n\n"
     rows = []
-    for text, value, given in zip(texts, values, answers, strict=True):
-        steps, answer = _steps(q, value), given.get(q.name)
-        if text is None or not steps or not isinstance(answer, list):
+    for position, text, value, given in records:
+        steps = _steps(q, value)
+        answer = turn_answers(given.get(q.name), len(steps or ()), q.name, position, who)
+        if text is None or not steps or answer is None:
             continue
-        for i, entry in enumerate(answer[: len(steps)]):
+        for i, entry in enumerate(answer):
             if entry is not None:
                 rows.append(("".join(p + sep for p in [text, *steps[:i]]), steps[i], entry))
     return rows
