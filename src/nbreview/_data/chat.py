@@ -83,7 +83,7 @@ def _describe(value: Any) -> str:
     return f"{type(value).__name__} {text if len(text) <= 60 else text[:59] + '…'}"
 
 
-def _as_list(value: Any) -> list | None:
+def as_list(value: Any) -> list | None:
     """A list (or a numpy array, as pandas reads parquet lists) as a list; else None."""
     if isinstance(value, np.ndarray):
         return value.tolist()
@@ -92,7 +92,7 @@ def _as_list(value: Any) -> list | None:
     return list(value)
 
 
-_messages = _as_list  # a pandas value as a list of messages, or None when it is not one
+_messages = as_list  # a pandas value as a list of messages, or None when it is not one
 
 
 # -- a message's text ---------------------------------------------------------------------------
@@ -106,7 +106,7 @@ def message_text(message: Any) -> str:
     content = message.get("content")
     if isinstance(content, str):
         return content
-    parts = _as_list(content)
+    parts = as_list(content)
     if not parts:
         return ""
     texts = [
@@ -122,8 +122,8 @@ def tool_names(message: Any) -> list[str]:
     `name`, `tool_result` parts say no name): what `summary(by="tool")` counts under."""
     if not isinstance(message, Mapping):
         return []
-    names = [n for call in _as_list(message.get("tool_calls")) or [] if (n := call_name(call))]
-    for part in _as_list(message.get("content")) or []:
+    names = [n for call in as_list(message.get("tool_calls")) or [] if (n := call_name(call))]
+    for part in as_list(message.get("content")) or []:
         if isinstance(part, Mapping) and part.get("type") == "tool_use" and part.get("name"):
             names.append(str(part["name"]))
     if message.get("role") == "tool" and isinstance(message.get("name"), str):
@@ -143,12 +143,12 @@ def turn_tools(messages: Sequence[Any]) -> list[str]:
     for m in messages:
         m = m if isinstance(m, Mapping) else {}
         called = []
-        for call in _as_list(m.get("tool_calls")) or []:
+        for call in as_list(m.get("tool_calls")) or []:
             if (name := call_name(call)) is not None:
                 called.append(name)
                 by_id[str(call.get("id"))] = name
         answered = []
-        for part in _as_list(m.get("content")) or []:
+        for part in as_list(m.get("content")) or []:
             if not isinstance(part, Mapping):
                 continue
             if part.get("type") == "tool_use" and isinstance(part.get("name"), str):
@@ -180,13 +180,23 @@ def call_name(call: Any) -> str | None:
     return call["name"] if isinstance(call.get("name"), str) else None
 
 
+def without_nulls(value: Any) -> Any:
+    """Dicts without their null entries, all the way down (lists kept whole, nulls in them
+    too: a list's positions mean something)."""
+    if isinstance(value, Mapping):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [without_nulls(v) for v in value]
+    return value
+
+
 # -- Python values ------------------------------------------------------------------------------
 
 
 def _content_problem(content: Any, i: int) -> str | None:
     if content is None or isinstance(content, str):
         return None
-    parts = _as_list(content)
+    parts = as_list(content)
     if parts is None:
         return f"message {i} has the content {_describe(content)}, neither text nor a list of parts"
     for j, part in enumerate(parts):
@@ -201,7 +211,7 @@ def _content_problem(content: Any, i: int) -> str | None:
 def _calls_problem(calls: Any, i: int) -> str | None:
     if calls is None:
         return None
-    listed = _as_list(calls)
+    listed = as_list(calls)
     if listed is None:
         return f"message {i} has tool_calls {_describe(calls)}, not a list of calls"
     for j, call in enumerate(listed):
@@ -261,7 +271,8 @@ def _calls_type_problem(kind: pa.DataType) -> str | None:
         return f"holds tool_calls of {kind}, not lists of calls"
     names = _names(call)
     function = call.field("function").type if "function" in names else None
-    if "name" in names or (pa.types.is_struct(function) and "name" in _names(function)):
+    named = function is not None and pa.types.is_struct(function) and "name" in _names(function)
+    if "name" in names or named:
         return None
     return f"holds tool calls without a tool name (function.name, or name): {kind}"
 
@@ -362,9 +373,7 @@ def lengths(source: RecordSource, column: str) -> list[tuple[int, int]]:
     """(row, number of items) of the first few non-null lists of a column."""
     kind = arrow_type(source, column)
     if kind is None:
-        return [
-            (row, len(m)) for row, v in sample(source, column) if (m := _as_list(v)) is not None
-        ]
+        return [(row, len(m)) for row, v in sample(source, column) if (m := as_list(v)) is not None]
     if not _is_list_type(kind):
         return []
     values = source.arrow_column(column, 0, min(len(source), SCAN))

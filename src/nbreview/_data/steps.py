@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from .chat import _as_list, _describe, _is_list_type, _is_text_type, arrow_type, sample
+from .chat import _describe, _is_list_type, _is_text_type, arrow_type, as_list, sample
 
 if TYPE_CHECKING:
     from .source import RecordSource
@@ -21,7 +21,7 @@ def split_steps(value: Any, sep: str = "\n\n") -> list[str] | None:
     """The steps of one value: a text split at `sep`, a list of strings as it is; else None."""
     if isinstance(value, str):
         return [piece for piece in value.split(sep) if piece.strip()]
-    listed = _as_list(value)
+    listed = as_list(value)
     if listed is None or not all(isinstance(s, str) for s in listed):
         return None
     return listed

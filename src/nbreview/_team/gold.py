@@ -53,7 +53,7 @@ class Gold:
         column = source.table_column(q.gold)
         rows = np.flatnonzero(np.asarray(pc.is_valid(column).to_numpy(zero_copy_only=False)))
         given = column.take(pa.array(rows, pa.int64())).to_pylist()
-        targets = {c: source.take(c, rows).to_pylist() for c in q.target_columns()}
+        targets = {c: source.python_values(c, rows) for c in q.target_columns()}
         values = []
         for i, (row, value) in enumerate(zip(rows.tolist(), given, strict=True)):
             record = {c: targets[c][i] for c in targets}

@@ -20,6 +20,7 @@ own rule, and folded back into lists per record (`unit_record` strips the turn a
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._data.chat import _as_list, first_chats, is_chat_column, turn_tools
+from .._data.chat import as_list, first_chats, is_chat_column, turn_tools
 from .._data.fields import Steps
 from .._data.steps import split_steps, steps_problem
 from .base import AgreementUnit, AnswerError, Question, Rows, Table
@@ -72,7 +73,7 @@ def explode(a: Answers) -> tuple[Answers, dict[str, tuple[str, int]]]:
     """Per-turn answers as one entry per answered (record, turn), and unit -> (record, turn)."""
     out, where = Answers([], [], []), {}
     for record, annotator, value in zip(a.records, a.annotators, a.values, strict=True):
-        for turn, entry in enumerate(_as_list(value) or ()):
+        for turn, entry in enumerate(as_list(value) or ()):
             if entry is None:
                 continue
             unit = f"{record}{UNIT}{turn}"
@@ -81,6 +82,25 @@ def explode(a: Answers) -> tuple[Answers, dict[str, tuple[str, int]]]:
             out.annotators.append(annotator)
             out.values.append(entry)
     return out, where
+
+
+SCALAR = r'^(null|-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?|"[^"\\]*")$'  # one JSON scalar
+
+
+def _split_scalars(texts: pa.Array) -> tuple[np.ndarray, pa.Array] | None:
+    """Stored JSON lists of scalars (numbers, plain strings, nulls) cut at their commas in
+    Arrow: (entries per list, every entry's JSON text). None when some list holds anything
+    else (an escape, a nested list or dict, a comma inside a string): the caller decodes
+    those in Python. Every piece being one whole scalar proves the cut was right."""
+    if not len(texts) or texts.null_count:
+        return None
+    if not pc.all(pc.match_substring_regex(texts, r"^\[.+\]$")).as_py():
+        return None
+    parts = pc.split_pattern(pc.utf8_slice_codeunits(texts, 1, -1), ",")
+    pieces = pc.utf8_trim_whitespace(pc.list_flatten(parts))
+    if not pc.all(pc.match_substring_regex(pieces, SCALAR)).as_py():
+        return None
+    return pc.list_value_length(parts).to_numpy(zero_copy_only=False), pieces
 
 
 class PerTurn(Question):
@@ -128,7 +148,7 @@ class PerTurn(Question):
     def turn_layout(self, record: Mapping[str, Any] | None) -> tuple[int, list[int]]:
         """(number of turns, indices of the turns asked) of one record."""
         value = None if record is None else record.get(self.turns)
-        listed = _as_list(value)
+        listed = as_list(value)
         is_chat = self.chat
         if is_chat is None:  # not checked against a dataset: the value says
             is_chat = bool(listed) and isinstance(listed[0], Mapping)
@@ -199,7 +219,7 @@ class PerTurn(Question):
                 f"{self.turns!r}, which were not given"
             )
         count, asked = self.turn_layout(record)
-        entries = _as_list(value)
+        entries = as_list(value)
         if entries is None:
             raise self._error(
                 value, f"a per-turn answer is a list with one entry per turn ({count} here)"
@@ -226,14 +246,14 @@ class PerTurn(Question):
         return None if all(e is None for e in out) else out
 
     def _not_asked(self, record: Mapping[str, Any], turn: int) -> str:
-        messages = _as_list(record.get(self.turns)) or []
+        messages = as_list(record.get(self.turns)) or []
         message = messages[turn] if turn < len(messages) else None
         role = message.get("role") if isinstance(message, Mapping) else None
         return f"its role is {role!r}; the roles asked are {self.asked_roles!r}"
 
     def from_suggestion(self, value: Any, record: Mapping[str, Any] | None = None) -> Any:
         """A suggested list turn by turn: a bad entry is left out, not the rest."""
-        entries = _as_list(value)
+        entries = as_list(value)
         count, asked = self.turn_layout(record)
         if entries is None or len(entries) != count:
             return None
@@ -248,14 +268,14 @@ class PerTurn(Question):
         return None if all(e is None for e in out) else out
 
     def to_browser(self, value: Any, record: Mapping[str, Any]) -> Any:
-        entries = _as_list(value)
+        entries = as_list(value)
         if entries is None:
             return value
         convert = self.entry.to_browser
         return [None if e is None else convert(e, record) for e in entries]
 
     def from_browser(self, value: Any, record: Mapping[str, Any]) -> Any:
-        entries = _as_list(value)
+        entries = as_list(value)
         if entries is None:
             return value
         convert = self.entry.from_browser
@@ -263,7 +283,7 @@ class PerTurn(Question):
 
     def is_answered(self, value: Any) -> bool:
         """Without the record: some turn answered (`missing_in` with it: every asked turn)."""
-        entries = _as_list(value)
+        entries = as_list(value)
         answered = self.entry.is_answered
         return bool(entries) and any(answered(e) for e in entries)
 
@@ -276,7 +296,7 @@ class PerTurn(Question):
         if record is None or self.turns not in record:
             return not self.is_answered(answers.get(self.name))
         _, asked = self.turn_layout(record)
-        entries = _as_list(answers.get(self.name)) or []
+        entries = as_list(answers.get(self.name)) or []
         answered = self.entry.is_answered
         return any(t >= len(entries) or not answered(entries[t]) for t in asked)
 
@@ -287,17 +307,35 @@ class PerTurn(Question):
 
     def to_arrow(self, values: Sequence[Any]) -> pa.Array:
         """The kind's array of every entry, cut into one list per answer (null: unanswered)."""
-        listed = [_as_list(v) for v in values]
+        listed = [v if type(v) is list else as_list(v) for v in values]
         lengths = np.fromiter((0 if v is None else len(v) for v in listed), np.int64, len(listed))
-        entries = [e for v in listed if v is not None for e in v]
-        items = self.entry.to_arrow(entries)
+        entries = list(itertools.chain.from_iterable(v for v in listed if v is not None))
         offsets = pa.array(np.r_[0, np.cumsum(lengths)].astype(np.int32))
         mask = pa.array([v is None for v in listed], pa.bool_())
+        return self._cut(offsets, self.entry.to_arrow(entries), mask)
+
+    def _cut(self, offsets: pa.Array, items: pa.Array, mask: pa.Array | None) -> pa.Array:
         column = pa.ListArray.from_arrays(offsets, items, mask=mask)
         return column.cast(self.arrow_type())
 
     def from_stored(self, texts: pa.Array) -> pa.Array:
-        return self.to_arrow(json.loads("[" + ",".join(texts.to_pylist()) + "]"))
+        """Lists of scalars are cut in Arrow and their entries typed by the kind's own
+        `from_stored` (a rating's cast, a label's lookup): no Python object per turn. Other
+        stored lists (label sets, rubric scores) are decoded in Python."""
+        split = _split_scalars(texts)
+        if split is None:
+            return self.to_arrow(json.loads("[" + ",".join(texts.to_pylist()) + "]"))
+        lengths, pieces = split
+        given = np.asarray(pc.not_equal(pieces, "null").to_numpy(zero_copy_only=False))
+        kind = self.entry.arrow_type()
+        if given.any():
+            typed = self.entry.from_stored(pieces.filter(pa.array(given))).cast(kind)
+            at = np.cumsum(given) - 1
+            items = typed.take(pa.array(at, mask=~given))
+        else:
+            items = pa.nulls(len(pieces), kind)
+        offsets = pa.array(np.r_[0, np.cumsum(lengths)].astype(np.int32))
+        return self._cut(offsets, items, None)
 
     def spec(self) -> dict:
         spec = {**super().spec(), "turns": self.turns}
@@ -312,7 +350,7 @@ class PerTurn(Question):
         units, where = explode(a)
         counts: dict[str, int] = {}
         for record, value in zip(a.records, a.values, strict=True):
-            counts[record] = max(counts.get(record, 0), len(_as_list(value) or ()))
+            counts[record] = max(counts.get(record, 0), len(as_list(value) or ()))
         records = sorted(counts)
         kind = pa.list_(
             datasets.Features({"x": self.entry.consensus_feature()}).arrow_schema[0].type
@@ -360,8 +398,8 @@ class PerTurn(Question):
         it right: accuracy over turns."""
         got, want, units, owner = [], [], [], []
         for i, (g, e, record) in enumerate(zip(given, expected, records, strict=True)):
-            mine = _as_list(g) or []
-            for turn, known in enumerate(_as_list(e) or ()):
+            mine = as_list(g) or []
+            for turn, known in enumerate(as_list(e) or ()):
                 if known is None:
                     continue
                 got.append(mine[turn] if turn < len(mine) else None)
@@ -395,7 +433,7 @@ class PerTurn(Question):
             )
         out = []
         for value, turn in zip(turns, which, strict=True):
-            messages = _as_list(value) or []
+            messages = as_list(value) or []
             message = messages[turn] if turn < len(messages) else None
             if by == "role":
                 role = message.get("role") if isinstance(message, Mapping) else None
@@ -405,7 +443,7 @@ class PerTurn(Question):
         return out
 
     def answer_text(self, value: Any) -> str:
-        entries = _as_list(value)
+        entries = as_list(value)
         if entries is None:
             return self.entry.answer_text(value)
         given = [
