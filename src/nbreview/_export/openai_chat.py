@@ -29,6 +29,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from .._data.chat import TEXT_JOIN
+
 KEYS = {
     "system": ("role", "content", "name"),
     "developer": ("role", "content", "name"),
@@ -123,7 +125,7 @@ class Converter:
                 results.append(_result(part))
             elif kind not in DROPPED_PARTS:
                 raise self.fail(i, f"a {role} message's part of type {kind!r} has no OpenAI form")
-        text = "\n\n".join(texts)
+        text = TEXT_JOIN.join(texts)
         if images:
             return ([{"type": "text", "text": text}] if texts else []) + images, calls, results
         return (text if texts else None), calls, results
@@ -167,7 +169,7 @@ class Converter:
         if isinstance(content, list):
             texts = [part_text(p) for p in content]
             content = (
-                "\n\n".join(texts)
+                TEXT_JOIN.join(texts)
                 if all(t is not None for t in texts)
                 else json.dumps(content, ensure_ascii=False)
             )
