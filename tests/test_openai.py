@@ -275,7 +275,9 @@ def test_a_message_openai_has_no_form_for_is_named(make_review, tmp_path):
         data, fields=[nr.Chat("messages")], questions=[nr.FreeText("note")], id="id"
     )
     review.submit(0, note="odd")
-    with pytest.raises(ValueError, match=r"row 0 of 'messages', message 1: .*'audio_clip'"):
+    with pytest.raises(
+        ValueError, match=r"row 0 of 'messages', message 1: a part of type 'audio_clip' has no"
+    ):
         review.to_openai("sft", tmp_path / "x.jsonl")
     with pytest.raises(ValueError, match=r"message 0: the role 'narrator' has no place"):
         review.to_openai("sft", chat="other")
@@ -389,3 +391,47 @@ def test_weights_that_no_longer_line_up_are_refused(make_review, tmp_path):
     with pytest.raises(ValueError, match=r"row 0: the answer to 'step' has 5 entries, but the"):
         again.to_openai("sft", tmp_path / "w.jsonl", weights="step")
     assert not (tmp_path / "w.jsonl").exists()  # nothing written
+
+
+def test_message_shapes_rewritten_one_by_one():
+    from nbreview._export.openai_chat import to_openai_messages
+
+    chat = [
+        {
+            "role": "user",
+            "content": [
+                {"type": "text", "text": "What is on this sign?"},
+                {"type": "image", "url": "https://example.com/sign.png"},
+            ],
+        },
+        {"role": "assistant", "tool_calls": [{"name": "ocr", "arguments": {"lang": "de"}}]},
+        {"role": "tool", "content": [{"type": "text", "text": "Ausfahrt"}]},
+        {"role": "assistant", "content": "It says 'exit'.", "thinking": "German.", "extra": 1},
+    ]
+    out = to_openai_messages(chat, "here")
+    check_messages(out)
+    assert out[0]["content"] == [
+        {"type": "text", "text": "What is on this sign?"},
+        {"type": "image_url", "image_url": {"url": "https://example.com/sign.png"}},
+    ]
+    assert out[1]["tool_calls"] == [
+        {
+            "id": "call_1_0",
+            "type": "function",
+            "function": {"name": "ocr", "arguments": '{"lang": "de"}'},
+        }
+    ]
+    assert out[2] == {"role": "tool", "content": "Ausfahrt", "tool_call_id": "call_1_0"}
+    assert out[3] == {"role": "assistant", "content": "It says 'exit'."}
+    with pytest.raises(
+        ValueError, match=r"here, message 0: a tool result that answers no tool call"
+    ):
+        to_openai_messages([{"role": "tool", "content": "orphan"}], "here")
+    with pytest.raises(
+        ValueError, match=r"message 1: a part of type 'image' has no OpenAI form in assistant"
+    ):
+        to_openai_messages(
+            [chat[0], {"role": "assistant", "content": [chat[0]["content"][1]]}], "x"
+        )
+    with pytest.raises(ValueError, match=r"tool call 0 has no function name"):
+        to_openai_messages([{"role": "assistant", "tool_calls": [{"arguments": "{}"}]}], "x")

@@ -124,7 +124,7 @@ class Converter:
             elif kind == "tool_result" and role == "user":
                 results.append(_result(part))
             elif kind not in DROPPED_PARTS:
-                raise self.fail(i, f"a {role} message's part of type {kind!r} has no OpenAI form")
+                raise self.fail(i, f"a part of type {kind!r} has no OpenAI form in {role} messages")
         text = TEXT_JOIN.join(texts)
         if images:
             return ([{"type": "text", "text": text}] if texts else []) + images, calls, results
