@@ -400,11 +400,36 @@ class Review:
         label: str | None = None,
         good: str | Sequence[str] | None = None,
         preference: str | None = None,
+        *,
+        question: str | None = None,
+        turns: bool = False,
     ) -> datasets.Dataset:
-        """The submitted answers as a TRL dataset: "sft", "dpo" or "kto" (see trl.py)."""
+        """The submitted answers as a TRL dataset: "sft", "dpo", "kto" or "stepwise" (trl.py);
+        `turns=True` makes KTO examples of each answered turn of a per-turn question."""
         from ._export.trl import to_trl
 
-        return to_trl(self, kind, prompt, completion, label, good, preference)
+        return to_trl(
+            self, kind, prompt, completion, label, good, preference, question=question, turns=turns
+        )
+
+    def to_openai(
+        self,
+        kind: str,
+        path: str | os.PathLike | None = None,
+        *,
+        chat: str | None = None,
+        weights: str | None = None,
+        good: str | Sequence[str] | None = None,
+        question: str | None = None,
+        prompt: str | None = None,
+        tools: str | None = None,
+    ) -> datasets.Dataset | Path:
+        """OpenAI fine-tuning JSONL, "sft" (chat=, weights=, good=) or "dpo" (question=,
+        prompt=), written to `path` (returned) or, without one, returned as a Dataset."""
+        from ._export.openai import to_openai
+
+        options = {"chat": chat, "weights": weights, "good": good, "question": question}
+        return to_openai(self, kind, path, **options, prompt=prompt, tools=tools)
 
     # -- publishing (hub.py, card.py, resume.py) ----------------------------------------------
 
