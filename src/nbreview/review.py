@@ -21,6 +21,7 @@ from ._data.source import RecordSource
 from ._export import columns as writeback
 from ._serve.annotator import resolve_annotator
 from ._team import gold as golden
+from ._ui.keymap import KeyMap
 from ._ui.session import Session
 from .questions import Question
 from .questions.set import QuestionSet
@@ -83,9 +84,11 @@ class Review:
         gold_rate: float | None = None,
         gold_feedback: bool = False,
         layout: str = "auto",
+        keys: dict[str, str | Sequence[str]] | None = None,
     ):
         self.source = RecordSource.of(data)
         self.questions = QuestionSet(questions)
+        self.key_map = KeyMap(keys, list(self.questions))  # API.md 14; `keys` is the records'
         suggestion_columns = [q.suggestion for q in self.questions if q.suggestion]
         if fields is None:  # every column but the id, suggestions and known right answers
             skip = {id, *suggestion_columns, *(q.gold for q in self.questions if q.gold)}
@@ -242,10 +245,14 @@ class Review:
             raise ValueError("fields is empty: name at least one column to show")
 
     def _config(self, for_store: bool = False) -> dict:
+        options = self.key_map.options  # a question's keys= as resolved ("mnemonic" spelled out)
         config = {
             "name": self.name,
             "fields": [f.spec() for f in self.fields],
-            "questions": self.questions.specs(),
+            "questions": [
+                {**q, "keys": options[q["name"]]} if q["name"] in options else q
+                for q in self.questions.specs()
+            ],
             "guidelines": self.guidelines,
         }
         if for_store:
@@ -260,6 +267,7 @@ class Review:
             "one_key": self.questions.one_key,
             "load_images": self.load_images,
             "layout": self.layout,
+            "keys": self.key_map.config(),
         }
 
     def __repr__(self) -> str:
@@ -270,6 +278,10 @@ class Review:
             f"<nbreview.Review {self.name!r}: {p.total} records, {p.submitted} submitted, "
             f"{p.skipped} skipped, annotator {self.annotator!r}, store {self.store.url!r}>"
         )
+
+    def keys_table(self) -> pd.DataFrame:
+        """The keys in force: one row per action (and per question with keys=), what it does."""
+        return pd.DataFrame(self.key_map.rows(), columns=["action", "keys", "what it does"])
 
     # -- the widget ---------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 from . import combine
 from .base import Question, Rows, label_items, plain_strings
 from .combine import Answers
+from .option_keys import OptionKeys
 
 
 def _check_labels(name: str, labels: Any) -> list[str]:
@@ -66,7 +67,7 @@ def _whole(value: Any) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-class Rating(Question):
+class Rating(OptionKeys, Question):
     """A value on a scale (1..n, or low..high from 0 up), optionally with a label per value."""
 
     kind = "rating"
@@ -83,6 +84,7 @@ class Rating(Question):
         required: bool | None = None,
         suggestion: str | None = None,
         gold: str | None = None,
+        keys: Sequence[str] | str | None = None,
     ):
         super().__init__(name, required=required, suggestion=suggestion, gold=gold)
         self.low, self.high = parse_scale(name, scale)
@@ -95,6 +97,10 @@ class Rating(Question):
                 f"question {name!r}: {len(self.labels)} labels for a scale of {size}; "
                 "give one label per value"
             )
+        self.set_option_keys(keys)
+
+    def option_names(self) -> list[str]:
+        return list(self.labels) if self.labels else [str(v) for v in self.values]
 
     @property
     def values(self) -> range:
@@ -119,7 +125,8 @@ class Rating(Question):
             return super().from_stored(texts)
 
     def spec(self) -> dict:
-        return {**super().spec(), "scale": scale_spec(self.low, self.high), "labels": self.labels}
+        scale = scale_spec(self.low, self.high)
+        return {**super().spec(), "scale": scale, "labels": self.labels, **self.keys_spec()}
 
     consensus_rule: ClassVar[str] = "their mean"
 
@@ -164,7 +171,7 @@ class Rating(Question):
         return [str(v) for v in self.values]
 
 
-class Label(Question):
+class Label(OptionKeys, Question):
     """Exactly one label out of a fixed list."""
 
     kind = "label"
@@ -182,9 +189,14 @@ class Label(Question):
         required: bool | None = None,
         suggestion: str | None = None,
         gold: str | None = None,
+        keys: Sequence[str] | str | None = None,
     ):
         super().__init__(name, required=required, suggestion=suggestion, gold=gold)
         self.labels = _check_labels(name, labels)
+        self.set_option_keys(keys)
+
+    def option_names(self) -> list[str]:
+        return list(self.labels)
 
     def feature(self) -> Any:
         return datasets.ClassLabel(names=self.labels)
@@ -207,7 +219,7 @@ class Label(Question):
         return pc.index_in(names, value_set=pa.array(self.labels, pa.string())).cast(pa.int64())
 
     def spec(self) -> dict:
-        return {**super().spec(), "labels": self.labels}
+        return {**super().spec(), "labels": self.labels, **self.keys_spec()}
 
     consensus_rule: ClassVar[str] = "the most frequent answer, null on a tie"
 
