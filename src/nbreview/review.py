@@ -19,6 +19,7 @@ from ._data.progress import count_statuses, progress_counts
 from ._data.queue import Queue, as_queue
 from ._data.source import RecordSource
 from ._export import columns as writeback
+from ._keywords import suggest_keywords
 from ._serve.annotator import resolve_annotator
 from ._team import gold as golden
 from ._ui.keymap import KeyMap
@@ -134,6 +135,8 @@ class Review:
             self._settle_queue()
         self._session: Session | None = None
         self._widget = None
+
+    __init__ = suggest_keywords(__init__)  # feilds= names fields= (issue 23)
 
     def _queue_order(self, queue: Queue):
         return None if queue.is_everything else queue.positions(self)
@@ -338,9 +341,12 @@ class Review:
         answers = self.questions.validate(answers, record)
         key = self.keys.key(position)
         state = self.store.record(self.name, self.annotator, key)
-        missing = self.questions.missing({**state.answers, **answers})
+        merged = {**state.answers, **answers}
+        missing = self.questions.missing(merged)
         if missing:
-            raise ValueError(f"row {i}: required questions without an answer: {missing!r}")
+            parts = [(n, self.questions[n].unanswered_parts(merged.get(n))) for n in missing]
+            said = "".join(f"; {n!r} still needs {', '.join(map(repr, p))}" for n, p in parts if p)
+            raise ValueError(f"row {i}: required questions without an answer: {missing!r}{said}")
         self.store.write(
             Change(self.name, self.annotator, key, answers=answers, status="submitted")
         )

@@ -24,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._keywords import suggest_keywords
 from . import combine
 from .combine import Answers
 
@@ -82,6 +83,8 @@ class Question:
         # declares no kind of its own (a Preference's strength) does not replace its parent.
         if cls.__dict__.get("kind"):
             QUESTION_KINDS[cls.kind] = cls
+        if "__init__" in cls.__dict__:  # a misspelt keyword names the closest one (issue 23)
+            cls.__init__ = suggest_keywords(cls.__init__)
 
     @staticmethod
     def from_spec(spec: dict) -> Question:
@@ -151,6 +154,10 @@ class Question:
 
     def is_answered(self, value: Any) -> bool:
         return value is not None
+
+    def unanswered_parts(self, value: Any) -> list[str]:
+        """The parts still to answer in a partial answer (a rubric's unrated criteria)."""
+        return []
 
     def missing_in(self, answers: Mapping[str, Any]) -> bool:
         """Whether these answers of a record leave this question required but unanswered."""

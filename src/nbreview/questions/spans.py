@@ -88,7 +88,9 @@ class Spans(Question):
         if self.target.message is None and not source.is_text_column(self.field):
             raise ValueError(
                 f"question {self.name!r}: spans mark text, but column {self.field!r} does not "
-                "hold strings; point field= at a text column"
+                "hold strings; point field= at a text column, or, for a chat column, at one "
+                f"message (field='{self.field}[-1]', the last) or at the whole chat, every "
+                f"message's text (field='{self.field}', a chat of {{role, content}} messages)"
             )
 
     def spec(self) -> dict:
