@@ -8,13 +8,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import datasets
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import combine
-from .base import Question, Rows, label_items, plain_strings
+from .base import Question, label_items, plain_strings
 from .combine import Answers
+from .numeric import Numeric
 from .option_keys import OptionKeys
 
 
@@ -67,13 +67,13 @@ def _whole(value: Any) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-class Rating(OptionKeys, Question):
+class Rating(OptionKeys, Numeric, Question):
     """A value on a scale (1..n, or low..high from 0 up), optionally with a label per value."""
 
     kind = "rating"
     one_key = True
     task = "text-classification"
-    agreement_level = "interval"
+    center = combine.mean  # consensus, grading and agreement: numeric.py
 
     def __init__(
         self,
@@ -130,15 +130,6 @@ class Rating(OptionKeys, Question):
 
     consensus_rule: ClassVar[str] = "their mean"
 
-    def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
-        return combine.mean(a)
-
-    def consensus_feature(self) -> Any:
-        return datasets.Value("float64")
-
-    def agreed_parts(self, a: Answers) -> list[Answers]:
-        return [a]
-
     def accepts(self) -> str:
         text = f"{self.low} to {self.high}"
         if self.labels:
@@ -151,21 +142,6 @@ class Rating(OptionKeys, Question):
             counts = Counter(given)
             return [[v, counts[v]] for v in self.values]
         return super().count_rows(given, feature)
-
-    def grade(
-        self,
-        given: Sequence[Any],
-        expected: Sequence[Any],
-        records: Sequence[str],
-        rows: Rows,
-        tolerance: float = 0,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Right within `tolerance` points of the known rating."""
-        got = pa.array(list(given), pa.float64()).to_numpy(zero_copy_only=False)
-        want = np.asarray(expected, dtype=float)
-        with np.errstate(invalid="ignore"):  # an unanswered rating (NaN) is wrong
-            right = np.abs(got - want) <= tolerance
-        return right.astype(float), np.ones(len(got))
 
     def summary_names(self) -> list[str] | None:
         return [str(v) for v in self.values]
