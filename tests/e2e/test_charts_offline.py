@@ -108,3 +108,47 @@ def test_a_chart_draws_in_voila_with_no_network(voila_page):
     check_chart(page.locator(".jp-OutputArea-output").first)
     # (Voilà's own template asks a CDN for Font Awesome; the chart asks nothing)
     assert not [u for u in tried if "vega" in u], tried
+
+
+APP = """
+import marimo
+
+app = marimo.App(width="full")
+
+
+@app.cell
+def _():
+    SETUP
+    return
+
+
+if __name__ == "__main__":
+    app.run()
+"""
+
+
+@pytest.fixture
+def marimo_page(browser: Browser, tmp_path: Path) -> Iterator[tuple[Page, list[str]]]:
+    body = "\n    ".join(SETUP.strip().splitlines())
+    (tmp_path / "app.py").write_text(APP.replace("SETUP", body))
+    port = free_port()
+    command = [script("marimo"), "run", "app.py", "--headless", "--host", "127.0.0.1",
+               "--port", str(port)]  # fmt: skip
+    url = f"http://127.0.0.1:{port}/"
+    with served(command, url, tmp_path, tmp_path / "marimo.log"):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        tried = offline(page)
+        page.goto(url, timeout=OPEN_TIMEOUT)
+        try:
+            yield page, tried
+        finally:
+            ARTIFACTS_DIR.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS_DIR / "chart-marimo.png"))
+            context.close()
+
+
+def test_a_chart_draws_in_marimo_with_no_network(marimo_page):
+    page, tried = marimo_page
+    check_chart(page.locator("body"))
+    assert not [u for u in tried if "vega" in u], tried
