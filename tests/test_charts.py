@@ -27,6 +27,11 @@ def test_a_chart_displays_as_svg_and_stays_an_altair_chart(make_review):
     assert type(wider) is type(chart)
     assert 'width="' in wider.to_svg()
     assert chart.to_dict()["title"] == "Answers to verdict"
+    # Layered (styles dropped first, as altair asks) it still draws offline.
+    chart.config = chart.background = alt.Undefined
+    layered = chart + chart.mark_point()
+    assert isinstance(layered, alt.LayerChart)
+    assert layered._repr_mimebundle_()["image/svg+xml"].count('class="mark-symbol') == 1
 
 
 def test_two_charts_in_one_page_do_not_share_ids(make_review):

@@ -37,8 +37,9 @@ def svg_of(chart: alt.TopLevelMixin) -> str:
     return svg
 
 
-class OfflineChart(alt.Chart):
-    """An altair.Chart that displays as an SVG drawn in the kernel (see the module doc)."""
+class Offline:
+    """Mixin: the chart displays as an SVG drawn in the kernel (see the module doc). marimo's
+    altair formatter asks `_repr_mimebundle_` too, so marimo shows the same SVG."""
 
     def _repr_mimebundle_(self, *args: Any, **kwargs: Any) -> dict[str, str]:
         svg = svg_of(self)
@@ -46,21 +47,38 @@ class OfflineChart(alt.Chart):
         # so the SVG lets text spill past its box rather than clipping a title's last letters.
         inline = svg.replace("<svg ", '<svg style="overflow:visible" ', 1)
         html = f'<div class="nbr-chart" style="padding-right:2em">{inline}</div>'
-        text = "<nbreview chart: alt.Chart(...) drawn as SVG; .to_dict() holds its spec>"
+        name = type(self).__mro__[2].__name__
+        text = f"<nbreview chart: alt.{name}(...) drawn as SVG; .to_dict() holds its spec>"
         return {"text/html": html, "image/svg+xml": svg, "text/plain": text}
-
-    def _mime_(self) -> tuple[str, str]:  # marimo's display protocol
-        return "text/html", self._repr_mimebundle_()["text/html"]
 
     def to_svg(self) -> str:
         """The chart as SVG text, as the notebook shows it."""
         return svg_of(self)
 
+    # Layering or concatenating keeps the offline display.
+    def __add__(self, other: Any) -> Any:
+        return offline(super().__add__(other))  # type: ignore[misc]
 
-def offline(chart: alt.Chart) -> OfflineChart:
-    """The same chart, displayed offline. Composite charts (layers, concatenations) are
-    returned as they are."""
-    if type(chart) is alt.Chart:
-        chart = chart.copy()
-        object.__setattr__(chart, "__class__", OfflineChart)  # altair keeps other attributes
+    def __or__(self, other: Any) -> Any:
+        return offline(super().__or__(other))  # type: ignore[misc]
+
+    def __and__(self, other: Any) -> Any:
+        return offline(super().__and__(other))  # type: ignore[misc]
+
+
+_classes: dict[type, type] = {}
+
+
+def offline(chart: alt.TopLevelMixin) -> Any:
+    """The same chart (a Chart, a layer, a concatenation), displayed offline."""
+    kind = type(chart)
+    if issubclass(kind, Offline) or not isinstance(chart, alt.TopLevelMixin):
+        return chart
+    if kind not in _classes:
+        _classes[kind] = type(f"Offline{kind.__name__}", (Offline, kind), {})
+    chart = chart.copy()
+    object.__setattr__(chart, "__class__", _classes[kind])  # altair keeps other attributes
     return chart
+
+
+OfflineChart = type(offline(alt.Chart()))  # what plot() returns: an alt.Chart subclass
