@@ -14,6 +14,7 @@ friendlier spellings are accepted and normalised ("ctrl+Z", "esc", "left", "spac
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from difflib import get_close_matches
 from typing import Any
 
 # action -> (default keys, what it does). Contract B (API.md 14): the browser relies on
@@ -157,8 +158,6 @@ def action_keys(given: Mapping[str, Any] | None) -> dict[str, list[str]]:
         raise ValueError(f"keys takes a dict of action -> key(s), got {given!r}")
     unknown = [a for a in given if a not in ACTIONS]
     if unknown:
-        from difflib import get_close_matches
-
         hints = [
             f"{a!r} (did you mean {m[0]!r}?)"
             if (m := get_close_matches(str(a), ACTIONS, 1))
