@@ -24,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._keywords import suggest_keywords
 from . import combine
 from .combine import Answers
 
@@ -108,6 +109,8 @@ class Question(metaclass=_Kind):
         # declares no kind of its own (a Preference's strength) does not replace its parent.
         if cls.__dict__.get("kind"):
             QUESTION_KINDS[cls.kind] = cls
+        if "__init__" in cls.__dict__:  # a misspelt keyword names the closest one (issue 23)
+            cls.__init__ = suggest_keywords(cls.__init__)
 
     @staticmethod
     def from_spec(spec: dict) -> Question:
@@ -177,6 +180,10 @@ class Question(metaclass=_Kind):
 
     def is_answered(self, value: Any) -> bool:
         return value is not None
+
+    def unanswered_parts(self, value: Any) -> list[str]:
+        """The parts still to answer in a partial answer (a rubric's unrated criteria)."""
+        return []
 
     def missing_in(
         self, answers: Mapping[str, Any], record: Mapping[str, Any] | None = None
