@@ -183,3 +183,22 @@ def test_serve_without_a_kernel_says_so_instead_of_500s(tmp_path, monkeypatch, c
     assert cli.main(["serve", str(notebook)]) == 2
     assert "no Python kernel is installed" in capsys.readouterr().err
     assert launched == []
+
+
+def test_a_chat_mixing_text_and_parts_is_keyed_without_an_id(tmp_path):
+    """Arrow cannot type such a chat column: its content keys come from each chat's text."""
+    chats = [
+        [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "hello"}],
+        [
+            {"role": "user", "content": [{"type": "text", "text": "look"}]},
+            {"role": "assistant", "content": "seen"},
+        ],
+    ]
+    df = pd.DataFrame({"messages": chats})
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        kwargs = {"store": tmp_path / "s.sqlite", "annotator": "ana"}
+        review = nr.Review(df, [nr.Chat("messages")], [nr.Rating("q", scale=3)], **kwargs)
+        review.submit(1, q=3)
+        again = nr.Review(df, [nr.Chat("messages")], [nr.Rating("q", scale=3)], **kwargs)
+        assert again.to_pandas()["q"].tolist() == [None, 3]

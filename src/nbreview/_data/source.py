@@ -83,6 +83,10 @@ class RecordSource:
         """One row's value as a one-value array (content keys read a mixed column this way)."""
         return self.arrow_column(column, position, position + 1)
 
+    def python_values(self, column: str, positions: np.ndarray) -> list[Any]:
+        """The values of one column at these row positions, as Python objects."""
+        return self.take(column, positions).to_pylist()
+
     def check_position(self, position: Any) -> int:
         """Turn a user's row position (negative counts from the end) into a checked index."""
         if isinstance(position, bool) or not hasattr(position, "__index__"):
@@ -224,10 +228,18 @@ class DataFrameSource(RecordSource):
         for c in columns:
             try:
                 out[c] = self.arrow_column(c, position, position + 1)[0].as_py()
-            except MIXED:  # shown as it is, but as valid text within MAX_DEPTH
+            except MIXED:  # a value Arrow cannot type (a chat mixing text and parts, a list
+                # mixing types): as it is, but as valid text within MAX_DEPTH
                 self._tell(c)
                 out[c] = shown_value(self.data[c].iloc[position])
         return out
+
+    def python_values(self, column: str, positions: np.ndarray) -> list[Any]:
+        try:
+            return super().python_values(column, positions)
+        except MIXED:
+            self._tell(column)
+            return [shown_value(v) for v in self.data[column].iloc[np.asarray(positions)]]
 
     def table_column(self, column: str) -> pa.Array:
         try:
