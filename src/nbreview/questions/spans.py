@@ -107,8 +107,7 @@ class Spans(Question):
         raise ValueError(
             f"question {self.name!r}: spans mark text, but column {self.field!r} does not "
             "hold strings; point field= at a text column, at a chat column to mark any of its "
-            f"messages (field='{self.field}'), or at one message of it (field='{self.field}[-1]', "
-            "the last)"
+            "messages (field='messages'), or at one message (field='messages[-1]')"
         )
 
     def spec(self) -> dict:
