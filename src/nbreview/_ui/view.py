@@ -11,6 +11,7 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
+from .._data.fields import fields_to_browser
 from .._data.queue import preview
 from ..store import RecordState, StoreUnavailable
 from .cursor import Cursor
@@ -44,7 +45,8 @@ class ViewBuilder:
             shown += [c for c in q.target_columns() if c not in shown]
         self._shown = shown  # the columns a record's `fields` hold
         suggested = [q.suggestion for q in review.questions if q.suggestion]
-        self._columns = list(dict.fromkeys(shown + suggested))  # every column a message reads
+        targets = review.questions.target_columns()
+        self._columns = list(dict.fromkeys(shown + targets + suggested))  # all a message reads
         self._team: tuple[float, list[dict]] | None = None  # (read at, counts per annotator)
 
     # -- the store, read with a fallback ------------------------------------------------------
@@ -91,7 +93,7 @@ class ViewBuilder:
         fixed = self._row[2]
         if not fixed:
             shown = {c: values[c] for c in self._shown}
-            fixed["fields"] = jsonable(shown)
+            fixed["fields"] = jsonable(fields_to_browser(self.review.fields, shown))  # Steps split
             fixed["layout"] = self.review.questions.layout(key, shown)  # e.g. a preference's sides
         return fixed
 
