@@ -35,6 +35,7 @@ T = TypeVar("T")
 MASK = "***"
 SCHEMES = ("postgresql://", "postgres://")
 CLAIM_LOCK = 0x6E627263  # with the review's hash: claimers of one review take turns
+SEAT_LOCK = 0x6E627274  # with the review's and annotator's hash: their seat takers do
 SCHEMA_LOCK = 0x6E627276  # pg_advisory_xact_lock key: kernels creating the schema take turns
 RETRIES = 8  # for deadlocks and serialization failures, which a retry resolves
 # During an outage a widget message must be answered within 2 s: a short wait for a pooled
@@ -58,8 +59,10 @@ class PostgresDialect(Dialect):
         if rows:
             con.cursor().executemany(self.sql(sql), rows)
 
-    def lock_review(self, con: Any, review: str) -> None:
-        con.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (CLAIM_LOCK, review))
+    def lock_review(self, con: Any, review: str, annotator: str = "") -> None:
+        """A seat waits only for the same annotator's other seats, not the whole review."""
+        key = (SEAT_LOCK, f"{review}\x1f{annotator}") if annotator else (CLAIM_LOCK, review)
+        con.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", key)
 
     def pipeline(self, con: Any) -> contextlib.AbstractContextManager:
         return con.pipeline()

@@ -142,7 +142,7 @@ TAKEN = (  # others' submitted answers plus live claims, a claim whose holder su
     "AND d.record = v.record AND d.annotator = v.annotator AND d.status = 'submitted'))"
 )
 RESERVE = "INSERT INTO {t}reservations VALUES (?, ?, ?, ?)"
-EXPIRE_SEATS = "DELETE FROM {t}seats WHERE expires_at < ?"
+EXPIRE_SEATS = "DELETE FROM {t}seats WHERE review = ? AND annotator = ? AND expires_at < ?"
 SEATS = "SELECT seat, record FROM {t}seats WHERE review = ? AND annotator = ? AND seat <> ?"
 SEAT = upsert("seats", 5, "review, annotator, seat", excluded("record", "expires_at"))
 LEAVE = "DELETE FROM {t}seats WHERE review = ? AND annotator = ? AND seat = ?"
@@ -232,8 +232,9 @@ class Dialect:
         if rows:
             con.executemany(self.sql(sql), rows)
 
-    def lock_review(self, con: Any, review: str) -> None:
-        """Claimers and seat takers of one review take turns (SQLite: its write lock does)."""
+    def lock_review(self, con: Any, review: str, annotator: str = "") -> None:
+        """Claimers of one review take turns, and seat takers of one annotator (SQLite: its
+        write lock does)."""
 
     def pipeline(self, con: Any) -> contextlib.AbstractContextManager:
         """Statements sent together and answered together, where the driver can."""
@@ -475,9 +476,9 @@ class SQLStore(ABC):
         annotator's other live seats and their records."""
 
         def work(con: Any) -> dict[str, str | None]:
-            self.d.lock_review(con, review)  # two seats never hold the same record
+            self.d.lock_review(con, review, annotator)  # their seats never hold one record
             at = now_us()
-            self._x(con, EXPIRE_SEATS, (at,))
+            self._x(con, EXPIRE_SEATS, (review, annotator, at))  # only theirs: rows they own
             others = dict(self._x(con, SEATS, (review, annotator, seat)).fetchall())
             held = None if record in others.values() else record
             self._x(con, SEAT, (review, annotator, seat, held, at + int(ttl * 1e6)))
