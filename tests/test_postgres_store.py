@@ -329,3 +329,48 @@ def test_a_nul_byte_in_an_id_is_kept_on_sqlite(store_path):
         assert review.to_pandas()["q"].tolist()[1] == 3
     finally:
         review.store.close()
+
+
+# -- no review-wide lock on the path of an answer (issue 25) -------------------------------------
+
+
+def _holding(url: str, sql_text: str, args: tuple) -> psycopg.Connection:
+    """A connection inside a transaction that holds what `sql_text` locks, until closed."""
+    conn = psycopg.connect(url)
+    conn.execute(sql_text, args)
+    return conn
+
+
+def _within(seconds: float, work) -> object:
+    """work()'s result, failing if it waits longer (a lock it should not need)."""
+    out: list = []
+    thread = threading.Thread(target=lambda: out.append(work()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), "it waited for a lock another annotator holds"
+    return out[0]
+
+
+def test_a_claim_passes_over_a_record_another_claim_holds(pg_store, pg_url):
+    pg_store.register_review("r", {})
+    other = _holding(pg_url, "SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))",
+                     ("r\x1fk1",))  # fmt: skip
+    try:  # like FOR UPDATE SKIP LOCKED: k1 is being claimed, k2 is free
+        assert _within(3, lambda: pg_store.claim("r", "bob", ["k1", "k2"], 1, 60)) == "k2"
+    finally:
+        other.close()
+    assert pg_store.claim("r", "carol", ["k1", "k2"], 1, 60) == "k1"  # free again
+
+
+def test_claims_and_seats_of_others_do_not_wait_for_each_other(pg_store, pg_url):
+    from nbreview.store.postgres import CLAIM_LOCK
+
+    pg_store.register_review("r", {})
+    # A claim in progress holds the review's lock shared, as every claim does now.
+    other = _holding(pg_url, "SELECT pg_advisory_xact_lock_shared(%s, hashtext(%s))",
+                     (CLAIM_LOCK, "r"))  # fmt: skip
+    try:
+        assert _within(3, lambda: pg_store.claim("r", "bob", ["k1"], 2, 60)) == "k1"
+        assert _within(3, lambda: pg_store.take_seat("r", "bob", "B", "k1", 60)) == {}
+    finally:
+        other.close()

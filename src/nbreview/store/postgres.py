@@ -5,6 +5,9 @@ current schema (the first of its `search_path`), so a database that holds other 
 is fine. Every change is one READ COMMITTED transaction that first locks (or creates)
 the row of its (review, annotator, record) in `nbreview_records`: two kernels writing
 the same record queue behind each other, kernels writing different records never wait.
+No lock spans the review on the path of an answer: a claim locks the record it takes
+(passing over one another claim holds, as FOR UPDATE SKIP LOCKED would, and trying
+again when every free one was held), a seat waits only for its annotator's other seats.
 
 The password of the URL is taken out before psycopg sees the URL and handed over as a
 separate connection argument; `url`, reprs and every error message carry `***` instead.
@@ -29,7 +32,7 @@ from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from . import tables
 from .base import APP, SCHEMA_VERSION, StoreError, StoreUnavailable
-from .sql import Dialect, SQLStore, create_schema
+from .sql import Dialect, Retry, SQLStore, create_schema
 
 T = TypeVar("T")
 MASK = "***"
@@ -59,10 +62,18 @@ class PostgresDialect(Dialect):
         if rows:
             con.cursor().executemany(self.sql(sql), rows)
 
-    def lock_review(self, con: Any, review: str, annotator: str = "") -> None:
-        """A seat waits only for the same annotator's other seats, not the whole review."""
+    def lock_review(self, con: Any, review: str, annotator: str = "", shared: bool = False) -> None:
+        """A seat waits only for the same annotator's seats; claims take the review's lock
+        shared (a rekey takes it alone), each then locks the record it takes."""
         key = (SEAT_LOCK, f"{review}\x1f{annotator}") if annotator else (CLAIM_LOCK, review)
-        con.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", key)
+        lock = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        con.execute(f"SELECT {lock}(%s, hashtext(%s))", key)
+
+    def lock_record(self, con: Any, review: str, record: str) -> bool | None:
+        """Like FOR UPDATE SKIP LOCKED on a row: a record another claim holds is passed over."""
+        key = f"{review}\x1f{record}"
+        sql = "SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))"
+        return bool(con.execute(sql, (key,)).fetchone()[0])
 
     def pipeline(self, con: Any) -> contextlib.AbstractContextManager:
         return con.pipeline()
@@ -255,7 +266,7 @@ class PostgresStore(SQLStore):
             try:
                 with self._pool.connection() as conn, conn.transaction():
                     return work(conn)
-            except (pg_errors.SerializationFailure, pg_errors.DeadlockDetected) as exc:
+            except (pg_errors.SerializationFailure, pg_errors.DeadlockDetected, Retry) as exc:
                 if attempt == RETRIES - 1:
                     raise self._error(what, exc) from None
                 time.sleep(random.uniform(0, 0.005 * 2**attempt))

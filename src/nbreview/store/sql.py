@@ -232,9 +232,14 @@ class Dialect:
         if rows:
             con.executemany(self.sql(sql), rows)
 
-    def lock_review(self, con: Any, review: str, annotator: str = "") -> None:
-        """Claimers of one review take turns, and seat takers of one annotator (SQLite: its
-        write lock does)."""
+    def lock_review(self, con: Any, review: str, annotator: str = "", shared: bool = False) -> None:
+        """A rekey of one review waits for its claims (`shared`: claims do not wait for each
+        other), seat takers of one annotator take turns (SQLite: its write lock does all)."""
+
+    def lock_record(self, con: Any, review: str, record: str) -> bool | None:
+        """Lock a record for a claim if it is free: True, False when another claim holds it,
+        None where the transaction already excludes every other (SQLite)."""
+        return None
 
     def pipeline(self, con: Any) -> contextlib.AbstractContextManager:
         """Statements sent together and answered together, where the driver can."""
@@ -243,6 +248,10 @@ class Dialect:
     def change_id(self, cursor: Any) -> int:
         """The id NEW_CHANGE made: RETURNING where the database has it, else lastrowid."""
         return cursor.lastrowid if dict(self.words)["{returning}"] == "" else cursor.fetchone()[0]
+
+
+class Retry(Exception):
+    """A lock another transaction holds (without waiting for it): run this one again."""
 
 
 class SQLStore(ABC):
@@ -456,14 +465,23 @@ class SQLStore(ABC):
         claims in the review are released; a claim expires after `ttl` seconds."""
 
         def work(con: Any) -> str | None:
-            self.d.lock_review(con, review)  # two never take the last free place
-            at = now_us()
+            self.d.lock_review(con, review, shared=True)  # only a rekey waits for claims
+            at, busy = now_us(), False
             self._x(con, RELEASE, (review, annotator, at))  # earlier and expired claims
             for record in candidates:
                 args = (review, record, annotator, ADJUDICATOR, review, record)
-                if self._x(con, TAKEN, args).fetchone()[0] < overlap:
-                    self._x(con, RESERVE, (review, record, annotator, at + int(ttl * 1e6)))
-                    return record
+                if self._x(con, TAKEN, args).fetchone()[0] >= overlap:
+                    continue
+                locked = self.d.lock_record(con, review, record)  # two never take its last place
+                if locked is False:  # another claimer is on it: the next one, or all again
+                    busy = True
+                    continue
+                if locked and self._x(con, TAKEN, args).fetchone()[0] >= overlap:
+                    continue  # filled while this claim waited for it
+                self._x(con, RESERVE, (review, record, annotator, at + int(ttl * 1e6)))
+                return record
+            if busy:
+                raise Retry(f"records of {review!r} were being claimed")
             return None
 
         return self._tx("could not claim a record", work)
