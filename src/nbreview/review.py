@@ -205,7 +205,9 @@ class Review:
         """Choose and order the records to review (no arguments: every record in order).
         `sort="disagreement"`/`"suggestion_disagreement"`, or `order=fn(review) -> rows`
         re-ranked in the background after every `every` submitted answers (API.md 12)."""
-        queue = Queue(filter, sort, status, search, seed, order=order, every=every)
+        return self._use_queue(Queue(filter, sort, status, search, seed, order=order, every=every))
+
+    def _use_queue(self, queue: Queue) -> Review:
         if self._annotator is None:  # still asking who: kept, and saved once the name is known
             self._order = self._queue_order(replace(queue, status=None))
             self._queue, self._queue_given = queue, True

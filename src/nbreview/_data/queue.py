@@ -55,6 +55,7 @@ class Queue:
     seed: int | None = None
     order: Callable | None = None
     every: int | None = None
+    rows: tuple[int, ...] | None = None  # only these rows, in this order (review.similar)
 
     def __post_init__(self) -> None:
         from .._model.rank import check_order
@@ -96,12 +97,13 @@ class Queue:
             "status": self.status,
             "search": self.search,
             "seed": self.seed,
+            "rows": None if self.rows is None else list(self.rows),
         }
         return {k: v for k, v in spec.items() if v is not None}
 
     @property
     def is_everything(self) -> bool:
-        given = (self.filter, self.sort, self.status, self.search, self.seed, self.order)
+        given = (self.filter, self.sort, self.status, self.search, self.seed, self.order, self.rows)
         return all(v is None for v in given)
 
     def positions(self, review: Review) -> np.ndarray:
@@ -148,7 +150,16 @@ def as_queue(value: Any) -> Queue:
     if isinstance(value, Queue):
         return value
     if isinstance(value, dict):
-        unknown = set(value) - {"filter", "sort", "status", "search", "seed", "order", "every"}
+        unknown = set(value) - {
+            "filter",
+            "sort",
+            "status",
+            "search",
+            "seed",
+            "order",
+            "every",
+            "rows",
+        }
         if unknown:
             raise ValueError(f"unknown queue settings {sorted(unknown)}")
         return Queue(**value)

@@ -32,6 +32,15 @@ def check_order(queue: Queue) -> None:
         raise ValueError(f"queue order takes a callable fn(review) -> rows, got {queue.order!r}")
     if queue.order is not None and (queue.sort is not None or queue.seed is not None):
         raise ValueError("a queue is ordered by one thing: give order=, sort= or seed=, not two")
+    if queue.rows is not None:
+        rows = queue.rows
+        if not isinstance(rows, (list, tuple)) or not all(
+            isinstance(r, int) and not isinstance(r, bool) and r >= 0 for r in rows
+        ):
+            raise ValueError(f"queue rows takes a list of row positions, got {rows!r}")
+        if queue.order is not None or queue.sort is not None or queue.seed is not None:
+            raise ValueError("a queue of given rows keeps their order: no order=, sort= or seed=")
+        object.__setattr__(queue, "rows", tuple(rows))
     if queue.every is not None:
         if queue.order is None:
             raise ValueError("every= re-ranks a queue's order=fn: give order= too")
@@ -43,6 +52,11 @@ def ranked(review: Review, queue: Queue) -> np.ndarray | None:
     """Every row position in the order the queue's model or team sort gives, or None."""
     if queue.order is not None:
         return by_callable(review, queue.order)
+    if queue.rows is not None:
+        rows = np.asarray(queue.rows, dtype=np.int64)
+        if len(rows) and rows.max() >= len(review.source):
+            raise ValueError(f"queue rows: row {int(rows.max())} is out of range")
+        return rows
     if isinstance(queue.sort, str) and queue.sort in SORTS:
         if queue.sort in review.source.columns:  # the dataset's own column of that name
             return None
