@@ -444,7 +444,7 @@ class Review:
         return summary(self, question, by)
 
     def plot(self, kind: str, **kwargs: Any) -> Any:
-        """An altair.Chart: "progress", "timing", "answers", "gold" or "alignment"."""
+        """An altair.Chart: "progress", "timing", "answers", "gold", "alignment", "calibration"."""
         from ._team.plots import plot
 
         return plot(self, kind, **kwargs)
