@@ -21,29 +21,65 @@ COUNT = 3000
 TOPICS = {
     "billing": {
         "thing": ["invoice", "refund", "charge", "receipt", "subscription fee", "credit card"],
-        "problem": ["was charged twice", "shows the wrong amount", "never arrived",
-                    "was declined", "has VAT missing", "renewed without asking"],
+        "problem": [
+            "was charged twice",
+            "shows the wrong amount",
+            "never arrived",
+            "was declined",
+            "has VAT missing",
+            "renewed without asking",
+        ],
     },
     "bug": {
         "thing": ["export button", "search page", "mobile app", "dashboard", "sync", "editor"],
-        "problem": ["crashes on start", "shows a blank screen", "freezes after an update",
-                    "throws error 500", "loses my changes", "is very slow since Tuesday"],
+        "problem": [
+            "crashes on start",
+            "shows a blank screen",
+            "freezes after an update",
+            "throws error 500",
+            "loses my changes",
+            "is very slow since Tuesday",
+        ],
     },
     "account": {
         "thing": ["password", "login", "two-factor code", "email address", "username", "profile"],
-        "problem": ["cannot be reset", "is locked", "never arrives", "was changed by someone",
-                    "does not match", "keeps logging me out"],
+        "problem": [
+            "cannot be reset",
+            "is locked",
+            "never arrives",
+            "was changed by someone",
+            "does not match",
+            "keeps logging me out",
+        ],
     },
     "feature": {
-        "thing": ["dark mode", "calendar view", "bulk edit", "API access", "CSV import",
-                  "shared folders"],
-        "problem": ["would be great", "is something we need", "is missing compared to others",
-                    "should be added", "would save us hours", "is on our wish list"],
+        "thing": [
+            "dark mode",
+            "calendar view",
+            "bulk edit",
+            "API access",
+            "CSV import",
+            "shared folders",
+        ],
+        "problem": [
+            "would be great",
+            "is something we need",
+            "is missing compared to others",
+            "should be added",
+            "would save us hours",
+            "is on our wish list",
+        ],
     },
     "shipping": {
         "thing": ["parcel", "delivery", "order", "package", "courier", "tracking number"],
-        "problem": ["is late", "went to the wrong address", "arrived damaged",
-                    "has not moved in a week", "was returned", "is missing an item"],
+        "problem": [
+            "is late",
+            "went to the wrong address",
+            "arrived damaged",
+            "has not moved in a week",
+            "was returned",
+            "is missing an item",
+        ],
     },
 }
 OPENERS = ["Hi,", "Hello team,", "Urgent:", "Quick question:", "", "Hey,", "Good morning,"]
