@@ -12,7 +12,6 @@ import asyncio
 import inspect
 import queue
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -30,28 +29,31 @@ def is_async(fn: Callable) -> bool:
 
 
 class _Worker:
-    """One daemon thread calling `fn` on the batches put to it, one at a time."""
+    """One daemon thread calling `fn` on the batches handed to it, in order, one at a time."""
 
-    def __init__(self, fn: Callable, timeout: float):
-        self.fn, self.timeout = fn, timeout
+    def __init__(self, fn: Callable):
+        self.fn = fn
         self.jobs: queue.SimpleQueue = queue.SimpleQueue()
         threading.Thread(target=self._run, name="nbreview-suggest", daemon=True).start()
 
-    def submit(self, batch: list[dict]) -> Future:
-        future: Future = Future()
-        self.jobs.put((batch, future))
-        return future
+    def submit(self, batches: list[list[dict]]) -> list[Future]:
+        """One hand-off for many batches: a thread switch per batch costs more than a
+        trivial callable on a busy machine."""
+        futures: list[Future] = [Future() for _ in batches]
+        self.jobs.put((batches, futures))
+        return futures
 
     def _run(self) -> None:
         while True:
-            batch, future = self.jobs.get()
-            try:
-                result = self.fn(batch)
-                if inspect.isawaitable(result):  # a sync wrapper around a coroutine
-                    result = asyncio.run(_await(result))
-                future.set_result(result)
-            except BaseException as exc:  # handed back to the caller, reported there
-                future.set_exception(exc)
+            batches, futures = self.jobs.get()
+            for batch, future in zip(batches, futures, strict=True):
+                try:
+                    result = self.fn(batch)
+                    if inspect.isawaitable(result):  # a sync wrapper around a coroutine
+                        result = asyncio.run(_await(result))
+                    future.set_result(result)
+                except BaseException as exc:  # handed back to the caller, reported there
+                    future.set_exception(exc)
 
 
 async def _await(awaitable: Any) -> Any:
@@ -77,29 +79,40 @@ class Caller:
 
     def call(self, batches: list[list[dict]]) -> list[Any]:
         """Results (or exceptions) of the batches, at most `concurrency` of them at once."""
-        out: list[Any] = []
-        for start in range(0, len(batches), self.concurrency):
-            group = batches[start : start + self.concurrency]
-            out += self._call_async(group) if self.is_async else self._call_sync(group)
-        return out
+        if self.is_async:
+            out: list[Any] = []
+            for start in range(0, len(batches), self.concurrency):
+                out += self._call_async(batches[start : start + self.concurrency])
+            return out
+        return self._call_sync(batches)
 
-    def _call_sync(self, group: list[list[dict]]) -> list[Any]:
+    def _call_sync(self, batches: list[list[dict]]) -> list[Any]:
+        """The batches split in `concurrency` runs, one per worker; each batch waited on for
+        `timeout` after the one before it in its run. A hung worker is left behind and the
+        rest of its run goes to a fresh one."""
+        runs = [list(range(i, len(batches), self.concurrency)) for i in range(self.concurrency)]
+        runs = [r for r in runs if r]
         with self._lock:
-            while len(self._workers) < len(group):
-                self._workers.append(_Worker(self.fn, self.timeout))
-            workers = self._workers[: len(group)]
-        futures = [w.submit(b) for w, b in zip(workers, group, strict=True)]
-        deadline = time.monotonic() + self.timeout
-        out = []
-        for worker, future in zip(workers, futures, strict=True):
-            try:
-                out.append(future.result(max(0.0, deadline - time.monotonic())))
-            except FutureTimeout:
-                out.append(Hung(f"no answer within {self.timeout:g} s"))
-                with self._lock:  # left behind: a fresh worker takes its place
-                    self._workers = [w for w in self._workers if w is not worker]
-            except Exception as exc:
-                out.append(exc)
+            while len(self._workers) < len(runs):
+                self._workers.append(_Worker(self.fn))
+            workers = self._workers[: len(runs)]
+        handed = [w.submit([batches[i] for i in run]) for w, run in zip(workers, runs, strict=True)]
+        out: list[Any] = [None] * len(batches)
+        for worker, run, futures in zip(workers, runs, handed, strict=True):
+            for n, (i, future) in enumerate(zip(run, futures, strict=True)):
+                try:
+                    out[i] = future.result(self.timeout)
+                except FutureTimeout:
+                    out[i] = Hung(f"no answer within {self.timeout:g} s")
+                    with self._lock:  # left behind: a fresh worker takes its place
+                        self._workers = [w for w in self._workers if w is not worker]
+                    rest = run[n + 1 :]
+                    for j, result in zip(rest, self._call_sync([batches[j] for j in rest]),
+                                         strict=True):  # fmt: skip
+                        out[j] = result
+                    break
+                except Exception as exc:
+                    out[i] = exc
         return out
 
     def _event_loop(self) -> asyncio.AbstractEventLoop:

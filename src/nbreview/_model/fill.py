@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from ..review import Review
 
 FLUSH = 4096  # suggestion rows stored per transaction
+PER_CALL = 32  # rounds of batches read and handed to the callable's thread together
 
 
 def fill(
@@ -43,7 +44,7 @@ def fill(
         )
     tally, pending = Tally(), []
     with _bar(len(positions), s.name) as bar:
-        for batch, _, outcome in outcomes(review, s, positions.tolist()):
+        for batch, _, outcome in outcomes(review, s, positions.tolist(), per_call=PER_CALL):
             tally.add(s, batch, outcome)
             if not isinstance(outcome, BatchFailed):
                 pending += outcome.rows

@@ -136,20 +136,34 @@ def check(s: Suggester, batch: list[dict], keys: list[str], result: Any) -> Outc
             )
     out = Outcome()
     names = {q.name for q in s.questions}
+    memo: dict = {}  # (question, value) -> (stored text, why): most suggestions repeat
     for record, key, item in zip(batch, keys, result, strict=True):
         item = item or {}
         for extra in set(item) - names:
             out.invalid[str(extra)] += 1
             out.example = out.example or f"row {record[ROW]}: no question {extra!r} to suggest for"
         for q in s.questions:
-            value, why = _valid(q, item.get(q.name), record)
+            text, why = _text(q, item.get(q.name), record, memo)
             if why is not None:
                 out.invalid[q.name] += 1
                 out.example = out.example or f"row {record[ROW]}, {q.name}: {why}"
-            elif value is not None:
+            elif text is not None:
                 out.suggested[q.name] += 1
-            out.rows.append((key, q.name, None if value is None else dump(value)))
+            out.rows.append((key, q.name, text))
     return out
+
+
+def _text(q: Question, value: Any, record: dict, memo: dict) -> tuple[str | None, str | None]:
+    """(the suggestion as stored JSON text or None, why it was refused or None); a kind
+    that reads no column checks a value the same way on every record: checked once."""
+    plain = isinstance(value, (str, int, float, bool)) and not q.target_columns()
+    if plain and (q.name, type(value), value) in memo:
+        return memo[q.name, type(value), value]
+    checked, why = _valid(q, value, record)
+    found = (None if checked is None else dump(checked), why)
+    if plain:
+        memo[q.name, type(value), value] = found
+    return found
 
 
 def _valid(q: Question, value: Any, record: dict) -> tuple[Any, str | None]:
@@ -187,10 +201,10 @@ class Tally:
         self.example = self.example or outcome.example
 
 
-def outcomes(review: Review, s: Suggester, positions: Sequence[int]):
+def outcomes(review: Review, s: Suggester, positions: Sequence[int], per_call: int = 1):
     """Yield (batch, its keys, Outcome or BatchFailed) for the rows, `concurrency` batches
-    called at once."""
-    group_rows = s.batch_size * s.caller.concurrency
+    called at once, `per_call` rounds of them read and handed over together."""
+    group_rows = s.batch_size * s.caller.concurrency * per_call
     for start in range(0, len(positions), group_rows):
         rows = list(positions[start : start + group_rows])
         batch_records = records(review, rows)
