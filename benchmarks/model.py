@@ -24,9 +24,9 @@ from pathlib import Path
 import datasets
 import numpy as np
 import pyarrow as pa
-from common import Memory, insert_rows, quiet, run_task, task_main, timed
 
 import nbreview as nr
+from common import Memory, insert_rows, quiet, run_task, task_main, timed
 
 datasets.disable_progress_bars()
 REPEATS = 3
@@ -106,7 +106,7 @@ def disagreement(args: dict) -> dict:
         order = review.queue(sort="disagreement").session.cursor.order
         review.store.close()
     return {"rows": n, "answers": len(answers), "first_s": first, "disagreement_s": seconds,
-            "sort_column_s": column, "queued": int(len(order))}  # fmt: skip
+            "sort_column_s": column, "queued": len(order)}  # fmt: skip
 
 
 def suggest(args: dict) -> dict:
