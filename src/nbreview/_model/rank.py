@@ -18,6 +18,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 if TYPE_CHECKING:
     from .._data.queue import Queue
@@ -91,11 +93,27 @@ def by_callable(review: Review, fn: Callable) -> np.ndarray:
     return first_then_rest(n, rows[np.sort(first)])  # a row listed twice: its first place
 
 
-def _positions(review: Review, keys: list[str]) -> np.ndarray:
-    """Row positions of keys (-1 for a key this dataset does not hold)."""
-    found, found_keys = review.keys.find(keys)
-    where = dict(zip(found_keys.to_pylist(), found.tolist(), strict=True))
-    return np.array([where.get(k, -1) for k in keys], dtype=np.int64)
+def _positions(review: Review, keys: list[str] | pa.Array) -> np.ndarray:
+    """Row positions of keys (-1 for a key this dataset does not hold), matched in Arrow."""
+    keys = keys if isinstance(keys, pa.Array) else pa.array(keys, pa.string())
+    if len(keys) == 0:
+        return np.zeros(0, dtype=np.int64)
+    found, found_keys = review.keys.find(keys.to_pylist())
+    at = pc.index_in(keys, value_set=found_keys)
+    rows = pc.take(pa.array(found, pa.int64()), at).fill_null(-1)
+    return rows.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+
+
+AGREEMENT = """
+WITH c AS (SELECT record, question, text, COUNT(*) AS n FROM answers
+           GROUP BY record, question, text),
+     q AS (SELECT record, question, MAX(n)::DOUBLE / SUM(n) AS share FROM c
+           GROUP BY record, question),
+     a AS (SELECT record, COUNT(DISTINCT annotator) AS people FROM answers
+           GROUP BY record HAVING COUNT(DISTINCT annotator) >= 2)
+SELECT q.record, AVG(q.share) AS agreement, ANY_VALUE(a.people)::DOUBLE AS people
+FROM q JOIN a USING (record) GROUP BY q.record
+"""
 
 
 def disagreement(review: Review) -> np.ndarray:
@@ -105,28 +123,15 @@ def disagreement(review: Review) -> np.ndarray:
     con = duckdb.connect()
     try:
         con.register("answers", answers)
-        records, agreement, people = (
-            con.execute(
-                """
-            WITH c AS (SELECT record, question, text, COUNT(*) AS n FROM answers
-                       GROUP BY record, question, text),
-                 q AS (SELECT record, question, MAX(n)::DOUBLE / SUM(n) AS share FROM c
-                       GROUP BY record, question),
-                 a AS (SELECT record, COUNT(DISTINCT annotator) AS people FROM answers
-                       GROUP BY record HAVING COUNT(DISTINCT annotator) >= 2)
-            SELECT q.record, AVG(q.share) AS agreement, ANY_VALUE(a.people) AS people
-            FROM q JOIN a USING (record) GROUP BY q.record
-            """
-            )
-            .fetchnumpy()
-            .values()
-        )
+        found = con.sql(AGREEMENT).to_arrow_table()
     finally:
         con.close()
-    return _first_by(review, list(records), np.asarray(agreement), -np.asarray(people))
+    records = found["record"].combine_chunks()
+    agreement, people = found["agreement"].to_numpy(), found["people"].to_numpy()
+    return _first_by(review, records, agreement, -people)
 
 
-def _first_by(review: Review, keys: list[str], primary: np.ndarray, secondary: np.ndarray):
+def _first_by(review: Review, keys, primary: np.ndarray, secondary: np.ndarray) -> np.ndarray:
     """Records of `keys` first, by primary then secondary ascending then row; the rest after."""
     positions = _positions(review, keys)
     held = positions >= 0
