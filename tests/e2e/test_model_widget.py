@@ -26,9 +26,9 @@ def judge(records):  # a slow model: one second per batch
     time.sleep(1)
     return [{"verdict": "reject" if r["_row"] % 2 else "accept"} for r in records]
 
-review = nr.Review(df, fields=["text"], questions=[nr.Label("verdict", labels=["accept", "reject"])],
-                   id="id", store="{store}", annotator="ann", suggest=judge, batch_size=4,
-                   embeddings="emb")
+verdict = nr.Label("verdict", labels=["accept", "reject"])
+review = nr.Review(df, fields=["text"], questions=[verdict], id="id", store="{store}",
+                   annotator="ann", suggest=judge, batch_size=4, embeddings="emb")
 review
 """
 
