@@ -57,6 +57,7 @@ TABLES = (
     "nbreview_settings",
     "nbreview_reservations",
     "nbreview_seats",
+    "nbreview_suggestions",  # a callable's suggestions (store/suggestions.py)
 )
 CLAIM_LOCK = 0x6E627263  # with the review's hash: claimers of one review take turns
 SCHEMA_LOCK = 0x6E627276  # pg_advisory_xact_lock key: kernels creating the schema take turns
