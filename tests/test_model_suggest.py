@@ -300,3 +300,18 @@ def test_the_team_store_keeps_suggestions_too(pg_url):
     assert second.to_dataset(suggestions=True)["quality_suggestion"][:3] == [1, 2, 3]
     first.store.close()
     second.store.close()
+
+
+def test_the_callable_never_sees_the_gold_answers(tmp_path):
+    seen = []
+
+    def judge_(records):
+        seen.extend(records)
+        return [{} for _ in records]
+
+    df = frame().assign(gold=["accept"] * N)
+    qs = [nr.Label("verdict", labels=["accept", "reject"], gold="gold")]
+    r = nr.Review(df, fields=["text"], questions=qs, id="id", store=tmp_path / "s.sqlite",
+                  annotator="a")  # fmt: skip
+    r.suggest(judge_, rows=[0, 1])
+    assert [sorted(x) for x in seen] == [["_row", "id", "judge_hint", "text"]] * 2

@@ -79,10 +79,12 @@ def of_review(review: Review, fn: Callable | None, **options: Any) -> list[Sugge
 
 
 def records(review: Review, positions: Sequence[int]) -> list[dict]:
-    """The rows as dicts of every column, plus `"_row"`, read column by column from Arrow."""
+    """The rows as dicts of every column but the gold ones (a model never sees the known
+    right answers), plus `"_row"`, read column by column from Arrow."""
     source, rows = review.source, np.asarray(positions, dtype=np.int64)
+    gold = {q.gold for q in review.questions if q.gold}
     columns = {}
-    for c in source.columns:
+    for c in [c for c in source.columns if c not in gold]:
         try:
             columns[c] = source.take(c, rows).to_pylist()
         except Exception:  # a column Arrow cannot type (mixed objects): value by value
