@@ -133,6 +133,9 @@ def test_one_question_takes_its_own_callable(tmp_path):
     r = review(tmp_path, questions=qs)
     assert settle(r) == {"quality": 5}
     assert r.to_dataset(suggestions=True)["quality_suggestion"][0] == 5
+    # beside a review-wide callable, the question's own wins for its question
+    both = review(tmp_path, questions=qs, suggest=judge, annotator="b")
+    assert settle(both) == {"verdict": "reject", "quality": 5}
 
 
 def test_to_dataset_adds_typed_suggestion_columns(tmp_path):

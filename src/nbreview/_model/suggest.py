@@ -68,14 +68,14 @@ def make(
 
 
 def of_review(review: Review, fn: Callable | None, **options: Any) -> list[Suggester]:
-    """The review's suggesters: `Review(suggest=fn)` for every question, then each question's
-    own `suggestion=fn`."""
-    out = [make(review.questions, fn, **options)] if fn is not None else []
+    """The review's suggesters, preferred first: each question's own `suggestion=fn`, then
+    `Review(suggest=fn)` for every question."""
+    out = []
     for q in review.questions:
         own = getattr(q, "suggest_fn", None)
         if own is not None:
             out.append(make(review.questions, own, [q], **{**options, "name": None}))
-    return out
+    return out + ([make(review.questions, fn, **options)] if fn is not None else [])
 
 
 def records(review: Review, positions: Sequence[int]) -> list[dict]:
