@@ -11,7 +11,7 @@ import numpy as np
 
 from ..store.base import load
 from .loop import stored_texts
-from .rank import _column_text
+from .rank import column_text
 
 if TYPE_CHECKING:
     from ..review import Review
@@ -35,7 +35,7 @@ def with_suggestions(review: Review, ds: datasets.Dataset, prefix: str = "") -> 
                 for c in q.target_columns()
             }
             for i, value in enumerate(column):
-                text = _column_text(q, value, {c: v[i] for c, v in targets.items()}, dump)
+                text = column_text(q, value, {c: v[i] for c, v in targets.items()}, dump)
                 if text is not None:
                     values[i] = load(text)
         ds = ds.add_column(name, q.to_arrow(values).to_pylist(), feature=q.feature())

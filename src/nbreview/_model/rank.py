@@ -160,7 +160,7 @@ def suggestion_disagreement(review: Review) -> np.ndarray:
                 for c in q.target_columns()
             }
             for i, (key, value) in enumerate(zip(unique, values, strict=True)):
-                text = _column_text(q, value, {c: v[i] for c, v in targets.items()}, dump)
+                text = column_text(q, value, {c: v[i] for c, v in targets.items()}, dump)
                 if rows[i] >= 0 and text is not None:
                     suggested[(key, q.name)] = text
     differ: dict[str, list[int]] = {}
@@ -176,7 +176,8 @@ def suggestion_disagreement(review: Review) -> np.ndarray:
     return _first_by(review, changed, share, np.array([-differ[k][0] for k in changed]))
 
 
-def _column_text(q: Any, value: Any, record: dict, dump: Callable) -> str | None:
+def column_text(q: Any, value: Any, record: dict, dump: Callable) -> str | None:
+    """A suggestion column's value as the JSON text an equal answer is stored as, or None."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, float) and value.is_integer():
