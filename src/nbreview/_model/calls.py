@@ -13,7 +13,7 @@ import inspect
 import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import ALL_COMPLETED, Future, wait
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Any
 
@@ -56,6 +56,17 @@ class _Worker:
                     future.set_exception(exc)
 
 
+def _finish(futures: list[Future], timeout: float) -> int:
+    """How many of a run's futures finished, in order, before `timeout` passed without
+    one finishing. Waits for them all at once: one wake-up per run, not per batch."""
+    pending = set(futures)
+    while pending:
+        done, pending = wait(pending, timeout=timeout, return_when=ALL_COMPLETED)
+        if pending and not done:
+            break
+    return next((n for n, f in enumerate(futures) if not f.done()), len(futures))
+
+
 async def _await(awaitable: Any) -> Any:
     return await awaitable
 
@@ -87,9 +98,9 @@ class Caller:
         return self._call_sync(batches)
 
     def _call_sync(self, batches: list[list[dict]]) -> list[Any]:
-        """The batches split in `concurrency` runs, one per worker; each batch waited on for
-        `timeout` after the one before it in its run. A hung worker is left behind and the
-        rest of its run goes to a fresh one."""
+        """The batches split in `concurrency` runs, one per worker. A run is waited on until
+        `timeout` passes without a batch of it finishing: its next batch is then hung, its
+        worker left behind, and the rest of the run goes to a fresh one."""
         runs = [list(range(i, len(batches), self.concurrency)) for i in range(self.concurrency)]
         runs = [r for r in runs if r]
         with self._lock:
@@ -99,20 +110,18 @@ class Caller:
         handed = [w.submit([batches[i] for i in run]) for w, run in zip(workers, runs, strict=True)]
         out: list[Any] = [None] * len(batches)
         for worker, run, futures in zip(workers, runs, handed, strict=True):
-            for n, (i, future) in enumerate(zip(run, futures, strict=True)):
-                try:
-                    out[i] = future.result(self.timeout)
-                except FutureTimeout:
-                    out[i] = Hung(f"no answer within {self.timeout:g} s")
-                    with self._lock:  # left behind: a fresh worker takes its place
-                        self._workers = [w for w in self._workers if w is not worker]
-                    rest = run[n + 1 :]
-                    for j, result in zip(rest, self._call_sync([batches[j] for j in rest]),
-                                         strict=True):  # fmt: skip
-                        out[j] = result
-                    break
-                except Exception as exc:
-                    out[i] = exc
+            finished = _finish(futures, self.timeout)
+            for i, future in zip(run[:finished], futures, strict=False):
+                exc = future.exception()
+                out[i] = exc if exc is not None else future.result()
+            if finished < len(run):
+                out[run[finished]] = Hung(f"no answer within {self.timeout:g} s")
+                with self._lock:  # left behind: a fresh worker takes its place
+                    self._workers = [w for w in self._workers if w is not worker]
+                rest = run[finished + 1 :]
+                for j, result in zip(rest, self._call_sync([batches[j] for j in rest]),
+                                     strict=True):  # fmt: skip
+                    out[j] = result
         return out
 
     def _event_loop(self) -> asyncio.AbstractEventLoop:
