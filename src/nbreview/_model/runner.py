@@ -4,7 +4,9 @@ The view asks for the record on screen and the queue ahead (`want`, on the kerne
 thread: it only hands over a list). The thread skips records whose suggestions are stored,
 calls the callable a batch at a time, stores each batch whole, and asks the widget to show
 the record on screen again when its suggestions arrive. When the reviewer moves on, the
-thread starts over from the new list after the batch in hand. A failure is told once.
+thread starts over from the new list after the batch in hand; while keys come faster than
+one per 50 ms it waits, so a burst of keys never shares the kernel with it. A failure is
+told once.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ if TYPE_CHECKING:
     from .loop import ModelLoop
 
 log = logging.getLogger("nbreview")
+QUIET = 0.05  # seconds without a new view before the thread works: a burst of keys keeps
+# the GIL and the store to itself
 
 
 class Runner:
@@ -53,6 +57,8 @@ class Runner:
         while True:
             self._wake.wait()
             self._wake.clear()
+            while self._wake.wait(QUIET):  # keys still coming: work once they pause
+                self._wake.clear()
             try:
                 self._work(list(self._wanted))
             except Exception as exc:  # the store, say: told once, the review goes on
