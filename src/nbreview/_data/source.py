@@ -261,7 +261,6 @@ class DataFrameSource(RecordSource):
         try:
             return self.arrow_column(column, position, position + 1)
         except MIXED:
-            self._tell(column)
             value = self.data[column].iloc[position]
             return pa.array([_as_text(value)], type=pa.string())
 
@@ -272,15 +271,16 @@ class DataFrameSource(RecordSource):
                 out[c] = self.arrow_column(c, position, position + 1)[0].as_py()
             except MIXED:  # a value Arrow cannot type (a chat mixing text and parts, a list
                 # mixing types): as it is, but as valid text within MAX_DEPTH
-                self._tell(c)
-                out[c] = shown_value(self.data[c].iloc[position])
+                value = self.data[c].iloc[position]
+                out[c] = shown_value(value)
+                if _altered(value, out[c]):  # what is shown is not the data: say so once
+                    self._tell(c)
         return out
 
     def python_values(self, column: str, positions: np.ndarray) -> list[Any]:
         try:
             return super().python_values(column, positions)
         except MIXED:
-            self._tell(column)
             return [shown_value(v) for v in self.data[column].iloc[np.asarray(positions)]]
 
     def table_column(self, column: str) -> pa.Array:
@@ -453,6 +453,14 @@ def _depth(value: Any) -> int:
             return deepest
         stack.extend((v, depth + 1) for v in item)
     return deepest
+
+
+def _altered(value: Any, shown: Any) -> bool:
+    """Whether `shown_value` changed what the data holds (surrogates, deep nesting)."""
+    try:
+        return bool(shown != value)
+    except (ValueError, TypeError):  # numpy arrays compare element-wise: no verdict
+        return False
 
 
 def shown_value(value: Any) -> Any:
