@@ -49,8 +49,8 @@ def test_spans_on_a_column_without_text_name_one_message_and_the_whole_chat(make
         make_review(
             fields=["prompt"], questions=[nr.Spans("errors", field="model_score", labels=["x"])]
         )
-    assert "field='model_score[-1]'" in str(caught.value)
-    assert "field='model_score'" in str(caught.value)
+    assert "(field='messages[-1]')" in str(caught.value)  # one message of a chat column
+    assert "(field='messages')" in str(caught.value)  # the whole chat
 
 
 # -- 8: a misspelt keyword names the one meant ---------------------------------------------------

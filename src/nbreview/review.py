@@ -21,7 +21,7 @@ from ._data.source import RecordSource
 from ._export import columns as writeback
 from ._keywords import suggest_keywords
 from ._model.loop import ModelLoop
-from ._serve.annotator import resolve_annotator
+from ._serve.annotator import refuse_reserved, resolve_annotator
 from ._team import gold as golden
 from ._ui.keymap import KeyMap
 from ._ui.session import Session
@@ -171,7 +171,7 @@ class Review:
         """A served page's visitor said who they are: their queue, then (later) their session."""
         if self._annotator is not None:
             raise ValueError(f"this review already answers as {self._annotator!r}")
-        self._annotator = self._check_name("annotator", name)
+        self._annotator = refuse_reserved(self._check_name("annotator", name), "the name")
         try:
             self._settle_queue()
         except BaseException:
