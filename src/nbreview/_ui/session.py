@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._data.queue import Queue
+from .._model.similar import similar_here
 from .._team.gold import hand_out
 from ..questions import AnswerError
 from ..store import Change, StoreUnavailable
@@ -46,6 +47,7 @@ class Session:
         self.fault: str | None = None  # why the last message could not be stored
         self.page_start: int | None = None  # first queue index of the queue table, if open
         self._wrote = False  # whether the message being handled has stored its change
+        self._replying = False  # whether the next view() is the reply to a message
         # Raises ValueError when another window of this annotator is on the record: set by
         # _ui/presence.py, so one name open in two places never overwrites itself.
         self.hold: Callable[..., None] = lambda key, moving=True: None
@@ -109,7 +111,7 @@ class Session:
 
     def handle(self, message: Any) -> None:
         """Apply one browser message; a bad one becomes a notice, never an exception."""
-        self.notice, self._wrote = None, False
+        self.notice, self._wrote, self._replying = None, False, True
         self.views.begin()
         try:
             seq, view = header(message)
@@ -177,6 +179,8 @@ class Session:
             return None
         if kind == "undo":
             return self.undo()
+        if kind == "similar":  # the `m` key: records like the one on screen (_model/similar.py)
+            return similar_here(self)
         if key is None:
             raise ValueError("there is no record to answer")
         if body["key"] != key:
@@ -312,6 +316,9 @@ class Session:
         return self.views.values(position)
 
     def view(self) -> dict:
+        if not self._replying:  # not the reply to a message: what others stored may show
+            self.views.renew()
+        self._replying = False
         view = self.views.view(
             ack=self.ack,
             notice=self.notice,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._data.fields import fields_to_browser
 from .._data.queue import preview
+from .._model import loop as model_loop
 from ..store import RecordState, StoreUnavailable
 from .cursor import Cursor
 
@@ -38,6 +39,7 @@ class ViewBuilder:
         self.others: dict | None = None  # adjudication: record -> annotator -> answers
         self._state: tuple[str, RecordState] | None = None  # the last record read
         self._fresh: str | None = None  # the record whose state is read for this message
+        self._stored: tuple[str, dict] | None = None  # a record's stored suggestions
         self._row: tuple[int, dict, dict] | None = None  # the last row read: (position, values,
         # what the view makes of it once: its fields as JSON and its layout)
         shown = [f.column for f in review.fields]
@@ -73,7 +75,22 @@ class ViewBuilder:
 
     def forget(self) -> None:
         """A change the session did not make (another window, code): the next read sees it."""
-        self._state = None
+        self._state = self._stored = None
+
+    def renew(self) -> None:
+        """A view asked for outside a message (code, the model loop, a heartbeat): read the
+        record's state and its stored suggestions again."""
+        self._fresh = self._stored = None
+
+    def _stored_for(self, key: str, offline: bool) -> dict[str, Any]:
+        """A callable's stored suggestions for the record, read once per record shown (a
+        browser message does not change them; whatever stores them renews the view)."""
+        if self._stored is not None and self._stored[0] == key:
+            return self._stored[1]
+        if offline:
+            return {}
+        self._stored = (key, model_loop.stored(self.review, key, {}))
+        return self._stored[1]
 
     def remember(self, key: str, state: RecordState) -> None:
         """The record's state a write returned: no read after it."""
@@ -118,12 +135,13 @@ class ViewBuilder:
     def suggestions(self, position: int, offline: bool = False) -> dict[str, Any]:
         """Suggested answers for the questions this annotator has not answered yet."""
         review = self.review
-        state = self.state(self.cursor.key_at(position), offline)
+        key = self.cursor.key_at(position)
+        state = self.state(key, offline)
+        out = {q: v for q, v in self._stored_for(key, offline).items() if q not in state.answers}
         asked = [q for q in review.questions if q.suggestion and q.name not in state.answers]
         if not asked:
-            return {}
+            return out
         values = self.values(position)
-        out = {}
         for q in asked:
             value = values[q.suggestion]
             if isinstance(value, float) and value.is_integer():
@@ -164,7 +182,7 @@ class ViewBuilder:
         confirms it (or puts back what the kernel says) when it arrives.
         """
         out: dict[str, list[dict]] = {}
-        on_screen = self._state, self._row, self._fresh  # the record on screen stays cached
+        on_screen = self._state, self._row, self._fresh, self._stored  # the record on screen
         for name, open_only in (("open", True), ("next", False)):
             records = []
             for row in self.cursor.upcoming(count, open_only):
@@ -178,7 +196,7 @@ class ViewBuilder:
                     break
                 records.append(record)
             out[name] = records
-        self._state, self._row, self._fresh = on_screen
+        self._state, self._row, self._fresh, self._stored = on_screen
         return out
 
     # -- the queue table ----------------------------------------------------------------------
@@ -212,6 +230,7 @@ class ViewBuilder:
                 notice = notice or {"kind": "error", "text": f"Not saved: {exc}"}
                 offline = True
         progress = {**cursor.progress(), "team": self._team_or(offline)}
+        model_loop.ahead(self.review, cursor)  # suggestions ahead, re-ranking: in the background
         return {
             "ack": ack,
             "position": position,

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import rekey as rekeying
+from . import suggestions as suggesting
 from . import tables
 from .base import (
     ADJUDICATOR,
@@ -68,8 +69,9 @@ CREATE TABLE IF NOT EXISTS {t}seats (
     expires_at {int} NOT NULL, PRIMARY KEY (review, annotator, seat));
 CREATE TABLE IF NOT EXISTS {t}settings (
     review TEXT NOT NULL, annotator TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
-    updated_at {int} NOT NULL, PRIMARY KEY (review, annotator, name))
+    updated_at {int} NOT NULL, PRIMARY KEY (review, annotator, name));
 """
+SCHEMA += suggesting.SCHEMA  # a callable's suggestions: store/suggestions.py
 
 
 META = (
@@ -507,6 +509,31 @@ class SQLStore(ABC):
     def leave_seat(self, review: str, annotator: str, seat: str) -> None:
         """Give up a seat (its page closed): its record is free for the annotator's others."""
         self._do("leave a seat", LEAVE, (review, annotator, seat))
+
+    # -- a callable's suggestions (store/suggestions.py holds their SQL) ---------------------
+
+    def put_suggestions(self, review: str, name: str, rows: list, overwrite: bool = False) -> None:
+        """Keep (record, question, value as JSON text or None) rows of callable `name`."""
+        d = self.d
+        put = suggesting.put
+        self._tx(
+            "could not store suggestions",
+            lambda c: put(c, d.prefix, d.mark, review, name, rows, overwrite),
+        )
+
+    def suggested(self, review: str, name: str, keys: Sequence[str]) -> set[str]:
+        """The records among `keys` that callable `name` was already asked about."""
+        d = self.d
+        return self._read(
+            "could not be read", lambda c: suggesting.done(c, d.prefix, d.mark, review, name, keys)
+        )
+
+    def suggestions(self, review: str, keys: Sequence[str] | None = None) -> list[tuple]:
+        """(record, question, name, value, at) of stored suggestions, oldest first."""
+        d = self.d
+        return self._read(
+            "could not be read", lambda c: suggesting.rows(c, d.prefix, d.mark, review, keys)
+        )
 
     # -- reads -------------------------------------------------------------------------------
 
