@@ -60,6 +60,8 @@ function buildAsk(send) {
     placeholder: "Your name",
   });
   const error = h("div", { class: "nbr-ask-error", role: "alert", hidden: true });
+  const label = h("label", { class: "nbr-ask-label" }, ASK_TEXT, input);
+  const hint = h("div", { class: "nbr-ask-hint" }, "Press Enter to start.");
   input.addEventListener("keydown", (e) => {
     e.stopPropagation(); // typed text: no widget key, no host shortcut
     if (e.key === "Enter" && !e.isComposing) {
@@ -71,11 +73,11 @@ function buildAsk(send) {
   const el = h(
     "div",
     { class: "nbr-ask", role: "form", "aria-label": "Your name", hidden: true },
-    h("label", { class: "nbr-ask-label" }, ASK_TEXT, input),
-    h("div", { class: "nbr-ask-hint" }, "Press Enter to start."),
+    label,
+    hint,
     error,
   );
-  return { el, input, error };
+  return { el, input, error, label, hint };
 }
 
 export function attachVisitor({ model, el, root, parts, others, refocus }) {
@@ -101,11 +103,17 @@ export function attachVisitor({ model, el, root, parts, others, refocus }) {
 
   function onVisitor() {
     const p = visitor();
-    const asking = Boolean(p.ask);
-    root.classList.toggle("nbr-asking", asking);
-    setFlag(ask.el, "hidden", !asking);
-    setText(ask.error, p.error ?? "");
-    setFlag(ask.error, "hidden", !p.error);
+    // A page the kernel closed (a private link not valid, a reviewer who did not qualify):
+    // its sentence and nothing else, no name box.
+    const closed = typeof p.closed === "string" && p.closed ? p.closed : null;
+    const asking = Boolean(p.ask) && !closed;
+    root.classList.toggle("nbr-asking", asking || Boolean(closed));
+    root.classList.toggle("nbr-closed", Boolean(closed));
+    setFlag(ask.el, "hidden", !asking && !closed);
+    setFlag(ask.label, "hidden", Boolean(closed));
+    setFlag(ask.hint, "hidden", Boolean(closed));
+    setText(ask.error, closed ?? p.error ?? "");
+    setFlag(ask.error, "hidden", !(closed ?? p.error));
     if (asking) {
       const remembered = rememberedName();
       if (remembered && !autoSent && !p.error) {

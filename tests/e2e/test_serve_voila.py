@@ -8,6 +8,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import nbformat
 import pytest
@@ -62,10 +63,12 @@ def pages(browser: Browser, request: pytest.FixtureRequest) -> Iterator:
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         contexts.append(context)
         page = context.new_page()
+        page.on("request", lambda r: open_.requests.append(r.url))
         page.set_default_timeout(30_000)
         page.goto(url)
         return page
 
+    open_.requests = []  # every address any page asked for, the server's own included
     yield open_
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     for i, context in enumerate(contexts, start=1):
@@ -186,3 +189,55 @@ def test_a_closed_page_frees_its_record_and_its_kernel(server, pages):
         ready(again, 0)  # its record is free: nobody else is on it
         time.sleep(1)
         expect(again.locator(".nbr-presence")).to_be_hidden()
+
+
+def printed_links(log: Path) -> dict[str, str]:
+    """name -> private link, as `nbreview serve --reviewers` printed them for the lead."""
+    found = {}
+    for line in log.read_text().splitlines():
+        name, sep, link = line.partition("\t")
+        if sep and link.startswith("http"):
+            found[name] = link
+    return found
+
+
+def test_private_links_let_each_reviewer_in_and_refuse_a_forged_one(server, pages, tmp_path):
+    with server("--reviewers", "ana,ben,chloé", "--url", server.url):
+        links = printed_links(tmp_path / "serve.log")
+        assert list(links) == ["ana", "ben", "chloé"]
+        opened = [pages(links[name]) for name in links]
+        keys = [("ana", "1"), ("ben", "2"), ("chloé", "1")]
+        for page, (name, key) in zip(opened, keys, strict=True):
+            ready(page, 0)
+            expect(page.locator(".nbr-who")).to_have_text(f"Reviewing as {name}")
+            press(page, key, 1)
+        ben_token = links["ben"].split("token=")[1]
+        forged = pages(f"{server.url}?annotator=ana&token={ben_token}")  # ben's, for ana
+        refused = forged.locator(".nbr-ask-error")
+        expect(refused).to_have_text("This link is not valid: ask for yours", timeout=OPEN_TIMEOUT)
+        expect(forged.locator(".nbr-fields")).to_be_hidden()
+        expect(forged.locator(".nbr-ask-name")).to_be_hidden()  # no name can be typed
+        bare = pages(server.url + "?annotator=ben")  # an open page's address: no token
+        expect(bare.locator(".nbr-ask-error")).to_have_text(
+            "This link is not valid: ask for yours", timeout=OPEN_TIMEOUT
+        )
+        found = answers(server.store)
+        log = (tmp_path / "serve.log").read_text()
+    expected = [("ana", "good"), ("ben", "bad"), ("chloé", "good")]
+    assert sorted((a, v) for _, a, v in found) == expected
+    assert "refused: a private link whose token is not this name's (annotator 'ana')" in log
+    assert "refused: a private link without a token (annotator 'ben')" in log
+    assert ben_token not in log.split("\n", 3)[-1]  # only the printed links carry tokens
+
+
+def test_a_served_page_asks_nothing_from_outside_the_server(server, pages):
+    with server():
+        page = pages(server.url + "?annotator=zoe")
+        ready(page, 0)
+        press(page, "1", 1)
+        requested = list(pages.requests)
+    here = urlsplit(server.url).netloc
+    # data: and blob: are made inside the page (anywidget's module is a blob of this origin)
+    outside = [u for u in requested if urlsplit(u.removeprefix("blob:")).netloc not in (here, "")]
+    assert len(requested) > 10, requested  # the page, Voilà's scripts, the widget, the kernel
+    assert outside == []

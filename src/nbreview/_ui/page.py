@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import traitlets
 
-from .._serve.annotator import clean_name
+from .._serve import links
+from .._serve.annotator import clean_name, links_only
 from ..store import StoreUnavailable
 from .messages import clip
 from .presence import Presence
@@ -56,6 +57,19 @@ class Waiting:
             self.error = clip(f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
 
 
+class Closed(Waiting):
+    """A page that shows one sentence and takes no message: a private link that is not
+    valid, a reviewer who did not qualify. Nothing from the browser can open it."""
+
+    def __init__(self, text: str):
+        super().__init__(lambda name: None)
+        self.closed = text
+
+    def handle(self, message: Any) -> None:
+        if isinstance(message, dict) and message.get("type") == "annotator":
+            links.refuse("a name typed on a page whose link is not valid", message.get("name"))
+
+
 class PageWidget(ReviewWidget):
     """ReviewWidget plus the `visitor` trait: asking for a name, the annotator's other windows."""
 
@@ -67,7 +81,10 @@ class PageWidget(ReviewWidget):
         self.tab: str | None = None  # the browser tab's id, from the page's "hello"
         self.fresh = True  # no message from the page has been handled yet
         asking = review._annotator is None
-        session = Waiting(self._named) if asking else self._seated(review.session)
+        if asking and links_only():
+            session: Any = Closed(links.REFUSED)
+        else:
+            session = Waiting(self._named) if asking else self._seated(review.session)
         super().__init__(session, review._config(), **kwargs)
         self.visitor = self._visitor()
 
@@ -83,6 +100,8 @@ class PageWidget(ReviewWidget):
         self.config = self.review._config()
 
     def _visitor(self) -> dict:
+        if isinstance(self.session, Closed):
+            return {"ask": False, "closed": self.session.closed, "annotator": None}
         waiting = isinstance(self.session, Waiting)
         visitor: dict[str, Any] = {"ask": waiting, "annotator": self.review._annotator}
         if waiting and self.session.error:
@@ -95,6 +114,11 @@ class PageWidget(ReviewWidget):
         visitor = self._visitor()
         if visitor != self.visitor:
             self.visitor = visitor
+
+    def set_state(self, sync_data: dict) -> None:
+        """Traits change from the kernel only: a browser's update (its name, the store, the
+        record, another annotator's answers) is refused and logged, never applied."""
+        links.refuse(f"the browser tried to set {sorted(sync_data)!r}", self.review._annotator)
 
     def _on_message(self, widget: Any, content: Any, buffers: Any) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
