@@ -898,3 +898,16 @@ def test_store_tables_keep_every_row_and_value(store_url, monkeypatch):
         assert store.submitted_answers("r", records=[]).num_rows == 0
     finally:
         store.close()
+
+
+def test_gold_rate_holds_its_step_when_reopened_after_every_record(make_review):
+    """A served page whose kernel is culled reopens the review after each record."""
+    seen = []
+    for _ in range(30):
+        review = make_review(
+            gold_at_end(), fields=["prompt"], questions=[nr.Rating("quality", gold="g")],
+            id="id", annotator="ana", gold_rate=0.2,
+        )  # fmt: skip
+        seen += handed_out(review, 1)
+    gold = [i for i, row in enumerate(seen) if row >= 90]
+    assert gold == [4, 9, 14, 19, 24, 29]  # one in five, as in one sitting
