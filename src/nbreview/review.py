@@ -83,6 +83,7 @@ class Review:
         gold_rate: float | None = None,
         gold_feedback: bool = False,
         layout: str = "auto",
+        assigned_only: bool = False,
     ):
         self.source = RecordSource.of(data)
         self.questions = QuestionSet(questions)
@@ -118,6 +119,9 @@ class Review:
         ):
             raise ValueError(f"overlap must be a whole number of at least 1, got {overlap!r}")
         self.overlap = overlap
+        if not isinstance(assigned_only, bool):
+            raise ValueError(f"assigned_only is True or False, got {assigned_only!r}")
+        self.assigned_only = assigned_only  # no assignment: handed nothing (_team/assign.py)
         self._queue = as_queue(queue)
         # A status queue needs the store; check the rest of it before the store is opened.
         self._order = self._queue_order(replace(self._queue, status=None))
@@ -313,11 +317,45 @@ class Review:
         counts = count_statuses(self.keys if status else None, status)
         return Progress(**progress_counts(len(self.source), counts))
 
-    def progress_by_annotator(self) -> pd.DataFrame:
-        """Every annotator's submitted, skipped and draft records in the data, by name."""
-        from ._export.consensus import progress_by_annotator
+    # -- assignments (API.md 13; _team/assign.py) ---------------------------------------------
 
-        return progress_by_annotator(self)
+    def assign(
+        self,
+        annotator: str,
+        filter: str | Callable | None = None,
+        rows: Iterable[int] | None = None,
+    ) -> int:
+        """Store that these records (a queue filter, row positions, or both) are `annotator`'s:
+        they are handed those only. Returns how many records they are assigned."""
+        from ._team.assign import assign
+
+        return assign(self, annotator, filter, rows)
+
+    def unassign(self, annotator: str) -> None:
+        """Take `annotator`'s assignment away (their answers stay)."""
+        from ._team.assign import unassign
+
+        unassign(self, annotator)
+
+    def assignments(self) -> pd.DataFrame:
+        """One row per annotator with an assignment: assigned, submitted, remaining."""
+        from ._team.assign import assignments
+
+        return assignments(self)
+
+    def _rehand(self) -> None:
+        """Assignments changed: this kernel's own session walks the new hand-out at once."""
+        if self._session is not None and self._annotator is not None:
+            self._session.use_queue(self._queue, golden.hand_out(self, self._order))
+            self._refresh()
+
+    def progress_by_annotator(self) -> pd.DataFrame:
+        """Every annotator's submitted, skipped and draft records in the data, by name; with
+        assignments, also `assigned` and `assigned_remaining` (records of theirs not done)."""
+        from ._export.consensus import progress_by_annotator
+        from ._team.assign import with_assignments
+
+        return with_assignments(self, progress_by_annotator(self))
 
     def submit(self, i: int, **answers: Any) -> None:
         """Answer row `i` from code, validated exactly as the widget does, and submit it."""

@@ -124,7 +124,11 @@ def check_feedback(feedback: Any, gold: Gold) -> bool:
 
 
 def hand_out(review: Review, order: np.ndarray | None) -> np.ndarray | None:
-    """The queue order the cursor walks: with gold_rate, gold records mixed in at that rate."""
+    """The queue order the cursor walks: only what this annotator is assigned (assign.py),
+    and with gold_rate, gold records mixed in at that rate."""
+    from .assign import restrict
+
+    order = restrict(review, order)
     rate, gold = review.gold_rate, review.gold
     if rate is None or not gold:
         return order
