@@ -3,6 +3,7 @@
 from ._data.fields import Chat, Markdown, Text
 from ._data.queue import Queue
 from ._team.adjudicate import Adjudicate
+from ._team.qualify import Qualify
 from .questions import AnswerError, FreeText, Label, MultiLabel, Question, Rating, Spans
 from .questions.compare import Edit, Preference, Ranking
 from .questions.rubric import Rubric
@@ -20,6 +21,7 @@ __all__ = [
     "MultiLabel",
     "Preference",
     "Progress",
+    "Qualify",
     "Question",
     "Queue",
     "Ranking",

@@ -21,6 +21,7 @@ from ._data.source import RecordSource
 from ._export import columns as writeback
 from ._serve.annotator import resolve_annotator
 from ._team import gold as golden
+from ._team import qualify as qualifying
 from ._ui.session import Session
 from .questions import Question
 from .questions.set import QuestionSet
@@ -84,6 +85,7 @@ class Review:
         gold_feedback: bool = False,
         layout: str = "auto",
         assigned_only: bool = False,
+        qualify: Any = None,
     ):
         self.source = RecordSource.of(data)
         self.questions = QuestionSet(questions)
@@ -109,6 +111,8 @@ class Review:
         self.gold = golden.Gold(self.source, self.questions)  # gold answers checked here
         self.gold_rate = golden.check_rate(gold_rate, self.gold)
         self.gold_feedback = golden.check_feedback(gold_feedback, self.gold)
+        self.qualify = qualifying.check(qualify, self.gold)  # nr.Qualify: a test passed first
+        self._qualifier = qualifying.Tracker(self)
         self._alignments: dict[tuple[str, str], float] = {}  # judges compared, for the card
         shown = [f.column for f in self.fields]
         for q in self.questions:

@@ -127,8 +127,12 @@ def hand_out(review: Review, order: np.ndarray | None) -> np.ndarray | None:
     """The queue order the cursor walks: only what this annotator is assigned (assign.py),
     and with gold_rate, gold records mixed in at that rate."""
     from .assign import restrict
+    from .qualify import first_gold
 
-    order = restrict(review, order)
+    return first_gold(review, _mixed(review, restrict(review, order)))
+
+
+def _mixed(review: Review, order: np.ndarray | None) -> np.ndarray | None:
     rate, gold = review.gold_rate, review.gold
     if rate is None or not gold:
         return order

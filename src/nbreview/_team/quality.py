@@ -80,7 +80,18 @@ def quality(review: Review, min_gold_accuracy: float = 0.8, tolerance: float = 0
     frame["agreement"] = _by_annotator(frame, agreement(review, answers), "agreement", np.nan)
     frame["left_rate"] = _by_annotator(frame, left_rates(review, log), "left_rate", np.nan)
     frame["flag"] = [_flag(a, least) for a in frame["gold_accuracy"]]
-    out = frame.reset_index()[COLUMNS]
+    columns = list(COLUMNS)
+    if review.qualify is not None:  # True, False, or None while still qualifying
+        from .qualify import results
+
+        passed = {who: r.qualified for who, r in results(review).items()}
+        frame["qualified"] = pd.Series([passed.get(a) for a in frame.index], frame.index, object)
+        frame["flag"] = [
+            "; ".join(x for x in (f, "did not qualify" if q is False else "") if x)
+            for f, q in zip(frame["flag"], frame["qualified"], strict=True)
+        ]
+        columns.insert(columns.index("flag"), "qualified")
+    out = frame.reset_index()[columns]
     ints = dict.fromkeys(("submitted", "gold_answered", "skipped"), "int64")
     return out.astype({**ints, "annotator": object})
 

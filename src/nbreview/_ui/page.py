@@ -16,6 +16,7 @@ import traitlets
 
 from .._serve import links
 from .._serve.annotator import clean_name, links_only
+from .._team.qualify import STOPPED
 from ..store import StoreUnavailable
 from .messages import clip
 from .presence import Presence
@@ -80,9 +81,12 @@ class PageWidget(ReviewWidget):
         self.presence: Presence | None = None
         self.tab: str | None = None  # the browser tab's id, from the page's "hello"
         self.fresh = True  # no message from the page has been handled yet
+        self._graded: dict | None = None  # the gold feedback qualification last read
         asking = review._annotator is None
         if asking and links_only():
             session: Any = Closed(links.REFUSED)
+        elif not asking and review.qualify is not None and review._qualifier.failed():
+            session = Closed(STOPPED)  # did not qualify, in an earlier sitting
         else:
             session = Waiting(self._named) if asking else self._seated(review.session)
         super().__init__(session, review._config(), **kwargs)
@@ -140,6 +144,24 @@ class PageWidget(ReviewWidget):
         if kind not in ("annotator", "ahead"):
             self.fresh = False
         super()._on_message(widget, content, buffers)
+        self._check_qualified()
+
+    def _check_qualified(self) -> None:
+        """After a qualification record is submitted: the test decided, the page may close."""
+        review, session = self.review, self.session
+        if review.qualify is None or isinstance(session, Waiting):
+            return
+        if not review._qualifier.qualifying() or session.feedback is None:
+            return
+        shown = session.feedback._feedback
+        if shown is None or shown is self._graded:  # no gold record newly submitted
+            return
+        self._graded = shown
+        if review._qualifier.update().qualified is False:
+            if self.presence is not None:
+                self.presence.leave()
+            self.session, self.presence = Closed(STOPPED), None
+            self._show_visitor()
 
     def _hello(self, tab: Any) -> None:
         if not isinstance(tab, str) or not TAB_ID.fullmatch(tab):
