@@ -499,7 +499,8 @@ def test_quality_figures_on_a_scripted_store(store_url):
         q = alice.quality()
         assert list(q.columns) == [
             "annotator", "submitted", "gold_answered", "gold_accuracy", "agreement",
-            "median_seconds", "per_hour", "left_rate", "skipped", "flag",
+            "median_seconds", "per_hour", "left_rate", "skipped",
+            "competence", "fast", "accepted", "accept_seconds", "straightlined", "flag",
         ]  # fmt: skip
         assert q["annotator"].tolist() == ["alice", "bob"]
         row = q.set_index("annotator").to_dict("index")

@@ -400,11 +400,14 @@ class Review:
 
     # -- quality control (API.md 8; _team/quality.py, alignment.py, timing.py, plots.py) -------
 
-    def quality(self, min_gold_accuracy: float = 0.8, tolerance: float = 0) -> pd.DataFrame:
-        """One row per annotator: gold accuracy, agreement, speed, position bias, a flag."""
+    def quality(
+        self, min_gold_accuracy: float = 0.8, tolerance: float = 0, min_seconds: float = 2
+    ) -> pd.DataFrame:
+        """One row per annotator: gold accuracy, agreement, competence, speed, position bias,
+        suggestions accepted, straight-lining, and a flag naming what crosses a threshold."""
         from ._team.quality import quality
 
-        return quality(self, min_gold_accuracy, tolerance)
+        return quality(self, min_gold_accuracy, tolerance, min_seconds)
 
     def alignment(self, column: str, question: str, tolerance: float = 0) -> pd.DataFrame:
         """A model's answers in `column` against the humans': one row per annotator, and the
