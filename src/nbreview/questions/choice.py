@@ -66,6 +66,9 @@ def _whole(value: Any) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
+LEVELS = ("ordinal", "interval", "ratio")
+
+
 class Rating(Question):
     """A value on a scale (1..n, or low..high from 0 up), optionally with a label per value."""
 
@@ -83,8 +86,12 @@ class Rating(Question):
         required: bool | None = None,
         suggestion: str | None = None,
         gold: str | None = None,
+        level: str = "interval",
     ):
         super().__init__(name, required=required, suggestion=suggestion, gold=gold)
+        if level not in LEVELS:  # Krippendorff's level for agreement() and alignment()
+            raise ValueError(f"question {name!r}: level must be one of {LEVELS!r}, got {level!r}")
+        self.agreement_level = level
         self.low, self.high = parse_scale(name, scale)
         self.scale = self.high if self.low == 1 else (self.low, self.high)
         self.labels = None if labels is None else _check_labels(name, labels)
@@ -119,7 +126,9 @@ class Rating(Question):
             return super().from_stored(texts)
 
     def spec(self) -> dict:
-        return {**super().spec(), "scale": scale_spec(self.low, self.high), "labels": self.labels}
+        spec = {**super().spec(), "scale": scale_spec(self.low, self.high), "labels": self.labels}
+        level = self.agreement_level
+        return spec if level == "interval" else {**spec, "level": level}
 
     consensus_rule: ClassVar[str] = "their mean"
 

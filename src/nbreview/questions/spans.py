@@ -20,7 +20,7 @@ from . import combine
 from .base import AgreementUnit, AnswerError, Question, Rows
 from .choice import _check_labels
 from .combine import Answers
-from .span_f1 import pooled_span_f1, span_f1
+from .span_f1 import marked, pooled_span_f1, span_f1, tokens
 
 GOLD_F1 = 0.5  # token-overlap F1 with the gold spans at which an answer counts as right
 
@@ -224,7 +224,29 @@ class Spans(Question):
             f1 = pooled_span_f1((texts.get(r), answers) for r, answers in grouped.items())
             return f1, "no spans marked: F1 is undefined" if math.isnan(f1) else ""
 
-        return [AgreementUnit(self.name, a, "span-F1", score=score)]
+        def token_codes(pairable: Answers) -> tuple[list, list, list[float]]:
+            """Each token a unit, its label (or none, 0) the value: nominal alpha."""
+            texts = {k: self.target.text(r) for k, r in rows(set(pairable.records)).items()}
+            code = {label: i + 1 for i, label in enumerate(self.labels)}
+            units, coders, values = [], [], []
+            for record, who, spans in zip(
+                pairable.records, pairable.annotators, pairable.values, strict=True
+            ):
+                text = texts.get(record)
+                labels: dict[int, str] = {}
+                for i, label in sorted(marked(text, spans or ())):
+                    labels.setdefault(i, label)
+                count = len(tokens(text)) if text is not None else max(labels, default=-1) + 1
+                for i in range(count):
+                    units.append((record, i))
+                    coders.append(who)
+                    values.append(float(code.get(labels.get(i), 0)))
+            return units, coders, values
+
+        return [
+            AgreementUnit(self.name, a, "span-F1", score=score),
+            AgreementUnit(f"{self.name}.tokens", a, "nominal", codes=token_codes),
+        ]
 
     # -- quality control ---------------------------------------------------------------------
 
