@@ -409,6 +409,13 @@ class Review:
 
         return quality(self, min_gold_accuracy, tolerance, min_seconds)
 
+    def monitor(self, every: float = 10) -> Any:
+        """A live widget for the lead: progress, assignments, gold accuracy, agreement, flags
+        and a chart, read from the store every `every` seconds while it is shown."""
+        from ._team.monitor import Monitor, check_every
+
+        return Monitor(self, check_every(every))
+
     def alignment(self, column: str, question: str, tolerance: float = 0) -> pd.DataFrame:
         """A model's answers in `column` against the humans': one row per annotator, and the
         consensus; the dataset card reports the judges compared here."""
