@@ -13,6 +13,7 @@
 import choice from "./choice.js";
 import edit from "./edit.js";
 import freetext from "./freetext.js";
+import number from "./number.js";
 import preference from "./preference.js";
 import ranking from "./ranking.js";
 import rubric from "./rubric.js";
@@ -35,4 +36,6 @@ export function buildQuestion(question, index, ctx) {
   return kindOf(question.kind).build(question, index, ctx);
 }
 
-for (const plugin of [choice, freetext, spans, edit, preference, ranking, rubric]) registerKind(plugin);
+for (const plugin of [choice, freetext, number, spans, edit, preference, ranking, rubric]) {
+  registerKind(plugin);
+}
