@@ -4,6 +4,7 @@ never overwriting itself, and kernels shut down once their page is gone."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -241,3 +242,40 @@ def test_a_served_page_asks_nothing_from_outside_the_server(server, pages):
     outside = [u for u in requested if urlsplit(u.removeprefix("blob:")).netloc not in (here, "")]
     assert len(requested) > 10, requested  # the page, Voilà's scripts, the widget, the kernel
     assert outside == []
+
+
+QUALIFY_NOTEBOOK = """
+import pandas as pd
+import nbreview as nr
+
+df = pd.DataFrame({"text": ["alpha", "beta", "gamma", "delta", "epsilon"],
+                   "g": ["good", "bad", None, None, None]})
+review = nr.Review(df, ["text"], [nr.Label("verdict", ["good", "bad"], gold="g")], id=None,
+                   qualify=nr.Qualify(records=2, min_accuracy=1.0))
+review
+"""
+
+
+def test_a_reviewer_who_fails_qualification_is_stopped(server, pages, tmp_path):
+    nb = nbformat.read(tmp_path / "review.ipynb", as_version=4)
+    nb.cells[0].source = QUALIFY_NOTEBOOK
+    nbformat.write(nb, tmp_path / "review.ipynb")
+    with server():
+        page = pages(server.url + "?annotator=una")
+        root = widget(page)
+        expect(root).to_have_attribute("data-position", re.compile("^[01]$"), timeout=OPEN_TIMEOUT)
+        root.focus()
+        first = int(root.get_attribute("data-position"))
+        press(page, "2" if first == 0 else "1", 1)  # wrong: row 0 is good, row 1 bad
+        expect(page.locator(".nbr-feedback")).to_be_visible()  # the expected answer, shown
+        expect(page.locator(".nbr-feedback")).to_contain_text("Gold record just submitted")
+        press(page, "1" if first == 0 else "2", 2)  # the second one right: 1 of 2 < 1.0
+        stop = page.locator(".nbr-ask-error")
+        expect(stop).to_have_text("You did not qualify for this review", timeout=30_000)
+        expect(page.locator(".nbr-fields")).to_be_hidden()
+        page.reload()  # a new kernel: still stopped
+        expect(page.locator(".nbr-ask-error")).to_have_text(
+            "You did not qualify for this review", timeout=OPEN_TIMEOUT
+        )
+        found = answers(server.store)
+    assert len(found) == 2  # the two qualification answers, nothing after
