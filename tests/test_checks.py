@@ -12,6 +12,7 @@ import pytest
 from crowdkit.aggregation import DawidSkene
 
 import nbreview as nr
+from nbreview._team import checks
 from nbreview.store import Change
 
 N = 60
@@ -63,7 +64,7 @@ def test_the_one_answering_at_random_has_the_lowest_competence(store_path):
     frame = pd.DataFrame(rows, columns=["task", "worker", "label"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = DawidSkene(n_iter=20).fit(frame)
+        model = DawidSkene(n_iter=checks.DS_ITERATIONS).fit(frame)
     for who in frame["worker"].unique():  # the same figures as crowd-kit's own fit
         mine = model.errors_.xs(who, level="worker")
         right = sum(p * mine.at[k, k] for k, p in model.priors_.items())

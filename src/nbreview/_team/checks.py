@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import warnings
+import weakref
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("nbreview")
 COLUMNS = ["competence", "fast", "accepted", "accept_seconds", "straightlined"]
-DS_ITERATIONS = 20  # EM steps: the estimate settles well before, on a crowd of ten
+DS_ITERATIONS = 10  # EM steps: the estimate settles within them on a crowd of ten
 MIN_CROWD, MIN_TASKS = 3, 10  # competence needs three annotators on ten shared records
 LIMITS = {"min_competence": 0.5, "max_fast": 0.3, "max_accepted": 0.9, "max_run": 20}
 
@@ -80,6 +81,23 @@ def skills(frame: pd.DataFrame) -> dict[str, float]:
         mine = errors.xs(who, level="worker")
         out[who] = float(sum(p * mine.at[k, k] for k, p in priors.items() if k in mine.index))
     return out
+
+
+_last: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # review -> (state, figures)
+
+
+def _competence_cached(review: Review, answers: pa.Table, records: pa.Table) -> dict[str, float]:
+    """competence(), fitted again only when the store's answers changed (a monitor asks
+    every few seconds; the fit is the slow part of quality())."""
+    at = records["annotated_at"]
+    state = (records.num_rows, answers.num_rows, pc.max(at).as_py() if len(at) else None)
+    state = (*state, pc.sum(records["seconds"]).as_py() if len(at) else None)
+    cached = _last.get(review)
+    if cached is not None and cached[0] == state:
+        return cached[1]
+    found = competence(review, answers)
+    _last[review] = (state, found)
+    return found
 
 
 def fast(submitted: pd.DataFrame, min_seconds: float) -> pd.Series:
@@ -141,7 +159,7 @@ def add(review: Review, frame: pd.DataFrame, records: Log, min_seconds: float) -
     subs = submitted.to_pandas()
     everything = records.answers()
     try:
-        found = competence(review, everything)
+        found = _competence_cached(review, everything, r)
     except Exception:  # a failed estimate leaves the column empty, never the table
         log.exception("nbreview could not estimate competence")
         found = {}
