@@ -15,6 +15,7 @@ export function keyList(config = {}) {
     ["← / →", "previous / next record"],
     ["s", "skip this record"],
     ["a", "accept the suggested answers"],
+    ["m", "more like this: queue the similar records"],
     ["Ctrl+Z / ⌘Z", "undo the last change"],
     ...(config.guidelines ? [["g", "show or hide the guidelines"]] : []),
     ["/", "search the shown fields (Enter applies, Esc leaves)"],

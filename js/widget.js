@@ -392,6 +392,9 @@ function render({ model, el, signal }) {
       case "accept":
         acceptSuggestions();
         return;
+      case "similar": // the kernel makes the queue the records like this one (embeddings=)
+        sendRecordChange("similar", {});
+        return;
       case "guidelines":
         if (config().guidelines) togglePanel(guidelines);
         else {

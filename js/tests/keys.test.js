@@ -50,9 +50,10 @@ describe("actionForKey on the root", () => {
     expect(actionForKey(key("g"))).toEqual({ type: "guidelines" });
     expect(actionForKey(key("?"))).toEqual({ type: "help" });
     expect(actionForKey(key("Escape"))).toEqual({ type: "release" });
+    expect(actionForKey(key("m"))).toEqual({ type: "similar" }); // more like this
   });
   it("ignores keys it does not use", () => {
-    for (const k of ["d", "b", "m", "x", "ArrowUp", "ArrowDown", " ", "Backspace"]) {
+    for (const k of ["d", "b", "n", "x", "ArrowUp", "ArrowDown", " ", "Backspace"]) {
       expect(actionForKey(key(k))).toBeNull();
     }
     expect(actionForKey(key("Enter", { shiftKey: true }))).toBeNull();
