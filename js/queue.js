@@ -1,5 +1,6 @@
 // The queue controls: a search box, a status filter, and a compact table to jump from.
 import { h, setFlag, setText } from "./dom.js";
+import { keysText } from "./keys.js";
 
 export const STATUSES = [
   ["", "all records"],
@@ -106,6 +107,12 @@ export function buildQueue({ send, leave }) {
   return {
     el,
     toggle: () => setOpen(!open()),
+    /** The keys in force in the hints: "Queue (q)", "Search the shown fields (/)". */
+    showKeys(keys) {
+      const k = (action) => keysText(keys, action);
+      setText(toggle, k("queue") ? `Queue (${k("queue")})` : "Queue");
+      search.placeholder = `Search the shown fields${k("search") ? ` (${k("search")})` : ""} · Enter to apply`;
+    },
     focusSearch: () => search.focus(),
     /** view: the kernel's view (its queue spec, page, index and total). */
     update(view) {
