@@ -1,15 +1,13 @@
 // The nbreview widget: a reducer (js/core/) that turns actions into state and messages, and a
 // view (js/widget/view.js) that draws the state. This module wires them to the model and the
-// page: keys become actions, actions go to the focused question's kind first, kernel replies
-// become one action each, and effects the state cannot hold (focus, full window) happen here.
+// page: keys become actions (js/widget/input.js), a kernel reply becomes one action, and the
+// view is drawn once per action from outside.
 import "./widget.css";
 import { buildOthers } from "./others.js";
 import { buildQueue } from "./queue.js";
-import { actionForKey, ownsKey } from "./keys.js";
-import { takesText } from "./kinds/index.js";
+import { ownsKey } from "./keys.js";
 import { guardShortcuts } from "./suppress.js";
-import { isMove } from "./core/reducer.js";
-import { recordOf } from "./core/state.js";
+import { createEffects, createKeyHandler, createRoute } from "./widget/input.js";
 import { AWAIT_MS, createStore } from "./widget/store.js";
 import {
   DONE_TEXT,
@@ -45,15 +43,11 @@ function buildParts({ el, store, onKeydown }) {
     refocus();
   });
   // The queue: search, status filter and a table to jump from (js/queue.js).
-  p.queue = buildQueue({
-    send: (type, fields) =>
-      store.dispatch(type === "nav" ? { type: "goto", row: fields.to } : { type: type === "queue" ? "filter" : type, ...fields }),
-    leave: refocus,
-  });
+  const queueAction = (type, fields) =>
+    type === "nav" ? { type: "goto", row: fields.to } : { ...fields, type: type === "queue" ? "filter" : type };
+  p.queue = buildQueue({ send: (type, fields) => store.dispatch(queueAction(type, fields)), leave: refocus });
   const root = buildRoot(p, { queue: p.queue, others: p.others, onKeydown });
-  p.root = root;
-  p.refocus = refocus;
-  p.feedback = buildFeedback(); // gold_feedback: the expected answers after a gold submit
+  Object.assign(p, { root, refocus, feedback: buildFeedback() }); // feedback: gold_feedback
   p.banner.after(p.feedback.el);
   p.stale.textContent = STALE_TEXT;
   p.kinds = createQuestions({ container: p.questions, fields: p.fields, store, refocus });
@@ -61,20 +55,34 @@ function buildParts({ el, store, onKeydown }) {
   return p;
 }
 
-function render({ model, el, signal }) {
-  let p;
-  let visitor;
-  let view;
-  // An action that may run now: the question it is for takes it first (the focused one, or
-  // the one a `kind` action names), then the reducer.
-  const route = (action) => {
-    if (isMove(action)) p.kinds.flush(); // typing not yet sent belongs to the record it was typed on
-    if (recordOf(store.state)) {
-      if (action.type === "accept") p.kinds.accept();
-      else if (p.kinds.perform(action.type === "kind" ? action.index : store.state.focus, action)) return true;
-    }
-    return store.run(action);
+/** One action per kernel reply: a sync that replaced several traits fires a change for each,
+ * after all are set, so the first handler sees them all and the others see nothing new. */
+function listenKernel(model, store) {
+  let last = [];
+  const onKernel = () => {
+    const now = TRAITS.map((t) => model.get(t));
+    if (now.every((x, i) => x === last[i])) return;
+    last = now;
+    const [view, record, link, page] = now;
+    store.kernel({ view, record, link, page });
   };
+  const onConfig = () => store.apply({ type: "config", config: model.get("config") ?? {} });
+  model.on("change:config", onConfig);
+  for (const t of TRAITS) model.on(`change:${t}`, onKernel);
+  onConfig();
+  onKernel();
+  return () => {
+    model.off("change:config", onConfig);
+    for (const t of TRAITS) model.off(`change:${t}`, onKernel);
+  };
+}
+
+function render({ model, el, signal }) {
+  // The store calls back into parts built after it: the route, the effects and the view.
+  let route;
+  let onEffect;
+  let view;
+  let visitor;
   const store = createStore({
     model,
     config: model.get("config") ?? {},
@@ -82,63 +90,15 @@ function render({ model, el, signal }) {
     effect: (e) => onEffect(e),
     render: (state) => view.draw(state),
   });
-
-  function onEffect(e) {
-    const { root, kinds } = p;
-    const active = root.getRootNode().activeElement;
-    if (e.type === "configured") view.configure(store.state);
-    else if (e.type === "recordShown") {
-      kinds.reset(); // unsent typing (and other local edits) belonged to the old record
-      if (root.contains(active) && active !== root) p.refocus();
-    } else if (e.type === "focusEl") {
-      const target = kinds.all[store.state.focus]?.focusEl;
-      if (target) target.focus({ preventScroll: false });
-      else if (active !== root) p.refocus();
-    } else if (e.type === "release") release();
-    else if (e.type === "leave") p.refocus();
-    else if (e.type === "full") visitor.toggleFull();
-    else if (e.type === "search") p.queue.focusSearch();
-    else if (e.type === "queue") p.queue.toggle();
-  }
-
-  /** Esc: give the keyboard back to the notebook (command mode in JupyterLab). */
-  function release() {
-    if (visitor.release()) return; // leaves the full window; marimo: to its cell
-    p.root.blur();
-    const target = p.root.closest(".jp-Notebook") ?? p.root.closest(".jp-Cell");
-    target?.focus?.({ preventScroll: true });
-  }
-
-  function onKeydown(e) {
-    const { state } = store;
-    if (state.stale || !ownsKey(e, state.keys)) return; // Ctrl+S and friends belong to the notebook
-    e.stopPropagation(); // no key of ours reaches JupyterLab's shortcuts
-    // A box that takes text (the kind says which) keeps its keys, but Esc, Tab and Ctrl+Enter.
-    const owner = e.target === p.root ? undefined : p.kinds.owning(e.target);
-    const text = owner ? takesText(owner, e.target) : false;
-    // The focused question may claim keys first (spans: caret, ↑/↓, Backspace).
-    const own = text || e.isComposing ? null : (p.kinds.all[state.focus]?.keyAction?.(e) ?? null);
-    const action = own ?? actionForKey(e, { keys: state.keys, text });
-    if (action && store.dispatch(action)) e.preventDefault();
-  }
-
-  p = buildParts({ el, store, onKeydown });
+  const onKeydown = (e) => keydown(e);
+  const p = buildParts({ el, store, onKeydown });
+  const keydown = createKeyHandler(store, p);
+  route = createRoute(store, p);
+  onEffect = createEffects(store, p, () => view, () => visitor);
   view = createView(p);
   // Who answers, their other windows, the layout, the host (js/widget/visitor.js).
   visitor = attachVisitor({ model, el, root: p.root, parts: p, others: p.others, refocus: p.refocus });
   model.send({ type: "ahead" }); // rendered: the kernel may now send the next records ahead
-
-  // One action per kernel reply: a sync that replaced several traits fires a change for
-  // each, after all are set, so the first handler sees them all and the others see no change.
-  let last = [];
-  const onKernel = () => {
-    const now = TRAITS.map((t) => model.get(t));
-    if (now.every((x, i) => x === last[i])) return;
-    last = now;
-    const [v, record, link, page] = now;
-    store.kernel({ view: v, record, link, page });
-  };
-  const onConfig = () => store.apply({ type: "config", config: model.get("config") ?? {} });
 
   /** The kernel restarted or stopped: say so, and take no more input. */
   function goStale() {
@@ -151,10 +111,7 @@ function render({ model, el, signal }) {
   }
 
   const unguard = guardShortcuts(p.root, (e) => ownsKey(e, store.state.keys));
-  model.on("change:config", onConfig);
-  for (const t of TRAITS) model.on(`change:${t}`, onKernel);
-  onConfig();
-  onKernel();
+  const unlisten = listenKernel(model, store);
   // anywidget aborts the signal when the model is destroyed (the kernel stopped); a kernel
   // restart leaves the model with a dead comm, which ipywidgets announces as comm_live_update
   // (it only ever turns false once a view is rendered).
@@ -170,9 +127,8 @@ function render({ model, el, signal }) {
       // the comm may already be closed
     }
     unguard();
+    unlisten();
     visitor.destroy();
-    model.off("change:config", onConfig);
-    for (const t of TRAITS) model.off(`change:${t}`, onKernel);
     model.off("comm_live_update", goStale);
     p.kinds.destroy();
     store.destroy();

@@ -24,44 +24,43 @@ import { NO_GUIDELINES } from "../core/panels.js";
 import { chooseNotice } from "./notices.js";
 import { showChrome, showKeys } from "./shell.js";
 
+/** The config changed: questions, guidelines, the keys panel and the buttons' keys. */
+function configure(parts, state) {
+  const config = state.config;
+  parts.kinds.build(questionsOf(state));
+  const text = config.guidelines ?? "";
+  parts.guidelinesText.replaceChildren(
+    text === "" ? NO_GUIDELINES : renderMarkdown(text, { loadImages: Boolean(config.load_images) }),
+  );
+  parts.guidelinesText.classList.toggle("nbr-empty", text === "");
+  const markdown = (config.fields ?? []).some((f) => f.kind === "markdown" || f.kind === "chat");
+  setFlag(parts.rawToggle, "hidden", !markdown);
+  setFlag(parts.guidelinesToggle, "hidden", text === ""); // no guidelines: no control for them
+  const fresh = buildHelp(config);
+  parts.help.replaceWith(fresh);
+  parts.help = fresh;
+  showKeys(parts, state.keys);
+  parts.queue.showKeys?.(state.keys);
+}
+
+/** Each question as the state shows it: value, focus, answered, unsaved, missing. */
+function drawQuestions(kinds, state, rec) {
+  const answers = answersOf(state);
+  const suggestions = rec?.suggestions ?? {};
+  kinds.all.forEach((c, i) => {
+    const { value, suggested } = shownValue(c.question, answers, suggestions);
+    const done = answered(c.question, value, answers);
+    c.update({ value, suggested, focused: i === state.focus, answered: done, record: rec });
+    c.el.classList.toggle("nbr-unsaved", isUnsaved(state, c.question.name));
+    c.el.classList.toggle("nbr-missing", state.missing.includes(i) && !done);
+  });
+}
+
 /** `parts`: the shell (js/widget/shell.js) with root, queue, others, feedback and `kinds`, the
  * built questions (js/widget/questions.js). */
 export function createView(parts) {
   const { root, kinds, queue, others, feedback } = parts;
-  let help = parts.help;
   let fieldsKey; // the record whose fields are on screen
-
-  /** The config changed: questions, guidelines, the keys panel and the buttons' keys. */
-  function configure(state) {
-    const config = state.config;
-    kinds.build(questionsOf(state));
-    const text = config.guidelines ?? "";
-    parts.guidelinesText.replaceChildren(
-      text === "" ? NO_GUIDELINES : renderMarkdown(text, { loadImages: Boolean(config.load_images) }),
-    );
-    parts.guidelinesText.classList.toggle("nbr-empty", text === "");
-    const markdown = (config.fields ?? []).some((f) => f.kind === "markdown" || f.kind === "chat");
-    setFlag(parts.rawToggle, "hidden", !markdown);
-    setFlag(parts.guidelinesToggle, "hidden", text === ""); // no guidelines: no control for them
-    const fresh = buildHelp(config);
-    help.replaceWith(fresh);
-    help = fresh;
-    showKeys(parts, state.keys);
-    queue.showKeys?.(state.keys);
-    fieldsKey = undefined;
-  }
-
-  function drawQuestions(state, rec) {
-    const answers = answersOf(state);
-    const suggestions = rec?.suggestions ?? {};
-    kinds.all.forEach((c, i) => {
-      const { value, suggested } = shownValue(c.question, answers, suggestions);
-      const done = answered(c.question, value, answers);
-      c.update({ value, suggested, focused: i === state.focus, answered: done, record: rec });
-      c.el.classList.toggle("nbr-unsaved", isUnsaved(state, c.question.name));
-      c.el.classList.toggle("nbr-missing", state.missing.includes(i) && !done);
-    });
-  }
 
   function draw(state) {
     const v = viewOf(state);
@@ -76,21 +75,21 @@ export function createView(parts) {
     }
     others.update(tableQuestions(questionsOf(state)), rec?.others ?? {});
     root.dataset.ahead = String(aheadCount(state));
-    drawQuestions(state, rec);
+    drawQuestions(kinds, state, rec);
     // After the questions: a field a question draws over is shown raw (claimed); fields a
     // question draws itself (a preference's two sides) render like the field list's.
     for (const area of [root, parts.questions]) {
       showUnits(area, { raw: state.raw, loadImages: Boolean(config.load_images) });
     }
     parts.guidelines.hidden = !state.panels.guidelines;
-    help.hidden = !state.panels.help;
+    parts.help.hidden = !state.panels.help;
     const waiting = unsavedCount(state);
     showChrome(parts, root, {
       v,
       rec,
       ack: ackOf(state),
       raw: state.raw,
-      help,
+      help: parts.help,
       acceptable: kinds.hasPending() || suggestionsPending(state).length > 0,
       ready: isReady(state),
       unsaved: waiting > 0,
@@ -105,5 +104,11 @@ export function createView(parts) {
     });
   }
 
-  return { configure, draw };
+  return {
+    configure(state) {
+      configure(parts, state);
+      fieldsKey = undefined;
+    },
+    draw,
+  };
 }
