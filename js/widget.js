@@ -24,7 +24,8 @@ import { buildFeedback } from "./widget/feedback.js";
 import { createView } from "./widget/view.js";
 import { attachVisitor } from "./widget/visitor.js";
 
-export { registerAction } from "./core/reducer.js";
+export { effect, registerAction, send, set } from "./core/reducer.js";
+export { registerEffect } from "./widget/input.js";
 export { registerKind } from "./kinds/index.js";
 export { AWAIT_MS, DONE_TEXT, EMPTY_TEXT, positionText, SAVED_TEXT, STALE_TEXT, STALLED_TEXT, unsavedText };
 
