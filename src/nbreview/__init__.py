@@ -1,10 +1,12 @@
 """Review datasets of model output in Jupyter at keyboard speed, and get typed columns back."""
 
-from ._data.fields import Chat, Markdown, Text
+from ._data.chat import message_text
+from ._data.fields import Chat, Markdown, Steps, Text
 from ._data.queue import Queue
 from ._team.adjudicate import Adjudicate
 from .questions import AnswerError, FreeText, Label, MultiLabel, Question, Rating, Spans
 from .questions.compare import Edit, Preference, Ranking
+from .questions.number import Number
 from .questions.rubric import Rubric
 from .review import Progress, Review
 from .store import StoreError, StoreUnavailable
@@ -18,6 +20,7 @@ __all__ = [
     "Label",
     "Markdown",
     "MultiLabel",
+    "Number",
     "Preference",
     "Progress",
     "Question",
@@ -27,8 +30,10 @@ __all__ = [
     "Review",
     "Rubric",
     "Spans",
+    "Steps",
     "StoreError",
     "StoreUnavailable",
     "Text",
+    "message_text",
 ]
 __version__ = "0.1.0"

@@ -19,8 +19,10 @@ from ._data.progress import count_statuses, progress_counts
 from ._data.queue import Queue, as_queue
 from ._data.source import RecordSource
 from ._export import columns as writeback
-from ._serve.annotator import resolve_annotator
+from ._keywords import suggest_keywords
+from ._serve.annotator import refuse_reserved, resolve_annotator
 from ._team import gold as golden
+from ._ui.keymap import KeyMap
 from ._ui.session import Session
 from .questions import Question
 from .questions.set import QuestionSet
@@ -83,9 +85,11 @@ class Review:
         gold_rate: float | None = None,
         gold_feedback: bool = False,
         layout: str = "auto",
+        keys: dict[str, str | Sequence[str]] | None = None,
     ):
         self.source = RecordSource.of(data)
         self.questions = QuestionSet(questions)
+        self.key_map = KeyMap(keys, list(self.questions))  # API.md 14; `keys` is the records'
         suggestion_columns = [q.suggestion for q in self.questions if q.suggestion]
         if fields is None:  # every column but the id, suggestions and known right answers
             skip = {id, *suggestion_columns, *(q.gold for q in self.questions if q.gold)}
@@ -93,6 +97,7 @@ class Review:
         elif isinstance(fields, (str, Field)):
             fields = [fields]
         self.fields = [as_field(f) for f in fields]
+        self.questions.use_fields(self.fields)  # e.g. a per-turn question's Steps separator
         self.id = id
         self.name = self._check_name("name", name)
         # None on a served page (Voilà, marimo run) given no name: its visitor is asked first.
@@ -132,6 +137,8 @@ class Review:
         self._session: Session | None = None
         self._widget = None
 
+    __init__ = suggest_keywords(__init__)  # feilds= names fields= (issue 23)
+
     def _queue_order(self, queue: Queue):
         return None if queue.is_everything else queue.positions(self)
 
@@ -149,7 +156,7 @@ class Review:
         """A served page's visitor said who they are: their queue, then (later) their session."""
         if self._annotator is not None:
             raise ValueError(f"this review already answers as {self._annotator!r}")
-        self._annotator = self._check_name("annotator", name)
+        self._annotator = refuse_reserved(self._check_name("annotator", name), "the name")
         try:
             self._settle_queue()
         except BaseException:
@@ -242,10 +249,14 @@ class Review:
             raise ValueError("fields is empty: name at least one column to show")
 
     def _config(self, for_store: bool = False) -> dict:
+        options = self.key_map.options  # a question's keys= as resolved ("mnemonic" spelled out)
         config = {
             "name": self.name,
             "fields": [f.spec() for f in self.fields],
-            "questions": self.questions.specs(),
+            "questions": [
+                {**q, "keys": options[q["name"]]} if q["name"] in options else q
+                for q in self.questions.specs()
+            ],
             "guidelines": self.guidelines,
         }
         if for_store:
@@ -260,6 +271,7 @@ class Review:
             "one_key": self.questions.one_key,
             "load_images": self.load_images,
             "layout": self.layout,
+            "keys": self.key_map.config(),
         }
 
     def __repr__(self) -> str:
@@ -270,6 +282,10 @@ class Review:
             f"<nbreview.Review {self.name!r}: {p.total} records, {p.submitted} submitted, "
             f"{p.skipped} skipped, annotator {self.annotator!r}, store {self.store.url!r}>"
         )
+
+    def keys_table(self) -> pd.DataFrame:
+        """The keys in force: one row per action (and per question with keys=), what it does."""
+        return pd.DataFrame(self.key_map.rows(), columns=["action", "keys", "what it does"])
 
     # -- the widget ---------------------------------------------------------------------------
 
@@ -326,9 +342,12 @@ class Review:
         answers = self.questions.validate(answers, record)
         key = self.keys.key(position)
         state = self.store.record(self.name, self.annotator, key)
-        missing = self.questions.missing({**state.answers, **answers})
+        merged = {**state.answers, **answers}
+        missing = self.questions.missing(merged, record)
         if missing:
-            raise ValueError(f"row {i}: required questions without an answer: {missing!r}")
+            parts = [(n, self.questions[n].unanswered_parts(merged.get(n))) for n in missing]
+            said = "".join(f"; {n!r} still needs {', '.join(map(repr, p))}" for n, p in parts if p)
+            raise ValueError(f"row {i}: required questions without an answer: {missing!r}{said}")
         self.store.write(
             Change(self.name, self.annotator, key, answers=answers, status="submitted")
         )
@@ -399,11 +418,36 @@ class Review:
         label: str | None = None,
         good: str | Sequence[str] | None = None,
         preference: str | None = None,
+        *,
+        question: str | None = None,
+        turns: bool = False,
     ) -> datasets.Dataset:
-        """The submitted answers as a TRL dataset: "sft", "dpo" or "kto" (see trl.py)."""
+        """The submitted answers as a TRL dataset: "sft", "dpo", "kto" or "stepwise" (trl.py);
+        `turns=True` makes KTO examples of each answered turn of a per-turn question."""
         from ._export.trl import to_trl
 
-        return to_trl(self, kind, prompt, completion, label, good, preference)
+        return to_trl(
+            self, kind, prompt, completion, label, good, preference, question=question, turns=turns
+        )
+
+    def to_openai(
+        self,
+        kind: str,
+        path: str | os.PathLike | None = None,
+        *,
+        chat: str | None = None,
+        weights: str | None = None,
+        good: str | Sequence[str] | None = None,
+        question: str | None = None,
+        prompt: str | None = None,
+        tools: str | None = None,
+    ) -> datasets.Dataset | Path:
+        """OpenAI fine-tuning JSONL, "sft" (chat=, weights=, good=) or "dpo" (question=,
+        prompt=), written to `path` (returned) or, without one, returned as a Dataset."""
+        from ._export.openai import to_openai
+
+        options = {"chat": chat, "weights": weights, "good": good, "question": question}
+        return to_openai(self, kind, path, **options, prompt=prompt, tools=tools)
 
     # -- publishing (hub.py, card.py, resume.py) ----------------------------------------------
 

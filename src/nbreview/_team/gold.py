@@ -1,7 +1,8 @@
 """Gold records: the known right answers some records carry, and how they are handed out.
 
 A question's `gold=` names a column holding its right answer for some records (null
-elsewhere), in the units `submit` takes. A record with a gold answer for any question is a
+elsewhere), in the units `submit` takes (a per-turn question: a list per record, graded
+turn by turn). A record with a gold answer for any question is a
 gold record. The answers are checked once, when the review is built, and kept by row, so
 quality() and the widget's feedback read them without touching the column again.
 
@@ -53,7 +54,7 @@ class Gold:
         column = source.table_column(q.gold)
         rows = np.flatnonzero(np.asarray(pc.is_valid(column).to_numpy(zero_copy_only=False)))
         given = column.take(pa.array(rows, pa.int64())).to_pylist()
-        targets = {c: source.take(c, rows).to_pylist() for c in q.target_columns()}
+        targets = {c: source.python_values(c, rows) for c in q.target_columns()}
         values = []
         for i, (row, value) in enumerate(zip(rows.tolist(), given, strict=True)):
             record = {c: targets[c][i] for c in targets}
@@ -149,8 +150,9 @@ def interleave(
     order: np.ndarray, gold: np.ndarray, done: np.ndarray, every: int, seed: int
 ) -> np.ndarray:
     """`order` with its open gold records moved so that one comes after every `every - 1`
-    open records that are not gold (all first when `every` is 1), in a seeded order; gold
-    records already answered go to the end, where nobody is handed them again."""
+        open records that are not gold (all first when `every` is 1), in a seeded order; gold
+        records already answered go to the start, where nobody is handed them again and where
+    they were handed out (before every record still open)."""
     rest, rest_open = order[~gold], ~done[~gold]
     chosen = np.random.default_rng(seed).permutation(order[gold & ~done])
     between = every - 1
@@ -164,4 +166,6 @@ def interleave(
         places = np.searchsorted(counts, wanted, side="left") + 1
         places = np.minimum(places, len(rest))
     mixed = np.insert(rest, places, chosen)
-    return np.concatenate([mixed, order[gold & done]]).astype(np.int64, copy=False)
+    # Answered gold records go first: each was handed out before the records still open, so
+    # a record keeps its number ("Record 16 of 20") when the page is reloaded.
+    return np.concatenate([order[gold & done], mixed]).astype(np.int64, copy=False)

@@ -1,7 +1,8 @@
 """`review.plot(kind, ...)`: an `altair.Chart` drawn from the quality tables (API.md 8).
 
-Charts are returned, not rendered: vega-lite draws them in JupyterLab, Notebook 7, marimo
-and VS Code without a server. Each carries its own look, readable in light and dark
+Charts are returned, not rendered: each is an `altair.Chart` that displays as an SVG drawn
+in the kernel (chart.py), so it draws in JupyterLab, Notebook 7, Voilà and marimo with no
+network. Each carries its own look, readable in light and dark
 notebooks alike: a transparent background, neutral grey text and axes, titles that say
 what is drawn. Data is aggregated before it is charted (a histogram's bins, at most a few
 hundred points per line), so a chart of 100,000 answers stays small.
@@ -239,4 +240,6 @@ def plot(review: Review, kind: str, **kwargs: Any) -> alt.Chart:
     missing = [n for n, p in params.items() if p.default is p.empty and n not in kwargs]
     if missing:
         raise ValueError(f"plot({kind!r}) needs {', '.join(f'{n}=' for n in missing)}")
-    return build(review, **kwargs)
+    from .chart import offline
+
+    return offline(build(review, **kwargs))

@@ -70,7 +70,11 @@ def _text(name: str, value: Any, optional: bool = True) -> str | None:
 def _elapsed(value: Any) -> float:
     if value is None:
         return 0.0
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise Refused(f"elapsed_ms must be a number of milliseconds, got {short(value)}")
+    if isinstance(value, int):  # a whole number past any float (10**400) is just "too long"
+        value = min(value, MAX_ELAPSED_MS)
+    if not math.isfinite(value):
         raise Refused(f"elapsed_ms must be a number of milliseconds, got {short(value)}")
     return min(max(0.0, float(value)), MAX_ELAPSED_MS) / 1000
 
