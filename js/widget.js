@@ -6,6 +6,7 @@ import "./widget.css";
 import { buildOthers } from "./others.js";
 import { buildQueue } from "./queue.js";
 import { ownsKey } from "./keys.js";
+import "./similar.js"; // the `similar` action (more like this)
 import { guardShortcuts } from "./suppress.js";
 import { createEffects, createKeyHandler, createRoute } from "./widget/input.js";
 import { AWAIT_MS, createStore } from "./widget/store.js";
