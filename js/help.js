@@ -1,7 +1,7 @@
 // The "?" panel: which key does what. Drawn with classed divs, not dl/dt/dd, so a host's
 // element rules (JupyterLab and Voilà float every output dt at 20% width) cannot reach it.
 import { h } from "./dom.js";
-import { kindOf } from "./kinds/index.js";
+import { pluginOf } from "./kinds/index.js";
 
 /** [keys, what they do] for this review's config. */
 export function keyList(config = {}) {
@@ -22,20 +22,23 @@ export function keyList(config = {}) {
     ...((config.fields ?? []).some((f) => f.kind === "markdown" || f.kind === "chat")
       ? [["r", "markdown and chats: raw text / rendered (text a question marks is always raw)"]]
       : []),
+    ...((config.fields ?? []).some((f) => f.kind === "chat")
+      ? [["t", "open every fold of the record (reasoning, long tool results); again: close them"]]
+      : []),
     ["f", "full-window view, and back (Esc leaves it too)"],
     ["?", "show or hide this list"],
     ["Esc", "leave a text box; outside one, back to the notebook"],
     ["Ctrl+Enter", "submit from inside a text box"],
-    ...kindRows(config.questions ?? []),
+    ...kindRows(config.questions ?? [], config),
   ];
 }
 
 /** The rows the review's questions add (a row two questions share is listed once). */
-function kindRows(questions) {
+function kindRows(questions, config) {
   const seen = new Set();
   const rows = [];
   for (const q of questions) {
-    for (const row of kindOf(q.kind).help?.(q) ?? []) {
+    for (const row of pluginOf(q).help?.(q, config) ?? []) {
       const id = JSON.stringify(row);
       if (seen.has(id)) continue;
       seen.add(id);

@@ -73,6 +73,8 @@ export function actionForKey(e, { inTextarea = false } = {}) {
       return { type: "queue" };
     case "f":
       return { type: "full" };
+    case "t":
+      return { type: "unfold" };
     default:
       return null;
   }

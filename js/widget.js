@@ -13,12 +13,12 @@ import {
 import { setFlag, setText } from "./dom.js";
 import { renderFields } from "./fields.js";
 import { renderMarkdown } from "./render/markdown.js";
-import { claimTarget, showUnits } from "./render/record.js";
+import { claimTarget, showUnits, toggleFolds, turnElement, turnSlot } from "./render/record.js";
 import { buildHelp } from "./help.js";
 import { buildOthers } from "./others.js";
 import { buildQueue } from "./queue.js";
 import { actionForKey, ownsKey } from "./keys.js";
-import { buildQuestion, kindOf } from "./kinds/index.js";
+import { buildQuestion, pluginOf } from "./kinds/index.js";
 import { guardShortcuts } from "./suppress.js";
 
 import { AWAIT_MS, createKernelLink } from "./widget/kernel.js";
@@ -40,7 +40,7 @@ export { AWAIT_MS, DONE_TEXT, EMPTY_TEXT, positionText, SAVED_TEXT, STALE_TEXT, 
 
 // Actions that touch no record run at once, even while a record change is in flight.
 const NO_GUIDELINES = "No guidelines were given for this review.";
-const IMMEDIATE = new Set(["help", "guidelines", "release", "leave", "raw", "search", "queue", "full"]);
+const IMMEDIATE = new Set(["help", "guidelines", "release", "leave", "raw", "search", "queue", "full", "unfold"]);
 
 function render({ model, el, signal }) {
   const s = {
@@ -133,6 +133,11 @@ function render({ model, el, signal }) {
       },
       // A column, or one message of a chat ("messages[-1]"): js/render/record.js.
       fieldBody: (target) => claimTarget(fields, target),
+      // Per-turn questions (js/kinds/turns.js): where turn i of a chat or steps field is.
+      turnSlot: (column, i) => turnSlot(fields, column, i),
+      turnElement: (column, i) => turnElement(fields, column, i),
+      keys: () => config().keys ?? {},
+      fieldKind: (column) => (config().fields ?? []).find((f) => f.column === column)?.kind ?? null,
     };
     s.questions = (config().questions ?? []).map((q, i) => buildQuestion(q, i, ctx));
     questions.replaceChildren(...s.questions.map((c) => c.el));
@@ -244,11 +249,11 @@ function render({ model, el, signal }) {
 
   /** The questions, each followed by those answered with it (a preference's strength). */
   function withCompanions(questions) {
-    return questions.flatMap((q) => [q, ...(kindOf(q.kind).companions?.(q) ?? [])]);
+    return questions.flatMap((q) => [q, ...(pluginOf(q).companions?.(q) ?? [])]);
   }
 
   function answeredFor(question, value, answers = answersNow()) {
-    return (kindOf(question.kind).isAnswered ?? isAnswered)(question, value, answers);
+    return (pluginOf(question).isAnswered ?? isAnswered)(question, value, answers, record());
   }
 
   function answer(question, value) {
@@ -414,6 +419,9 @@ function render({ model, el, signal }) {
         return;
       case "full":
         visitor.toggleFull();
+        return;
+      case "unfold":
+        toggleFolds(fields); // t: every fold of the record (reasoning, long tool results)
         return;
       case "release":
         release();

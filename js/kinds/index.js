@@ -17,7 +17,10 @@ import preference from "./preference.js";
 import ranking from "./ranking.js";
 import rubric from "./rubric.js";
 import spans from "./spans.js";
+import { wholeChatSpans, perTurn } from "./turns.js";
 import unsupported from "./unsupported.js";
+
+const WRAPPERS = [perTurn, wholeChatSpans];
 
 const REGISTRY = new Map();
 
@@ -31,8 +34,21 @@ export function kindOf(kind) {
   return REGISTRY.get(kind) ?? unsupported;
 }
 
+/**
+ * The plugin that draws a question: its kind's, wrapped by a capability the kinds share when
+ * the question asks for it (per turn: `turns`, js/kinds/turns.js; spans over a whole chat).
+ */
+export function pluginOf(question) {
+  const plugin = kindOf(question?.kind);
+  for (const wrap of WRAPPERS) {
+    const wrapped = wrap(question, plugin);
+    if (wrapped) return wrapped;
+  }
+  return plugin;
+}
+
 export function buildQuestion(question, index, ctx) {
-  return kindOf(question.kind).build(question, index, ctx);
+  return pluginOf(question).build(question, index, ctx);
 }
 
 for (const plugin of [choice, freetext, spans, edit, preference, ranking, rubric]) registerKind(plugin);
