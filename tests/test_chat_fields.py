@@ -181,7 +181,7 @@ BAD_TARGETS = [
     ),
     pytest.param("messages[-5]", r"no chat .* has a message messages\[-5\]", id="too-far-back"),
     pytest.param("nothing[-1]", r"unknown column 'nothing' \(question 'errors'\)", id="unknown"),
-    pytest.param("messages", r"column 'messages' does not hold strings", id="whole-chat"),
+    pytest.param("score", r"column 'score' does not hold strings", id="not-text"),
 ]
 
 
@@ -192,16 +192,22 @@ def test_a_target_that_does_not_exist_is_refused(make_review, chats, store_path,
     assert not store_path.exists()
 
 
-def test_a_message_whose_content_is_not_text_cannot_be_marked(make_review):
+def test_a_message_of_text_parts_is_marked_on_its_text(make_review):
+    """Content as a list of parts (API.md 11) has a text: its text parts, a blank line apart;
+    content that is neither text nor parts is refused where the chat is checked."""
     parts = datasets.Dataset.from_dict(
         {"m": [[{"role": "user", "content": [{"type": "text", "text": "hi"}]}]]}
     )
     make_review(parts, fields=[nr.Chat("m")], questions=[nr.Rating("q")])  # shown: fine
-    with pytest.raises(ValueError, match=r"hold list<.*> as content, not text"):
-        make_review(parts, fields=[nr.Chat("m")], questions=[errors("m[0]")])
+    review = make_review(parts, fields=[nr.Chat("m")], questions=[errors("m[0]")])
+    review.submit(0, errors=[{"start": 0, "end": 2, "label": "style"}])
+    assert review.to_dataset()["errors"][0][0]["text"] == "hi"
     frame = pd.DataFrame({"m": [[{"role": "user", "content": ["a", "b"]}]]})
-    with pytest.raises(ValueError, match=r"\(row 0\) holds list \['a', 'b'\] as content"):
+    with pytest.raises(ValueError, match=r"\(row 0\) part 0 of message 0 is str 'a'"):
         make_review(frame, fields=[nr.Chat("m")], questions=[errors("m[-1]")])
+    numbers = datasets.Dataset.from_dict({"m": [[{"role": "user", "content": 3}]]})
+    with pytest.raises(ValueError, match=r"content is int64, neither text nor a list of parts"):
+        make_review(numbers, fields=[nr.Chat("m")], questions=[errors("m[-1]")])
 
 
 def test_a_message_some_chats_lack_is_accepted(make_review, chats):

@@ -1,6 +1,6 @@
 """Review datasets of model output in Jupyter at keyboard speed, and get typed columns back."""
 
-from ._data.fields import Chat, Markdown, Text
+from ._data.fields import Chat, Markdown, Steps, Text
 from ._data.queue import Queue
 from ._team.adjudicate import Adjudicate
 from .questions import AnswerError, FreeText, Label, MultiLabel, Question, Rating, Spans
@@ -27,6 +27,7 @@ __all__ = [
     "Review",
     "Rubric",
     "Spans",
+    "Steps",
     "StoreError",
     "StoreUnavailable",
     "Text",

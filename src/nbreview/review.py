@@ -93,6 +93,7 @@ class Review:
         elif isinstance(fields, (str, Field)):
             fields = [fields]
         self.fields = [as_field(f) for f in fields]
+        self.questions.use_fields(self.fields)  # e.g. a per-turn question's Steps separator
         self.id = id
         self.name = self._check_name("name", name)
         # None on a served page (Voilà, marimo run) given no name: its visitor is asked first.
@@ -326,7 +327,7 @@ class Review:
         answers = self.questions.validate(answers, record)
         key = self.keys.key(position)
         state = self.store.record(self.name, self.annotator, key)
-        missing = self.questions.missing({**state.answers, **answers})
+        missing = self.questions.missing({**state.answers, **answers}, record)
         if missing:
             raise ValueError(f"row {i}: required questions without an answer: {missing!r}")
         self.store.write(

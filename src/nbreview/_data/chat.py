@@ -1,4 +1,12 @@
-"""Checks that a column holds what a field or a target says, on a few rows, at construction.
+"""Chats: what counts as one, a message's text, and the checks that a column holds chats.
+
+A chat is a list of messages, each a dict with a `role`. Its `content` is a string, null
+(beside tool calls), or a list of parts (`{"type": "text", "text"}`, images, `tool_use`,
+`tool_result`, `thinking`...); an assistant message may carry `tool_calls` (OpenAI's
+`{"id", "type": "function", "function": {"name", "arguments"}}`, arguments a JSON string or
+a dict, or the flat `{"name", "arguments"}`), a tool message `tool_call_id` or `name`, and
+any message `reasoning_content`/`reasoning`/`thinking`. A part type nobody knows is kept
+(the widget shows it as JSON); what is not a chat at all is refused, naming the row.
 
 A Review over a million rows must build in a moment, so these read the Arrow type of a
 `datasets.Dataset` column (which holds for every row) and, for a pandas column of Python
@@ -20,6 +28,9 @@ if TYPE_CHECKING:
 
 SAMPLE = 20  # non-null values checked in a pandas column
 SCAN = 1000  # rows looked through to find them
+TEXT_JOIN = "\n\n"  # between the text parts of one message
+REASONING = ("reasoning_content", "reasoning", "thinking")  # fields of a message's reasoning
+EXTRAS = ("tool_calls", *REASONING)  # what a message may hold instead of content
 
 PARSE_HINT = (
     "if each row holds the messages as a JSON string, parse it first, e.g. "
@@ -29,6 +40,10 @@ PARSE_HINT = (
 
 def _is_text_type(kind: pa.DataType) -> bool:
     return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind)
+
+
+def _is_list_type(kind: pa.DataType) -> bool:
+    return pa.types.is_list(kind) or pa.types.is_large_list(kind)
 
 
 def arrow_type(source: RecordSource, column: str) -> pa.DataType | None:
@@ -68,57 +83,240 @@ def _describe(value: Any) -> str:
     return f"{type(value).__name__} {text if len(text) <= 60 else text[:59] + '…'}"
 
 
-def _messages(value: Any) -> list | None:
-    """A pandas value as a list of messages, or None when it is not one."""
+def as_list(value: Any) -> list | None:
+    """A list (or a numpy array, as pandas reads parquet lists) as a list; else None."""
     if isinstance(value, np.ndarray):
-        value = value.tolist()
+        return value.tolist()
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
         return None
     return list(value)
 
 
+_messages = as_list  # a pandas value as a list of messages, or None when it is not one
+
+
+# -- a message's text ---------------------------------------------------------------------------
+
+
+def message_text(message: Any) -> str:
+    """A message's text: its `content` when a string, else its text parts joined by a blank
+    line, else "". Spans, edits and offsets on a message count this text's code points."""
+    if not isinstance(message, Mapping):
+        return ""
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    parts = as_list(content)
+    if not parts:
+        return ""
+    texts = [
+        p["text"]
+        for p in parts
+        if isinstance(p, Mapping) and p.get("type") == "text" and isinstance(p.get("text"), str)
+    ]
+    return TEXT_JOIN.join(texts)
+
+
+def tool_names(message: Any) -> list[str]:
+    """The tools a message calls (`tool_calls`, `tool_use` parts) or answers (a tool message's
+    `name`, `tool_result` parts say no name): what `summary(by="tool")` counts under."""
+    if not isinstance(message, Mapping):
+        return []
+    names = [n for call in as_list(message.get("tool_calls")) or [] if (n := call_name(call))]
+    for part in as_list(message.get("content")) or []:
+        if isinstance(part, Mapping) and part.get("type") == "tool_use" and part.get("name"):
+            names.append(str(part["name"]))
+    if message.get("role") == "tool" and isinstance(message.get("name"), str):
+        names.append(message["name"])
+    return names
+
+
+def turn_tools(messages: Sequence[Any]) -> list[str]:
+    """Per message, the tool it calls or answers (several joined by ", "), else "(none)".
+
+    A tool message names its tool (`name`), else the call it answers by `tool_call_id`, else
+    the earliest call not yet answered; `tool_result` parts answer `tool_use` parts by id.
+    """
+    by_id: dict[str, str] = {}
+    waiting: list[str] = []  # calls not answered yet, in order
+    out = []
+    for m in messages:
+        m = m if isinstance(m, Mapping) else {}
+        called = []
+        for call in as_list(m.get("tool_calls")) or []:
+            if (name := call_name(call)) is not None:
+                called.append(name)
+                by_id[str(call.get("id"))] = name
+        answered = []
+        for part in as_list(m.get("content")) or []:
+            if not isinstance(part, Mapping):
+                continue
+            if part.get("type") == "tool_use" and isinstance(part.get("name"), str):
+                called.append(part["name"])
+                by_id[str(part.get("id"))] = part["name"]
+            elif part.get("type") == "tool_result" and str(part.get("tool_use_id")) in by_id:
+                answered.append(by_id[str(part.get("tool_use_id"))])
+        waiting += called
+        if m.get("role") == "tool":
+            name = m.get("name") if isinstance(m.get("name"), str) else None
+            name = name or by_id.get(str(m.get("tool_call_id")))
+            name = name or (waiting[0] if waiting else None)
+            if name is not None:
+                answered.append(name)
+        for name in answered:
+            if name in waiting:
+                waiting.remove(name)
+        out.append(", ".join(dict.fromkeys(called + answered)) or "(none)")
+    return out
+
+
+def call_name(call: Any) -> str | None:
+    """A tool call's tool: OpenAI's `function.name`, or a flat `name`."""
+    if not isinstance(call, Mapping):
+        return None
+    function = call.get("function")
+    if isinstance(function, Mapping) and isinstance(function.get("name"), str):
+        return function["name"]
+    return call["name"] if isinstance(call.get("name"), str) else None
+
+
+# -- Python values ------------------------------------------------------------------------------
+
+
+def _content_problem(content: Any, i: int) -> str | None:
+    if content is None or isinstance(content, str):
+        return None
+    parts = as_list(content)
+    if parts is None:
+        return f"message {i} has the content {_describe(content)}, neither text nor a list of parts"
+    for j, part in enumerate(parts):
+        if not isinstance(part, Mapping) or not isinstance(part.get("type"), str):
+            return (
+                f"part {j} of message {i} is {_describe(part)}, not a part such as "
+                "{'type': 'text', 'text': ...}"
+            )
+    return None
+
+
+def _calls_problem(calls: Any, i: int) -> str | None:
+    if calls is None:
+        return None
+    listed = as_list(calls)
+    if listed is None:
+        return f"message {i} has tool_calls {_describe(calls)}, not a list of calls"
+    for j, call in enumerate(listed):
+        if call_name(call) is None:
+            return (
+                f"tool call {j} of message {i} is {_describe(call)}, without a tool name "
+                "(function.name, or name)"
+            )
+    return None
+
+
 def message_problem(value: Any) -> str | None:
-    """Why a value is not a list of {"role", "content"} messages, or None when it is one."""
+    """Why a value is not a list of messages, or None when it is one."""
     messages = _messages(value)
     if messages is None:
         return f"holds {_describe(value)}, not a list of messages"
     for i, m in enumerate(messages):
-        if not isinstance(m, Mapping) or "role" not in m or "content" not in m:
+        bare = isinstance(m, Mapping) and "content" not in m and not any(k in m for k in EXTRAS)
+        if not isinstance(m, Mapping) or "role" not in m or bare:
             return f"message {i} is {_describe(m)}, not a {{'role', 'content'}} dict"
         if m["role"] is not None and not isinstance(m["role"], str):
             return f"message {i} has the role {_describe(m['role'])}, not a string"
+        problem = _content_problem(m.get("content"), i) or _calls_problem(m.get("tool_calls"), i)
+        if problem:
+            return problem
     return None
 
 
-def chat_type_problem(kind: pa.DataType) -> str | None:
-    """Why an Arrow type is not a list of {role, content} structs, or None."""
+# -- Arrow types --------------------------------------------------------------------------------
+
+
+def _names(kind: pa.DataType) -> list[str]:
+    return [kind.field(i).name for i in range(kind.num_fields)]
+
+
+def _content_type_problem(kind: pa.DataType) -> str | None:
+    """Why a messages' content type is neither text nor a list of parts, or None."""
+    if _is_text_type(kind):
+        return None
+    if _is_list_type(kind):
+        part = kind.value_type
+        if pa.types.is_null(part):
+            return None
+        typed = pa.types.is_struct(part) and "type" in _names(part)
+        if typed and _is_text_type(part.field("type").type):
+            return None
+    return f"holds messages whose content is {kind}, neither text nor a list of parts"
+
+
+def _calls_type_problem(kind: pa.DataType) -> str | None:
     if pa.types.is_null(kind):
         return None
-    if not (pa.types.is_list(kind) or pa.types.is_large_list(kind)):
+    call = kind.value_type if _is_list_type(kind) else None
+    if call is None or pa.types.is_null(call):
+        return None if call is not None else f"holds tool_calls of {kind}, not lists of calls"
+    if not pa.types.is_struct(call):
+        return f"holds tool_calls of {kind}, not lists of calls"
+    names = _names(call)
+    function = call.field("function").type if "function" in names else None
+    if "name" in names or (pa.types.is_struct(function) and "name" in _names(function)):
+        return None
+    return f"holds tool calls without a tool name (function.name, or name): {kind}"
+
+
+def chat_type_problem(kind: pa.DataType) -> str | None:
+    """Why an Arrow type is not a list of message structs, or None."""
+    if pa.types.is_null(kind):
+        return None
+    if not _is_list_type(kind):
         return f"holds {kind}, not lists of messages"
     item = kind.value_type
     if pa.types.is_null(item):  # only empty chats so far
         return None
     if not pa.types.is_struct(item):
         return f"holds lists of {item}, not of {{'role', 'content'}} dicts"
-    names = [item.field(i).name for i in range(item.num_fields)]
+    names = _names(item)
     missing = [k for k in ("role", "content") if k not in names]
+    if "content" in missing and any(k in names for k in EXTRAS):
+        missing.remove("content")  # tool calls or reasoning only
     if missing:
         return f"holds messages without {' and '.join(repr(k) for k in missing)} ({kind})"
     if not _is_text_type(item.field("role").type):
         return f"holds messages whose role is {item.field('role').type}, not a string"
+    if "content" in names and (problem := _content_type_problem(item.field("content").type)):
+        return problem
+    if "tool_calls" in names:
+        return _calls_type_problem(item.field("tool_calls").type)
     return None
 
 
 def is_chat_type(kind: pa.DataType) -> bool:
-    """A list of {role, content} structs: a `messages` column (not an all-null or empty one)."""
-    is_list = pa.types.is_list(kind) or pa.types.is_large_list(kind)
-    return is_list and pa.types.is_struct(kind.value_type) and chat_type_problem(kind) is None
+    """A list of message structs: a `messages` column (not an all-null or empty one)."""
+    return (
+        _is_list_type(kind) and pa.types.is_struct(kind.value_type) and not chat_type_problem(kind)
+    )
 
 
 def is_messages(value: Any) -> bool:
-    """A non-empty list of {"role", "content"} messages."""
+    """A non-empty list of messages."""
     return isinstance(value, list) and len(value) > 0 and message_problem(value) is None
+
+
+def is_chat_column(source: RecordSource, column: str) -> bool:
+    """Whether a column holds chats (its Arrow type, or its first non-null pandas values)."""
+    kind = arrow_type(source, column)
+    if kind is not None:
+        return is_chat_type(kind)
+    values = sample(source, column)
+    return bool(values) and all(
+        (m := _messages(v)) is not None and len(m) > 0 and message_problem(m) is None
+        for _, v in values
+    )
+
+
+# -- the checks a Review makes -----------------------------------------------------------------
 
 
 def check_chat(source: RecordSource, column: str, who: str) -> None:
@@ -160,21 +358,14 @@ def check_text(source: RecordSource, column: str, who: str) -> None:
             )
 
 
-def _content_is_text(kind: pa.DataType) -> bool:
-    item = kind.value_type
-    return pa.types.is_null(item) or _is_text_type(item.field("content").type)
-
-
-def _lengths(source: RecordSource, column: str) -> list[tuple[int, int]]:
-    """(row, number of messages) of the first few non-null chats."""
+def lengths(source: RecordSource, column: str) -> list[tuple[int, int]]:
+    """(row, number of items) of the first few non-null lists of a column."""
     kind = arrow_type(source, column)
     if kind is None:
-        return [
-            (row, len(m)) for row, v in sample(source, column) if (m := _messages(v)) is not None
-        ]
-    values = source.arrow_column(column, 0, min(len(source), SCAN))
-    if pa.types.is_null(kind):
+        return [(row, len(m)) for row, v in sample(source, column) if (m := as_list(v)) is not None]
+    if not _is_list_type(kind):
         return []
+    values = source.arrow_column(column, 0, min(len(source), SCAN))
     out = []
     for row, value in enumerate(values):
         if value.is_valid:
@@ -184,28 +375,26 @@ def _lengths(source: RecordSource, column: str) -> list[tuple[int, int]]:
     return out
 
 
+def first_chats(source: RecordSource, column: str) -> list[tuple[int, list]]:
+    """(row, messages) of the first few non-null chats of a column."""
+    if arrow_type(source, column) is None:
+        return [(row, m) for row, v in sample(source, column) if (m := _messages(v)) is not None]
+    values = source.arrow_column(column, 0, min(len(source), SCAN))
+    out = []
+    for row, value in enumerate(values):
+        if value.is_valid:
+            out.append((row, value.as_py()))
+            if len(out) == SAMPLE:
+                break
+    return out
+
+
 def check_message_target(source: RecordSource, column: str, index: int, who: str) -> None:
-    """A message target needs a chat column, text content, and that message in some chat."""
+    """A message target needs a chat column, and that message in some of its first chats."""
     check_chat(source, column, who)
-    kind = arrow_type(source, column)
-    if kind is not None and not pa.types.is_null(kind) and not _content_is_text(kind):
-        content = kind.value_type.field("content").type
-        raise ValueError(
-            f"{who}: the messages of {column!r} hold {content} as content, not text, so "
-            f"{column}[{index}] has no text to work on"
-        )
-    if kind is None:
-        for row, value in sample(source, column):
-            for m in _messages(value) or []:
-                content = m.get("content")
-                if content is not None and not isinstance(content, str):
-                    raise ValueError(
-                        f"{who}: a message of {column!r} (row {row}) holds {_describe(content)} "
-                        f"as content, not text, so {column}[{index}] has no text to work on"
-                    )
-    lengths = _lengths(source, column)
-    if lengths and not any(-n <= index < n for _, n in lengths):
-        seen = sorted({n for _, n in lengths})
+    found = lengths(source, column)
+    if found and not any(-n <= index < n for _, n in found):
+        seen = sorted({n for _, n in found})
         raise ValueError(
             f"{who}: no chat in the first rows of {column!r} has a message {column}[{index}] "
             f"(they have {', '.join(map(str, seen))} messages); count from 0, or from the end "

@@ -28,6 +28,10 @@ class Field:
     def check(self, source: RecordSource) -> None:
         """Refuse, with a ValueError, a column this field cannot show (checked on a few rows)."""
 
+    def to_browser(self, value: Any) -> Any:
+        """The column's value as the browser gets it (a Steps field: already split)."""
+        return value
+
 
 @dataclass(frozen=True)
 class Text(Field):
@@ -60,7 +64,48 @@ class Chat(Field):
         check_chat(source, self.column, f"nr.Chat({self.column!r})")
 
 
-FIELD_KINDS: dict[str, type[Field]] = {"text": Text, "markdown": Markdown, "chat": Chat}
+@dataclass(frozen=True)
+class Steps(Field):
+    """A text split into numbered steps at `sep` (blank pieces dropped), or a column of lists
+    of strings, steps as they are: what a per-turn question (`turns=`) asks about step by step.
+    """
+
+    sep: str = "\n\n"
+    kind: ClassVar[str] = "steps"
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not isinstance(self.sep, str) or not self.sep:
+            raise ValueError(
+                f"nr.Steps({self.column!r}): sep is the non-empty string between steps, "
+                f"got {self.sep!r}"
+            )
+
+    def spec(self) -> dict:
+        return {**super().spec(), "sep": self.sep}
+
+    def check(self, source: RecordSource) -> None:
+        from .steps import check_steps
+
+        check_steps(source, self.column, f"nr.Steps({self.column!r})")
+
+    def split(self, value: Any) -> list[str] | None:
+        """The steps of one value: a text split at `sep`, a list as it is, None for null."""
+        from .steps import split_steps
+
+        return split_steps(value, self.sep)
+
+    def to_browser(self, value: Any) -> Any:
+        steps = self.split(value)
+        return value if steps is None and value is not None else steps
+
+
+FIELD_KINDS: dict[str, type[Field]] = {
+    "text": Text,
+    "markdown": Markdown,
+    "chat": Chat,
+    "steps": Steps,
+}
 
 
 def field_from_spec(spec: dict) -> Field:
@@ -68,7 +113,17 @@ def field_from_spec(spec: dict) -> Field:
     kind = spec.get("kind", "text")
     if kind not in FIELD_KINDS:
         raise ValueError(f"unknown field kind {kind!r}; known: {sorted(FIELD_KINDS)}")
-    return FIELD_KINDS[kind](spec["column"])
+    extra = {"sep": spec["sep"]} if kind == "steps" and "sep" in spec else {}
+    return FIELD_KINDS[kind](spec["column"], **extra)
+
+
+def fields_to_browser(fields: list[Field], values: Mapping[str, Any]) -> dict[str, Any]:
+    """A record's values as the browser gets them: each shown column through its field."""
+    out = dict(values)
+    for f in fields:
+        if f.column in out:
+            out[f.column] = f.to_browser(out[f.column])
+    return out
 
 
 def as_field(item: str | Field) -> Field:
@@ -78,8 +133,8 @@ def as_field(item: str | Field) -> Field:
     if isinstance(item, str):
         return Text(item)
     raise ValueError(
-        f"fields takes column names or nr.Text/nr.Markdown/nr.Chat, got {type(item).__name__}: "
-        f"{item!r}"
+        "fields takes column names or nr.Text/nr.Markdown/nr.Chat/nr.Steps, got "
+        f"{type(item).__name__}: {item!r}"
     )
 
 
@@ -90,8 +145,8 @@ _MESSAGE = re.compile(r"^(?P<column>.+)\[(?P<index>-?\d+)\]$")
 class Target:
     """The text a Spans or Edit question works on: a column, or one message of a chat column.
 
-    `"response"` is the column's text; `"messages[-1]"` is the content of the last message
-    of the chat in column `messages` (`messages[0]` the first, and so on).
+    `"response"` is the column's text; `"messages[-1]"` is the text of the last message of
+    the chat in column `messages` (`messages[0]` the first, and so on): `message_text`.
     """
 
     column: str
@@ -125,5 +180,6 @@ class Target:
             message = value[self.message]
         except (IndexError, KeyError, TypeError):
             return None
-        content = message.get("content") if isinstance(message, Mapping) else None
-        return None if content is None else str(content)
+        from .chat import message_text
+
+        return message_text(message) if isinstance(message, Mapping) else None

@@ -1,6 +1,7 @@
 """Text offsets between the browser and Python: the one place they are converted.
 
-The browser indexes strings in UTF-16 code units (a character outside the Basic
+Spans over a whole chat (with a `message` index) convert per message, each with its own
+text. The browser indexes strings in UTF-16 code units (a character outside the Basic
 Multilingual Plane, such as most emoji, takes two); Python indexes code points. Stores,
 columns and `Spans` answers hold code points, so that `text[start:end]` is the span; the
 session converts at its boundary with the browser through these functions.
@@ -79,3 +80,32 @@ def spans_to_utf16(text: str, spans: Any) -> Any:
 def spans_to_codepoint(text: str, spans: Any) -> Any:
     """A list of {start, end, ...} in UTF-16 units -> code points (OffsetError inside a pair)."""
     return _convert(spans, OffsetMap(text).to_codepoint)
+
+
+def _per_message(texts: list[str], spans: Any, to_browser: bool) -> Any:
+    """Convert spans over a whole chat, each with the map of its own message's text."""
+    if isinstance(spans, (str, bytes)) or not isinstance(spans, Iterable):
+        return spans
+    maps: dict[int, OffsetMap] = {}
+    out = []
+    for span in spans:
+        at = span.get("message") if isinstance(span, Mapping) else None
+        whole = isinstance(at, numbers.Integral) and not isinstance(at, bool)
+        if not whole or not 0 <= at < len(texts):
+            out.append(span)  # validation names what is wrong with it
+            continue
+        offsets = maps.setdefault(int(at), OffsetMap(texts[int(at)]))
+        convert = offsets.to_utf16 if to_browser else offsets.to_codepoint
+        [converted] = _convert([span], convert)
+        out.append(converted)
+    return out
+
+
+def chat_spans_to_utf16(texts: list[str], spans: Any) -> Any:
+    """Spans with a `message` index, in code points of that message's text -> UTF-16 units."""
+    return _per_message(texts, spans, to_browser=True)
+
+
+def chat_spans_to_codepoint(texts: list[str], spans: Any) -> Any:
+    """Spans with a `message` index, in UTF-16 units of that message's text -> code points."""
+    return _per_message(texts, spans, to_browser=False)

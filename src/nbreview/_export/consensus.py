@@ -19,6 +19,8 @@ the question's kind combines them (`Question.consensus`, typed `consensus_featur
 - FreeText, Edit, Ranking and others: the answer when every annotator gave the same one,
   else null.
 - An answer submitted by annotator "adjudicated" replaces the consensus of its question.
+- A per-turn question (`turns=`): each turn's entry combined by its kind's rule above, a
+  list per record as the answers are (null for turns nobody answered).
 
 and the record columns: `annotator` (the sorted list of annotators counted), `status`
 ("submitted" where at least one submitted answer exists), `annotated_at` (the latest of
@@ -207,8 +209,10 @@ def consensus_columns(review: Review) -> dict[str, tuple]:
             column = pc.if_else(pc.is_valid(override), override, column)
         columns[q.name] = (column, feature)
         for part in q.agreed_parts(team):
-            if part.records:
-                shares.append(modes(part.records, part.values).select(["record", "share"]))
+            if part.records:  # a per-turn question's parts are (record, turn) units
+                share = modes(part.records, part.values)
+                record = q.unit_record(flat(share["record"]))
+                shares.append(pa.table({"record": record, "share": flat(share["share"])}))
     status = data.status
     counted = status.sort_by([("record", "ascending"), ("annotator", "ascending")])
     offsets, take = row_ranges(keys, flat(counted["record"]))

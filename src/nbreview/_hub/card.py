@@ -29,7 +29,12 @@ TAGS = ["nbreview", "human-feedback"]
 LOG_CONFIG = "annotations"
 SIZES = ["n<1K", "1K<n<10K", "10K<n<100K", "100K<n<1M", "1M<n<10M", "10M<n<100M"]
 SIZES += ["100M<n<1B", "1B<n<10B", "10B<n<100B", "100B<n<1T"]
-FIELD_KINDS = {"text": "plain text", "markdown": "markdown", "chat": "chat messages"}
+FIELD_KINDS = {
+    "text": "plain text",
+    "markdown": "markdown",
+    "chat": "chat messages",
+    "steps": "numbered steps",
+}
 CONSENSUS_RECORD = {  # what the record columns hold in a consensus export
     "annotator": "the sorted list of the annotators counted",
     "status": "`submitted` where at least one submitted answer exists",
@@ -178,7 +183,9 @@ def _meaning(review: Review, pub: Publication, column: str) -> str:
     for q in review.questions:
         if q.suggestion == column:
             roles.append(f"suggested answer to `{q.name}`")
-        if column in q.target_columns():
+        if column == q.turns:
+            roles.append(f"the turns `{q.name}` is asked about, one by one")
+        elif column in q.target_columns():
             roles.append(f"the text `{q.name}` is about")
         if q.gold == column:
             roles.append(f"known right answers to `{q.name}` (gold), not shown to annotators")
@@ -192,7 +199,10 @@ def _meaning(review: Review, pub: Publication, column: str) -> str:
     if name in review.questions.names:
         q = review.questions[name]
         kind = q.title or q.kind
-        text = f"answer to the question `{name}` ({kind}); null where unanswered" + per
+        text = f"answer to the question `{name}` ({kind}); null where unanswered"
+        if q.column_meaning():  # a per-turn question: a list aligned to the turns
+            text += f"; {q.column_meaning()}"
+        text += per
         if consensus:
             text += f"; of several annotators: {q.consensus_rule} (an adjudicated answer wins)"
         return text

@@ -4,9 +4,12 @@ value of a column: the view that shows a bias running through a dataset (API.md 
 What an answer counts under is the kind's (`Question.summary_items`): the label, each label
 chosen (MultiLabel), each label marked at least once (Spans), `criterion: score` (Rubric),
 the answer's text otherwise. Submitted answers only, annotator "adjudicated" left out; every
-annotator's answer counts. Columns: [`by`,] `answer`, `count` (answers holding it),
-`answered` (answers in the slice) and `share` (count / answered). Every item the kind names
-(`summary_names`) is listed, with 0 where nobody gave it.
+annotator's answer counts. A per-turn question (`turns=`) counts each answered turn, and
+`by="role"` or `by="tool"` split its turns by the message's role or the tool it calls or
+answers (these mean the turn's, even where the dataset has a column of that name).
+Columns: [`by`,] `answer`, `count` (answers holding it), `answered` (answers in the slice)
+and `share` (count / answered). Every item the kind names (`summary_names`) is listed, with
+0 where nobody gave it.
 """
 
 from __future__ import annotations
@@ -25,17 +28,24 @@ if TYPE_CHECKING:
 
 COLUMNS = ["answer", "count", "answered", "share"]
 SLICE = "__nbreview_slice"
+TURN_SLICES = ("role", "tool")  # what a per-turn question's turns split by
 
 
 def summary(review: Review, question: str, by: str | None = None) -> pd.DataFrame:
     q = review.questions[question]
-    if by is not None and by not in review.source.columns:
+    by_turn = q.turns is not None and by in TURN_SLICES
+    if by is not None and by not in review.source.columns and not by_turn:
         raise ValueError(f"unknown column {by!r} (by=); the dataset has {review.source.columns!r}")
     if by in COLUMNS:
         raise ValueError(f"by={by!r} would clash with summary()'s column {by!r}; rename it first")
     a, rows = answers_of(review, q)
-    index, items = q.summary_items(q.to_arrow(a.values))
-    slices = _slices(review, rows, by)
+    owner, turns, units = q.summary_units(q.to_arrow(a.values))
+    index, items = q.summary_items(units)
+    if by_turn:
+        values = review.source.take(q.turns, pc.take(rows, owner).to_numpy().astype(np.int64))
+        slices = pa.array(q.turn_slices(by, values.to_pylist(), turns.to_pylist()), pa.string())
+    else:
+        slices = pc.take(_slices(review, rows, by), owner)
     counted = pa.table({SLICE: pc.take(slices, index), "answer": items})
     counts = counted.group_by([SLICE, "answer"]).aggregate([([], "count_all")]).to_pandas()
     answered = pa.table({SLICE: slices}).group_by(SLICE).aggregate([([], "count_all")])

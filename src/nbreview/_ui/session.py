@@ -244,10 +244,11 @@ class Session:
 
     def answer(self, answers: dict, submit: bool = False) -> None:
         questions = self.review.questions
-        answers = questions.validate(answers, self.record_values(self.cursor.position))
+        record = self.record_values(self.cursor.position)
+        answers = questions.validate(answers, record)
         if submit:
             saved = self.views.state(self.cursor.key).answers
-            if not questions.missing({**saved, **answers}):
+            if not questions.missing({**saved, **answers}, record):
                 self._write(answers, "submitted")
                 return self.cursor.advance()
         self._write(answers, "draft")
@@ -261,7 +262,9 @@ class Session:
 
     def finish(self, status: str) -> None:
         if status == "submitted":
-            missing = self.review.questions.missing(self.views.state(self.cursor.key).answers)
+            state = self.views.state(self.cursor.key)
+            record = self.record_values(self.cursor.position)
+            missing = self.review.questions.missing(state.answers, record)
             if missing:
                 raise AnswerError(f"Answer the required questions first: {', '.join(missing)}")
         self._write({}, status)

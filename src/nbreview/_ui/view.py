@@ -11,6 +11,7 @@ import json
 import time
 from typing import TYPE_CHECKING, Any
 
+from .._data.fields import fields_to_browser
 from .._data.queue import preview
 from ..store import RecordState, StoreUnavailable
 from .cursor import Cursor
@@ -111,7 +112,7 @@ class ViewBuilder:
         view = {
             "key": key,
             "row": position,
-            "fields": jsonable(values),
+            "fields": jsonable(fields_to_browser(review.fields, values)),  # e.g. Steps split
             "answers": to_browser(state.answers, values),
             "suggestions": to_browser(self.suggestions(position, offline), values),
             "status": state.status,

@@ -43,6 +43,28 @@ class AnswerError(ValueError):
 QUESTION_KINDS: dict[str, type[Question]] = {}
 
 
+class _Kind(type):
+    """Builds a question given `turns=` (and `roles=`) as its kind's per-turn variant
+    (questions/turns.py), so the kinds' own constructors never see those arguments."""
+
+    def __call__(cls, *args: Any, turns: Any = None, roles: Any = None, **kwargs: Any) -> Any:
+        if turns is None and roles is None and not getattr(cls, "turns", None):
+            return super().__call__(*args, **kwargs)
+        name = args[0] if args else kwargs.get("name")
+        if not cls.per_turn_ok:
+            raise ValueError(
+                f"question {name!r}: turns= asks once per turn, which {cls.__name__} questions "
+                "do not do; Rating, Label, MultiLabel, FreeText and Rubric do"
+            )
+        if turns is None:
+            raise ValueError(f"question {name!r}: roles= needs turns=, the chat column to ask on")
+        from .turns import per_turn_class
+
+        question = super(_Kind, per_turn_class(cls)).__call__(*args, **kwargs)
+        question.setup_turns(turns, roles)
+        return question
+
+
 @dataclass
 class AgreementUnit:
     """One row of `agreement()`: a question, or one part of it (a rubric's criterion).
@@ -60,7 +82,7 @@ class AgreementUnit:
     score: Callable[[Answers], tuple[float, str]] | None = None
 
 
-class Question:
+class Question(metaclass=_Kind):
     """Base of every question: a name, whether it must be answered, a suggestion column, and
     a gold column (known right answers for some records)."""
 
@@ -75,6 +97,10 @@ class Question:
     # "completion" (sft), "pairs" (dpo: see `pairs`), "label" (kto).
     trl_roles: ClassVar[Mapping[str, int]] = {}
     target: Target | None = None  # the text the question is about (spans, edits), if one
+    # `turns=COLUMN` asks it once per message or step (questions/turns.py); kinds that allow it
+    # say so here, and `turns` names the column on a per-turn question.
+    per_turn_ok: ClassVar[bool] = False
+    turns: str | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -152,9 +178,16 @@ class Question:
     def is_answered(self, value: Any) -> bool:
         return value is not None
 
-    def missing_in(self, answers: Mapping[str, Any]) -> bool:
-        """Whether these answers of a record leave this question required but unanswered."""
+    def missing_in(
+        self, answers: Mapping[str, Any], record: Mapping[str, Any] | None = None
+    ) -> bool:
+        """Whether these answers of a record leave this question required but unanswered
+        (`record`, its target columns, tells a per-turn question which turns are asked)."""
         return self.required and not self.is_answered(answers.get(self.name))
+
+    def use_fields(self, fields: Sequence[Any]) -> None:
+        """The review's fields, once it is built (a Steps field tells a per-turn question
+        where its column splits)."""
 
     def companions(self) -> list[Question]:
         """Questions this one brings along, each with its own column (a preference's strength)."""
@@ -205,6 +238,11 @@ class Question:
         """The column type of the consensus (a rating's mean is a float)."""
         return self.feature()
 
+    def unit_record(self, units: pa.Array) -> pa.Array:
+        """The record key of each unit `agreed_parts` counts in (a per-turn question's units are
+        (record, turn) pairs)."""
+        return units
+
     def agreed_parts(self, a: Answers) -> list[Answers]:
         """Answers whose exact agreement counts in the consensus `agreement` column: the
         share of a record's annotators giving the most common one. None by default."""
@@ -243,6 +281,10 @@ class Question:
         if spec.get("suggestion"):
             parts.append(f"pre-filled from `{spec['suggestion']}`")
         return "; ".join(parts) or self.kind
+
+    def column_meaning(self) -> str:
+        """More the card says of the column's shape (a per-turn list), or ""."""
+        return ""
 
     def card_details(self) -> Table | None:
         """A table the card shows under the questions (a rubric's criteria), or None."""
@@ -301,6 +343,11 @@ class Question:
         """For each answer: whether it chose the side the widget showed on the left (None:
         no side chosen, or a kind that shows no sides)."""
         return [None] * len(values)
+
+    def summary_units(self, column: pa.Array) -> tuple[pa.Array, pa.Array | None, pa.Array]:
+        """What `summary()` counts over: (answer index, turn or None, value) per unit, from
+        `to_arrow` values; each answer once, a per-turn question's each answered turn."""
+        return pa.array(np.arange(len(column), dtype=np.int64)), None, column
 
     def summary_items(self, column: pa.Array) -> tuple[pa.Array, pa.Array]:
         """(answer index, item as text) pairs that `summary()` counts, from `to_arrow` values:

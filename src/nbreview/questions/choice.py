@@ -71,6 +71,7 @@ class Rating(Question):
 
     kind = "rating"
     one_key = True
+    per_turn_ok = True  # turns= asks it per message or step (turns.py)
     task = "text-classification"
     agreement_level = "interval"
 
@@ -169,6 +170,7 @@ class Label(Question):
 
     kind = "label"
     one_key = True
+    per_turn_ok = True  # turns= asks it per message or step (turns.py)
     title = "one label"
     task = "text-classification"
     agreement_level = "nominal"

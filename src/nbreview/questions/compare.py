@@ -254,7 +254,9 @@ class PreferenceStrength(Label):
     def __repr__(self) -> str:
         return f"<strength of nr.Preference({self.preference.name!r})>"
 
-    def missing_in(self, answers: Mapping[str, Any]) -> bool:
+    def missing_in(
+        self, answers: Mapping[str, Any], record: Mapping[str, Any] | None = None
+    ) -> bool:
         chosen = answers.get(self.preference.name)
         return chosen in self.preference.fields and not self.is_answered(answers.get(self.name))
 

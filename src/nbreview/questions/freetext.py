@@ -14,6 +14,7 @@ class FreeText(Question):
     """A text box: a comment, or a reference completion; an empty string is no answer."""
 
     kind = "freetext"
+    per_turn_ok = True  # turns= asks it per message or step (turns.py)
     required_default = False
     title = "free text"
     agreement_note = "not computed for free text"  # exact text match means little

@@ -83,6 +83,7 @@ class Rubric(Question):
     """Criteria rated on one scale (`scale` as for Rating), with optional meanings of scores."""
 
     kind = "rubric"
+    per_turn_ok = True  # turns= asks it per message or step (turns.py)
     task = "text-classification"
     agreement_level = "interval"
 

@@ -87,11 +87,21 @@ class QuestionSet:
             for name, value in answers.items()
         }
 
-    def missing(self, answers: Mapping[str, Any]) -> list[str]:
-        return [q.name for q in self if q.missing_in(answers)]
+    def missing(
+        self, answers: Mapping[str, Any], record: Mapping[str, Any] | None = None
+    ) -> list[str]:
+        """Required questions left unanswered; `record` (the target columns) lets a per-turn
+        question check every asked turn."""
+        return [q.name for q in self if q.missing_in(answers, record)]
+
+    def use_fields(self, fields: Iterable[Any]) -> None:
+        """Tell the questions the review's fields (a Steps field's separator)."""
+        fields = list(fields)
+        for q in self:
+            q.use_fields(fields)
 
     @property
     def one_key(self) -> bool:
         """One key answers, submits and advances when the record asks one question of a kind
-        that takes one key (a rating, a label)."""
+        that takes one key (a rating, a label); never with a per-turn question."""
         return len(self) == 1 and next(iter(self)).one_key

@@ -14,13 +14,20 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._data.chat import as_list, is_chat_column, message_text
 from .._data.fields import Target
-from .._data.offsets import OffsetError, spans_to_codepoint, spans_to_utf16
+from .._data.offsets import (
+    OffsetError,
+    chat_spans_to_codepoint,
+    chat_spans_to_utf16,
+    spans_to_codepoint,
+    spans_to_utf16,
+)
 from . import combine
 from .base import AgreementUnit, AnswerError, Question, Rows
 from .choice import _check_labels
 from .combine import Answers
-from .span_f1 import pooled_span_f1, span_f1
+from .span_f1 import pooled_span_f1
 
 GOLD_F1 = 0.5  # token-overlap F1 with the gold spans at which an answer counts as right
 
@@ -37,7 +44,12 @@ class Spans(Question):
 
     Offsets are Python code point indices into the column's `str`, so for every stored span
     `record[field][start:end] == text`. Spans are stored sorted by (start, end, label).
+
+    On a whole chat (`field=` a chat column) every span also names its `message`, offsets
+    into that message's text (`message_text`), sorted by (message, start, end, label).
     """
+
+    whole_chat: bool = False  # field= is a chat column: spans in any message (set by check)
 
     kind = "spans"
     task = "token-classification"
@@ -74,8 +86,10 @@ class Spans(Question):
     def feature(self) -> Any:
         # datasets.List of a dict is list<struct<...>>; datasets.Sequence of a dict would be a
         # struct of lists, which is not this shape.
+        message = {"message": datasets.Value("int32")} if self.whole_chat else {}
         return datasets.List(
             {
+                **message,
                 "start": datasets.Value("int32"),
                 "end": datasets.Value("int32"),
                 "label": datasets.Value("string"),
@@ -85,11 +99,16 @@ class Spans(Question):
 
     def check(self, source: RecordSource) -> None:
         self.target.check(source, f"question {self.name!r}")
-        if self.target.message is None and not source.is_text_column(self.field):
-            raise ValueError(
-                f"question {self.name!r}: spans mark text, but column {self.field!r} does not "
-                "hold strings; point field= at a text column"
-            )
+        if self.target.message is not None or source.is_text_column(self.field):
+            return
+        if is_chat_column(source, self.field):
+            self.whole_chat = True
+            return
+        raise ValueError(
+            f"question {self.name!r}: spans mark text, but column {self.field!r} does not "
+            "hold strings; point field= at a text column, at a chat column to mark any of its "
+            "messages (field='messages'), or at one message (field='messages[-1]')"
+        )
 
     def spec(self) -> dict:
         return {
@@ -109,9 +128,32 @@ class Spans(Question):
             )
         return self.target.text(record) or ""
 
+    def _texts(self, record: Mapping[str, Any] | None) -> list[str] | None:
+        """On a whole chat: each message's text (None: not a whole-chat question)."""
+        if not self.whole_chat:
+            return None
+        self._text(record)  # the column must be given
+        return [message_text(m) for m in as_list(record.get(self.target.column)) or []]
+
+    def _chat_span(self, span: Any, texts: list[str]) -> dict:
+        """A span of a whole chat: its message must exist, its offsets fit that message."""
+        at = span.get("message") if isinstance(span, Mapping) else None
+        if isinstance(at, bool) or not isinstance(at, numbers.Integral):
+            raise self._span_error(span, f"on a whole chat a span names its message, got {at!r}")
+        if not 0 <= at < len(texts):
+            raise self._span_error(
+                span, f"message {at} is out of range (the chat has {len(texts)} messages)"
+            )
+        return {"message": int(at), **self._span(span, texts[int(at)])}
+
+    def _one(self, span: Any, text: str, texts: list[str] | None) -> dict:
+        return self._span(span, text) if texts is None else self._chat_span(span, texts)
+
     def _span_error(self, span: Any, why: str) -> AnswerError:
         if isinstance(span, Mapping) and {"start", "end", "label"} <= set(span):
             what = f"the span {span['start']}–{span['end']} labelled {span['label']!r}"
+            if "message" in span:
+                what += f" in message {span['message']!r}"
         else:
             what = f"the span {span!r}"
         return AnswerError(f"{self.name}: {what} is refused: {why}")
@@ -142,6 +184,8 @@ class Spans(Question):
 
     def _conflict(self, a: dict, b: dict) -> str | None:
         """Why two spans sorted a <= b cannot both be stored, or None."""
+        if a.get("message") != b.get("message"):
+            return None  # spans of different messages never meet
         if (a["start"], a["end"], a["label"]) == (b["start"], b["end"], b["label"]):
             return f"it is marked twice ({_excerpt(a['text'])})"
         if not self.overlap and b["start"] < a["end"]:
@@ -154,10 +198,10 @@ class Spans(Question):
     def validate(self, value: Any, record: Mapping[str, Any] | None = None) -> Any:
         if value is None:
             return None
-        text = self._text(record)
+        text, texts = self._text(record), self._texts(record)
         if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
             raise self._error(value, "spans are a list of {start, end, label} dicts")
-        spans = sorted((self._span(span, text) for span in value), key=_order)
+        spans = sorted((self._one(span, text, texts) for span in value), key=_order)
         for a, b in itertools.pairwise(spans):
             why = self._conflict(a, b)
             if why:
@@ -168,11 +212,11 @@ class Spans(Question):
         """Suggested spans one by one: a bad or conflicting span is left out, not the rest."""
         if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
             return None
-        text = self._text(record)
+        text, texts = self._text(record), self._texts(record)
         kept: list[dict] = []
         for span in value:
             try:
-                span = self._span(span, text)
+                span = self._one(span, text, texts)
             except AnswerError:
                 continue
             if not any(self._conflict(*sorted((k, span), key=_order)) for k in kept):
@@ -182,6 +226,8 @@ class Spans(Question):
         return sorted(kept, key=_order)
 
     def to_browser(self, value: Any, record: Mapping[str, Any]) -> Any:
+        if self.whole_chat and value is not None:
+            return chat_spans_to_utf16(self._texts(record) or [], value)
         text = self.target.text(record)
         return value if value is None or text is None else spans_to_utf16(text, value)
 
@@ -190,6 +236,8 @@ class Spans(Question):
         if value is None or text is None:
             return value
         try:
+            if self.whole_chat:
+                return chat_spans_to_codepoint(self._texts(record) or [], value)
             return spans_to_codepoint(text, value)
         except OffsetError as exc:
             raise AnswerError(f"{self.name}: a span edge splits a character: {exc}") from None
@@ -208,7 +256,9 @@ class Spans(Question):
         for edge in ("start", "end"):
             kept = kept.append_column(edge, pa.array([x[edge] for x in spans], pa.int64()))
         kept = kept.append_column("label", pa.array([x["label"] for x in spans], pa.string()))
-        kept = kept.sort_by([(c, "ascending") for c in ("record", "start", "end", "label")])
+        kept = kept.append_column("message", pa.array([x.get("message", 0) for x in spans]))
+        order = ("record", "message", "start", "end", "label")
+        kept = kept.sort_by([(c, "ascending") for c in order])
         kind = self.arrow_type()
         items = pa.array([json.loads(x) for x in kept["item"].to_pylist()], kind.value_type)
         return records, combine.lists(records, kept["record"], items, kind)
@@ -217,11 +267,15 @@ class Spans(Question):
         """Token-overlap F1 (span_f1.py) over the text each record has under the target."""
 
         def score(pairable: Answers) -> tuple[float, str]:
-            texts = {k: self.target.text(r) for k, r in rows(set(pairable.records)).items()}
+            texts = {k: self._texts_of(r) for k, r in rows(set(pairable.records)).items()}
             grouped: dict[str, list] = {}
             for record, value in zip(pairable.records, pairable.values, strict=True):
                 grouped.setdefault(record, []).append(value)
-            f1 = pooled_span_f1((texts.get(r), answers) for r, answers in grouped.items())
+            f1 = pooled_span_f1(
+                unit
+                for r, answers in grouped.items()
+                for unit in self._f1_units(texts.get(r), answers)
+            )
             return f1, "no spans marked: F1 is undefined" if math.isnan(f1) else ""
 
         return [AgreementUnit(self.name, a, "span-F1", score=score)]
@@ -238,13 +292,33 @@ class Spans(Question):
     ) -> tuple[np.ndarray, np.ndarray]:
         """Right when the token-overlap F1 with the known spans is at least 0.5; both marking
         nothing agree. `tolerance` is for scores and does not apply."""
-        texts = {k: self.target.text(r) for k, r in rows(set(records)).items()}
+        texts = {k: self._texts_of(r) for k, r in rows(set(records)).items()}
         right = np.zeros(len(given))
         for i, (record, got, want) in enumerate(zip(records, given, expected, strict=True)):
             if got is not None:
-                f1 = span_f1(texts.get(record), [got, want])
+                f1 = pooled_span_f1(self._f1_units(texts.get(record), [got, want]))
                 right[i] = 1.0 if math.isnan(f1) or f1 >= GOLD_F1 else 0.0
         return right, np.ones(len(given))
+
+    def _texts_of(self, record: Mapping[str, Any]) -> Any:
+        """The text spans are scored on: the target's, or on a whole chat each message's."""
+        if self.whole_chat:
+            return [message_text(m) for m in as_list(record.get(self.target.column)) or []]
+        return self.target.text(record)
+
+    def _f1_units(self, text: Any, answers: list) -> list[tuple[str | None, list]]:
+        """(text, every annotator's spans on it): the record, or each message of a chat."""
+        if not self.whole_chat:
+            return [(text, answers)]
+        texts = text or []
+        messages = sorted({s.get("message", 0) for spans in answers for s in spans or ()})
+        return [
+            (
+                texts[m] if 0 <= m < len(texts) else None,
+                [[s for s in spans or () if s.get("message", 0) == m] for spans in answers],
+            )
+            for m in messages
+        ]
 
     def summary_items(self, column: pa.Array) -> tuple[pa.Array, pa.Array]:
         """Each label an answer marked at least once (an answer with three `bias` spans counts
@@ -260,11 +334,13 @@ class Spans(Question):
     def answer_text(self, value: Any) -> str:
         if value is None:
             return "—"
-        return "; ".join(f"{s['label']}: {s['text']}" for s in value) or "(nothing marked)"
+        where = [f"message {s['message']}: " if "message" in s else "" for s in value]
+        marked = [f"{w}{s['label']}: {s['text']}" for w, s in zip(where, value, strict=True)]
+        return "; ".join(marked) or "(nothing marked)"
 
     def accepts(self) -> str:
         return ", ".join(self.labels)
 
 
 def _order(span: dict) -> tuple:
-    return (span["start"], span["end"], span["label"])
+    return (span.get("message", 0), span["start"], span["end"], span["label"])
