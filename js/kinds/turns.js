@@ -13,6 +13,7 @@
 import { answerForDigit, chooseOption, isAnswered } from "../answers.js";
 import { h, setText } from "../dom.js";
 import { roleKind } from "../render/chat.js";
+import { defer } from "../render/lazy.js";
 import { stepsOf } from "../render/steps.js";
 import { messageText } from "../render/trace.js";
 import { questionShell } from "./shell.js";
@@ -111,7 +112,7 @@ function multiTurn(question, index, ctx, plugin, mode) {
   shell.el.append(hint, list);
   const answered = answeredBy(plugin);
 
-  let subs = new Map(); // turn → {comp, question, wrap}
+  let subs = new Map(); // turn → {question, comp (built when its turn is near the view, or needed)}
   let key;
   let layout = { count: 0, asked: [] };
   let marked = null; // the turn digits answer
@@ -152,35 +153,76 @@ function multiTurn(question, index, ctx, plugin, mode) {
 
   function rebuild(record) {
     for (const s of subs.values()) {
-      s.comp.destroy?.();
-      s.comp.el.remove();
+      s.comp?.destroy?.();
+      s.comp?.el.remove();
     }
     subs = new Map();
     list.replaceChildren();
-    for (const i of layout.asked) {
-      const subQ = mode.sub(question, i);
-      const comp = plugin.build(subQ, index, subCtx(i, subQ));
-      comp.el.classList.add("nbr-turn-question");
-      comp.el.dataset.turn = String(i);
-      comp.el.setAttribute("aria-label", `${question.name}, ${turnName(record, column, i)}`);
-      subs.set(i, { comp, question: subQ });
-    }
+    for (const i of layout.asked) subs.set(i, { question: mode.sub(question, i), comp: null, slot: null });
     marked = layout.asked.find((i) => !isDone(i)) ?? layout.asked[0] ?? null;
   }
 
-  /** Each turn's component under its turn (or in this question, when the turn is not shown). */
+  /** Turn i's component, built now if it was not yet (a long chat builds them as they show). */
+  function ensure(i) {
+    const s = subs.get(i);
+    if (!s || s.comp) return s?.comp ?? null;
+    const comp = plugin.build(s.question, index, subCtx(i, s.question));
+    comp.el.classList.add("nbr-turn-question");
+    comp.el.dataset.turn = String(i);
+    comp.el.setAttribute("aria-label", `${question.name}, ${turnName(last?.record, column, i)}`);
+    s.comp = comp;
+    placeOne(i, s, last?.record);
+    if (last) updateOne(i, s, last);
+    return comp;
+  }
+
+  function updateOne(i, s, state) {
+    const v = mode.split(state.value, i);
+    s.comp.update({
+      value: v,
+      suggested: state.suggested,
+      focused: Boolean(state.focused) && i === marked,
+      answered: answered(s.question, v),
+      record: state.record ?? null,
+    });
+  }
+
+  /** A turn's component under its turn (or in this question, when the turn is not shown). */
+  function placeOne(i, s, record) {
+    if (s.comp.el.isConnected && s.comp.el.parentNode !== list) return;
+    const slot = mode.place === "slot" ? ctx.turnSlot?.(column, i) : null;
+    if (slot) slot.append(s.comp.el);
+    else if (s.comp.el.parentNode !== list) {
+      list.append(s.comp.el);
+      if (mode.place === "slot") s.comp.el.prepend(h("div", { class: "nbr-turn-label" }, turnName(record, column, i)));
+    }
+  }
+
+  /**
+   * Every turn's component where it goes. A turn not built yet leaves a job on its slot, run
+   * when its message is rendered (js/render/lazy.js): a 2,000-message chat builds the
+   * controls of the turns in view, not a thousand at once.
+   */
   function place(record) {
     for (const [i, s] of subs) {
-      if (mode.place === "claim" && !s.tagged?.isConnected) {
-        s.tagged = ctx.turnElement?.(column, i) ?? null; // its panel shows only while marked
-        s.tagged?.classList.add("nbr-chat-spans");
+      if (mode.place === "claim") {
+        if (!s.tagged?.isConnected) {
+          s.tagged = ctx.turnElement?.(column, i) ?? null; // its panel shows only while marked
+          s.tagged?.classList.add("nbr-chat-spans");
+        }
+        ensure(i);
       }
-      if (s.comp.el.isConnected && s.comp.el.parentNode !== list) continue;
-      const slot = mode.place === "slot" ? ctx.turnSlot?.(column, i) : null;
-      if (slot) slot.append(s.comp.el);
-      else if (s.comp.el.parentNode !== list) {
-        list.append(s.comp.el);
-        if (mode.place === "slot") s.comp.el.prepend(h("div", { class: "nbr-turn-label" }, turnName(record, column, i)));
+      if (s.comp) {
+        placeOne(i, s, record);
+        continue;
+      }
+      const slot = ctx.turnSlot?.(column, i) ?? null;
+      if (!slot) ensure(i);
+      else if (s.slot !== slot) {
+        s.slot = slot;
+        defer(slot, () => {
+          if (subs.get(i) === s) ensure(i);
+        });
       }
     }
   }
@@ -192,6 +234,7 @@ function multiTurn(question, index, ctx, plugin, mode) {
     current = focused ? el : null;
     current?.classList.add("nbr-turn-current");
     for (const [i, s] of subs) {
+      if (!s.comp) continue;
       const on = i === marked;
       s.comp.el.classList.toggle("nbr-turn-marked", on && focused);
       if (mode.place === "claim") s.comp.el.hidden = !on;
@@ -215,16 +258,8 @@ function multiTurn(question, index, ctx, plugin, mode) {
       rebuild(record);
     }
     place(record);
-    for (const [i, s] of subs) {
-      const v = mode.split(state.value, i);
-      s.comp.update({
-        value: v,
-        suggested: state.suggested,
-        focused: Boolean(state.focused) && i === marked,
-        answered: answered(s.question, v),
-        record,
-      });
-    }
+    if (state.focused && marked !== null) ensure(marked);
+    for (const [i, s] of subs) if (s.comp) updateOne(i, s, state);
     showMark(state);
   }
 
@@ -236,7 +271,7 @@ function multiTurn(question, index, ctx, plugin, mode) {
     ctx.focus?.(index);
     redraw();
     if (scroll) {
-      const el = ctx.turnElement?.(column, i) ?? subs.get(i).comp.el;
+      const el = ctx.turnElement?.(column, i) ?? ensure(i)?.el;
       el?.scrollIntoView?.({ block: "nearest", inline: "nearest" });
     }
   }
@@ -258,6 +293,7 @@ function multiTurn(question, index, ctx, plugin, mode) {
 
   function choose(i, inner) {
     const s = subs.get(i);
+    ensure(i);
     const v = inner.type === "none" ? [] : chooseOption(s.question, valueOf(i), inner.value);
     answerTurn(i, v);
     mark(i);
@@ -266,6 +302,7 @@ function multiTurn(question, index, ctx, plugin, mode) {
   function digit(action) {
     const s = subs.get(marked);
     if (!s) return true;
+    ensure(marked);
     const i = marked;
     const before = isDone(i);
     if (!s.comp.perform?.(action)) {
@@ -287,14 +324,14 @@ function multiTurn(question, index, ctx, plugin, mode) {
     el: shell.el,
     question,
     get focusEl() {
-      return subs.get(marked)?.comp.focusEl ?? null;
+      return marked === null ? null : (ensure(marked)?.focusEl ?? null);
     },
     update,
     keyAction(e) {
       const keys = turnKeys(ctx);
       if (!e.isComposing && matchesKey(e, keys.next)) return { type: "kind", index, op: "turn-move", by: 1 };
       if (!e.isComposing && matchesKey(e, keys.prev)) return { type: "kind", index, op: "turn-move", by: -1 };
-      const inner = subs.get(marked)?.comp.keyAction?.(e) ?? null;
+      const inner = marked === null ? null : (ensure(marked)?.keyAction?.(e) ?? null);
       return inner ? { type: "kind", index, op: "turn", turn: marked, inner } : null;
     },
     perform(action) {
@@ -309,22 +346,22 @@ function multiTurn(question, index, ctx, plugin, mode) {
       if (inner.type === "option" || inner.type === "none") choose(turn, inner);
       else {
         marked = turn;
-        subs.get(turn).comp.perform?.(inner);
+        ensure(turn)?.perform?.(inner);
         mark(turn);
       }
       return true;
     },
-    accept: () => [...subs.values()].some((s) => s.comp.accept?.()),
-    hasPending: () => [...subs.values()].some((s) => s.comp.hasPending?.()),
+    accept: () => [...subs.values()].some((s) => s.comp?.accept?.()),
+    hasPending: () => [...subs.values()].some((s) => s.comp?.hasPending?.()),
     flush() {
-      for (const s of subs.values()) s.comp.flush?.();
+      for (const s of subs.values()) s.comp?.flush?.();
     },
     reset() {
-      for (const s of subs.values()) s.comp.reset?.();
+      for (const s of subs.values()) s.comp?.reset?.();
       key = undefined;
     },
     destroy() {
-      for (const s of subs.values()) s.comp.destroy?.();
+      for (const s of subs.values()) s.comp?.destroy?.();
       current?.classList.remove("nbr-turn-current");
     },
   };

@@ -7,7 +7,7 @@
 import { h } from "../dom.js";
 import { jsonFragment } from "./code.js";
 import { clipFold, FOLD_LINES, hiddenFold, lineCount } from "./folds.js";
-import { defer } from "./lazy.js";
+import { defer, later } from "./lazy.js";
 import { sanitize } from "./sanitize.js";
 import { escapeHtml } from "./markdown.js";
 import {
@@ -186,8 +186,7 @@ function callFor(open, id, name) {
 }
 
 /** Put each result under its call; a result part leaves a note where it was. */
-function attachResults(built) {
-  const open = [];
+function attachResults(built, open = []) {
   for (const b of built) {
     if (b.kind === "tool" && !b.message.tool_calls) {
       const { id, name } = resultOf(b.message);
@@ -215,16 +214,84 @@ function attachResults(built) {
   }
 }
 
+/** Messages built at once; a longer chat builds the rest in later tasks (or when asked for). */
+export const FIRST_MESSAGES = 60;
+const CHATS = new WeakMap(); // .nbr-chat → its build state
+
+/** Build messages up to `last` (inclusive) and append them; returns the messages added. */
+function buildUpTo(state, last) {
+  const added = [];
+  const end = Math.min(last + 1, state.messages.length);
+  const batch = [];
+  for (let i = state.next; i < end; i += 1) {
+    const b = messageCard(state.messages[i], i, state.unit);
+    b.el.dataset.view = "rendered";
+    if (b.el.querySelector(":scope > .nbr-rendered")) b.el.dataset.unrendered = ""; // raw text meanwhile
+    state.els[i] = b.el;
+    const slot = state.slots.get(i); // a per-turn question's slot, made before its message
+    if (slot) {
+      b.el.append(slot);
+      state.slots.delete(i);
+    }
+    batch.push(b);
+  }
+  state.next = Math.max(state.next, end);
+  attachResults(batch, state.open);
+  for (const b of batch) {
+    if (!b.nested) state.chat.append(b.el);
+    added.push(b.el); // a result nested in an earlier card is rendered on its own too
+  }
+  if (added.length) state.onAdded?.(added);
+  return added;
+}
+
+/** Build the rest of a long chat a slice at a time, so no task grows long. */
+function buildRest(state) {
+  later(() => {
+    if (state.next >= state.messages.length || !state.chat.isConnected) return state.next < state.messages.length;
+    buildUpTo(state, state.next + 19);
+    return state.next < state.messages.length;
+  });
+}
+
 /**
  * The chat: one .nbr-message per message in .nbr-chat (a tool's message inside the card of the
- * call it answers). `unit(text, cls, as)` makes a message's raw and rendered text parts.
+ * call it answers). `unit(text, cls, as)` makes a message's raw and rendered text parts. The
+ * first FIRST_MESSAGES are built now, the others in the tasks after (chatMessage builds one
+ * at once when it is asked for sooner).
  */
 export function buildChat(messages, unit) {
-  const built = messages.map((m, i) => messageCard(m, i, unit));
-  attachResults(built);
-  return h(
-    "div",
-    { class: "nbr-chat", role: "list" },
-    built.filter((b) => !b.nested).map((b) => b.el),
-  );
+  const chat = h("div", { class: "nbr-chat", role: "list" });
+  const state = { messages, unit, chat, els: [], open: [], next: 0, slots: new Map(), onAdded: null };
+  CHATS.set(chat, state);
+  buildUpTo(state, FIRST_MESSAGES - 1);
+  if (state.next < messages.length) buildRest(state);
+  return chat;
+}
+
+/** The number of messages of a chat (built or not). */
+export const chatLength = (chat) => CHATS.get(chat)?.messages.length ?? 0;
+
+/** Message i's element; built now (with those before it) unless `build` is false, then null. */
+export function chatMessage(chat, i, build = true) {
+  const state = CHATS.get(chat);
+  if (!state || !Number.isInteger(i) || i < 0 || i >= state.messages.length) return null;
+  if (i >= state.next && build) buildUpTo(state, i);
+  return state.els[i] ?? null;
+}
+
+/** Message i's per-turn slot: in the message when built, else kept until it is. */
+export function chatSlot(chat, i, make) {
+  const el = chatMessage(chat, i, false);
+  if (el) return null; // built: the caller puts the slot in the message itself
+  const state = CHATS.get(chat);
+  if (!state || !Number.isInteger(i) || i < 0 || i >= state.messages.length) return null;
+  if (!state.slots.has(i)) state.slots.set(i, make());
+  return state.slots.get(i);
+}
+
+/** Call `fn(messages)` with the top-level messages built from now on. */
+export function onMessagesAdded(chat, fn) {
+  const state = CHATS.get(chat);
+  if (state) state.onAdded = fn;
 }

@@ -7,7 +7,39 @@
 const JOBS = new WeakMap(); // element → job(element, options)
 
 /** Everything up to this many messages of a chat is rendered at once. */
-export const EAGER_MESSAGES = 24;
+export const EAGER_MESSAGES = 8;
+
+/** Milliseconds of deferred work run in one task before yielding to the browser. */
+export const SLICE_MS = 12;
+
+const QUEUE = []; // [run, message] waiting to run, in the order they came into view
+let pumping = false;
+
+/** Run queued work in slices of SLICE_MS, so no task grows long however many come into view. */
+function pump() {
+  const t0 = performance.now();
+  while (QUEUE.length && performance.now() - t0 < SLICE_MS) {
+    const [run, target] = QUEUE.shift();
+    run(target);
+  }
+  if (QUEUE.length) setTimeout(pump, 0);
+  else pumping = false;
+}
+
+/** Run `step()` in later tasks, a slice at a time, until it returns false. */
+export function later(step) {
+  enqueue(function again() {
+    if (step()) enqueue(again, null);
+  }, null);
+}
+
+function enqueue(run, target) {
+  QUEUE.push([run, target]);
+  if (!pumping) {
+    pumping = true;
+    setTimeout(pump, 0);
+  }
+}
 
 /** Put off `job(el, options)`: it runs once, when runPending reaches `el`. */
 export function defer(el, job) {
@@ -40,13 +72,16 @@ function observerFor(chat, run) {
       for (const entry of entries) {
         if (!entry.isIntersecting) continue;
         o.io.unobserve(entry.target);
-        run(entry.target);
-        // Work held back by the raw switch runs when it is switched off (and seen again).
-        if (entry.target.querySelector("[data-pending]")) o.seen.delete(entry.target);
+        enqueue((target) => {
+          run(target);
+          // Work held back by the raw switch runs when it is switched off (and seen again).
+          if (target.querySelector("[data-pending]")) o.seen.delete(target);
+        }, entry.target);
       }
     },
-    // The chat scrolls inside itself when it is taller than its box; otherwise the page does.
-    { root: chat.scrollHeight > chat.clientHeight + 1 ? chat : null, rootMargin: "1200px 0px" },
+    // The viewport: a chat scrolls in its own box, or with the page (side by side, full
+    // window), and the observer sees through both.
+    { root: null, rootMargin: "1200px 0px" },
   );
   OBSERVERS.add(o);
   return o;
@@ -56,14 +91,14 @@ function observerFor(chat, run) {
  * Run `run(message)` for the messages of `chat` now (the first EAGER_MESSAGES, or all where
  * the browser cannot tell what is in view), the rest when they come near the visible area.
  */
-export function schedule(chat, messages, run) {
-  if (typeof IntersectionObserver !== "function" || messages.length <= EAGER_MESSAGES) {
+export function schedule(chat, messages, run, eager = true) {
+  if (typeof IntersectionObserver !== "function" || (eager && messages.length <= EAGER_MESSAGES)) {
     for (const m of messages) run(m);
     return;
   }
   const o = observerFor(chat, run);
   messages.forEach((m, i) => {
-    if (i < EAGER_MESSAGES) run(m);
+    if (eager && i < EAGER_MESSAGES) run(m);
     else if (!o.seen.has(m)) {
       o.seen.add(m);
       o.io.observe(m);

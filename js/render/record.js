@@ -7,7 +7,7 @@
 import "./render.css";
 import "./trace.css";
 import { h } from "../dom.js";
-import { buildChat, isChat, messageText } from "./chat.js";
+import { buildChat, chatLength, chatMessage, chatSlot, isChat, messageText, onMessagesAdded } from "./chat.js";
 import { toggleFolds } from "./folds.js";
 import { runJob, schedule } from "./lazy.js";
 import { buildSteps, stepsOf } from "./steps.js";
@@ -80,6 +80,7 @@ function renderPending(scope, options) {
     if (unit.dataset.view !== "rendered") continue;
     const el = unit.querySelector(":scope > .nbr-rendered[data-pending]");
     if (el) runJob(el, options);
+    unit.removeAttribute("data-unrendered");
   }
   for (const el of scope.querySelectorAll("[data-pending]:not(.nbr-rendered)")) runJob(el, options);
 }
@@ -96,7 +97,17 @@ export function showUnits(container, { raw = false, loadImages = false } = {}) {
   }
   const chats = [...container.querySelectorAll(".nbr-chat")];
   for (const chat of chats) {
-    schedule(chat, [...chat.querySelectorAll(":scope > .nbr-message")], (m) => renderPending(m, options));
+    const run = (m) => renderPending(m, options);
+    schedule(chat, [...chat.querySelectorAll(":scope > .nbr-message")], run);
+    // Messages a long chat builds later: shown as the others are, rendered as they come into view.
+    onMessagesAdded(chat, (added) => {
+      for (const m of added) {
+        for (const unit of [m, ...m.querySelectorAll(".nbr-md-unit")]) {
+          unit.dataset.view = raw || unit.hasAttribute("data-claimed") ? "raw" : "rendered";
+        }
+      }
+      schedule(chat, added, run, false);
+    });
   }
   for (const unit of container.querySelectorAll(".nbr-md-unit")) {
     if (unit.closest(".nbr-chat")) continue;
@@ -113,9 +124,27 @@ export function showUnits(container, { raw = false, loadImages = false } = {}) {
   }
 }
 
-/** Message `i` of a chat section (nested tool messages included), or null. */
-function messageAt(section, i) {
-  return section.querySelector(`.nbr-message[data-index="${i}"]`);
+const STEPS = new WeakMap(); // a steps section → its steps, by index
+
+function stepsIn(section) {
+  let steps = STEPS.get(section);
+  if (!steps) {
+    steps = [...section.querySelectorAll(".nbr-step[data-index]")];
+    STEPS.set(section, steps);
+  }
+  return steps;
+}
+
+const chatIn = (section) => section.querySelector(":scope > .nbr-chat");
+
+/** How many turns a chat or steps section has. */
+const turnCount = (section) =>
+  section.dataset.kind === "chat" ? chatLength(chatIn(section)) : stepsIn(section).length;
+
+/** Turn `i` of a chat (built now if it was not yet) or steps section, or null. */
+function messageAt(section, i, build = true) {
+  if (section.dataset.kind === "chat") return chatMessage(chatIn(section), i, build);
+  return stepsIn(section)[i] ?? null;
 }
 
 /**
@@ -133,8 +162,7 @@ export function claimTarget(container, target) {
     return section.querySelector(":scope > .nbr-field-body");
   }
   if (section.dataset.kind !== "chat") return null;
-  const count = section.querySelectorAll(".nbr-message").length;
-  const i = messagePosition(message, count);
+  const i = messagePosition(message, turnCount(section));
   const el = i === null ? null : messageAt(section, i);
   const body = el?.querySelector(":scope > .nbr-message-text");
   if (!body) return null;
@@ -150,10 +178,11 @@ export function claimTarget(container, target) {
 export function turnSlot(container, column, i) {
   const section = [...container.children].find((f) => f.dataset.column === column);
   if (!section || section.classList.contains("nbr-field-bad")) return null;
-  const turn =
-    section.dataset.kind === "chat"
-      ? messageAt(section, i)
-      : section.querySelector(`:scope > .nbr-steps > .nbr-step[data-index="${i}"]`);
+  if (section.dataset.kind !== "chat" && section.dataset.kind !== "steps") return null;
+  // A message a long chat has not built yet gets its slot when it is built.
+  const waiting = section.dataset.kind === "chat" ? chatSlot(chatIn(section), i, () => h("div", { class: "nbr-turn-slot" })) : null;
+  if (waiting) return waiting;
+  const turn = messageAt(section, i);
   if (!turn) return null;
   let slot = turn.querySelector(":scope > .nbr-turn-slot");
   if (!slot) {
@@ -163,9 +192,12 @@ export function turnSlot(container, column, i) {
   return slot;
 }
 
-/** The element of turn `i` of field `column` (to scroll to and mark), or null. */
+/** The element of turn `i` of field `column` (to scroll to and mark), built if need be, or null. */
 export function turnElement(container, column, i) {
-  return turnSlot(container, column, i)?.parentElement ?? null;
+  const section = [...container.children].find((f) => f.dataset.column === column);
+  if (!section || section.classList.contains("nbr-field-bad")) return null;
+  if (section.dataset.kind !== "chat" && section.dataset.kind !== "steps") return null;
+  return messageAt(section, i);
 }
 
 export { messageText };
