@@ -25,19 +25,22 @@ from common import task_main
 CELL = """
 import json, pandas as pd, nbreview as nr
 
+ANSWER = ("Item {{i}} has *a* = {{a}}.\\n\\n```python\\nprint({{i}} * 2)\\n```\\n\\n"
+          "| k | v |\\n|---|---|\\n| a | {{a}} |")
+
 def trace(n):
     out = []
     for i in range(n // 4):
-        out.append({{"role": "user", "content": f"Step {{i}}: look up **item {{i}}** and compare it with the last one."}})
+        args = json.dumps({{"item": i, "fields": ["a", "b"]}})
+        ask = f"Step {{i}}: look up **item {{i}}**, compare it."
+        out.append({{"role": "user", "content": ask}})
         out.append({{"role": "assistant", "content": None,
                      "reasoning_content": f"I need the record of item {{i}} first. " * 3,
                      "tool_calls": [{{"id": f"c{{i}}", "type": "function",
-                                      "function": {{"name": "lookup",
-                                                    "arguments": json.dumps({{"item": i, "fields": ["a", "b"]}})}}}}]}})
+                                      "function": {{"name": "lookup", "arguments": args}}}}]}})
         out.append({{"role": "tool", "tool_call_id": f"c{{i}}",
-                     "content": json.dumps({{"item": i, "a": i * 2, "b": [1, 2, 3], "note": "ok"}})}})
-        out.append({{"role": "assistant",
-                     "content": f"Item {{i}} has *a* = {{i * 2}}.\\n\\n```python\\nprint({{i}} * 2)\\n```\\n\\n| k | v |\\n|---|---|\\n| a | {{i * 2}} |"}})
+                     "content": json.dumps({{"item": i, "a": i * 2, "b": [1, 2, 3]}})}})
+        out.append({{"role": "assistant", "content": ANSWER.format(i=i, a=i * 2)}})
     return out
 
 df = pd.DataFrame({{"id": ["short-1", "long", "short-2"],
@@ -52,7 +55,9 @@ OBSERVE = """
 () => {
   window.__longTasks = [];
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+    for (const e of list.getEntries()) {
+      window.__longTasks.push({ start: e.startTime, duration: e.duration });
+    }
   }).observe({ type: "longtask", buffered: true });
 }
 """
@@ -63,14 +68,17 @@ TIMER = """
   const root = document.querySelector('.nbr-root');
   const bench = (window.__nbrBench = { samples: [], pending: null });
   document.addEventListener('keydown', (event) => {
-    if (event.key === 'ArrowRight') bench.pending = { t0: performance.now(), key: root.dataset.key };
+    if (event.key !== 'ArrowRight') return;
+    bench.pending = { t0: performance.now(), key: root.dataset.key };
   }, true);
   new MutationObserver(() => {
     const p = bench.pending;
     if (!p || root.dataset.key === p.key) return;
     const t1 = performance.now();
     bench.pending = null;
-    requestAnimationFrame(() => bench.samples.push({ t0: p.t0, dom: t1 - p.t0, frame: performance.now() - p.t0 }));
+    requestAnimationFrame(() => {
+      bench.samples.push({ t0: p.t0, dom: t1 - p.t0, frame: performance.now() - p.t0 });
+    });
   }).observe(root, { attributes: true, attributeFilter: ['data-key'] });
 }
 """
@@ -91,7 +99,9 @@ async () => {
 
 
 def _tasks_since(page, t0: float) -> list[float]:
-    return page.evaluate("t0 => window.__longTasks.filter(t => t.start >= t0).map(t => t.duration)", t0)
+    return page.evaluate(
+        "t0 => window.__longTasks.filter(t => t.start >= t0).map(t => t.duration)", t0
+    )
 
 
 def _open_next(page, index: int, settle_ms: int) -> dict:
@@ -146,7 +156,8 @@ def open_chat(args: dict) -> dict:
                 page.wait_for_timeout(2000)  # the records sent ahead arrive
                 root.focus()
                 long_open = _open_next(page, 1, 1500)
-                page.wait_for_selector(f'.nbr-root .nbr-message[data-index="{n - 1}"]', state="attached")
+                last = f'.nbr-root .nbr-message[data-index="{n - 1}"]'
+                page.wait_for_selector(last, state="attached")
                 shown = page.evaluate("document.querySelectorAll('.nbr-root .nbr-message').length")
                 opened = _tasks_since(page, long_open["t0"])
                 scroll = page.evaluate(SCROLL)
