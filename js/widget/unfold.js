@@ -1,0 +1,12 @@
+// `unfold` (key t, API.md 11): open every fold of the record (reasoning, long tool results),
+// or close them all when every one is open. Folds are the page's, so the reducer only asks
+// the view to do it (js/widget/input.js, effect "unfold"; js/render/folds.js).
+import { effect, registerAction } from "../core/reducer.js";
+
+const hasChat = (config) => (config.fields ?? []).some((f) => f.kind === "chat");
+
+registerAction("unfold", (r) => effect(r, "unfold"), {
+  immediate: true,
+  help: (config) =>
+    hasChat(config) ? "open every fold of the record (reasoning, long tool results); again: close them" : null,
+});
