@@ -1,5 +1,6 @@
 """Review datasets of model output in Jupyter at keyboard speed, and get typed columns back."""
 
+from ._data.chat import message_text
 from ._data.fields import Chat, Markdown, Steps, Text
 from ._data.queue import Queue
 from ._team.adjudicate import Adjudicate
@@ -31,5 +32,6 @@ __all__ = [
     "StoreError",
     "StoreUnavailable",
     "Text",
+    "message_text",
 ]
 __version__ = "0.1.0"

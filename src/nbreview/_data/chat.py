@@ -180,6 +180,16 @@ def call_name(call: Any) -> str | None:
     return call["name"] if isinstance(call.get("name"), str) else None
 
 
+def without_nulls(value: Any) -> Any:
+    """Dicts without their null entries, all the way down (lists kept whole, nulls in them
+    too: a list's positions mean something)."""
+    if isinstance(value, Mapping):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [without_nulls(v) for v in value]
+    return value
+
+
 # -- Python values ------------------------------------------------------------------------------
 
 
@@ -261,7 +271,8 @@ def _calls_type_problem(kind: pa.DataType) -> str | None:
         return f"holds tool_calls of {kind}, not lists of calls"
     names = _names(call)
     function = call.field("function").type if "function" in names else None
-    if "name" in names or (pa.types.is_struct(function) and "name" in _names(function)):
+    named = function is not None and pa.types.is_struct(function) and "name" in _names(function)
+    if "name" in names or named:
         return None
     return f"holds tool calls without a tool name (function.name, or name): {kind}"
 
@@ -309,11 +320,10 @@ def is_chat_column(source: RecordSource, column: str) -> bool:
     kind = arrow_type(source, column)
     if kind is not None:
         return is_chat_type(kind)
-    values = sample(source, column)
-    return bool(values) and all(
-        (m := _messages(v)) is not None and len(m) > 0 and message_problem(m) is None
-        for _, v in values
-    )
+    chats = [_messages(v) for _, v in sample(source, column)]
+    if not any(chats) or any(m is None for m in chats):
+        return False
+    return all(message_problem(m) is None for m in chats)
 
 
 # -- the checks a Review makes -----------------------------------------------------------------

@@ -63,6 +63,13 @@ class Chat(Field):
 
         check_chat(source, self.column, f"nr.Chat({self.column!r})")
 
+    def to_browser(self, value: Any) -> Any:
+        """The messages without the null keys Arrow fills in (a struct column holds every key
+        any message has), so the browser sees each message's own shape."""
+        from .chat import without_nulls
+
+        return without_nulls(value)
+
 
 @dataclass(frozen=True)
 class Steps(Field):

@@ -79,6 +79,10 @@ class RecordSource:
     def row(self, position: int, columns: list[str]) -> dict[str, Any]:
         return {c: self.arrow_column(c, position, position + 1)[0].as_py() for c in columns}
 
+    def python_values(self, column: str, positions: np.ndarray) -> list[Any]:
+        """The values of one column at these row positions, as Python objects."""
+        return self.take(column, positions).to_pylist()
+
     def check_position(self, position: Any) -> int:
         """Turn a user's row position (negative counts from the end) into a checked index."""
         if isinstance(position, bool) or not hasattr(position, "__index__"):
@@ -205,6 +209,21 @@ class DataFrameSource(RecordSource):
 
     def take(self, column: str, positions: np.ndarray) -> pa.Array:
         return pa.array(self.data[column].iloc[np.asarray(positions)], from_pandas=True)
+
+    def row(self, position: int, columns: list[str]) -> dict[str, Any]:
+        out = {}
+        for c in columns:
+            try:
+                out[c] = self.arrow_column(c, position, position + 1)[0].as_py()
+            except MIXED:  # one value Arrow cannot type (a chat mixing text and parts): as is
+                out[c] = self.data[c].iloc[position]
+        return out
+
+    def python_values(self, column: str, positions: np.ndarray) -> list[Any]:
+        try:
+            return super().python_values(column, positions)
+        except MIXED:
+            return self.data[column].iloc[np.asarray(positions)].tolist()
 
     def table_column(self, column: str) -> pa.Array:
         try:

@@ -17,6 +17,9 @@ What is scored, at which level, belongs to the question's kind (`Question.agreem
 - FreeText, Edit, Ranking: not computed (alpha NaN, with a note): exact text match is not a
   meaningful agreement.
 
+A per-turn question (`turns=`) is scored at its kind's level with each (record, turn) a
+unit: its `records` column counts those units.
+
 Alpha is NaN, with a note, when no record has two annotators, or every answer is the same
 value (alpha is then undefined: there is no disagreement to expect).
 """

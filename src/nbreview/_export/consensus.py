@@ -20,7 +20,8 @@ the question's kind combines them (`Question.consensus`, typed `consensus_featur
   else null.
 - An answer submitted by annotator "adjudicated" replaces the consensus of its question.
 - A per-turn question (`turns=`): each turn's entry combined by its kind's rule above, a
-  list per record as the answers are (null for turns nobody answered).
+  list per record as the answers are (null for turns nobody answered); an adjudicated
+  answer replaces the turns it answers.
 
 and the record columns: `annotator` (the sorted list of annotators counted), `status`
 ("submitted" where at least one submitted answer exists), `annotated_at` (the latest of
@@ -206,7 +207,7 @@ def consensus_columns(review: Review) -> dict[str, tuple]:
         if final.records:
             chosen = q.to_arrow(final.values).cast(kind)
             override = _lookup(keys, pa.array(final.records, pa.string()), chosen)
-            column = pc.if_else(pc.is_valid(override), override, column)
+            column = q.adjudicated(column, override)
         columns[q.name] = (column, feature)
         for part in q.agreed_parts(team):
             if part.records:  # a per-turn question's parts are (record, turn) units

@@ -1,7 +1,8 @@
 """Gold records: the known right answers some records carry, and how they are handed out.
 
 A question's `gold=` names a column holding its right answer for some records (null
-elsewhere), in the units `submit` takes. A record with a gold answer for any question is a
+elsewhere), in the units `submit` takes (a per-turn question: a list per record, graded
+turn by turn). A record with a gold answer for any question is a
 gold record. The answers are checked once, when the review is built, and kept by row, so
 quality() and the widget's feedback read them without touching the column again.
 
@@ -53,7 +54,7 @@ class Gold:
         column = source.table_column(q.gold)
         rows = np.flatnonzero(np.asarray(pc.is_valid(column).to_numpy(zero_copy_only=False)))
         given = column.take(pa.array(rows, pa.int64())).to_pylist()
-        targets = {c: source.take(c, rows).to_pylist() for c in q.target_columns()}
+        targets = {c: source.python_values(c, rows) for c in q.target_columns()}
         values = []
         for i, (row, value) in enumerate(zip(rows.tolist(), given, strict=True)):
             record = {c: targets[c][i] for c in targets}

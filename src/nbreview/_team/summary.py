@@ -42,8 +42,9 @@ def summary(review: Review, question: str, by: str | None = None) -> pd.DataFram
     owner, turns, units = q.summary_units(q.to_arrow(a.values))
     index, items = q.summary_items(units)
     if by_turn:
-        values = review.source.take(q.turns, pc.take(rows, owner).to_numpy().astype(np.int64))
-        slices = pa.array(q.turn_slices(by, values.to_pylist(), turns.to_pylist()), pa.string())
+        at = pc.take(rows, owner).to_numpy().astype(np.int64)
+        values = review.source.python_values(q.turns, at)
+        slices = pa.array(q.turn_slices(by, values, turns.to_pylist()), pa.string())
     else:
         slices = pc.take(_slices(review, rows, by), owner)
     counted = pa.table({SLICE: pc.take(slices, index), "answer": items})

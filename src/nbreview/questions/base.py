@@ -238,6 +238,10 @@ class Question(metaclass=_Kind):
         """The column type of the consensus (a rating's mean is a float)."""
         return self.feature()
 
+    def adjudicated(self, consensus: pa.Array, final: pa.Array) -> pa.Array:
+        """The consensus column with the adjudicated answers (null where none) put in."""
+        return pc.if_else(pc.is_valid(final), final, consensus)
+
     def unit_record(self, units: pa.Array) -> pa.Array:
         """The record key of each unit `agreed_parts` counts in (a per-turn question's units are
         (record, turn) pairs)."""

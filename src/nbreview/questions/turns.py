@@ -6,20 +6,18 @@ field (or a column of lists of strings) once per step. The answer is a list with
 per message or step, None for turns not asked and turns not answered, and its column is
 `List(<the kind's feature>)`.
 
-This is a capability the kinds share, in this one module, not a branch per kind: giving a
-kind that allows it (`per_turn_ok`) `turns=` builds the question as a subclass of its own
-class with `PerTurn` first in line (`per_turn_class`). Every hook here applies the kind's
-own rule to each turn's entry (validation, suggestions, browser units, consensus, agreement,
-grading, summaries), so a new kind that allows turns needs nothing more.
-
-Several annotators and quality control count a (record, turn) as the unit: its answers are
-"exploded" into entries whose record is `key + UNIT + turn` (`explode`), handed to the kind's
-own rule, and folded back into lists per record (`unit_record` strips the turn again).
+This is a capability the kinds share, here and in turn_team.py (several annotators,
+quality control, the card), not a branch per kind: giving a kind that allows it
+(`per_turn_ok`) `turns=` builds the question as a subclass of its own class with `PerTurn`
+first in line (`per_turn_class`). Every hook applies the kind's own rule to each turn's
+entry (`entry`: the question as its kind asks it once), so a new kind that allows turns needs
+nothing more.
 """
 
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -29,17 +27,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .._data.chat import as_list, first_chats, is_chat_column, turn_tools
+from .._data.chat import as_list, first_chats, is_chat_column
 from .._data.fields import Steps
 from .._data.steps import split_steps, steps_problem
-from .base import AgreementUnit, AnswerError, Question, Rows, Table
-from .combine import Answers
+from .base import AnswerError, Question
+from .turn_team import TurnTeam
 
 if TYPE_CHECKING:
     from .._data.fields import Field
     from .._data.source import RecordSource
 
-UNIT = "\x1f"  # between a record's key and a turn's index, in a (record, turn) unit
 DEFAULT_ROLES = ("assistant",)
 _CLASSES: dict[type, type] = {}
 
@@ -68,22 +65,26 @@ def _check_roles(name: str, roles: Any) -> list[str] | None:
     return list(dict.fromkeys(roles))
 
 
-def explode(a: Answers) -> tuple[Answers, dict[str, tuple[str, int]]]:
-    """Per-turn answers as one entry per answered (record, turn), and unit -> (record, turn)."""
-    out, where = Answers([], [], []), {}
-    for record, annotator, value in zip(a.records, a.annotators, a.values, strict=True):
-        for turn, entry in enumerate(as_list(value) or ()):
-            if entry is None:
-                continue
-            unit = f"{record}{UNIT}{turn}"
-            where[unit] = (record, turn)
-            out.records.append(unit)
-            out.annotators.append(annotator)
-            out.values.append(entry)
-    return out, where
+SCALAR = r'^(null|-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?|"[^"\\]*")$'  # one JSON scalar
 
 
-class PerTurn(Question):
+def _split_scalars(texts: pa.Array) -> tuple[np.ndarray, pa.Array] | None:
+    """Stored JSON lists of scalars (numbers, plain strings, nulls) cut at their commas in
+    Arrow: (entries per list, every entry's JSON text). None when some list holds anything
+    else (an escape, a nested list or dict, a comma inside a string): the caller decodes
+    those in Python. Every piece being one whole scalar proves the cut was right."""
+    if not len(texts) or texts.null_count:
+        return None
+    if not pc.all(pc.match_substring_regex(texts, r"^\[.+\]$")).as_py():
+        return None
+    parts = pc.split_pattern(pc.utf8_slice_codeunits(texts, 1, -1), ",")
+    pieces = pc.utf8_trim_whitespace(pc.list_flatten(parts))
+    if not pc.all(pc.match_substring_regex(pieces, SCALAR)).as_py():
+        return None
+    return pc.list_value_length(parts).to_numpy(zero_copy_only=False), pieces
+
+
+class PerTurn(TurnTeam):
     """The per-turn hooks; `per_turn_class` puts them ahead of a kind's own class."""
 
     turns: str
@@ -241,8 +242,11 @@ class PerTurn(Question):
         for turn in asked:
             if entries[turn] is None:
                 continue
+            entry = entries[turn]
+            if isinstance(entry, float) and entry.is_integer():
+                entry = int(entry)  # pandas keeps whole numbers with nulls as floats
             try:
-                out[turn] = self.entry.from_suggestion(entries[turn], record)
+                out[turn] = self.entry.from_suggestion(entry, record)
             except (AnswerError, ValueError, TypeError):
                 continue
         return None if all(e is None for e in out) else out
@@ -287,158 +291,38 @@ class PerTurn(Question):
 
     def to_arrow(self, values: Sequence[Any]) -> pa.Array:
         """The kind's array of every entry, cut into one list per answer (null: unanswered)."""
-        listed = [as_list(v) for v in values]
+        listed = [v if type(v) is list else as_list(v) for v in values]
         lengths = np.fromiter((0 if v is None else len(v) for v in listed), np.int64, len(listed))
-        entries = [e for v in listed if v is not None for e in v]
-        items = self.entry.to_arrow(entries)
+        entries = list(itertools.chain.from_iterable(v for v in listed if v is not None))
         offsets = pa.array(np.r_[0, np.cumsum(lengths)].astype(np.int32))
         mask = pa.array([v is None for v in listed], pa.bool_())
+        return self._cut(offsets, self.entry.to_arrow(entries), mask)
+
+    def _cut(self, offsets: pa.Array, items: pa.Array, mask: pa.Array | None) -> pa.Array:
         column = pa.ListArray.from_arrays(offsets, items, mask=mask)
         return column.cast(self.arrow_type())
 
     def from_stored(self, texts: pa.Array) -> pa.Array:
-        return self.to_arrow(json.loads("[" + ",".join(texts.to_pylist()) + "]"))
+        """Lists of scalars are cut in Arrow and their entries typed by the kind's own
+        `from_stored` (a rating's cast, a label's lookup): no Python object per turn. Other
+        stored lists (label sets, rubric scores) are decoded in Python."""
+        split = _split_scalars(texts)
+        if split is None:
+            return self.to_arrow(json.loads("[" + ",".join(texts.to_pylist()) + "]"))
+        lengths, pieces = split
+        given = np.asarray(pc.not_equal(pieces, "null").to_numpy(zero_copy_only=False))
+        kind = self.entry.arrow_type()
+        if given.any():
+            typed = self.entry.from_stored(pieces.filter(pa.array(given))).cast(kind)
+            at = np.cumsum(given) - 1
+            items = typed.take(pa.array(at, mask=~given))
+        else:
+            items = pa.nulls(len(pieces), kind)
+        offsets = pa.array(np.r_[0, np.cumsum(lengths)].astype(np.int32))
+        return self._cut(offsets, items, None)
 
     def spec(self) -> dict:
         spec = {**super().spec(), "turns": self.turns}
         if self.roles is not None or self.chat:
             spec["roles"] = self.asked_roles
         return spec
-
-    # -- several annotators: each (record, turn) a unit -----------------------------------------
-
-    def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
-        """The kind's own rule turn by turn, folded back into a list per record."""
-        units, where = explode(a)
-        counts: dict[str, int] = {}
-        for record, value in zip(a.records, a.values, strict=True):
-            counts[record] = max(counts.get(record, 0), len(as_list(value) or ()))
-        records = sorted(counts)
-        kind = pa.list_(
-            datasets.Features({"x": self.entry.consensus_feature()}).arrow_schema[0].type
-        )
-        if not units.records:
-            empty = pa.nulls(len(records), kind)
-            return pa.array(records, pa.string()), empty
-        found, values = self.entry.consensus(units)
-        lengths = np.array([counts[r] for r in records], np.int64)
-        offsets = np.r_[0, np.cumsum(lengths)]
-        start = dict(zip(records, offsets[:-1].tolist(), strict=True))
-        index = np.full(int(offsets[-1]), -1, np.int64)
-        for k, unit in enumerate(found.to_pylist()):
-            record, turn = where[unit]
-            index[start[record] + turn] = k
-        take = pa.array(index, mask=index < 0)
-        items = values.take(take)
-        column = pa.ListArray.from_arrays(pa.array(offsets.astype(np.int32)), items)
-        return pa.array(records, pa.string()), column
-
-    def consensus_feature(self) -> Any:
-        return datasets.List(self.entry.consensus_feature())
-
-    def agreed_parts(self, a: Answers) -> list[Answers]:
-        return self.entry.agreed_parts(explode(a)[0])
-
-    def unit_record(self, units: pa.Array) -> pa.Array:
-        return pc.replace_substring_regex(units, pattern=f"{UNIT}[0-9]+$", replacement="")
-
-    def agreement_units(self, a: Answers, rows: Rows) -> list[AgreementUnit]:
-        """The kind's units with each (record, turn) counted as one unit."""
-        return self.entry.agreement_units(explode(a)[0], rows)
-
-    # -- quality control -----------------------------------------------------------------------
-
-    def grade(
-        self,
-        given: Sequence[Any],
-        expected: Sequence[Any],
-        records: Sequence[str],
-        rows: Rows,
-        tolerance: float = 0,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Each turn with a known answer counts once, right when the kind grades every part of
-        it right: accuracy over turns."""
-        got, want, units, owner = [], [], [], []
-        for i, (g, e, record) in enumerate(zip(given, expected, records, strict=True)):
-            mine = as_list(g) or []
-            for turn, known in enumerate(as_list(e) or ()):
-                if known is None:
-                    continue
-                got.append(mine[turn] if turn < len(mine) else None)
-                want.append(known)
-                units.append(record)
-                owner.append(i)
-        n = len(given)
-        if not owner:
-            return np.zeros(n), np.zeros(n)
-        right, counted = self.entry.grade(got, want, units, rows, tolerance)
-        whole = ((right >= counted) & (counted > 0)).astype(float)
-        at = np.asarray(owner)
-        return np.bincount(at, whole, n), np.bincount(at, (counted > 0).astype(float), n)
-
-    def summary_units(self, column: pa.Array) -> tuple[pa.Array, pa.Array | None, pa.Array]:
-        """Every answered turn: (answer index, turn, its entry)."""
-        offsets = column.offsets.to_numpy()
-        parents = pc.list_parent_indices(column).to_numpy().astype(np.int64)
-        flat = pc.list_flatten(column)
-        turns = np.arange(len(flat), dtype=np.int64) - offsets[parents]
-        valid = pc.is_valid(flat)
-        keep = np.asarray(valid.to_numpy(zero_copy_only=False))
-        return pa.array(parents[keep]), pa.array(turns[keep]), flat.filter(valid)
-
-    def turn_slices(self, by: str, turns: list[Any], which: Sequence[int]) -> list[str]:
-        """The role, or the tool, of each (record's turns value, turn index) unit."""
-        if not self.chat and self.chat is not None:
-            raise ValueError(
-                f"by={by!r} splits the turns of a chat; {self.turns!r} holds steps, which have "
-                "no role or tool"
-            )
-        out = []
-        for value, turn in zip(turns, which, strict=True):
-            messages = as_list(value) or []
-            message = messages[turn] if turn < len(messages) else None
-            if by == "role":
-                role = message.get("role") if isinstance(message, Mapping) else None
-                out.append(str(role) if role is not None else "(none)")
-            else:
-                out.append(turn_tools(messages)[turn] if message is not None else "(none)")
-        return out
-
-    def answer_text(self, value: Any) -> str:
-        entries = as_list(value)
-        if entries is None:
-            return self.entry.answer_text(value)
-        given = [
-            f"turn {t}: {self.entry.answer_text(e)}" for t, e in enumerate(entries) if e is not None
-        ]
-        return "; ".join(given) or "—"
-
-    # -- the dataset card ----------------------------------------------------------------------
-
-    def describe(self) -> str:
-        return f"{super().describe()}; {self.per_turn_words()}"
-
-    def per_turn_words(self) -> str:
-        if self.chat is False:
-            return f"asked per step of `{self.turns}`"
-        roles = " or ".join(f"`{r}`" for r in self.asked_roles)
-        return f"asked per {roles} message of `{self.turns}`"
-
-    def column_meaning(self) -> str:
-        unit = "step" if self.chat is False else "message"
-        return (
-            f"a list with one entry per {unit} of `{self.turns}` ({self.per_turn_words()}), "
-            "null for turns not asked or not answered"
-        )
-
-    def answer_counts(self, values: list, feature: Any) -> Table:
-        """Counts over the answered turns, and the records without any answer."""
-        inner = getattr(feature, "feature", feature)
-        entries = [e for v in values if v is not None for e in v if e is not None]
-        header, rows = self.entry.answer_counts(entries, inner)
-        if len(header) != 2:  # a table of its own (a rubric's criteria): counts over turns
-            return header, rows
-        rows = [r for r in rows if r[0] not in ("answered", "not answered")]
-        rows.append(["turns answered", len(entries)])
-        rows.append(["records without an answer", sum(1 for v in values if not v)])
-        return header, rows
