@@ -162,9 +162,11 @@ export class TurnSet {
     }
   }
 
+  /** The turn keys; over a whole chat's spans the arrows stay the spans' (select a span). */
   turnKeys() {
     const keys = this.ctx.keys?.() ?? {};
-    return { next: keys.next_turn ?? TURN_KEYS.next_turn, prev: keys.prev_turn ?? TURN_KEYS.prev_turn };
+    const mine = (list) => (this.mode.place === "claim" ? list.filter((k) => !/^Arrow/.test(k)) : list);
+    return { next: mine(keys.next_turn ?? TURN_KEYS.next_turn), prev: mine(keys.prev_turn ?? TURN_KEYS.prev_turn) };
   }
 
   showMark(state) {
@@ -188,7 +190,8 @@ export class TurnSet {
     const done = asked.filter((i) => this.isDone(i)).length;
     const where = this.marked === null ? "" : ` · ${turnName(state?.record, this.column, this.marked)} marked`;
     const keys = this.turnKeys();
-    const how = focused ? ` · ${[...keys.next, ...keys.prev].map(keyLabel).join("/")} move` : "";
+    const label = (list) => list.map(keyLabel).join(" or ");
+    const how = focused ? ` · ${label(keys.next)} next, ${label(keys.prev)} previous` : "";
     const what = this.mode.place === "slot" ? "turns answered" : "messages";
     return `${done} of ${asked.length} ${what}${where}${how}`;
   }
@@ -284,7 +287,17 @@ export class TurnSet {
     if (!e.isComposing && matchesKey(e, keys.next)) return { type: "next_turn" };
     if (!e.isComposing && matchesKey(e, keys.prev)) return { type: "prev_turn" };
     const inner = this.marked === null ? null : (this.ensure(this.marked)?.keyAction?.(e) ?? null);
-    return inner ? { type: "kind", index: this.index, op: "turn", turn: this.marked, inner } : null;
+    if (inner) return { type: "kind", index: this.index, op: "turn", turn: this.marked, inner };
+    // Over a chat's spans the arrows select spans; an arrow the spans did not take still moves.
+    return this.mode.place === "claim" ? this.arrowMove(e) : null;
+  }
+
+  arrowMove(e) {
+    const keys = this.ctx.keys?.() ?? TURN_KEYS;
+    if (e.isComposing) return null;
+    if (matchesKey(e, keys.next_turn ?? [])) return { type: "next_turn" };
+    if (matchesKey(e, keys.prev_turn ?? [])) return { type: "prev_turn" };
+    return null;
   }
 
   perform(action) {

@@ -85,9 +85,13 @@ function turnsAnswered(plugin, mode) {
   };
 }
 
-function turnHelp(plugin, what) {
+function turnHelp(plugin, what, arrows = true) {
   return (question, keys = TURN_KEYS) => {
-    const label = (action) => (keys?.[action] ?? TURN_KEYS[action]).map(keyLabel).join(" or ");
+    const label = (action) =>
+      (keys?.[action] ?? TURN_KEYS[action])
+        .filter((k) => arrows || !/^Arrow/.test(k))
+        .map(keyLabel)
+        .join(" or ");
     const own = (plugin.help?.(question, keys) ?? []).filter(([k]) => !String(k).includes("↑"));
     return [
       [`${label("next_turn")} / ${label("prev_turn")}`, `${question.name}: next / previous ${what} (scrolls it into view)`],
@@ -122,8 +126,8 @@ export function wholeChatSpans(question, plugin) {
       const own = plugin.help?.(q, keys) ?? [];
       const chat = (config.fields ?? []).some((f) => f.column === q.field && f.kind === "chat");
       if (!chat) return own;
-      const turnRow = turnHelp(plugin, "message")(q, keys).slice(0, 1);
-      return [...turnRow, ...own.filter(([k]) => !String(k).includes("↑"))];
+      const turnRow = turnHelp(plugin, "message", false)(q, keys).slice(0, 1);
+      return [...turnRow, ...own];
     },
   };
 }

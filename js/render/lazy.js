@@ -57,7 +57,10 @@ export function runJob(el, options = {}) {
   job?.(el, options);
 }
 
-const OBSERVERS = new Set(); // {chat, io}
+const OBSERVERS = new Set(); // {chat, io, seen, blocks}
+
+/** Messages are watched in blocks: the observer's work each frame grows with what it watches. */
+export const BLOCK = 16;
 
 function observerFor(chat, run) {
   for (const o of OBSERVERS) {
@@ -66,17 +69,21 @@ function observerFor(chat, run) {
       OBSERVERS.delete(o);
     } else if (o.chat === chat) return o;
   }
-  const o = { chat, seen: new WeakSet(), io: null };
+  const o = { chat, seen: new WeakSet(), blocks: new WeakMap(), io: null };
   o.io = new IntersectionObserver(
     (entries) => {
       for (const entry of entries) {
-        if (!entry.isIntersecting) continue;
-        o.io.unobserve(entry.target);
-        enqueue((target) => {
-          run(target);
-          // Work held back by the raw switch runs when it is switched off (and seen again).
-          if (target.querySelector("[data-pending]")) o.seen.delete(target);
-        }, entry.target);
+        const block = entry.isIntersecting ? o.blocks.get(entry.target) : null;
+        if (!block || block.done) continue;
+        block.done = true;
+        for (const sentinel of block.sentinels) o.io.unobserve(sentinel);
+        for (const m of block.messages) {
+          enqueue((target) => {
+            run(target);
+            // Work held back by the raw switch runs when it is switched off (and seen again).
+            if (target.querySelector("[data-pending]")) o.seen.delete(target);
+          }, m);
+        }
       }
     },
     // The viewport: a chat scrolls in its own box, or with the page (side by side, full
@@ -85,6 +92,19 @@ function observerFor(chat, run) {
   );
   OBSERVERS.add(o);
   return o;
+}
+
+/** Watch `messages` a block at a time: its first and last message stand for the block. */
+function watch(o, messages) {
+  for (let i = 0; i < messages.length; i += BLOCK) {
+    const part = messages.slice(i, i + BLOCK);
+    const sentinels = [...new Set([part[0], part.at(-1)])];
+    const block = { messages: part, sentinels, done: false };
+    for (const sentinel of sentinels) {
+      o.blocks.set(sentinel, block);
+      o.io.observe(sentinel);
+    }
+  }
 }
 
 /**
@@ -97,11 +117,13 @@ export function schedule(chat, messages, run, eager = true) {
     return;
   }
   const o = observerFor(chat, run);
+  const waiting = [];
   messages.forEach((m, i) => {
     if (eager && i < EAGER_MESSAGES) run(m);
     else if (!o.seen.has(m)) {
       o.seen.add(m);
-      o.io.observe(m);
+      waiting.push(m);
     }
   });
+  watch(o, waiting);
 }

@@ -275,6 +275,12 @@ describe("spans over a whole chat", () => {
     expect(first.message).toBe(1);
     expect(CHAT[1].content.slice(first.start, first.end)).toBe(first.text);
     expect(first.text).toBe("Japan");
+    // ↑/↓ stay the spans' keys (select a span); j/k choose the message.
+    press(root, "Escape");
+    press(root, "ArrowDown");
+    expect(marked(root)).toEqual([1]);
+    expect(root.querySelector(".nbr-tag-selected")).not.toBeNull();
+    expect(root.querySelector(".nbr-turns-hint").textContent).toContain("j next, k previous");
     // The third message, made of parts: offsets count its text (parts joined by a blank line).
     press(root, "Escape");
     press(root, "j");
