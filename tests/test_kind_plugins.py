@@ -184,3 +184,25 @@ def test_no_exporter_branches_on_a_question_kind():
     assert len(modules) > 10
     assert {"quality.py", "alignment.py", "summary.py", "plots.py"} <= {m.name for m in modules}
     assert [hit for m in modules for hit in _kind_comparisons(m)] == []
+
+
+def _string_constants(path: Path, text: str) -> bool:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return any(isinstance(n, ast.Constant) and n.value == text for n in ast.walk(tree))
+
+
+def test_number_is_one_python_module_and_one_js_module():
+    """nr.Number (issue 24's proof): its kind is named in its own modules alone; the rest of
+    the package and the widget core learn of it only through the registrations."""
+    assert QUESTION_KINDS["number"] is nr.Number
+    assert nr.Number.__module__ == "nbreview.questions.number"
+    naming = [p.relative_to(PACKAGE).as_posix() for p in sorted(PACKAGE.rglob("*.py"))
+              if _string_constants(p, "number")]  # fmt: skip
+    assert naming == ["questions/number.py"]
+    js = Path(__file__).resolve().parents[1] / "js"
+    core = [p for p in sorted(js.rglob("*.js")) if "tests" not in p.relative_to(js).parts]
+    importing = [p.relative_to(js).as_posix() for p in core if "number.js" in p.read_text("utf-8")]
+    assert importing == ["kinds/index.js"]
+    plugin = (js / "kinds" / "number.js").read_text(encoding="utf-8")
+    assert 'kinds: ["number"]' in plugin
+    assert 'import "./number.css"' in plugin  # its CSS travels with it

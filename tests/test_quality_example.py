@@ -25,6 +25,12 @@ def test_quality_notebook_runs_and_shows_tables_and_charts(tmp_path):
     assert "model-b" in text  # the answers by model
     charts = [o for o in outputs if "alt.Chart" in str(o.get("data", {}).get("text/plain", ""))]
     assert len(charts) == 5  # gold, timing, progress, alignment, answers
-    # each carries its vega-lite spec, in whatever mimetype altair's renderer chose
-    assert all(any("vega" in k or "vega" in str(v) for k, v in o["data"].items()) for o in charts)
+    # each is drawn already, in the kernel: an SVG with marks, and nothing to fetch
+    for o in charts:
+        svg = o["data"]["image/svg+xml"]
+        assert svg.startswith("<svg")
+        assert svg.count("<path") >= 5
+        assert o["data"]["text/html"].count("<svg") == 1
+        assert "<script" not in o["data"]["text/html"]
+        assert not [k for k in o["data"] if "vega" in k]  # no spec left for a CDN renderer
     assert (folder / "quality.sqlite").exists()

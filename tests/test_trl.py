@@ -7,6 +7,7 @@ import datasets
 import pytest
 
 import nbreview as nr
+import tiny_models
 from nbreview.store import Change
 
 trl_data = pytest.importorskip("trl.data_utils")  # in the test extra: installed, never skipped
@@ -393,3 +394,268 @@ def test_unknown_kind(make_review, text_ds):
     review = make_review(text_ds, questions=[nr.Edit("fixed", field="response")], id="id")
     with pytest.raises(ValueError, match=r"'sft', 'dpo', 'kto'"):
         review.to_trl("ppo")
+
+
+# -- training one step on each export (no download) ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tiny_tok():
+    return tiny_models.tokenizer()
+
+
+@pytest.mark.filterwarnings(tiny_models.TRAINER_WARNINGS)
+def test_sft_dpo_kto_exports_train_one_step(make_review, chat_ds, tiny_tok, tmp_path):
+    from trl import DPOConfig, DPOTrainer, KTOConfig, KTOTrainer, SFTConfig, SFTTrainer
+
+    questions = [
+        nr.Edit("fixed", field="response"),
+        nr.Preference("better", fields=("response", "other")),
+        nr.Label("ok", ["good", "bad"]),
+    ]
+    review = make_review(chat_ds, fields=["conversation"], questions=questions, id="id")
+    for i, (better, ok) in enumerate([("other", "bad"), ("response", "good")]):
+        review.submit(i, fixed=TEXT["other"][i], better=better, ok=ok)
+    sft = review.to_trl("sft", prompt="conversation")
+    dpo = review.to_trl("dpo", prompt="conversation")
+    kto = review.to_trl("kto", prompt="conversation", completion="response")
+    assert (len(sft), len(dpo), len(kto)) == (2, 2, 2)
+    model = tiny_models.causal_lm
+    args = tiny_models.train_args
+    tiny_models.trained(
+        SFTTrainer(
+            model=model(tiny_tok),
+            args=args(SFTConfig, tmp_path / "sft", 2),
+            train_dataset=sft,
+            processing_class=tiny_tok,
+        )
+    )
+    tiny_models.trained(
+        DPOTrainer(
+            model=model(tiny_tok),
+            ref_model=model(tiny_tok),
+            args=args(DPOConfig, tmp_path / "dpo", 2),
+            train_dataset=dpo,
+            processing_class=tiny_tok,
+        )
+    )
+    tiny_models.trained(
+        KTOTrainer(
+            model=model(tiny_tok),
+            ref_model=model(tiny_tok),
+            args=args(KTOConfig, tmp_path / "kto", 2),
+            train_dataset=kto,
+            processing_class=tiny_tok,
+        )
+    )
+
+
+# -- per turn: stepwise supervision and KTO per turn ----------------------------------------------
+
+PROBLEMS = {
+    "id": ["p0", "p1", "p2"],
+    "problem": ["What is 12 * 3 + 4?", "Solve x + 5 = 9.", "Is 91 prime?"],
+    "solution": [
+        "12 * 3 = 36.\n\n36 + 4 = 40.\n\nThe answer is 40.",
+        "x = 9 + 5.\n\nx = 14.",
+        "91 = 7 * 13.\n\nSo 91 is not prime.",
+    ],
+}
+
+
+@pytest.fixture
+def steps_review(make_review):
+    return make_review(
+        datasets.Dataset.from_dict(PROBLEMS),
+        fields=["problem", nr.Steps("solution", sep="\n\n")],
+        questions=[
+            nr.Label("correct", ["+1", "0", "-1"], turns="solution", required=False),
+            nr.Label("solved", ["yes", "no"]),
+        ],
+        id="id",
+    )
+
+
+def prm_features(example: dict, tok) -> dict:
+    """Token ids and labels the way a process reward model reads a stepwise example: each
+    step followed by the separator, its label on the step's last token, -100 elsewhere."""
+    ids = tok(example["prompt"], add_special_tokens=False)["input_ids"]
+    labels = [-100] * len(ids)
+    sep = tok("\n", add_special_tokens=False)["input_ids"]
+    for step, good in zip(example["completions"], example["labels"], strict=True):
+        step_ids = tok(step, add_special_tokens=False)["input_ids"] + sep
+        ids += step_ids
+        labels += [-100] * (len(step_ids) - 1) + [int(good)]
+    return {"input_ids": ids, "labels": labels}
+
+
+@pytest.mark.filterwarnings(tiny_models.TRAINER_WARNINGS)
+def test_stepwise_labels_every_step_and_trains_a_token_classifier(steps_review, tiny_tok, tmp_path):
+    from transformers import DataCollatorForTokenClassification, Trainer, TrainingArguments
+
+    steps_review.submit(0, correct=["+1", "+1", "+1"], solved="yes")
+    steps_review.submit(1, correct=["-1", "0"], solved="no")
+    steps_review.submit(2, correct=["+1", None], solved="yes")  # a step unanswered: left out
+    out = steps_review.to_trl("stepwise", prompt="problem", question="correct", good=["+1"])
+    assert out.features == datasets.Features(
+        {
+            "prompt": datasets.Value("string"),
+            "completions": datasets.List(datasets.Value("string")),
+            "labels": datasets.List(datasets.Value("bool")),
+        }
+    )
+    assert out.to_list() == [
+        {
+            "prompt": "What is 12 * 3 + 4?",
+            "completions": ["12 * 3 = 36.", "36 + 4 = 40.", "The answer is 40."],
+            "labels": [True, True, True],
+        },
+        {
+            "prompt": "Solve x + 5 = 9.",
+            "completions": ["x = 9 + 5.", "x = 14."],
+            "labels": [False, False],
+        },
+    ]
+    assert not trl_data.is_conversational(out[0])
+    assert trl_data.maybe_apply_chat_template(out[0], tiny_tok) == out[0]  # standard: as it is
+    # one step of a token classifier on it (the installed TRL has no process-reward trainer)
+    ids = datasets.List(datasets.Value("int64"))
+    features = out.map(
+        lambda e: prm_features(e, tiny_tok),
+        remove_columns=out.column_names,
+        features=datasets.Features({"input_ids": ids, "labels": ids}),  # labels stay numbers
+    )
+    assert sum(label != -100 for label in features[0]["labels"]) == 3  # one label per step
+    trainer = Trainer(
+        model=tiny_models.token_classifier(tiny_tok),
+        args=tiny_models.train_args(TrainingArguments, tmp_path, 2),
+        train_dataset=features,
+        data_collator=DataCollatorForTokenClassification(tiny_tok),
+    )
+    tiny_models.trained(trainer)
+
+
+def test_stepwise_of_a_list_column(make_review):
+    data = datasets.Dataset.from_dict(
+        {"prompt": ["2 + 2 * 2?"], "steps": [["2 * 2 = 4", "2 + 4 = 6"]]}
+    )
+    review = make_review(
+        data,
+        fields=["prompt", nr.Steps("steps")],
+        questions=[nr.Label("ok", ["good", "bad"], turns="steps")],
+    )
+    review.submit(0, ok=["good", "bad"])
+    assert review.to_trl("stepwise", question="ok").to_list() == [
+        {"prompt": "2 + 2 * 2?", "completions": ["2 * 2 = 4", "2 + 4 = 6"], "labels": [True, False]}
+    ]
+
+
+def test_stepwise_errors_say_what_to_pass(steps_review, make_review, chat_ds):
+    with pytest.raises(ValueError, match=r"question='solved' is asked once per record"):
+        steps_review.to_trl("stepwise", prompt="problem", question="solved")
+    with pytest.raises(ValueError, match=r"no column named 'prompt'; pass prompt="):
+        steps_review.to_trl("stepwise", question="correct", good="+1")
+    with pytest.raises(ValueError, match=r"none of the labels .*pass good="):
+        steps_review.to_trl("stepwise", prompt="problem", question="correct")
+    with pytest.raises(ValueError, match=r"to_trl\('stepwise'\) takes no completion"):
+        steps_review.to_trl("stepwise", prompt="problem", completion="solution")
+    with pytest.raises(ValueError, match=r"to_trl\('sft'\) takes no question, turns"):
+        steps_review.to_trl("sft", question="correct", turns=True)
+    chats = make_review(
+        chat_ds,
+        fields=[nr.Chat("messages")],
+        questions=[nr.Label("step", ["good", "bad"], turns="messages")],
+        name="chats",
+    )
+    with pytest.raises(ValueError, match=r"asked per message of the chat 'messages'.*nr.Steps"):
+        chats.to_trl("stepwise", prompt="conversation")
+
+
+TRACE = [
+    {"role": "system", "content": "You can call tools."},
+    {"role": "user", "content": "Weather in Paris, in Fahrenheit?"},
+    {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [
+            {
+                "type": "function",
+                "function": {"name": "get_weather", "arguments": {"city": "Paris"}},
+            }
+        ],
+    },
+    {"role": "tool", "name": "get_weather", "content": '{"celsius": 18}'},
+    {"role": "assistant", "content": "It is 18 degrees Fahrenheit."},
+    {"role": "user", "content": "Are you sure?"},
+    {"role": "assistant", "content": "Sorry: 18 C is 64 F."},
+]
+
+
+def trace_review(make_review, **kwargs):
+    data = datasets.Dataset.from_list([{"id": "t0", "messages": TRACE}])
+    question = nr.Label("step", ["good", "bad"], turns="messages", roles=["assistant", "tool"])
+    return make_review(data, fields=[nr.Chat("messages")], questions=[question], id="id", **kwargs)
+
+
+@pytest.mark.filterwarnings(tiny_models.TRAINER_WARNINGS)
+def test_kto_per_turn_of_an_agent_trace(make_review, tiny_tok, tmp_path):
+    from trl import KTOConfig, KTOTrainer
+
+    review = trace_review(make_review)
+    review.submit(0, step=[None, None, "good", "good", "bad", None, "good"])
+    out = review.to_trl("kto", question="step", good=["good"], turns=True)
+    assert out["label"] == [True, False, True]  # the tool's result is not the model's turn
+    rows = out.to_list()
+    assert [len(r["prompt"]) for r in rows] == [2, 4, 6]  # the conversation before the turn
+    assert rows[0]["completion"][0]["tool_calls"][0]["function"]["name"] == "get_weather"
+    assert rows[1]["prompt"][-1]["role"] == "tool"
+    assert rows[1]["completion"][0]["content"] == "It is 18 degrees Fahrenheit."
+    for example in rows:
+        assert trl_data.is_conversational(example)
+        rendered = trl_data.maybe_apply_chat_template(example, tiny_tok)
+        assert rendered["prompt"].startswith("<|system|>You can call tools.<|end|>")
+    assert rendered["completion"] == "Sorry: 18 C is 64 F.<|end|>\n"
+    trainer = KTOTrainer(
+        model=tiny_models.causal_lm(tiny_tok),
+        ref_model=tiny_models.causal_lm(tiny_tok),
+        args=tiny_models.train_args(KTOConfig, tmp_path, 4),
+        train_dataset=out,
+        processing_class=tiny_tok,
+    )
+    tiny_models.trained(trainer)
+
+
+def test_kto_per_step_is_standard(steps_review):
+    steps_review.submit(1, correct=["-1", "+1"], solved="no")
+    out = steps_review.to_trl("kto", prompt="problem", question="correct", good="+1", turns=True)
+    assert out.to_list() == [
+        {"prompt": "Solve x + 5 = 9.\n\n", "completion": "x = 9 + 5.", "label": False},
+        {"prompt": "Solve x + 5 = 9.\n\nx = 9 + 5.\n\n", "completion": "x = 14.", "label": True},
+    ]
+
+
+def test_kto_per_turn_errors_say_what_to_pass(make_review, steps_review):
+    review = trace_review(make_review)
+    with pytest.raises(ValueError, match=r"\['step'\] asked per turn: pass turns=True"):
+        review.to_trl("kto", prompt="messages")
+    with pytest.raises(ValueError, match=r"leave prompt= out"):
+        review.to_trl("kto", prompt="other", turns=True)
+    with pytest.raises(ValueError, match=r"no Label question asked per turn"):
+        make_review(
+            datasets.Dataset.from_dict(TEXT), questions=[nr.Label("ok", ["good"])], name="w"
+        ).to_trl("kto", turns=True)
+    with pytest.raises(ValueError, match=r"label='step' and question='other' differ"):
+        review.to_trl("kto", label="step", question="other", turns=True)
+    assert len(review.to_trl("kto", question="step", turns=True)) == 0
+
+
+def test_answers_that_no_longer_line_up_are_refused(make_review, steps_review):
+    review = trace_review(make_review)
+    review.submit(0, step=[None, None, "good", "good", "bad", None, "good"])
+    longer = datasets.Dataset.from_list(
+        [{"id": "t0", "messages": [*TRACE, {"role": "user", "content": "Thanks!"}]}]
+    )
+    question = nr.Label("step", ["good", "bad"], turns="messages", roles=["assistant", "tool"])
+    changed = make_review(longer, fields=[nr.Chat("messages")], questions=[question], id="id")
+    with pytest.raises(ValueError, match=r"row 0: the answer to 'step' has 7 entries, but the rec"):
+        changed.to_trl("kto", question="step", turns=True)

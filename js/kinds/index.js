@@ -17,6 +17,7 @@ import { hasValue } from "../answers.js";
 import choice from "./choice.js";
 import edit from "./edit.js";
 import freetext from "./freetext.js";
+import number from "./number.js";
 import preference from "./preference.js";
 import ranking from "./ranking.js";
 import rubric from "./rubric.js";
@@ -81,4 +82,6 @@ export function takesText(component, target) {
   return t === true && target !== component.el && component.el.contains(target);
 }
 
-for (const plugin of [choice, freetext, spans, edit, preference, ranking, rubric]) registerKind(plugin);
+for (const plugin of [choice, freetext, number, spans, edit, preference, ranking, rubric]) {
+  registerKind(plugin);
+}

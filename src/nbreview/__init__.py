@@ -6,6 +6,7 @@ from ._data.queue import Queue
 from ._team.adjudicate import Adjudicate
 from .questions import AnswerError, FreeText, Label, MultiLabel, Question, Rating, Spans
 from .questions.compare import Edit, Preference, Ranking
+from .questions.number import Number
 from .questions.rubric import Rubric
 from .review import Progress, Review
 from .store import StoreError, StoreUnavailable
@@ -19,6 +20,7 @@ __all__ = [
     "Label",
     "Markdown",
     "MultiLabel",
+    "Number",
     "Preference",
     "Progress",
     "Question",

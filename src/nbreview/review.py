@@ -19,8 +19,11 @@ from ._data.progress import count_statuses, progress_counts
 from ._data.queue import Queue, as_queue
 from ._data.source import RecordSource
 from ._export import columns as writeback
-from ._serve.annotator import resolve_annotator
+from ._keywords import suggest_keywords
+from ._model.loop import ModelLoop
+from ._serve.annotator import refuse_reserved, resolve_annotator
 from ._team import gold as golden
+from ._ui.keymap import KeyMap
 from ._ui.session import Session
 from .questions import Question
 from .questions.set import QuestionSet
@@ -83,9 +86,16 @@ class Review:
         gold_rate: float | None = None,
         gold_feedback: bool = False,
         layout: str = "auto",
+        suggest: Callable | None = None,
+        batch_size: int = 32,
+        concurrency: int = 1,
+        timeout: float = 60.0,
+        embeddings: str | None = None,
+        keys: dict[str, str | Sequence[str]] | None = None,
     ):
         self.source = RecordSource.of(data)
         self.questions = QuestionSet(questions)
+        self.key_map = KeyMap(keys, list(self.questions))  # API.md 14; `keys` is the records'
         suggestion_columns = [q.suggestion for q in self.questions if q.suggestion]
         if fields is None:  # every column but the id, suggestions and known right answers
             skip = {id, *suggestion_columns, *(q.gold for q in self.questions if q.gold)}
@@ -119,6 +129,15 @@ class Review:
         ):
             raise ValueError(f"overlap must be a whole number of at least 1, got {overlap!r}")
         self.overlap = overlap
+        # The model in the loop (API.md 12): suggesters, re-ranking, embeddings; checked here.
+        self._model = ModelLoop(
+            self,
+            suggest,
+            batch_size=batch_size,
+            concurrency=concurrency,
+            timeout=timeout,
+            embeddings=embeddings,
+        )
         self._queue = as_queue(queue)
         # A status queue needs the store; check the rest of it before the store is opened.
         self._order = self._queue_order(replace(self._queue, status=None))
@@ -132,6 +151,8 @@ class Review:
             self._settle_queue()
         self._session: Session | None = None
         self._widget = None
+
+    __init__ = suggest_keywords(__init__)  # feilds= names fields= (issue 23)
 
     def _queue_order(self, queue: Queue):
         return None if queue.is_everything else queue.positions(self)
@@ -150,7 +171,7 @@ class Review:
         """A served page's visitor said who they are: their queue, then (later) their session."""
         if self._annotator is not None:
             raise ValueError(f"this review already answers as {self._annotator!r}")
-        self._annotator = self._check_name("annotator", name)
+        self._annotator = refuse_reserved(self._check_name("annotator", name), "the name")
         try:
             self._settle_queue()
         except BaseException:
@@ -185,9 +206,15 @@ class Review:
         status: str | None = None,
         search: str | None = None,
         seed: int | None = None,
+        order: Callable | None = None,
+        every: int | None = None,
     ) -> Review:
-        """Choose and order the records to review (no arguments: every record in order)."""
-        queue = Queue(filter=filter, sort=sort, status=status, search=search, seed=seed)
+        """Choose and order the records to review (no arguments: every record in order).
+        `sort="disagreement"`/`"suggestion_disagreement"`, or `order=fn(review) -> rows`
+        re-ranked in the background after every `every` submitted answers (API.md 12)."""
+        return self._use_queue(Queue(filter, sort, status, search, seed, order=order, every=every))
+
+    def _use_queue(self, queue: Queue) -> Review:
         if self._annotator is None:  # still asking who: kept, and saved once the name is known
             self._order = self._queue_order(replace(queue, status=None))
             self._queue, self._queue_given = queue, True
@@ -199,6 +226,32 @@ class Review:
             self._session.use_queue(queue, golden.hand_out(self, order))
             self._refresh()
         return self
+
+    # -- the model in the loop (API.md 12; _model/) -------------------------------------------
+
+    def suggest(
+        self,
+        fn: Callable,
+        rows: Sequence[int] | None = None,
+        batch_size: int = 32,
+        name: str | None = None,
+        overwrite: bool = False,
+        *,
+        concurrency: int = 1,
+        timeout: float = 60.0,
+    ) -> pd.DataFrame:
+        """Store `fn`'s suggestions for `rows` (default all) ahead of time, with a progress
+        bar; resumes where it stopped. Counts per question: suggested, invalid, failed."""
+        from ._model.fill import fill
+
+        options = {"batch_size": batch_size, "concurrency": concurrency, "timeout": timeout}
+        return fill(self, fn, rows, name=name, overwrite=overwrite, **options)
+
+    def similar(self, row: int, k: int = 20, embeddings: str | None = None) -> Review:
+        """Set a queue of the `k` records nearest to `row` by cosine over an embeddings column."""
+        from ._model.similar import similar_queue
+
+        return similar_queue(self, row, k, embeddings)
 
     @staticmethod
     def _check_name(what: str, value: Any) -> str:
@@ -243,10 +296,14 @@ class Review:
             raise ValueError("fields is empty: name at least one column to show")
 
     def _config(self, for_store: bool = False) -> dict:
+        options = self.key_map.options  # a question's keys= as resolved ("mnemonic" spelled out)
         config = {
             "name": self.name,
             "fields": [f.spec() for f in self.fields],
-            "questions": self.questions.specs(),
+            "questions": [
+                {**q, "keys": options[q["name"]]} if q["name"] in options else q
+                for q in self.questions.specs()
+            ],
             "guidelines": self.guidelines,
         }
         if for_store:
@@ -261,6 +318,7 @@ class Review:
             "one_key": self.questions.one_key,
             "load_images": self.load_images,
             "layout": self.layout,
+            "keys": self.key_map.config(),
         }
 
     def __repr__(self) -> str:
@@ -271,6 +329,10 @@ class Review:
             f"<nbreview.Review {self.name!r}: {p.total} records, {p.submitted} submitted, "
             f"{p.skipped} skipped, annotator {self.annotator!r}, store {self.store.url!r}>"
         )
+
+    def keys_table(self) -> pd.DataFrame:
+        """The keys in force: one row per action (and per question with keys=), what it does."""
+        return pd.DataFrame(self.key_map.rows(), columns=["action", "keys", "what it does"])
 
     # -- the widget ---------------------------------------------------------------------------
 
@@ -327,9 +389,12 @@ class Review:
         answers = self.questions.validate(answers, record)
         key = self.keys.key(position)
         state = self.store.record(self.name, self.annotator, key)
-        missing = self.questions.missing({**state.answers, **answers}, record)
+        merged = {**state.answers, **answers}
+        missing = self.questions.missing(merged, record)
         if missing:
-            raise ValueError(f"row {i}: required questions without an answer: {missing!r}")
+            parts = [(n, self.questions[n].unanswered_parts(merged.get(n))) for n in missing]
+            said = "".join(f"; {n!r} still needs {', '.join(map(repr, p))}" for n, p in parts if p)
+            raise ValueError(f"row {i}: required questions without an answer: {missing!r}{said}")
         self.store.write(
             Change(self.name, self.annotator, key, answers=answers, status="submitted")
         )
@@ -339,9 +404,17 @@ class Review:
 
     # -- write-back ---------------------------------------------------------------------------
 
-    def to_dataset(self, prefix: str = "", annotators: str | None = None) -> datasets.Dataset:
-        """The input plus one typed column per question and the record columns."""
-        return writeback.to_dataset(self, prefix, annotators)
+    def to_dataset(
+        self, prefix: str = "", annotators: str | None = None, suggestions: bool = False
+    ) -> datasets.Dataset:
+        """The input plus one typed column per question and the record columns;
+        `suggestions=True` adds `<question>_suggestion` columns."""
+        ds = writeback.to_dataset(self, prefix, annotators)
+        if suggestions:
+            from ._model.export import with_suggestions
+
+            ds = with_suggestions(self, ds, prefix)
+        return ds
 
     def to_pandas(self, prefix: str = "", annotators: str | None = None) -> pd.DataFrame:
         """The same as to_dataset(), as a DataFrame (a DataFrame input keeps its index)."""
@@ -365,12 +438,15 @@ class Review:
 
         return quality(self, min_gold_accuracy, tolerance)
 
-    def alignment(self, column: str, question: str, tolerance: float = 0) -> pd.DataFrame:
+    def alignment(
+        self, column: str, question: str, tolerance: float = 0, confidence: str | None = None
+    ) -> pd.DataFrame:
         """A model's answers in `column` against the humans': one row per annotator, and the
-        consensus; the dataset card reports the judges compared here."""
+        consensus (with `confidence=`: `ece` and `brier`); the dataset card reports the
+        judges compared here."""
         from ._team.alignment import alignment
 
-        result = alignment(self, column, question, tolerance)
+        result = alignment(self, column, question, tolerance, confidence)
         self._alignments[(column, question)] = float(tolerance)
         return result
 
@@ -387,7 +463,7 @@ class Review:
         return summary(self, question, by)
 
     def plot(self, kind: str, **kwargs: Any) -> Any:
-        """An altair.Chart: "progress", "timing", "answers", "gold" or "alignment"."""
+        """An altair.Chart: "progress", "timing", "answers", "gold", "alignment", "calibration"."""
         from ._team.plots import plot
 
         return plot(self, kind, **kwargs)
@@ -400,11 +476,36 @@ class Review:
         label: str | None = None,
         good: str | Sequence[str] | None = None,
         preference: str | None = None,
+        *,
+        question: str | None = None,
+        turns: bool = False,
     ) -> datasets.Dataset:
-        """The submitted answers as a TRL dataset: "sft", "dpo" or "kto" (see trl.py)."""
+        """The submitted answers as a TRL dataset: "sft", "dpo", "kto" or "stepwise" (trl.py);
+        `turns=True` makes KTO examples of each answered turn of a per-turn question."""
         from ._export.trl import to_trl
 
-        return to_trl(self, kind, prompt, completion, label, good, preference)
+        return to_trl(
+            self, kind, prompt, completion, label, good, preference, question=question, turns=turns
+        )
+
+    def to_openai(
+        self,
+        kind: str,
+        path: str | os.PathLike | None = None,
+        *,
+        chat: str | None = None,
+        weights: str | None = None,
+        good: str | Sequence[str] | None = None,
+        question: str | None = None,
+        prompt: str | None = None,
+        tools: str | None = None,
+    ) -> datasets.Dataset | Path:
+        """OpenAI fine-tuning JSONL, "sft" (chat=, weights=, good=) or "dpo" (question=,
+        prompt=), written to `path` (returned) or, without one, returned as a Dataset."""
+        from ._export.openai import to_openai
+
+        options = {"chat": chat, "weights": weights, "good": good, "question": question}
+        return to_openai(self, kind, path, **options, prompt=prompt, tools=tools)
 
     # -- publishing (hub.py, card.py, resume.py) ----------------------------------------------
 

@@ -90,7 +90,7 @@ class RecordKeys:
         return _content_keys(
             self.key_columns,
             lambda c: source.values(c, start, stop),
-            lambda c, j: source.arrow_column(c, start + j, start + j + 1),
+            lambda c, j: source.single(c, start + j),
             stop - start,
         )
 
@@ -102,7 +102,7 @@ class RecordKeys:
         return _content_keys(
             self.key_columns,
             lambda c: source.take(c, positions),
-            lambda c, j: source.arrow_column(c, int(positions[j]), int(positions[j]) + 1),
+            lambda c, j: source.single(c, int(positions[j])),
             len(positions),
         )
 
@@ -151,7 +151,7 @@ class RecordKeys:
             found = ch.features(values)
             return found if rows is None else found[rows]
         except MIXED:
-            one = (self.source.arrow_column(column, i, i + 1) for i in range(len(self.source)))
+            one = (self.source.single(column, i) for i in range(len(self.source)))
             return np.concatenate([ch.features(v) for v in one] or [np.zeros(0, np.uint64)])
 
     def find(self, wanted: Collection[str]) -> tuple[np.ndarray, pa.Array]:

@@ -79,6 +79,10 @@ class RecordSource:
     def row(self, position: int, columns: list[str]) -> dict[str, Any]:
         return {c: self.arrow_column(c, position, position + 1)[0].as_py() for c in columns}
 
+    def single(self, column: str, position: int) -> pa.Array:
+        """One row's value as a one-value array (content keys read a mixed column this way)."""
+        return self.arrow_column(column, position, position + 1)
+
     def python_values(self, column: str, positions: np.ndarray) -> list[Any]:
         """The values of one column at these row positions, as Python objects."""
         return self.take(column, positions).to_pylist()
@@ -123,6 +127,36 @@ def _gather(column: pa.ChunkedArray, rows: np.ndarray) -> pa.Array:
     return gathered.take(pa.array(inverse))
 
 
+def has_json(kind: pa.DataType) -> bool:
+    """Whether an Arrow type holds `datasets.Json` values (JSON text), at any depth: what
+    `load_dataset("json")` makes of messages whose keys differ (`List(Json)`)."""
+    level = [kind]
+    while level:
+        if any(_is_json(k) for k in level):
+            return True
+        level = [k.field(i).type for k in level for i in range(k.num_fields)]
+    return False
+
+
+def _is_json(kind: pa.DataType) -> bool:
+    return getattr(kind, "extension_name", None) == "arrow.json"  # pa.JsonType, Arrow's own
+
+
+def decode_json(value: Any, kind: pa.DataType) -> Any:
+    """A Python value read from Arrow with its JSON-text parts parsed, as `datasets` decodes
+    a `Json` feature."""
+    if value is None:
+        return None
+    if _is_json(kind):
+        return json.loads(value) if isinstance(value, str) else value
+    if pa.types.is_struct(kind):
+        types = {kind.field(i).name: kind.field(i).type for i in range(kind.num_fields)}
+        return {k: decode_json(v, types[k]) for k, v in value.items()}
+    if kind.num_fields == 1:  # lists of every kind
+        return [decode_json(v, kind.field(0).type) for v in value]
+    return value
+
+
 class DatasetSource(RecordSource):
     """A Hugging Face Dataset, read through its Arrow table (and indices mapping, if any)."""
 
@@ -150,6 +184,18 @@ class DatasetSource(RecordSource):
 
     def arrow_table(self) -> pa.Table:
         return self._table if self._indices is None else self._table.take(self._indices)
+
+    def row(self, position: int, columns: list[str]) -> dict[str, Any]:
+        out = super().row(position, columns)
+        for c in columns:
+            if has_json(kind := self._table.schema.field(c).type):
+                out[c] = decode_json(out[c], kind)
+        return out
+
+    def python_values(self, column: str, positions: np.ndarray) -> list[Any]:
+        values = super().python_values(column, positions)
+        kind = self._table.schema.field(column).type
+        return [decode_json(v, kind) for v in values] if has_json(kind) else values
 
     def values(
         self, column: str, start: int = 0, stop: int | None = None
@@ -205,42 +251,62 @@ class DataFrameSource(RecordSource):
         return len(self.data)
 
     def arrow_column(self, column: str, start: int = 0, stop: int | None = None) -> pa.Array:
-        return pa.array(self.data[column].iloc[start:stop], from_pandas=True)
+        return _arrow(self.data[column].iloc[start:stop])
 
     def take(self, column: str, positions: np.ndarray) -> pa.Array:
-        return pa.array(self.data[column].iloc[np.asarray(positions)], from_pandas=True)
+        return _arrow(self.data[column].iloc[np.asarray(positions)])
+
+    def single(self, column: str, position: int) -> pa.Array:
+        """One row's value as a one-value array; a value no Arrow type holds, as its text."""
+        try:
+            return self.arrow_column(column, position, position + 1)
+        except MIXED:
+            value = self.data[column].iloc[position]
+            return pa.array([_as_text(value)], type=pa.string())
 
     def row(self, position: int, columns: list[str]) -> dict[str, Any]:
         out = {}
         for c in columns:
             try:
                 out[c] = self.arrow_column(c, position, position + 1)[0].as_py()
-            except MIXED:  # one value Arrow cannot type (a chat mixing text and parts): as is
-                out[c] = self.data[c].iloc[position]
+            except MIXED:  # a value Arrow cannot type (a chat mixing text and parts, a list
+                # mixing types): as it is, but as valid text within MAX_DEPTH
+                value = self.data[c].iloc[position]
+                out[c] = shown_value(value)
+                if _altered(value, out[c]):  # what is shown is not the data: say so once
+                    self._tell(c)
         return out
 
     def python_values(self, column: str, positions: np.ndarray) -> list[Any]:
         try:
             return super().python_values(column, positions)
         except MIXED:
-            return self.data[column].iloc[np.asarray(positions)].tolist()
+            return [shown_value(v) for v in self.data[column].iloc[np.asarray(positions)]]
 
     def table_column(self, column: str) -> pa.Array:
         try:
             return self.arrow_column(column)
         except MIXED:
+            self._tell(column)
             series = self.data[column]
-            if column not in self._told:
-                self._told.add(column)
-                kinds = sorted({type(v).__name__ for v in series.array if not _is_null(v)})
-                warnings.warn(
-                    f"column {column!r} mixes values of types {', '.join(kinds[:6])}; the "
-                    "search box, queue filters and sorts, and to_dataset() read it as text "
-                    "(lists and dicts as JSON); convert it to one type first to choose how, "
-                    f"e.g. df[{column!r}] = df[{column!r}].astype(str)",
-                    stacklevel=2,
-                )
             return pa.array([_as_text(v) for v in series.array], type=pa.string())
+
+    def _tell(self, column: str) -> None:
+        """Warn once per column that Arrow cannot hold it as it is, naming the first row."""
+        if column in self._told:
+            return
+        self._told.add(column)
+        series = self.data[column]
+        kinds = sorted({type(v).__name__ for v in series.array if not _is_null(v)})
+        row, why = _first_problem(series)
+        warnings.warn(
+            f"column {column!r} mixes values of types {', '.join(kinds[:6])} and {why} (first "
+            f"at row {row}); the search box, queue filters and sorts, and to_dataset() read it "
+            "as text (lists and dicts as JSON, lone surrogates as U+FFFD, values nested past "
+            f"{MAX_DEPTH} levels as a placeholder); convert it first to choose how, e.g. "
+            f"df[{column!r}] = df[{column!r}].astype(str)",
+            stacklevel=3,
+        )
 
     def arrow_table(self) -> pa.Table:
         frame = self.data.rename(columns=str)
@@ -256,6 +322,47 @@ class DataFrameSource(RecordSource):
             return True
         sample = series.dropna().head(100)
         return len(sample) > 0 and all(isinstance(v, str) for v in sample)
+
+
+def _arrow(values: pd.Series) -> pa.Array:
+    """pandas values as Arrow; nesting past MAX_DEPTH is refused like a mixed column (MIXED),
+    since hashing and showing such a value would recurse past Python's limit."""
+    array = pa.array(values, from_pandas=True)
+    if _type_depth(array.type) > MAX_DEPTH:
+        raise pa.ArrowInvalid(f"values nested more than {MAX_DEPTH} levels deep")
+    return array
+
+
+def _type_depth(kind: pa.DataType) -> int:
+    """How deeply lists and structs nest in an Arrow type, level by level, stopping just past
+    MAX_DEPTH (a type can nest deeper than Python may recurse)."""
+    depth, level = 0, [kind]
+    while depth <= MAX_DEPTH:
+        level = [k.field(i).type for k in level for i in range(k.num_fields)]
+        if not level:
+            break
+        depth += 1
+    return depth
+
+
+def _first_problem(series: pd.Series) -> tuple[int, str]:
+    """(row, what is wrong) of the first value that makes the column no one Arrow type."""
+    kinds: set[type] = set()
+    for row, value in enumerate(series.array):
+        if _is_null(value):
+            continue
+        if isinstance(value, str) and valid_text(value) != value:
+            return row, "holds text that is not valid Unicode (a lone surrogate)"
+        if isinstance(value, (Mapping, list, tuple)) and _depth(value) > MAX_DEPTH:
+            return row, f"holds a value nested more than {MAX_DEPTH} levels deep"
+        try:
+            pa.array([value], from_pandas=True)
+        except MIXED:
+            return row, "holds a value Arrow cannot read as one type (a list mixing types)"
+        kinds.add(type(value))
+        if len(kinds) > 1:
+            return row, "no one Arrow type holds them all"
+    return 0, "no one Arrow type holds them all"
 
 
 def _named_by_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -294,19 +401,77 @@ def _clashes(frame: pd.DataFrame, repeated: list[str]) -> str:
     return told
 
 
-# What pa.array raises for a pandas column of objects that no one Arrow type holds.
-MIXED = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError)
+# What pa.array raises for a pandas column of objects that no one Arrow type holds (mixed
+# types, nesting deeper than Arrow's limit, text with lone surrogates that UTF-8 cannot hold).
+MIXED = (
+    pa.ArrowInvalid,
+    pa.ArrowTypeError,
+    pa.ArrowNotImplementedError,
+    OverflowError,
+    UnicodeEncodeError,
+    RecursionError,
+)
+MAX_DEPTH = 32  # lists and dicts nested deeper are shown and kept as their text
+TOO_DEEP = "(a value nested more than {depth} levels deep: not shown)"
 
 
 def _as_text(value: Any) -> str | None:
-    """A value as a reader sees it: text as it is, lists and dicts as JSON, others by str()."""
+    """A value as a reader sees it: text as it is, lists and dicts as JSON, others by str();
+    lone surrogates as U+FFFD, a value nested past MAX_DEPTH as a placeholder."""
     if _is_null(value):
         return None
     if isinstance(value, str):
-        return value
+        return valid_text(value)
     if isinstance(value, (Mapping, list, tuple, set, np.ndarray)):
-        return json.dumps(value, ensure_ascii=False, default=_plain)
-    return str(value)
+        if _depth(value) > MAX_DEPTH:
+            return TOO_DEEP.format(depth=MAX_DEPTH)
+        return valid_text(json.dumps(value, ensure_ascii=False, default=_plain))
+    return valid_text(str(value))
+
+
+def valid_text(text: str) -> str:
+    """The text with each lone surrogate (which UTF-8 cannot hold) replaced by U+FFFD: the
+    same number of code points, so span offsets still count the same characters."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in text)
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and dicts nest in a value, counted without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, Mapping):
+            item = list(item.values())
+        elif not isinstance(item, (list, tuple, set, np.ndarray)):
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack.extend((v, depth + 1) for v in item)
+    return deepest
+
+
+def _altered(value: Any, shown: Any) -> bool:
+    """Whether `shown_value` changed what the data holds (surrogates, deep nesting)."""
+    try:
+        return bool(shown != value)
+    except (ValueError, TypeError):  # numpy arrays compare element-wise: no verdict
+        return False
+
+
+def shown_value(value: Any) -> Any:
+    """A pandas value Arrow refused, as the widget and exports take it: valid text, and
+    nesting within MAX_DEPTH (deeper values become their text)."""
+    if isinstance(value, str):
+        return valid_text(value)
+    if isinstance(value, (Mapping, list, tuple, set, np.ndarray)):
+        text = _as_text(value)
+        return text if _depth(value) > MAX_DEPTH else json.loads(text)
+    return value
 
 
 def _plain(value: Any) -> Any:

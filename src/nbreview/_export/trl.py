@@ -1,10 +1,11 @@
-"""Reviewed answers as TRL training data: SFT, DPO and KTO datasets.
+"""Reviewed answers as TRL training data: SFT, DPO, KTO and stepwise datasets.
 
 The formats are TRL's own ("Dataset formats" in its docs), with an explicit prompt:
 
 - `sft`: prompt-completion, `{"prompt", "completion"}`;
 - `dpo`: preference, `{"prompt", "chosen", "rejected"}`;
-- `kto`: unpaired preference, `{"prompt", "completion", "label"}` (`label` a bool).
+- `kto`: unpaired preference, `{"prompt", "completion", "label"}` (`label` a bool);
+- `stepwise`, and `kto` with `turns=True`, from questions asked per turn: `trl_turns`.
 
 Standard examples hold strings. When the prompt column holds chats (lists of
 `{"role", "content"}` messages) the examples are conversational: the prompt stays a message
@@ -21,23 +22,18 @@ are `ValueError`s that name what to pass.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import datasets
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from .._data.chat import is_chat_type, is_messages
 from .._data.fields import Target
-from ..questions import QUESTION_KINDS
+from . import picking, trl_turns
+from .picking import PromptColumn, column, one, submitted
 
 if TYPE_CHECKING:
-    from ..questions import Question
     from ..review import Review
 
-KINDS = ("sft", "dpo", "kto")
-GOOD = ("good", "accept", "yes", "pass", "correct")
+KINDS = ("sft", "dpo", "kto", "stepwise")
 COLUMNS = {
     "sft": ("prompt", "completion"),
     "dpo": ("prompt", "chosen", "rejected"),
@@ -54,102 +50,41 @@ def to_trl(
     label: str | None = None,
     good: str | Sequence[str] | None = None,
     preference: str | None = None,
+    *,
+    question: str | None = None,
+    turns: bool = False,
 ) -> datasets.Dataset:
-    """A `datasets.Dataset` in TRL's `kind` format ("sft", "dpo" or "kto")."""
+    """A `datasets.Dataset` in TRL's `kind` format ("sft", "dpo", "kto" or "stepwise")."""
     if kind not in KINDS:
         raise ValueError(f"to_trl makes {', '.join(map(repr, KINDS))} datasets, got {kind!r}")
+    turns_arg = turns or None
     unused = {
-        "sft": {"label": label, "good": good, "preference": preference},
-        "dpo": {"completion": completion, "label": label, "good": good},
+        "sft": {"label": label, "good": good, "preference": preference, "question": question},
+        "dpo": {"completion": completion, "label": label, "good": good, "question": question},
         "kto": {"preference": preference},
+        "stepwise": {"completion": completion, "label": label, "preference": preference},
     }[kind]
+    if kind != "kto":
+        unused["turns"] = turns_arg
     given = [name for name, value in unused.items() if value is not None]
     if given:
         raise ValueError(f"to_trl({kind!r}) takes no {', '.join(given)}")
-    source = _Prompt(review, prompt)
+    if kind == "stepwise":
+        return trl_turns.stepwise(review, prompt, question, good)
+    if kind == "kto":
+        if label is not None and question is not None and label != question:
+            raise ValueError(f"to_trl('kto'): label={label!r} and question={question!r} differ")
+        label = label if label is not None else question
+        if turns:
+            if completion is not None:
+                raise ValueError("to_trl('kto', turns=True): each turn is its own completion")
+            return trl_turns.kto_turns(review, prompt, label, good)
+    source = PromptColumn(review, prompt, "to_trl")
     if kind == "sft":
         return _sft(review, source, completion)
     if kind == "dpo":
         return _dpo(review, source, preference)
     return _kto(review, source, completion, label, good)
-
-
-# -- which records, and their values -----------------------------------------------------------
-
-
-def _submitted(review: Review) -> tuple[np.ndarray, list[dict]]:
-    """Row positions (dataset order) with a submitted answer of the review's annotator, and
-    that record's answers."""
-    store, name, annotator = review.store, review.name, review.annotator
-    done = [r[0] for r in store.records(name, annotator) if r[2] == "submitted"]
-    if not done:
-        return np.array([], dtype=np.int64), []
-    answers: dict[str, dict] = {}
-    for record, _, question, value, _ in store.answers(name, annotator):
-        answers.setdefault(record, {})[question] = value
-    keys = review.keys.all()
-    chosen = pc.is_in(keys, value_set=pa.array(done, pa.string()))
-    positions = np.flatnonzero(chosen.to_numpy(zero_copy_only=False))
-    return positions, [answers.get(k, {}) for k in keys.take(positions).to_pylist()]
-
-
-def _column(review: Review, column: str, positions: np.ndarray) -> list[Any]:
-    return review.source.arrow_column(column).take(pa.array(positions, pa.int64())).to_pylist()
-
-
-class _Prompt:
-    """The prompt column: `prompt=`, else a column named "prompt"; a chat makes it
-    conversational."""
-
-    def __init__(self, review: Review, prompt: str | None):
-        columns = review.source.columns
-        if prompt is None:
-            if "prompt" not in columns:
-                raise ValueError(
-                    "to_trl needs the prompt of every example, and the dataset has no column "
-                    f"named 'prompt'; pass prompt= the column that holds it (one of {columns!r})"
-                )
-            prompt = "prompt"
-        elif not isinstance(prompt, str) or prompt not in columns:
-            raise ValueError(f"prompt={prompt!r} is not a column; the dataset has {columns!r}")
-        self.review, self.column = review, prompt
-        kind = review.source.arrow_column(prompt, 0, 1).type
-        self.chat = is_chat_type(kind)
-        if not self.chat and not (
-            pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_null(kind)
-        ):
-            raise ValueError(
-                f"the prompt column {prompt!r} holds {kind}, neither text nor chats (lists of "
-                "{'role', 'content'} messages); pass prompt= a column that does"
-            )
-
-    def values(self, positions: np.ndarray, before: Target | None = None) -> list[Any]:
-        """Each row's prompt; with `before` a message of this very chat, the messages before it."""
-        values = _column(self.review, self.column, positions)
-        if before is None or before.column != self.column or before.message is None:
-            return values
-        cut = []
-        for chat in values:
-            index = before.message + len(chat) if chat and before.message < 0 else before.message
-            cut.append(chat[:index] if chat and 0 < index < len(chat) else None)
-        return cut
-
-    def reply(self, value: Any, prompt: Any, where: str) -> Any:
-        """A completion (chosen, rejected) as the format wants it; None when there is none."""
-        if value is None:
-            return None
-        if isinstance(value, str):
-            return [{"role": "assistant", "content": value}] if self.chat else value
-        if is_messages(value):
-            if not self.chat:
-                raise ValueError(
-                    f"{where} holds chats, but the prompt column {self.column!r} holds text; "
-                    "pass prompt= a chat column, so that the examples are conversational"
-                )
-            shared = [(m.get("role"), m.get("content")) for m in prompt or []]
-            head = [(m.get("role"), m.get("content")) for m in value[: len(shared)]]
-            return value[len(shared) :] if shared and head == shared else value
-        raise ValueError(f"{where} holds {type(value).__name__} values, not text or chats")
 
 
 def _dataset(kind: str, columns: dict[str, list], chat: bool) -> datasets.Dataset:
@@ -164,61 +99,17 @@ def _dataset(kind: str, columns: dict[str, list], chat: bool) -> datasets.Datase
     )
 
 
-# -- choosing the question ----------------------------------------------------------------------
-
-
-def _ranks(role: str) -> dict[int, list[str]]:
-    """Rank -> names of the kinds' classes that take `role` (Question.trl_roles), in order."""
-    ranks: dict[int, list[str]] = {}
-    for cls in QUESTION_KINDS.values():
-        if role in cls.trl_roles:
-            ranks.setdefault(cls.trl_roles[role], []).append(cls.__name__)
-    return dict(sorted(ranks.items()))
-
-
-def _one(review: Review, role: str, chosen: str | None, what: str) -> Question:
-    """The question `chosen` names (of a kind that takes `role`), else the only one there is,
-    looking at the kinds of the lowest rank first (an Edit before a FreeText). `what` names
-    the argument."""
-    questions = [q for q in review.questions if role in q.trl_roles]
-    usable = [q.name for q in questions]
-    ranks = _ranks(role)
-    wanted = " or ".join(name for names in ranks.values() for name in names)
-    if chosen is not None:
-        if chosen not in review.questions.names:
-            raise ValueError(
-                f"{what}={chosen!r} is not a question of this review; pass one of {usable!r}"
-            )
-        q = review.questions[chosen]
-        if role not in q.trl_roles:
-            raise ValueError(
-                f"{what}={chosen!r} is a {type(q).__name__} question; pass one of "
-                f"{usable!r} ({wanted} questions)"
-            )
-        return q
-    for rank, names in ranks.items():
-        found = [q.name for q in questions if q.trl_roles[role] == rank]
-        if len(found) == 1:
-            return review.questions[found[0]]
-        if len(found) > 1:
-            kind = " or ".join(names)
-            raise ValueError(
-                f"the review has several {kind} questions {found!r}; pass {what}= the one to use"
-            )
-    raise ValueError(f"the review has no {wanted} question; add one to the review's questions")
-
-
 # -- the formats --------------------------------------------------------------------------------
 
 
-def _sft(review: Review, source: _Prompt, completion: str | None) -> datasets.Dataset:
+def _sft(review: Review, source: PromptColumn, completion: str | None) -> datasets.Dataset:
     try:
-        q = _one(review, "completion", completion, "completion")
+        q = one(review, "completion", completion, "completion")
     except ValueError as exc:
         raise ValueError(
             f"to_trl('sft') takes each completion from an Edit (else FreeText) question: {exc}"
         ) from None
-    positions, answers = _submitted(review)
+    positions, answers = submitted(review)
     target = q.target
     prompts = source.values(positions, target)
     out: dict[str, list] = {"prompt": [], "completion": []}
@@ -231,16 +122,16 @@ def _sft(review: Review, source: _Prompt, completion: str | None) -> datasets.Da
     return _dataset("sft", out, source.chat)
 
 
-def _dpo(review: Review, source: _Prompt, preference: str | None) -> datasets.Dataset:
+def _dpo(review: Review, source: PromptColumn, preference: str | None) -> datasets.Dataset:
     try:
-        q = _one(review, "pairs", preference, "preference")
+        q = one(review, "pairs", preference, "preference")
     except ValueError as exc:
         raise ValueError(
             f"to_trl('dpo') takes chosen and rejected from a Preference or Ranking question: {exc}"
         ) from None
-    positions, answers = _submitted(review)
+    positions, answers = submitted(review)
     prompts = source.values(positions)
-    texts = {f: _column(review, f, positions) for f in q.fields}
+    texts = {f: column(review, f, positions) for f in q.fields}
     out: dict[str, list] = {"prompt": [], "chosen": [], "rejected": []}
     for i, (prompt, given) in enumerate(zip(prompts, answers, strict=True)):
         answer = given.get(q.name)
@@ -255,25 +146,6 @@ def _dpo(review: Review, source: _Prompt, preference: str | None) -> datasets.Da
             out["chosen"].append(chosen)
             out["rejected"].append(rejected)
     return _dataset("dpo", out, source.chat)
-
-
-def _good(q: Question, good: str | Sequence[str] | None) -> set[str]:
-    labels = list(q.labels)
-    if good is None:
-        chosen = [label for label in labels if label.strip().lower() in GOOD]
-        if not chosen:
-            raise ValueError(
-                f"to_trl('kto'): none of the labels {labels!r} of {q.name!r} is one of "
-                f"{list(GOOD)!r}; pass good= the labels that mean a good completion"
-            )
-        return set(chosen)
-    chosen = [good] if isinstance(good, str) else list(good)
-    unknown = [g for g in chosen if g not in labels]
-    if unknown or not chosen:
-        raise ValueError(
-            f"to_trl('kto'): good= names labels of {q.name!r}, which are {labels!r}; got {chosen!r}"
-        )
-    return set(chosen)
 
 
 def _completion_target(review: Review, completion: str | None) -> Target:
@@ -308,22 +180,29 @@ def _completion_target(review: Review, completion: str | None) -> Target:
 
 def _kto(
     review: Review,
-    source: _Prompt,
+    source: PromptColumn,
     completion: str | None,
     label: str | None,
     good: str | Sequence[str] | None,
 ) -> datasets.Dataset:
     try:
-        q = _one(review, "label", label, "label")
+        q = one(review, "label", label, "label", per_turn=False)
     except ValueError as exc:
+        per_turn = [q.name for q in review.questions if picking.turns_of(q) and q.trl_roles]
+        hint = f"; {per_turn!r} asked per turn: pass turns=True" if per_turn else ""
         raise ValueError(
-            f"to_trl('kto') takes each example's label from a Label question: {exc}"
+            f"to_trl('kto') takes each example's label from a Label question: {exc}{hint}"
         ) from None
-    good_labels = _good(q, good)
+    if picking.turns_of(q) is not None:
+        raise ValueError(
+            f"to_trl('kto'): {q.name!r} is asked per turn of {picking.turns_of(q)!r}; pass "
+            "turns=True for one example per answered turn"
+        )
+    good_labels = picking.good_labels(q, good, "to_trl('kto')")
     target = _completion_target(review, completion)
-    positions, answers = _submitted(review)
+    positions, answers = submitted(review)
     prompts = source.values(positions, target)
-    records = [{target.column: v} for v in _column(review, target.column, positions)]
+    records = [{target.column: v} for v in column(review, target.column, positions)]
     out: dict[str, list] = {"prompt": [], "completion": [], "label": []}
     for prompt, record, given in zip(prompts, records, answers, strict=True):
         answer = given.get(q.name)

@@ -15,9 +15,25 @@ import unicodedata
 import warnings
 from urllib.parse import parse_qs
 
+from ..store.base import ADJUDICATOR
+
 ENV = "NBREVIEW_ANNOTATOR"
 PARAM = "annotator"  # the page address's parameter: ?annotator=alice
 MAX_NAME = 100
+# Names that are roles, not people: a lead's final answers are kept as "adjudicated", and
+# consensus prefers them. A page, its address and the environment can never choose one;
+# only the lead's own code can (Review(annotator="adjudicated"), as nr.Adjudicate does).
+RESERVED = frozenset({ADJUDICATOR})
+
+
+def refuse_reserved(name: str, where: str = "annotator") -> str:
+    """The name as it is, unless it is (up to case and spaces) a reserved role's name."""
+    if " ".join(name.split()).casefold() in RESERVED:
+        raise ValueError(
+            f"{where} {name!r} is reserved: nbreview keeps a lead's final answers under it "
+            "(nr.Adjudicate); choose another name"
+        )
+    return name
 
 
 def clean_name(value: object, where: str = "annotator") -> str:
@@ -31,7 +47,7 @@ def clean_name(value: object, where: str = "annotator") -> str:
         raise ValueError(f"{where} is longer than {MAX_NAME} characters")
     if any(unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn") for c in name):
         raise ValueError(f"{where} holds characters that cannot be shown (control characters)")
-    return name
+    return refuse_reserved(name, where)
 
 
 def login_name() -> str:
@@ -118,5 +134,5 @@ def resolve_annotator(annotator: str | None) -> str | None:
         return page
     env = os.environ.get(ENV, "").strip()
     if env:
-        return env
-    return None if served() else login_name()
+        return refuse_reserved(env, f"${ENV}")
+    return None if served() else refuse_reserved(login_name(), "the login name")

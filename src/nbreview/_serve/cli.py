@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..store import STORE_ENV
 from .annotator import ENV as ANNOTATOR_ENV
+from .kernel import missing_kernel
 
 # A page closed for this long (its kernel idle and no page connected) loses its kernel.
 CULL_IDLE_SECONDS = 600
@@ -93,6 +94,9 @@ def serve(args: argparse.Namespace, extra: Sequence[str]) -> int:
         from voila.app import Voila
     except ImportError:
         print(INSTALL, file=sys.stderr)
+        return 2
+    if (problem := missing_kernel()) is not None:
+        print(problem, file=sys.stderr)
         return 2
     if args.store is not None:
         spec = store_spec(args.store)

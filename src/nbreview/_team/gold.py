@@ -150,8 +150,9 @@ def interleave(
     order: np.ndarray, gold: np.ndarray, done: np.ndarray, every: int, seed: int
 ) -> np.ndarray:
     """`order` with its open gold records moved so that one comes after every `every - 1`
-    open records that are not gold (all first when `every` is 1), in a seeded order; gold
-    records already answered go to the end, where nobody is handed them again."""
+        open records that are not gold (all first when `every` is 1), in a seeded order; gold
+        records already answered go to the start, where nobody is handed them again and where
+    they were handed out (before every record still open)."""
     rest, rest_open = order[~gold], ~done[~gold]
     chosen = np.random.default_rng(seed).permutation(order[gold & ~done])
     between = every - 1
@@ -165,4 +166,6 @@ def interleave(
         places = np.searchsorted(counts, wanted, side="left") + 1
         places = np.minimum(places, len(rest))
     mixed = np.insert(rest, places, chosen)
-    return np.concatenate([mixed, order[gold & done]]).astype(np.int64, copy=False)
+    # Answered gold records go first: each was handed out before the records still open, so
+    # a record keeps its number ("Record 16 of 20") when the page is reloaded.
+    return np.concatenate([order[gold & done], mixed]).astype(np.int64, copy=False)

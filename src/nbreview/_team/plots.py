@@ -1,7 +1,8 @@
 """`review.plot(kind, ...)`: an `altair.Chart` drawn from the quality tables (API.md 8).
 
-Charts are returned, not rendered: vega-lite draws them in JupyterLab, Notebook 7, marimo
-and VS Code without a server. Each carries its own look, readable in light and dark
+Charts are returned, not rendered: each is an `altair.Chart` that displays as an SVG drawn
+in the kernel (chart.py), so it draws in JupyterLab, Notebook 7, Voilà and marimo with no
+network. Each carries its own look, readable in light and dark
 notebooks alike: a transparent background, neutral grey text and axes, titles that say
 what is drawn. Data is aggregated before it is charted (a histogram's bins, at most a few
 hundred points per line), so a chart of 100,000 answers stays small.
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .alignment import confusion
+from .alignment import confusion, reliability
 from .quality import quality
 from .summary import summary
 from .timing import timing
@@ -219,12 +220,41 @@ def alignment(review: Review, column: str, question: str) -> alt.Chart:
     return styled(chart, f"{column} against the humans' {question}")
 
 
+def calibration(review: Review, column: str, question: str, confidence: str) -> alt.Chart:
+    """The reliability diagram: per bin of the judge's confidence, the share it got right
+    against the humans' consensus, beside the diagonal of a calibrated judge."""
+    alt = _alt()
+    data = reliability(review, column, question, confidence)
+    diagonal = alt.Chart(pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]})).mark_line(
+        color=GREY, strokeDash=[4, 4]
+    )
+    scale = alt.Scale(domain=[0, 1])
+    points = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("confidence:Q", scale=scale, title=f"judge confidence ({confidence})"),
+            y=alt.Y("accuracy:Q", scale=scale, title="share right (human consensus)"),
+            size=alt.Size("answers:Q", title="records"),
+            tooltip=[
+                alt.Tooltip("bin:Q", title="bin from"),
+                alt.Tooltip("confidence:Q", format=".2f"),
+                alt.Tooltip("accuracy:Q", format=".2f"),
+                "answers:Q",
+            ],
+        )
+    )
+    chart = alt.layer(diagonal.encode(x="x:Q", y="y:Q"), points)
+    return styled(chart, f"Calibration of {column} on {question}")
+
+
 KINDS: dict[str, Callable[..., Any]] = {
     "progress": progress,
     "timing": seconds,
     "answers": answers,
     "gold": gold,
     "alignment": alignment,
+    "calibration": calibration,
 }
 
 
@@ -239,4 +269,6 @@ def plot(review: Review, kind: str, **kwargs: Any) -> alt.Chart:
     missing = [n for n, p in params.items() if p.default is p.empty and n not in kwargs]
     if missing:
         raise ValueError(f"plot({kind!r}) needs {', '.join(f'{n}=' for n in missing)}")
-    return build(review, **kwargs)
+    from .chart import offline
+
+    return offline(build(review, **kwargs))

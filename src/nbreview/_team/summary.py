@@ -75,7 +75,7 @@ def _complete(counts: pd.DataFrame, answered: pd.DataFrame, names: list[str] | N
     """Every (slice, item) pair: the kind's items in order, others after, 0 where none."""
     counts = counts.rename(columns={"count_all": "count"})
     answered = answered.rename(columns={"count_all": "answered"})
-    seen = sorted(set(counts["answer"]) - set(names or []))
+    seen = sorted(set(counts["answer"]) - set(names or []), key=_numeric_first)
     items = pd.DataFrame({"answer": [*(names or []), *seen]})
     grid = answered[[SLICE]].merge(items, how="cross")
     frame = grid.merge(counts, on=[SLICE, "answer"], how="left").merge(answered, on=SLICE)
@@ -85,3 +85,12 @@ def _complete(counts: pd.DataFrame, answered: pd.DataFrame, names: list[str] | N
     frame["_item"] = frame["answer"].map(order)
     frame = frame.sort_values([SLICE, "_item"], na_position="last", kind="stable")
     return frame.drop(columns="_item").reset_index(drop=True)
+
+
+def _numeric_first(item: str) -> tuple:
+    """Items that are numbers in numeric order ("2" before "10"), then the rest by text."""
+    try:
+        number = float(item)
+    except (TypeError, ValueError):
+        return (1, 0.0, str(item))
+    return (0, number, "") if number == number else (1, 0.0, str(item))

@@ -15,7 +15,7 @@ from typing import Any
 from .channels import DEFAULT
 
 RECORD_TYPES = ("answer", "accept", "submit", "skip")
-TYPES = (*RECORD_TYPES, "nav", "queue", "queue_page", "undo")
+TYPES = (*RECORD_TYPES, "nav", "queue", "queue_page", "undo", "similar")
 MAX_SEQ = 2**53  # what a JavaScript number counts exactly
 MAX_ELAPSED_MS = 6 * 3600 * 1000  # more than six hours on one record is a clock gone wrong
 MAX_VALUE_CHARS = 2_000_000  # an answer's JSON; a whole book is fewer characters
@@ -70,7 +70,11 @@ def _text(name: str, value: Any, optional: bool = True) -> str | None:
 def _elapsed(value: Any) -> float:
     if value is None:
         return 0.0
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise Refused(f"elapsed_ms must be a number of milliseconds, got {short(value)}")
+    if isinstance(value, int):  # a whole number past any float (10**400) is just "too long"
+        value = min(value, MAX_ELAPSED_MS)
+    if not math.isfinite(value):
         raise Refused(f"elapsed_ms must be a number of milliseconds, got {short(value)}")
     return min(max(0.0, float(value)), MAX_ELAPSED_MS) / 1000
 

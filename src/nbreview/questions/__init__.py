@@ -8,6 +8,7 @@ from .base import QUESTION_KINDS, AnswerError, Question
 from .choice import Label, MultiLabel, Rating
 from .compare import Edit, Preference, PreferenceStrength, Ranking
 from .freetext import FreeText
+from .number import Number
 from .rubric import Rubric
 from .set import QuestionSet
 from .spans import Spans
@@ -19,6 +20,7 @@ __all__ = [
     "FreeText",
     "Label",
     "MultiLabel",
+    "Number",
     "Preference",
     "PreferenceStrength",
     "Question",

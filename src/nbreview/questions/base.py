@@ -24,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._keywords import suggest_keywords
 from . import combine
 from .combine import Answers
 
@@ -108,6 +109,8 @@ class Question(metaclass=_Kind):
         # declares no kind of its own (a Preference's strength) does not replace its parent.
         if cls.__dict__.get("kind"):
             QUESTION_KINDS[cls.kind] = cls
+        if "__init__" in cls.__dict__:  # a misspelt keyword names the closest one (issue 23)
+            cls.__init__ = suggest_keywords(cls.__init__)
 
     @staticmethod
     def from_spec(spec: dict) -> Question:
@@ -134,6 +137,9 @@ class Question(metaclass=_Kind):
     ):
         if not isinstance(name, str) or not name.strip():
             raise ValueError(f"a question needs a non-empty string name, got {name!r}")
+        # A callable suggests in the background (nbreview/_model); a string names a column.
+        self.suggest_fn = suggestion if callable(suggestion) else None
+        suggestion = None if self.suggest_fn is not None else suggestion
         if suggestion is not None and not isinstance(suggestion, str):
             raise ValueError(f"question {name!r}: suggestion names a column, got {suggestion!r}")
         if gold is not None and (not isinstance(gold, str) or not gold):
@@ -177,6 +183,10 @@ class Question(metaclass=_Kind):
 
     def is_answered(self, value: Any) -> bool:
         return value is not None
+
+    def unanswered_parts(self, value: Any) -> list[str]:
+        """The parts still to answer in a partial answer (a rubric's unrated criteria)."""
+        return []
 
     def missing_in(
         self, answers: Mapping[str, Any], record: Mapping[str, Any] | None = None

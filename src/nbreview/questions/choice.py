@@ -8,13 +8,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import datasets
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import combine
-from .base import Question, Rows, label_items, plain_strings
+from .base import Question, label_items, plain_strings
 from .combine import Answers
+from .numeric import Numeric
+from .option_keys import OptionKeys
 
 
 def _check_labels(name: str, labels: Any) -> list[str]:
@@ -66,14 +67,14 @@ def _whole(value: Any) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
-class Rating(Question):
+class Rating(OptionKeys, Numeric, Question):
     """A value on a scale (1..n, or low..high from 0 up), optionally with a label per value."""
 
     kind = "rating"
     one_key = True
     per_turn_ok = True  # turns= asks it per message or step (turns.py)
     task = "text-classification"
-    agreement_level = "interval"
+    center = combine.mean  # consensus, grading and agreement: numeric.py
 
     def __init__(
         self,
@@ -84,6 +85,7 @@ class Rating(Question):
         required: bool | None = None,
         suggestion: str | None = None,
         gold: str | None = None,
+        keys: Sequence[str] | str | None = None,
     ):
         super().__init__(name, required=required, suggestion=suggestion, gold=gold)
         self.low, self.high = parse_scale(name, scale)
@@ -96,6 +98,10 @@ class Rating(Question):
                 f"question {name!r}: {len(self.labels)} labels for a scale of {size}; "
                 "give one label per value"
             )
+        self.set_option_keys(keys)
+
+    def option_names(self) -> list[str]:
+        return list(self.labels) if self.labels else [str(v) for v in self.values]
 
     @property
     def values(self) -> range:
@@ -120,18 +126,10 @@ class Rating(Question):
             return super().from_stored(texts)
 
     def spec(self) -> dict:
-        return {**super().spec(), "scale": scale_spec(self.low, self.high), "labels": self.labels}
+        scale = scale_spec(self.low, self.high)
+        return {**super().spec(), "scale": scale, "labels": self.labels, **self.keys_spec()}
 
     consensus_rule: ClassVar[str] = "their mean"
-
-    def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
-        return combine.mean(a)
-
-    def consensus_feature(self) -> Any:
-        return datasets.Value("float64")
-
-    def agreed_parts(self, a: Answers) -> list[Answers]:
-        return [a]
 
     def accepts(self) -> str:
         text = f"{self.low} to {self.high}"
@@ -146,26 +144,11 @@ class Rating(Question):
             return [[v, counts[v]] for v in self.values]
         return super().count_rows(given, feature)
 
-    def grade(
-        self,
-        given: Sequence[Any],
-        expected: Sequence[Any],
-        records: Sequence[str],
-        rows: Rows,
-        tolerance: float = 0,
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Right within `tolerance` points of the known rating."""
-        got = pa.array(list(given), pa.float64()).to_numpy(zero_copy_only=False)
-        want = np.asarray(expected, dtype=float)
-        with np.errstate(invalid="ignore"):  # an unanswered rating (NaN) is wrong
-            right = np.abs(got - want) <= tolerance
-        return right.astype(float), np.ones(len(got))
-
     def summary_names(self) -> list[str] | None:
         return [str(v) for v in self.values]
 
 
-class Label(Question):
+class Label(OptionKeys, Question):
     """Exactly one label out of a fixed list."""
 
     kind = "label"
@@ -184,9 +167,14 @@ class Label(Question):
         required: bool | None = None,
         suggestion: str | None = None,
         gold: str | None = None,
+        keys: Sequence[str] | str | None = None,
     ):
         super().__init__(name, required=required, suggestion=suggestion, gold=gold)
         self.labels = _check_labels(name, labels)
+        self.set_option_keys(keys)
+
+    def option_names(self) -> list[str]:
+        return list(self.labels)
 
     def feature(self) -> Any:
         return datasets.ClassLabel(names=self.labels)
@@ -209,7 +197,7 @@ class Label(Question):
         return pc.index_in(names, value_set=pa.array(self.labels, pa.string())).cast(pa.int64())
 
     def spec(self) -> dict:
-        return {**super().spec(), "labels": self.labels}
+        return {**super().spec(), "labels": self.labels, **self.keys_spec()}
 
     consensus_rule: ClassVar[str] = "the most frequent answer, null on a tie"
 

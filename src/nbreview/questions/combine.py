@@ -117,6 +117,20 @@ def mean(a: Answers) -> tuple[pa.Array, pa.Array]:
     return flat(means["record"]), flat(means["value_mean"])
 
 
+def median(a: Answers) -> tuple[pa.Array, pa.Array]:
+    """The median of numeric answers, as float64: one outlier does not move it."""
+    if not a.records:
+        return pa.array([], pa.string()), pa.array([], pa.float64())
+    records = np.asarray(a.records, dtype=object)
+    values = np.asarray(a.values, dtype=float)
+    order = np.lexsort((values, records))
+    records, values = records[order], values[order]
+    starts = np.flatnonzero(np.r_[True, records[1:] != records[:-1]])
+    ends = np.r_[starts[1:], len(records)]
+    middle = (values[(starts + ends - 1) // 2] + values[(starts + ends) // 2]) / 2
+    return pa.array(records[starts].tolist(), pa.string()), pa.array(middle, pa.float64())
+
+
 def majority(q: Question, a: Answers, unanimous: bool = False) -> tuple[pa.Array, pa.Array]:
     """The most frequent answer (null on a tie); with `unanimous`, only an answer all gave."""
     table = modes(a.records, a.values)

@@ -168,6 +168,10 @@ class Rubric(Question):
     def is_answered(self, value: Any) -> bool:
         return isinstance(value, Mapping) and all(value.get(c) is not None for c in self.criteria)
 
+    def unanswered_parts(self, value: Any) -> list[str]:
+        rated = value if isinstance(value, Mapping) else {}
+        return [c for c in self.criteria if rated.get(c) is None]
+
     def to_arrow(self, values: Sequence[Any]) -> pa.Array:
         rows = [v if isinstance(v, Mapping) else None for v in values]
         return pa.array(rows, type=self.arrow_type())
