@@ -44,10 +44,10 @@ export function parseNumber(question, text) {
   return { value };
 }
 
-function build(question, index, ctx) {
-  const shell = questionShell(question, index, ctx, describe(question));
+/** The number box: the browser's own bounds and step, and what the keys do there. */
+function numberInput(question, index, ctx) {
   const attrs = (v) => (typeof v === "number" ? String(v) : null);
-  const input = h("input", {
+  return h("input", {
     type: "number",
     class: "nbr-number",
     tabindex: "-1",
@@ -59,6 +59,11 @@ function build(question, index, ctx) {
     title: "Enter submit · Tab next question · Esc back to keys",
     onfocus: () => ctx.focus?.(index),
   });
+}
+
+function build(question, index, ctx) {
+  const shell = questionShell(question, index, ctx, describe(question));
+  const input = numberInput(question, index, ctx);
   const error = h("span", { class: "nbr-number-error", role: "status", hidden: true });
   shell.el.append(h("div", { class: "nbr-number-row" }, input, error));
 
