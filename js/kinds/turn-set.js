@@ -171,9 +171,9 @@ export class TurnSet {
 
   showMark(state) {
     const focused = Boolean(state?.focused);
-    const el = this.marked === null ? null : (this.ctx.turnElement?.(this.column, this.marked) ?? null);
+    const el = focused && this.marked !== null ? (this.ctx.turnElement?.(this.column, this.marked) ?? null) : null;
     if (this.current && this.current !== el) this.current.classList.remove("nbr-turn-current");
-    this.current = focused ? el : null;
+    this.current = el;
     this.current?.classList.add("nbr-turn-current");
     for (const [i, s] of this.subs) {
       if (!s.comp) continue;

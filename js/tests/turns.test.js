@@ -114,6 +114,9 @@ describe("a per-turn rating in a chat", () => {
     press(root, "ArrowUp");
     expect(marked(root)).toEqual([2]);
     expect(root.querySelector(".nbr-turns-hint").textContent).toContain("2 of 2 turns answered");
+    // Only the focused question outlines its marked turn.
+    const current = () => [...root.querySelectorAll(".nbr-turn-current")].map((m) => m.dataset.index);
+    expect(current()).toEqual(["2"]);
     // The buttons show each turn's own answer.
     const pressed = (i) => root.querySelector(`.nbr-message[data-index="${i}"] .nbr-option[aria-pressed="true"]`)?.dataset.value;
     expect([pressed(2), pressed(5)]).toEqual(["5", "2"]);
@@ -162,6 +165,17 @@ describe("a per-turn rating in a chat", () => {
 describe("every kind, through the same capability", () => {
   const fields = { messages: OPENAI };
   const layout = (name, asked) => ({ [name]: turns(6, asked) });
+
+  it("only the focused question outlines its marked turn", () => {
+    const lay = { ...layout("helpful", [2, 5]), ...layout("step", [3, 4]) };
+    const { root } = mountWidget(widget, config([HELPFUL, STEP]), view("k1", fields, { layout: lay }));
+    const current = () => [...root.querySelectorAll(".nbr-turn-current")].map((m) => m.dataset.index);
+    expect(current()).toEqual(["2"]);
+    press(root, "Tab");
+    expect(current()).toEqual(["3"]);
+    press(root, "j");
+    expect(current()).toEqual(["4"]);
+  });
 
   it("Label per tool turn", () => {
     const { model, root } = mountWidget(widget, config([STEP]), view("k1", fields, { layout: layout("step", [3, 4]) }));
