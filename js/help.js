@@ -22,7 +22,6 @@ export function keyList(config = {}) {
     [pairText(keys, "prev", "next"), "previous / next record"],
     [k("skip"), "skip this record"],
     [k("accept"), "accept the suggested answers"],
-    [k("similar"), "more like this: queue the similar records"],
     [k("undo"), "undo the last change"],
     ...(config.guidelines ? [[k("guidelines"), "show or hide the guidelines"]] : []),
     [k("search"), "search the shown fields (Enter applies, Esc leaves)"],

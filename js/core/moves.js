@@ -58,7 +58,5 @@ export const moveHandlers = {
   prev: onRecord((r) => move(r, "nav", { to: "prev" })),
   goto: (r, { row }) => (move(r, "nav", { to: row }), r),
   undo: (r) => (move(r, "undo", {}), r),
-  // m: the kernel makes the queue the records like this one (embeddings=); the record stays
-  similar: onRecord((r) => move(r, "similar", {})),
   filter: (r, { search, status }) => (move(r, "queue", { search, status }), r),
 };

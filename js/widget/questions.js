@@ -13,6 +13,7 @@ export function createQuestions({ container, fields, store, refocus }) {
     answer: (question, value) => store.apply({ type: "answer", question: question.name, value }),
     dispatch: (action) => store.dispatch(action),
     current: (question) => currentOf(store.state, question),
+    keys: () => store.state.keys, // the keys table in force (js/keys.js), for hints
     focus: (index) => store.apply({ type: "focus", index }),
     refocus,
     notify: (text, kind = "error") => store.apply({ type: "notify", text, kind }),
