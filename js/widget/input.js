@@ -5,7 +5,6 @@
 import { actionForKey, ownsKey } from "../keys.js";
 import { takesText } from "../kinds/index.js";
 import { isMove } from "../core/reducer.js";
-import { toggleFolds } from "../render/folds.js";
 import { recordOf } from "../core/state.js";
 
 /** An action that may run now: the question it is for takes it first, then the reducer. */
@@ -77,7 +76,6 @@ export function createEffects(store, parts, view, visitor) {
     full: () => visitor().toggleFull(),
     search: () => parts.queue.focusSearch(),
     queue: () => parts.queue.toggle(),
-    unfold: () => toggleFolds(parts.fields), // t: every fold of the record (js/widget/unfold.js)
   };
   return (e) => {
     if (Object.hasOwn(EFFECTS, e.type)) EFFECTS[e.type](parts.root.getRootNode().activeElement);
