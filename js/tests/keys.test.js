@@ -50,6 +50,7 @@ describe("actionForKey on the root", () => {
     expect(actionForKey(key("g"))).toEqual({ type: "guidelines" });
     expect(actionForKey(key("?"))).toEqual({ type: "help" });
     expect(actionForKey(key("Escape"))).toEqual({ type: "release" });
+    expect(actionForKey(key("m"))).toEqual({ type: "similar" }); // more like this
   });
   it("ignores keys it does not use; leaves letters outside the table to the focused question", () => {
     for (const k of [" ", "Backspace", "Home", "Delete"]) expect(actionForKey(key(k))).toBeNull();
