@@ -145,13 +145,14 @@ def _column(pub: Publication, name: str) -> tuple[Any, list]:
 
 
 def _stats(review: Review, annotators: str | None = None) -> dict:
-    """Counts of what the data holds: one annotator's records, or the team's (without those
-    who did not qualify), so the card never contradicts its data."""
+    """Counts of what the data holds: one annotator's records, or the team's (for consensus,
+    without those who did not qualify), so the card never contradicts its data."""
     from .._team.qualify import unqualified
 
     keys = set(review.keys.all().to_pylist())
     who = review.annotator if annotators is None else None
-    left_out = set(unqualified(review))
+    # consensus leaves out who did not qualify; "all" lists everyone, so it counts everyone
+    left_out = set(unqualified(review)) if annotators == "consensus" else set()
     rows = [
         r for r in review.store.records(review.name, who) if r[0] in keys and r[1] not in left_out
     ]
