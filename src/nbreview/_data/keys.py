@@ -3,9 +3,10 @@
 With `id=` a record's key is its id as text. Otherwise it is a content key of scheme 2
 (content_hash.py): computed per chunk straight from the Arrow buffers. Finding the rows of
 stored records (`find`: progress, reopening, exports, quality, a second window) never
-hashes every row: big datasets keep every row's key in a file beside the store, written
-once (key_file.py, index_cache.py), so later processes read a few blocks of it and no text;
-other data hashes only the rows whose signature a wanted key carries (signature_index.py).
+hashes every row: a sorted index of the rows' signatures names the few rows each wanted
+key can be on (signature_index.py), only those are hashed, and what was hashed is kept.
+For a big `datasets.Dataset` both are kept beside the store (index_cache.py), so a reopen
+reads neither the text nor more than a few pages of the index.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ import xxhash
 
 from . import content_hash as ch
 from .distinct import all_distinct
-from .index_cache import CHECKS, IndexCache
-from .key_file import KeyFile
+from .index_cache import IndexCache
+from .known_keys import KnownKeys, as_arrow
 from .signature_index import SignatureIndex
 from .source import MIXED, RecordSource
 
@@ -31,8 +32,6 @@ SCHEME = ch.SCHEME
 # find(): past this share of rows to hash, hashing every row (and keeping them) is cheaper.
 FIND_ALL = 0.25
 PIECE = 1 << 18  # rows hashed at a time when every key is needed
-VERIFY = 64  # rows a lookup in the key file hashes to check it (a few records: all of them)
-REMEMBER = 16_384  # find() remembers the keys it hashed, up to this many rows at a time
 
 
 def content_key(values: dict) -> str:
@@ -87,9 +86,8 @@ class RecordKeys:
         self._chunks: dict[int, pa.Array] = {}
         self._all: pa.Array | None = None
         self._index: SignatureIndex | None = None
-        self._cache: IndexCache | None = None  # where every row's key is kept between processes
-        self._file: KeyFile | None = None
-        self._found: dict[int, str] = {}  # keys find() hashed, by position
+        self._cache: IndexCache | None = None  # where the index is kept between processes
+        self._known = KnownKeys()  # keys find() hashed, by position
         if id_column is not None:
             self._check_ids()
 
@@ -149,18 +147,12 @@ class RecordKeys:
             yield index * CHUNK, self.chunk(index)
 
     def all(self) -> pa.Array:
-        """Every row's key. Content keys of data with a key file are read from it (written
-        now if there is none: the hashing is paid once per dataset)."""
         if self._all is None:
-            file = self.key_file() if self.id_column is None else None
-            if file is not None:
-                self._all = ch.keys_from(*file.row_order())
-            elif self._all is None:  # key_file() keeps the keys it could not write
-                if self.id_column is None and not self._chunks:
-                    self._all = ch.keys_from(*self._all_parts())
-                else:
-                    parts = [keys for _, keys in self.chunks()]
-                    self._all = pa.concat_arrays(parts) if parts else pa.array([], pa.string())
+            if self.id_column is None and not self._chunks:  # large pieces, no chunk cache
+                self._all = ch.keys_from(*self._all_parts())
+            else:
+                parts = [keys for _, keys in self.chunks()]
+                self._all = pa.concat_arrays(parts) if parts else pa.array([], type=pa.string())
         return self._all
 
     def take(self, positions) -> pa.Array:
@@ -179,27 +171,20 @@ class RecordKeys:
             self._cache = IndexCache.of(store, self.source.data, self.key_columns, self.scheme)
 
     def index(self) -> SignatureIndex:
-        """Rows by signature (content keys only), from one pass over the rows' lengths and
-        first and last bytes (no text is hashed)."""
+        """Rows by signature (content keys only): kept from an earlier process, or built
+        from one pass over the rows' lengths and first and last bytes (no text is hashed)."""
         if self._index is None:
-            features = {c: self._features(c) for c in self.key_columns}
-            self._index = SignatureIndex.build(ch.signatures(features))
+            cache = self._cache
+            index = None if cache is None else cache.load_index(self._signatures_at)
+            if index is None:
+                features = {c: self._features(c) for c in self.key_columns}
+                index = SignatureIndex.build(ch.signatures(features))
+                if cache is not None:
+                    cache.save_index(index)
+            elif cache is not None:
+                self._known = cache.load_known(self._at)
+            self._index = index
         return self._index
-
-    def key_file(self) -> KeyFile | None:
-        """Every row's key in a file kept between processes (key_file.py), for data that
-        has a place for one (index_cache.py): opened if it passes a spot check, else
-        written once from every row's hash. None where nothing is kept."""
-        cache = self._cache
-        if self._file is None and cache is not None:
-            self._file = cache.load(self._agrees)
-            if self._file is None:
-                signature, digest = self._all_parts()
-                self._file = cache.save(signature, digest)
-                if self._file is None:  # nowhere to write it: keep the keys in the process
-                    self._all = ch.keys_from(signature, digest)
-                    self._cache = None
-        return self._file
 
     def _all_parts(self) -> tuple[np.ndarray, np.ndarray]:
         """(signatures, digests) of every row, hashed in large pieces one after the other:
@@ -211,12 +196,6 @@ class RecordKeys:
             return np.zeros(0, np.uint32), np.zeros((0, 16), np.uint8)
         return np.concatenate([p[0] for p in pieces]), np.concatenate([p[1] for p in pieces])
 
-    def _agrees(self, file: KeyFile) -> bool:
-        """Whether a kept file finds random rows where their keys, hashed now, are."""
-        sample = np.unique(np.random.default_rng().integers(0, len(self.source), size=CHECKS))
-        positions, _ = file.find(pc.unique(self._at(sample)))
-        return bool(np.isin(sample, positions).all())
-
     def _features(self, column: str) -> np.ndarray:
         try:
             values, rows = self.source.stored_values(column)
@@ -225,6 +204,17 @@ class RecordKeys:
         except MIXED:
             one = (self.source.single(column, i) for i in range(len(self.source)))
             return np.concatenate([ch.features(v) for v in one] or [np.zeros(0, np.uint64)])
+
+    def _signatures_at(self, positions: np.ndarray) -> np.ndarray:
+        """The signatures of the rows at these positions, reading only those rows."""
+        features = {}
+        for column in self.key_columns:
+            try:
+                features[column] = ch.features(self.source.take(column, positions))
+            except MIXED:
+                one = [self.source.single(column, int(p)) for p in positions]
+                features[column] = np.concatenate([ch.features(v) for v in one])
+        return ch.signatures(features)
 
     def find(
         self, wanted: Collection[str] | pa.Array | pa.ChunkedArray
@@ -240,13 +230,6 @@ class RecordKeys:
             signatures = ch.signatures_of(wanted_keys)
             if not len(signatures):  # no scheme-2 key wanted: no row can hold one
                 return np.zeros(0, dtype=np.int64), pa.array([], type=pa.string())
-            file = self.key_file()
-            if file is not None:
-                positions, keys = file.find(wanted_keys)
-                if len(positions) > VERIFY or self._at(positions).equals(keys):
-                    return positions, keys
-                self._file, self._cache = None, None  # stale: hash rows by signature instead
-        if self.id_column is None and self._all is None:
             candidates = self.index().rows_of(signatures)
             if len(candidates) <= FIND_ALL * len(self.source):
                 keys = self._remembered(candidates)
@@ -262,15 +245,16 @@ class RecordKeys:
         return int(positions[0]) if len(positions) else None
 
     def _remembered(self, positions: np.ndarray) -> pa.Array:
-        """Keys at positions, hashing only those no earlier find() hashed (a few records
-        looked up again and again); a large set is hashed as it is."""
-        if len(positions) > REMEMBER:
-            return self._at(positions)
-        known = self._found
-        missing = np.array([p for p in positions.tolist() if p not in known], dtype=np.int64)
-        if len(missing):
-            known.update(zip(missing.tolist(), self._at(missing).to_pylist(), strict=True))
-        return pa.array([known[p] for p in positions.tolist()], type=pa.string())
+        """Keys at positions, hashing only rows no find() hashed before, in this process or
+        (data with a kept index) in an earlier one; what it hashes is kept for the next."""
+        keys, missing = self._known.lookup(positions)
+        if missing.any():
+            hashed = self._at(positions[missing])
+            self._known.add(positions[missing], hashed)
+            keys, _ = self._known.lookup(positions)
+            if self._cache is not None:
+                self._cache.save_known(self._known)
+        return as_arrow(keys)
 
     def fingerprint(self) -> str:
         """A short digest of the rows' signatures as a set: the same data gives the same one."""

@@ -2,11 +2,14 @@
 
 Every row's 32-bit signature (content_hash.py) needs one pass over the shown text; the
 index keeps them sorted with their rows, so each later lookup (a second window's record,
-an undo after a restart) is a binary search, not a pass over the rows. It lives in the
-process: for data whose keys are kept in a file (key_file.py) that file is used instead.
+an undo after a restart) is a binary search, not a pass over the rows. It is kept beside
+the store between processes (index_cache.py), mapped, so a reopen reads only the pages its
+searches touch.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 
@@ -28,6 +31,10 @@ class SignatureIndex:
     def __len__(self) -> int:
         return len(self.ordered)
 
+    def holds(self, row: int, signature: int) -> bool:
+        """Whether the index has `row` under `signature` (a spot check of a kept index)."""
+        return row in set(self.rows_of(np.array([signature])).tolist())
+
     def rows_of(self, signatures: np.ndarray) -> np.ndarray:
         """Every row carrying one of these signatures, ascending (int64)."""
         wanted = np.unique(np.asarray(signatures, dtype=np.uint32))
@@ -43,6 +50,30 @@ class SignatureIndex:
         starts = np.repeat(first - np.cumsum(counts) + counts, counts)
         at = starts + np.arange(total)
         return np.sort(np.asarray(self.rows[at], dtype=np.int64))
+
+
+def save(index: SignatureIndex, path: Path) -> None:
+    """One .npy of shape (2, rows), uint32: signatures, then rows; written atomically."""
+    both = np.stack([index.ordered.astype(np.uint32), index.rows.astype(np.uint32)])
+    partial = path.with_name(f"{path.name}.{np.random.randint(1 << 30)}.part")
+    try:
+        with open(partial, "wb") as f:
+            np.save(f, both)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def load(path: Path, rows: int) -> SignatureIndex | None:
+    """The index in `path`, mapped (only the pages a search touches are read), or None
+    when the file is not an index of `rows` rows."""
+    try:
+        both = np.load(path, mmap_mode="r")
+    except (OSError, ValueError):
+        return None
+    if both.dtype != np.uint32 or both.shape != (2, rows):
+        return None
+    return SignatureIndex(both[0], both[1])
 
 
 def _fits(signatures: np.ndarray) -> bool:

@@ -1,6 +1,6 @@
-"""Stored records found without reading the data (issue 25): the key file kept beside the
-store, the signature index, and every path that finds rows (progress, reopening, to_dataset,
-a second window, undo) giving what hashing every row gives."""
+"""Stored records found without reading all the data (issue 25): the signature index and the
+known keys kept beside the store, and every path that finds rows (progress, reopening,
+to_dataset, a second window, undo) giving what hashing every row gives."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pyarrow as pa
 import pytest
 
 import nbreview as nr
-from nbreview._data import content_hash, index_cache, key_file
+from nbreview._data import content_hash, index_cache
 from nbreview._data.keys import RecordKeys
 from nbreview._data.source import RecordSource
 
@@ -32,10 +32,16 @@ def texts(rows: int = ROWS, seed: int = 0) -> list[str]:
 
 @pytest.fixture
 def small_blocks(monkeypatch):
-    """Tiny blocks and runs, so a few thousand rows exercise every branch of a lookup."""
-    monkeypatch.setattr(key_file, "BLOCK", 4)
-    monkeypatch.setattr(key_file, "RUN", 3)
+    """Files kept for data of a few thousand rows too."""
     monkeypatch.setattr(index_cache, "MIN_ROWS", 10)
+
+
+def hashed_rows(monkeypatch) -> list[int]:
+    """How many rows each hashing of chosen rows (RecordKeys._at) took, from now on."""
+    hashed: list[int] = []
+    at = RecordKeys._at
+    monkeypatch.setattr(RecordKeys, "_at", lambda self, p: hashed.append(len(p)) or at(self, p))
+    return hashed
 
 
 class Place:
@@ -56,7 +62,7 @@ def every_key(ds) -> pa.Array:
 
 
 @pytest.mark.parametrize("wanted_rows", [[], [0], [7], [5, 6, 7, 8], "tenth", "all"])
-def test_the_key_file_finds_exactly_the_rows_hashing_finds(small_blocks, tmp_path, wanted_rows):
+def test_the_kept_index_finds_exactly_the_rows_hashing_finds(small_blocks, tmp_path, wanted_rows):
     ds = datasets.Dataset.from_dict({"t": texts()})
     reference = every_key(ds)
     if wanted_rows == "tenth":
@@ -70,55 +76,47 @@ def test_the_key_file_finds_exactly_the_rows_hashing_finds(small_blocks, tmp_pat
         expected = np.flatnonzero(np.isin(reference.to_numpy(zero_copy_only=False), wanted))
         assert positions.tolist() == expected.tolist()
         assert found.to_pylist() == [reference[int(i)].as_py() for i in expected]
-        assert keys.key_file() is not None
-    assert [p.suffix for p in (tmp_path / "store.sqlite-keys").iterdir()] == [".keys"]
+    kept = sorted(p.name.split(".", 1)[1] for p in (tmp_path / "store.sqlite-keys").iterdir())
+    assert kept[0] == "index.npy"
+    assert kept[1:] == (["known.npy"] if 0 < len(expected) < ROWS / 4 else [])
 
 
-def test_every_key_read_back_from_the_file_is_the_hashed_one(small_blocks, tmp_path):
+def test_a_reopen_hashes_only_rows_answered_since(small_blocks, tmp_path, monkeypatch):
     ds = datasets.Dataset.from_dict({"t": texts()})
     reference = every_key(ds)
-    kept_keys(ds, tmp_path).all()  # writes the file
-    again = kept_keys(ds, tmp_path)
-    assert again.key_file() is not None
-    assert again.all().equals(reference)
-    shuffled = ds.shuffle(seed=3)  # its own fingerprint: a file of its own, rows in its order
+    wanted = [reference[i].as_py() for i in range(1, ROWS, 10)]
+    kept_keys(ds, tmp_path).find(wanted)  # builds the index, hashes 300 rows, keeps both
+    hashed = hashed_rows(monkeypatch)
+    positions, _ = kept_keys(ds, tmp_path).find(wanted)
+    assert positions.tolist() == list(range(1, ROWS, 10))
+    assert sum(hashed) <= index_cache.CHECKS  # the spot check of the kept keys
+    hashed.clear()
+    more = [*wanted, reference[5].as_py(), reference[2002].as_py()]
+    positions, _ = kept_keys(ds, tmp_path).find(more)
+    assert positions.tolist() == sorted([*range(1, ROWS, 10), 5, 2002])
+    assert sum(hashed) <= index_cache.CHECKS + 2 + 1  # and the two new rows (and a lookalike)
+    shuffled = ds.shuffle(seed=3)  # its own fingerprint: files of its own
     assert kept_keys(shuffled, tmp_path).all().equals(every_key(shuffled))
-    assert len(list((tmp_path / "store.sqlite-keys").iterdir())) == 2
+    assert sorted(kept_keys(shuffled, tmp_path).find(more)[1].to_pylist()) == sorted(more)
+    assert len(list((tmp_path / "store.sqlite-keys").glob("*.index.npy"))) == 2
 
 
-def test_a_file_left_from_other_data_is_not_trusted(small_blocks, tmp_path):
+def test_files_left_from_other_data_are_not_trusted(small_blocks, tmp_path):
     ds = datasets.Dataset.from_dict({"t": texts(seed=1)})
     other = datasets.Dataset.from_dict({"t": texts(seed=2)})
     first = kept_keys(other, tmp_path)
-    first.key_file()
+    first.find(every_key(other).to_pylist()[::7])  # its index and known keys
     mine = kept_keys(ds, tmp_path)
-    mine._cache.path.parent.mkdir(exist_ok=True)
-    first._cache.path.replace(mine._cache.path)  # the other data's keys under this data's name
+    first._cache.index_path.replace(mine._cache.index_path)  # under this data's names
+    first._cache.known_path.replace(mine._cache.known_path)
     reference = every_key(ds)
     wanted = [reference[i].as_py() for i in (3, 99, 2000)]
-    positions, _ = mine.find(wanted)
-    expected = np.flatnonzero(np.isin(reference.to_numpy(zero_copy_only=False), wanted))
-    assert positions.tolist() == expected.tolist()
-    assert {3, 99, 2000} <= set(positions.tolist())
-
-
-def test_a_stale_file_that_passes_the_spot_check_is_caught_on_a_small_lookup(
-    small_blocks, tmp_path
-):
-    ds = datasets.Dataset.from_dict({"t": texts()})
-    reference = every_key(ds)
-    keys = kept_keys(ds, tmp_path)
-    keys.key_file()
-    # swap two rows' entries in the file: its keys now sit on the wrong rows
-    swapped = kept_keys(ds, tmp_path)
-    signature, digest = swapped.key_file().row_order()
-    signature[[10, 11]], digest[[10, 11]] = signature[[11, 10]], digest[[11, 10]]
-    key_file.write(swapped._cache.path, signature, digest)
-    stale = kept_keys(ds, tmp_path)
-    stale._file = key_file.KeyFile.open(stale._cache.path, ROWS)
-    positions, found = stale.find([reference[10].as_py()])
-    assert positions.tolist() == [10]
-    assert found.to_pylist() == [reference[10].as_py()]
+    positions, found = mine.find(wanted)
+    assert positions.tolist() == [3, 99, 2000]
+    assert found.to_pylist() == wanted
+    known = kept_keys(ds, tmp_path)
+    known.index()
+    assert len(known._known) == 3  # the other data's keys were dropped with its index
 
 
 def test_a_folder_that_cannot_be_written_keeps_the_keys_in_the_process(small_blocks, tmp_path):
@@ -128,13 +126,15 @@ def test_a_folder_that_cannot_be_written_keeps_the_keys_in_the_process(small_blo
     keys = kept_keys(ds, tmp_path)
     positions, _ = keys.find([reference[42].as_py()])
     assert positions.tolist() == [42]
-    assert keys.key_file() is None
+    assert keys.find([reference[42].as_py()])[0].tolist() == [42]
     assert keys.all().equals(reference)
 
 
 def test_small_data_and_dataframes_keep_no_file(tmp_path):
     ds = datasets.Dataset.from_dict({"t": texts(100)})
-    assert kept_keys(ds, tmp_path).key_file() is None  # under MIN_ROWS
+    keys = kept_keys(ds, tmp_path)  # under MIN_ROWS
+    assert keys.find([every_key(ds)[3].as_py()])[0].tolist() == [3]
+    assert not (tmp_path / "store.sqlite-keys").exists()
     frame = ds.to_pandas()
     assert index_cache.IndexCache.of(Place(tmp_path / "s"), frame, ["t"], "content-2") is None
 
@@ -151,9 +151,7 @@ def test_finding_one_record_hashes_only_the_rows_of_its_signature(monkeypatch):
     ds = datasets.Dataset.from_dict({"t": texts()})
     keys = RecordKeys(RecordSource.of(ds), None, ["t"])
     wanted = every_key(ds)[1500].as_py()
-    hashed = []
-    at = RecordKeys._at
-    monkeypatch.setattr(RecordKeys, "_at", lambda self, p: hashed.append(len(p)) or at(self, p))
+    hashed = hashed_rows(monkeypatch)
     assert keys.position_of(wanted) == 7  # the first of its three equal rows
     assert keys.position_of("k2" + "0" * 30) is None
     assert hashed == [3]  # the three equal rows, once; the second lookup found no candidate
@@ -167,7 +165,7 @@ def review_of(ds, store, **kwargs) -> nr.Review:
     return nr.Review(ds, ["t"], [labels], store=store, annotator="alice", **kwargs)
 
 
-def test_reopening_finds_answers_from_the_file_without_hashing_their_rows(
+def test_reopening_finds_answers_without_hashing_their_rows_again(
     small_blocks, tmp_path, monkeypatch
 ):
     ds = datasets.Dataset.from_dict({"t": texts()})
@@ -177,7 +175,7 @@ def test_reopening_finds_answers_from_the_file_without_hashing_their_rows(
     for i in answered:
         first.submit(i, verdict="good")
     first.store.close()
-    assert review_of(ds, store).progress.submitted  # a process that writes the key file
+    assert review_of(ds, store).progress.submitted  # a process that keeps the index and the keys
     hashed = []
     at = RecordKeys._at
     monkeypatch.setattr(RecordKeys, "_at", lambda self, p: hashed.append(len(p)) or at(self, p))
