@@ -115,8 +115,9 @@ def all_keys(args: dict) -> dict:
     from nbreview._data.source import RecordSource
 
     source = RecordSource.of(data.open_dataset(args["data"]))
-    for column in ("prompt", "response"):  # the pages read once: hashing, not the disk
-        source.values(column).combine_chunks()
+    for column in ("prompt", "response"):  # the pages read once (a chunk at a time): hashing
+        for chunk in source.values(column).chunks:  # is measured, not the disk
+            memoryview(chunk.buffers()[2]).tobytes()
     keys = RecordKeys(source, None, ["prompt", "response"])
     cpu, start = time.process_time(), time.perf_counter()
     found = keys.all()
@@ -167,10 +168,11 @@ def fmt(r: dict, key: str, unit: str = "s") -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 
 
-def measure(trees: dict[str, Path], path: Path, work: Path, runs: int) -> dict:
+def measure(trees: dict[str, Path], path: Path, work: Path, runs: int, reopen_only: bool) -> dict:
     stores = {}
-    for label, answers, id in (("100k", 100_000, None), ("100k-id", 100_000, "id"),
-                               ("10k", 10_000, None), ("10k-id", 10_000, "id")):  # fmt: skip
+    setups = (("100k", 100_000, None), ("100k-id", 100_000, "id"),
+              ("10k", 10_000, None), ("10k-id", 10_000, "id"))  # fmt: skip
+    for label, answers, id in setups[2:] if reopen_only else setups:
         store = work / f"{label}.sqlite"
         log(f"setup: {answers:,} answers ({'id=' if id else 'content keys'})")
         run(SRC, "prefill", {"data": str(path), "store": str(store), "answers": answers,
@@ -181,14 +183,8 @@ def measure(trees: dict[str, Path], path: Path, work: Path, runs: int) -> dict:
         log(f"measuring {tree} ({src})")
         base = {"data": str(path)}
         r = out.setdefault(tree, {})
-        common = {**base, "answers": 100_000}
-        r["export_id"] = run(
-            src, "export", {**common, "store": str(stores["100k-id"]), "id": "id"}, runs
-        )
-        r["export_cold"] = run(
-            src, "export", {**common, "store": str(stores["100k"]), "cold": 1}, runs
-        )
-        r["export"] = run(src, "export", {**common, "store": str(stores["100k"])}, runs)
+        if not reopen_only:
+            export_part(r, src, base, stores, runs)
         common = {**base, "answers": 10_000}
         r["reopen_id"] = run(
             src, "reopen", {**common, "store": str(stores["10k-id"]), "id": "id"}, runs
@@ -201,8 +197,17 @@ def measure(trees: dict[str, Path], path: Path, work: Path, runs: int) -> dict:
         r["window_id"] = run(
             src, "second_window", {**common, "store": str(stores["10k-id"]), "id": "id"}, runs
         )
-        r["all"] = run(src, "all_keys", base, runs)
+        if not reopen_only:
+            r["all"] = run(src, "all_keys", base, runs)
     return out
+
+
+def export_part(r: dict, src: Path, base: dict, stores: dict, runs: int) -> None:
+    common = {**base, "answers": 100_000}
+    with_id = {**common, "store": str(stores["100k-id"]), "id": "id"}
+    r["export_id"] = run(src, "export", with_id, runs)
+    r["export_cold"] = run(src, "export", {**common, "store": str(stores["100k"]), "cold": 1}, runs)
+    r["export"] = run(src, "export", {**common, "store": str(stores["100k"])}, runs)
 
 
 def ratio(a: dict, b: dict, key: str) -> str:
@@ -264,7 +269,18 @@ def table_rows(out: dict[str, dict[str, dict]], rows: int) -> list[list[str]]:
             lambda r: f"{fmt(r['all'], 's')} ({fmt(r['all'], 'cpu_s')})",
         ),
     ]
-    return [[measure, target, *(cell(r) for r in out.values())] for measure, target, cell in specs]
+    return [
+        [measure, target, *(cell(r) if _has(r, cell) else "-" for r in out.values())]
+        for measure, target, cell in specs
+    ]
+
+
+def _has(r: dict, cell) -> bool:
+    try:
+        cell(r)
+    except KeyError:
+        return False
+    return True
 
 
 def main() -> None:
@@ -273,6 +289,7 @@ def main() -> None:
     parser.add_argument("--before", type=Path, help="an older nbreview src folder to compare")
     parser.add_argument("--data", type=Path, help="an existing data.py file of --rows rows")
     parser.add_argument("--runs", type=int, default=RUNS, help="processes per figure")
+    parser.add_argument("--reopen-only", action="store_true", help="reopen and second window")
     args = parser.parse_args()
     trees = {"before": args.before} if args.before else {}
     trees["after" if args.before else "value"] = SRC
@@ -284,7 +301,7 @@ def main() -> None:
         if path is None:
             log(f"writing the synthetic dataset, {args.rows:,} rows")
             path = data.write(args.rows, work / "rows.arrow")
-        lines = table_rows(measure(trees, path, work, args.runs), args.rows)
+        lines = table_rows(measure(trees, path, work, args.runs, args.reopen_only), args.rows)
     header = ["measure", "target", *trees]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
