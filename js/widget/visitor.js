@@ -60,6 +60,8 @@ function buildAsk(send) {
     placeholder: "Your name",
   });
   const error = h("div", { class: "nbr-ask-error", role: "alert", hidden: true });
+  const label = h("label", { class: "nbr-ask-label" }, ASK_TEXT, input);
+  const hint = h("div", { class: "nbr-ask-hint" }, "Press Enter to start.");
   input.addEventListener("keydown", (e) => {
     e.stopPropagation(); // typed text: no widget key, no host shortcut
     if (e.key === "Enter" && !e.isComposing) {
@@ -71,11 +73,43 @@ function buildAsk(send) {
   const el = h(
     "div",
     { class: "nbr-ask", role: "form", "aria-label": "Your name", hidden: true },
-    h("label", { class: "nbr-ask-label" }, ASK_TEXT, input),
-    h("div", { class: "nbr-ask-hint" }, "Press Enter to start."),
+    label,
+    hint,
     error,
   );
-  return { el, input, error };
+  return { el, input, error, label, hint };
+}
+
+/**
+ * A seated page's heartbeat (`here` every 30 s while visible) and goodbye (`leave` as the page
+ * closes). Returns {stop}.
+ */
+function keepSeat(model, seated, asking) {
+  const beat = () => {
+    if (seated && !asking() && document.visibilityState !== "hidden") model.send({ type: "here" });
+  };
+  // Closing the page frees its record for the annotator's other windows at once: before
+  // Voilà's own beforeunload handler (registered earlier, without capture) closes the line.
+  const bye = () => {
+    if (!seated) return;
+    try {
+      model.send({ type: "leave" });
+    } catch {
+      // Voilà closes the line first: the tab's next page takes the seat over (tabId)
+    }
+  };
+  const timer = setInterval(beat, HEARTBEAT_MS);
+  document.addEventListener("visibilitychange", beat);
+  window.addEventListener("beforeunload", bye, { capture: true });
+  window.addEventListener("pagehide", bye);
+  return {
+    stop() {
+      clearInterval(timer);
+      document.removeEventListener("visibilitychange", beat);
+      window.removeEventListener("beforeunload", bye, { capture: true });
+      window.removeEventListener("pagehide", bye);
+    },
+  };
 }
 
 export function attachVisitor({ model, el, root, parts, others, refocus }) {
@@ -101,11 +135,17 @@ export function attachVisitor({ model, el, root, parts, others, refocus }) {
 
   function onVisitor() {
     const p = visitor();
-    const asking = Boolean(p.ask);
-    root.classList.toggle("nbr-asking", asking);
-    setFlag(ask.el, "hidden", !asking);
-    setText(ask.error, p.error ?? "");
-    setFlag(ask.error, "hidden", !p.error);
+    // A page the kernel closed (a private link not valid, a reviewer who did not qualify):
+    // its sentence and nothing else, no name box.
+    const closed = typeof p.closed === "string" && p.closed ? p.closed : null;
+    const asking = Boolean(p.ask) && !closed;
+    root.classList.toggle("nbr-asking", asking || Boolean(closed));
+    root.classList.toggle("nbr-closed", Boolean(closed));
+    setFlag(ask.el, "hidden", !asking && !closed);
+    setFlag(ask.label, "hidden", Boolean(closed));
+    setFlag(ask.hint, "hidden", Boolean(closed));
+    setText(ask.error, closed ?? p.error ?? "");
+    setFlag(ask.error, "hidden", !(closed ?? p.error));
     if (asking) {
       const remembered = rememberedName();
       if (remembered && !autoSent && !p.error) {
@@ -126,25 +166,7 @@ export function attachVisitor({ model, el, root, parts, others, refocus }) {
     theme.check();
   }
 
-  const beat = () => {
-    if (seated && !visitor().ask && document.visibilityState !== "hidden") {
-      model.send({ type: "here" });
-    }
-  };
-  // Closing the page frees its record for the annotator's other windows at once: before
-  // Voilà's own beforeunload handler (registered earlier, without capture) closes the line.
-  const bye = () => {
-    if (!seated) return;
-    try {
-      model.send({ type: "leave" });
-    } catch {
-      // Voilà closes the line first: the tab's next page takes the seat over (tabId)
-    }
-  };
-  const timer = setInterval(beat, HEARTBEAT_MS);
-  document.addEventListener("visibilitychange", beat);
-  window.addEventListener("beforeunload", bye, { capture: true });
-  window.addEventListener("pagehide", bye);
+  const seat = keepSeat(model, seated, () => visitor().ask);
   model.on("change:visitor", onVisitor);
   if (seated) model.send({ type: "hello", tab: tabId() });
   onVisitor();
@@ -168,10 +190,7 @@ export function attachVisitor({ model, el, root, parts, others, refocus }) {
       return true;
     },
     destroy() {
-      clearInterval(timer);
-      document.removeEventListener("visibilitychange", beat);
-      window.removeEventListener("beforeunload", bye, { capture: true });
-      window.removeEventListener("pagehide", bye);
+      seat.stop();
       model.off("change:visitor", onVisitor);
       layout.destroy();
       theme.stop();

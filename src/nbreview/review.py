@@ -20,8 +20,10 @@ from ._data.queue import Queue, as_queue
 from ._data.source import RecordSource
 from ._export import columns as writeback
 from ._keywords import suggest_keywords
+from ._model.loop import ModelLoop
 from ._serve.annotator import refuse_reserved, resolve_annotator
 from ._team import gold as golden
+from ._team import qualify as qualifying
 from ._ui.keymap import KeyMap
 from ._ui.session import Session
 from .questions import Question
@@ -85,7 +87,14 @@ class Review:
         gold_rate: float | None = None,
         gold_feedback: bool = False,
         layout: str = "auto",
+        suggest: Callable | None = None,
+        batch_size: int = 32,
+        concurrency: int = 1,
+        timeout: float = 60.0,
+        embeddings: str | None = None,
         keys: dict[str, str | Sequence[str]] | None = None,
+        assigned_only: bool = False,
+        qualify: Any = None,
     ):
         self.source = RecordSource.of(data)
         self.questions = QuestionSet(questions)
@@ -113,6 +122,8 @@ class Review:
         self.gold = golden.Gold(self.source, self.questions)  # gold answers checked here
         self.gold_rate = golden.check_rate(gold_rate, self.gold)
         self.gold_feedback = golden.check_feedback(gold_feedback, self.gold)
+        self.qualify = qualifying.check(qualify, self.gold)  # nr.Qualify: a test passed first
+        self._qualifier = qualifying.Tracker(self)
         self._alignments: dict[tuple[str, str], float] = {}  # judges compared, for the card
         shown = [f.column for f in self.fields]
         for q in self.questions:
@@ -123,6 +134,18 @@ class Review:
         ):
             raise ValueError(f"overlap must be a whole number of at least 1, got {overlap!r}")
         self.overlap = overlap
+        if not isinstance(assigned_only, bool):
+            raise ValueError(f"assigned_only is True or False, got {assigned_only!r}")
+        self.assigned_only = assigned_only  # no assignment: handed nothing (_team/assign.py)
+        # The model in the loop (API.md 12): suggesters, re-ranking, embeddings; checked here.
+        self._model = ModelLoop(
+            self,
+            suggest,
+            batch_size=batch_size,
+            concurrency=concurrency,
+            timeout=timeout,
+            embeddings=embeddings,
+        )
         self._queue = as_queue(queue)
         # A status queue needs the store; check the rest of it before the store is opened.
         self._order = self._queue_order(replace(self._queue, status=None))
@@ -192,9 +215,15 @@ class Review:
         status: str | None = None,
         search: str | None = None,
         seed: int | None = None,
+        order: Callable | None = None,
+        every: int | None = None,
     ) -> Review:
-        """Choose and order the records to review (no arguments: every record in order)."""
-        queue = Queue(filter=filter, sort=sort, status=status, search=search, seed=seed)
+        """Choose and order the records to review (no arguments: every record in order).
+        `sort="disagreement"`/`"suggestion_disagreement"`, or `order=fn(review) -> rows`
+        re-ranked in the background after every `every` submitted answers (API.md 12)."""
+        return self._use_queue(Queue(filter, sort, status, search, seed, order=order, every=every))
+
+    def _use_queue(self, queue: Queue) -> Review:
         if self._annotator is None:  # still asking who: kept, and saved once the name is known
             self._order = self._queue_order(replace(queue, status=None))
             self._queue, self._queue_given = queue, True
@@ -206,6 +235,32 @@ class Review:
             self._session.use_queue(queue, golden.hand_out(self, order))
             self._refresh()
         return self
+
+    # -- the model in the loop (API.md 12; _model/) -------------------------------------------
+
+    def suggest(
+        self,
+        fn: Callable,
+        rows: Sequence[int] | None = None,
+        batch_size: int = 32,
+        name: str | None = None,
+        overwrite: bool = False,
+        *,
+        concurrency: int = 1,
+        timeout: float = 60.0,
+    ) -> pd.DataFrame:
+        """Store `fn`'s suggestions for `rows` (default all) ahead of time, with a progress
+        bar; resumes where it stopped. Counts per question: suggested, invalid, failed."""
+        from ._model.fill import fill
+
+        options = {"batch_size": batch_size, "concurrency": concurrency, "timeout": timeout}
+        return fill(self, fn, rows, name=name, overwrite=overwrite, **options)
+
+    def similar(self, row: int, k: int = 20, embeddings: str | None = None) -> Review:
+        """Set a queue of the `k` records nearest to `row` by cosine over an embeddings column."""
+        from ._model.similar import similar_queue
+
+        return similar_queue(self, row, k, embeddings)
 
     @staticmethod
     def _check_name(what: str, value: Any) -> str:
@@ -330,11 +385,45 @@ class Review:
         counts = count_statuses(self.keys if status else None, status)
         return Progress(**progress_counts(len(self.source), counts))
 
-    def progress_by_annotator(self) -> pd.DataFrame:
-        """Every annotator's submitted, skipped and draft records in the data, by name."""
-        from ._export.consensus import progress_by_annotator
+    # -- assignments (API.md 13; _team/assign.py) ---------------------------------------------
 
-        return progress_by_annotator(self)
+    def assign(
+        self,
+        annotator: str,
+        filter: str | Callable | None = None,
+        rows: Iterable[int] | None = None,
+    ) -> int:
+        """Store that these records (a queue filter, row positions, or both) are `annotator`'s:
+        they are handed those only. Returns how many records they are assigned."""
+        from ._team.assign import assign
+
+        return assign(self, annotator, filter, rows)
+
+    def unassign(self, annotator: str) -> None:
+        """Take `annotator`'s assignment away (their answers stay)."""
+        from ._team.assign import unassign
+
+        unassign(self, annotator)
+
+    def assignments(self) -> pd.DataFrame:
+        """One row per annotator with an assignment: assigned, submitted, remaining."""
+        from ._team.assign import assignments
+
+        return assignments(self)
+
+    def _rehand(self) -> None:
+        """Assignments changed: this kernel's own session walks the new hand-out at once."""
+        if self._session is not None and self._annotator is not None:
+            self._session.use_queue(self._queue, golden.hand_out(self, self._order))
+            self._refresh()
+
+    def progress_by_annotator(self) -> pd.DataFrame:
+        """Every annotator's submitted, skipped and draft records in the data, by name; with
+        assignments, also `assigned` and `assigned_remaining` (records of theirs not done)."""
+        from ._export.consensus import progress_by_annotator
+        from ._team.assign import with_assignments
+
+        return with_assignments(self, progress_by_annotator(self))
 
     def submit(self, i: int, **answers: Any) -> None:
         """Answer row `i` from code, validated exactly as the widget does, and submit it."""
@@ -358,9 +447,17 @@ class Review:
 
     # -- write-back ---------------------------------------------------------------------------
 
-    def to_dataset(self, prefix: str = "", annotators: str | None = None) -> datasets.Dataset:
-        """The input plus one typed column per question and the record columns."""
-        return writeback.to_dataset(self, prefix, annotators)
+    def to_dataset(
+        self, prefix: str = "", annotators: str | None = None, suggestions: bool = False
+    ) -> datasets.Dataset:
+        """The input plus one typed column per question and the record columns;
+        `suggestions=True` adds `<question>_suggestion` columns."""
+        ds = writeback.to_dataset(self, prefix, annotators)
+        if suggestions:
+            from ._model.export import with_suggestions
+
+            ds = with_suggestions(self, ds, prefix)
+        return ds
 
     def to_pandas(self, prefix: str = "", annotators: str | None = None) -> pd.DataFrame:
         """The same as to_dataset(), as a DataFrame (a DataFrame input keeps its index)."""
@@ -378,18 +475,31 @@ class Review:
 
     # -- quality control (API.md 8; _team/quality.py, alignment.py, timing.py, plots.py) -------
 
-    def quality(self, min_gold_accuracy: float = 0.8, tolerance: float = 0) -> pd.DataFrame:
-        """One row per annotator: gold accuracy, agreement, speed, position bias, a flag."""
+    def quality(
+        self, min_gold_accuracy: float = 0.8, tolerance: float = 0, min_seconds: float = 2
+    ) -> pd.DataFrame:
+        """One row per annotator: gold accuracy, agreement, competence, speed, position bias,
+        suggestions accepted, straight-lining, and a flag naming what crosses a threshold."""
         from ._team.quality import quality
 
-        return quality(self, min_gold_accuracy, tolerance)
+        return quality(self, min_gold_accuracy, tolerance, min_seconds)
 
-    def alignment(self, column: str, question: str, tolerance: float = 0) -> pd.DataFrame:
+    def monitor(self, every: float = 10) -> Any:
+        """A live widget for the lead: progress, assignments, gold accuracy, agreement, flags
+        and a chart, read from the store every `every` seconds while it is shown."""
+        from ._team.monitor import Monitor, check_every
+
+        return Monitor(self, check_every(every))
+
+    def alignment(
+        self, column: str, question: str, tolerance: float = 0, confidence: str | None = None
+    ) -> pd.DataFrame:
         """A model's answers in `column` against the humans': one row per annotator, and the
-        consensus; the dataset card reports the judges compared here."""
+        consensus (with `confidence=`: `ece` and `brier`); the dataset card reports the
+        judges compared here."""
         from ._team.alignment import alignment
 
-        result = alignment(self, column, question, tolerance)
+        result = alignment(self, column, question, tolerance, confidence)
         self._alignments[(column, question)] = float(tolerance)
         return result
 
@@ -406,7 +516,7 @@ class Review:
         return summary(self, question, by)
 
     def plot(self, kind: str, **kwargs: Any) -> Any:
-        """An altair.Chart: "progress", "timing", "answers", "gold" or "alignment"."""
+        """An altair.Chart: "progress", "timing", "answers", "gold", "alignment", "calibration"."""
         from ._team.plots import plot
 
         return plot(self, kind, **kwargs)

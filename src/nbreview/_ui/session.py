@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._data.queue import Queue
+from .._model.similar import similar_here
 from .._team.gold import hand_out
 from ..questions import AnswerError
 from ..store import Change, StoreUnavailable
@@ -50,7 +51,9 @@ class Session:
         # _ui/presence.py, so one name open in two places never overwrites itself.
         self.hold: Callable[[str], None] = lambda key: None
         # gold_feedback=True: a gold record's expected answers, after its submit
-        self.feedback = GoldFeedback(review) if getattr(review, "gold_feedback", False) else None
+        # (and qualify=: after each qualification record)
+        shown = getattr(review, "gold_feedback", False) or getattr(review, "qualify", None)
+        self.feedback = GoldFeedback(review) if shown else None
 
     # -- what the widget and Review read ------------------------------------------------------
 
@@ -176,6 +179,8 @@ class Session:
             return None
         if kind == "undo":
             return self.undo()
+        if kind == "similar":  # the `m` key: records like the one on screen (_model/similar.py)
+            return similar_here(self)
         if key is None:
             raise ValueError("there is no record to answer")
         if body["key"] != key:

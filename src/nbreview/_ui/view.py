@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from .._data.fields import fields_to_browser
 from .._data.queue import preview
+from .._model import loop as model_loop
 from ..store import RecordState, StoreUnavailable
+from ..store.base import ADJUDICATOR
 from .cursor import Cursor
 
 if TYPE_CHECKING:
@@ -63,18 +65,31 @@ class ViewBuilder:
     def team(self, offline: bool = False) -> list[dict]:
         """Everyone's submitted and skipped counts, when more than one person works on it.
 
-        Read from the store at most every few seconds: other kernels write to it too.
+        The others' counts are read at most every few seconds (other kernels write them); this
+        annotator's own come from the cursor, so a submit shows at once. A lead's final
+        answers ("adjudicated") are nobody's work on the team.
         """
         now = time.monotonic()
+        review = self.review
         stale = self._team is None or now - self._team[0] > TEAM_REFRESH
         if stale and not offline:
             counts: dict[str, dict[str, int]] = {}
-            review = self.review
             for annotator, status, n in review.store.status_counts(review.name):
-                counts.setdefault(annotator, {"submitted": 0, "skipped": 0, "draft": 0})[status] = n
-            team = [{"annotator": a, **c} for a, c in sorted(counts.items())]
-            self._team = (now, team if len(team) > 1 else [])
-        return [] if self._team is None else self._team[1]
+                if annotator not in (ADJUDICATOR, review.annotator):
+                    blank = {"submitted": 0, "skipped": 0, "draft": 0}
+                    counts.setdefault(annotator, blank)[status] = n
+            self._team = (now, [{"annotator": a, **c} for a, c in sorted(counts.items())])
+        others = [] if self._team is None else self._team[1]
+        if review.annotator == ADJUDICATOR:
+            return others if len(others) > 1 else []
+        own = self.cursor.counts
+        mine = {k: int(own.get(k, 0)) for k in ("submitted", "skipped", "draft")}
+        if not any(mine.values()):
+            return others if len(others) > 1 else []
+        team = sorted(
+            [*others, {"annotator": review.annotator, **mine}], key=lambda t: t["annotator"]
+        )
+        return team if len(team) > 1 else []
 
     # -- the record ---------------------------------------------------------------------------
 
@@ -82,12 +97,12 @@ class ViewBuilder:
         """Suggested answers for the questions this annotator has not answered yet."""
         review = self.review
         state = self.state(review.keys.key(position), offline)
+        out = model_loop.stored(review, review.keys.key(position), state.answers, offline)
         asked = [q for q in review.questions if q.suggestion and q.name not in state.answers]
         if not asked:
-            return {}
+            return out
         columns = [q.suggestion for q in asked] + review.questions.target_columns()
         values = review.source.row(position, list(dict.fromkeys(columns)))
-        out = {}
         for q in asked:
             value = values[q.suggestion]
             if isinstance(value, float) and value.is_integer():
@@ -180,6 +195,7 @@ class ViewBuilder:
                 notice = notice or {"kind": "error", "text": f"Not saved: {exc}"}
                 offline = True
         progress = {**cursor.progress(), "team": self._team_or(offline)}
+        model_loop.ahead(self.review, cursor)  # suggestions ahead, re-ranking: in the background
         return {
             "ack": ack,
             "position": position,
