@@ -9,7 +9,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
-import pyarrow.compute as pc
 
 from .._data.keys import CHUNK, RecordKeys
 from .._data.progress import count_statuses, progress_counts
@@ -89,9 +88,8 @@ class Cursor:
         return self.keys.take(self.order[start:stop]).to_pylist()
 
     def position_of(self, key: str) -> int | None:
-        """The row of a record key, or None (one scan of the keys: undo after a restart)."""
-        found = pc.index(self.keys.all(), key).as_py()
-        return None if found < 0 else found
+        """The row of a record key, or None (one lookup: undo after a restart, presence)."""
+        return self.keys.position_of(key)
 
     @property
     def key(self) -> str | None:
