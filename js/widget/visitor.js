@@ -112,6 +112,24 @@ function keepSeat(model, seated, asking) {
   };
 }
 
+/**
+ * The name box as the kernel's `visitor` says: asking, or a page the kernel closed (a private
+ * link not valid, a reviewer who did not qualify) showing its sentence and nothing else.
+ * Returns whether the page asks for a name.
+ */
+function paintAsk(root, ask, p) {
+  const closed = typeof p.closed === "string" && p.closed ? p.closed : null;
+  const asking = Boolean(p.ask) && !closed;
+  root.classList.toggle("nbr-asking", asking || Boolean(closed));
+  root.classList.toggle("nbr-closed", Boolean(closed));
+  setFlag(ask.el, "hidden", !asking && !closed);
+  setFlag(ask.label, "hidden", Boolean(closed));
+  setFlag(ask.hint, "hidden", Boolean(closed));
+  setText(ask.error, closed ?? p.error ?? "");
+  setFlag(ask.error, "hidden", !(closed ?? p.error));
+  return asking;
+}
+
 export function attachVisitor({ model, el, root, parts, others, refocus }) {
   const visitor = () => model.get("visitor") ?? {};
   // Only a page widget's kernel (trait "visitor") keeps seats; a bare ReviewWidget is told nothing.
@@ -135,17 +153,7 @@ export function attachVisitor({ model, el, root, parts, others, refocus }) {
 
   function onVisitor() {
     const p = visitor();
-    // A page the kernel closed (a private link not valid, a reviewer who did not qualify):
-    // its sentence and nothing else, no name box.
-    const closed = typeof p.closed === "string" && p.closed ? p.closed : null;
-    const asking = Boolean(p.ask) && !closed;
-    root.classList.toggle("nbr-asking", asking || Boolean(closed));
-    root.classList.toggle("nbr-closed", Boolean(closed));
-    setFlag(ask.el, "hidden", !asking && !closed);
-    setFlag(ask.label, "hidden", Boolean(closed));
-    setFlag(ask.hint, "hidden", Boolean(closed));
-    setText(ask.error, closed ?? p.error ?? "");
-    setFlag(ask.error, "hidden", !(closed ?? p.error));
+    const asking = paintAsk(root, ask, p);
     if (asking) {
       const remembered = rememberedName();
       if (remembered && !autoSent && !p.error) {
