@@ -1,8 +1,12 @@
 // Keeps a free-text box and the kernel in step: saves ~400 ms after typing stops, or at once on blur.
-import { freetextValue } from "./answers.js";
 import { debounce } from "./debounce.js";
 
 export const FREETEXT_DELAY_MS = 400;
+
+/** Free text as an answer: an empty box clears the answer. */
+export function freetextValue(text) {
+  return text === "" ? null : text;
+}
 
 /** save(value) sends the answer; value is the text, or null for an empty box. */
 export function createFreetext(textarea, save, delay = FREETEXT_DELAY_MS) {

@@ -1,41 +1,50 @@
-// The "?" panel: which key does what. Drawn with classed divs, not dl/dt/dd, so a host's
-// element rules (JupyterLab and Voilà float every output dt at 20% width) cannot reach it.
+// The "?" panel: which key does what, from the keys in force (config.keys: js/keys.js). Drawn
+// with classed divs, not dl/dt/dd, so a host's element rules (JupyterLab and Voilà float every
+// output dt at 20% width) cannot reach it.
+import { actionHelp } from "./core/reducer.js";
 import { h } from "./dom.js";
+import { keysOf, keysText, pairText } from "./keys.js";
 import { kindOf } from "./kinds/index.js";
 
-/** [keys, what they do] for this review's config. */
+const hasMarkdown = (config) => (config.fields ?? []).some((f) => f.kind === "markdown" || f.kind === "chat");
+
+/** [keys, what they do] for this review's config; rows of actions without a key are left out. */
 export function keyList(config = {}) {
-  return [
+  const keys = keysOf(config);
+  const k = (action) => keysText(keys, action);
+  const rows = [
     config.one_key
       ? ["1 – 9", "answer, submit and open the next record"]
       : ["1 – 9", "answer the focused question (toggle a label in a multi-label question)"],
     ["0", "none apply (multi-label) · 10 on a ten-point scale"],
-    ["Tab / Shift+Tab", "next / previous question (into a text box)"],
-    ["Enter", "submit and open the next record without an answer"],
-    ["← / →", "previous / next record"],
-    ["s", "skip this record"],
-    ["a", "accept the suggested answers"],
-    ["Ctrl+Z / ⌘Z", "undo the last change"],
-    ...(config.guidelines ? [["g", "show or hide the guidelines"]] : []),
-    ["/", "search the shown fields (Enter applies, Esc leaves)"],
-    ["q", "show or hide the queue table (click a row to jump there)"],
-    ...((config.fields ?? []).some((f) => f.kind === "markdown" || f.kind === "chat")
-      ? [["r", "markdown and chats: raw text / rendered (text a question marks is always raw)"]]
+    [pairText(keys, "next_question", "prev_question"), "next / previous question (into a text box)"],
+    [k("submit"), "submit and open the next record without an answer"],
+    [pairText(keys, "prev", "next"), "previous / next record"],
+    [k("skip"), "skip this record"],
+    [k("accept"), "accept the suggested answers"],
+    [k("undo"), "undo the last change"],
+    ...(config.guidelines ? [[k("guidelines"), "show or hide the guidelines"]] : []),
+    [k("search"), "search the shown fields (Enter applies, Esc leaves)"],
+    [k("queue"), "show or hide the queue table (click a row to jump there)"],
+    ...(hasMarkdown(config)
+      ? [[k("raw"), "markdown and chats: raw text / rendered (text a question marks is always raw)"]]
       : []),
-    ["f", "full-window view, and back (Esc leaves it too)"],
-    ["?", "show or hide this list"],
-    ["Esc", "leave a text box; outside one, back to the notebook"],
+    [k("full"), `full-window view, and back (${k("release") || "Esc"} leaves it too)`],
+    [k("help"), "show or hide this list"],
+    [k("release"), "leave a text box; outside one, back to the notebook"],
     ["Ctrl+Enter", "submit from inside a text box"],
-    ...kindRows(config.questions ?? []),
+    ...actionHelp(config).map(([action, what]) => [k(action), what]),
+    ...kindRows(config.questions ?? [], keys),
   ];
+  return rows.filter(([key]) => key !== "");
 }
 
 /** The rows the review's questions add (a row two questions share is listed once). */
-function kindRows(questions) {
+function kindRows(questions, keys) {
   const seen = new Set();
   const rows = [];
   for (const q of questions) {
-    for (const row of kindOf(q.kind).help?.(q) ?? []) {
+    for (const row of kindOf(q.kind).help?.(q, keys) ?? []) {
       const id = JSON.stringify(row);
       if (seen.has(id)) continue;
       seen.add(id);

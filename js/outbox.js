@@ -17,18 +17,21 @@ export function createOutbox(model, now = clock, viewId = undefined) {
   let seq = 0;
   let mark = now();
   let unacked = []; // messages sent and not yet acknowledged, in order
+  /** Send a message numbered elsewhere (the reducer numbers its own); returns its seq. */
+  function post({ type, seq: n, ...fields }) {
+    seq = n;
+    const t = now();
+    const elapsed_ms = Math.max(0, Math.round(t - mark));
+    mark = t;
+    const message = { type, seq, elapsed_ms, ...fields };
+    if (viewId !== undefined) message.view = viewId;
+    unacked.push(message);
+    model.send(message);
+    return seq;
+  }
   return {
-    send(type, fields = {}) {
-      seq += 1;
-      const t = now();
-      const elapsed_ms = Math.max(0, Math.round(t - mark));
-      mark = t;
-      const message = { type, seq, elapsed_ms, ...fields };
-      if (viewId !== undefined) message.view = viewId;
-      unacked.push(message);
-      model.send(message);
-      return seq;
-    },
+    send: (type, fields = {}) => post({ type, seq: seq + 1, ...fields }),
+    post,
     /** The kernel has handled every message up to ack: forget them. */
     acked(ack) {
       unacked = unacked.filter((m) => m.seq > ack);

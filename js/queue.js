@@ -1,5 +1,6 @@
 // The queue controls: a search box, a status filter, and a compact table to jump from.
 import { h, setFlag, setText } from "./dom.js";
+import { keysText } from "./keys.js";
 
 export const STATUSES = [
   ["", "all records"],
@@ -20,11 +21,8 @@ export function pageStart(index) {
   return index === null || index === undefined ? 0 : Math.max(0, index - 2);
 }
 
-/**
- * send(type, fields) posts a message to the kernel; leave() hands focus back to the widget.
- * Keys typed in the search box are text: Enter applies it, Esc leaves it.
- */
-export function buildQueue({ send, leave }) {
+/** The search box and status filter; keys typed there are text: Enter applies, Esc leaves. */
+function buildFilters({ send, leave }) {
   const search = h("input", {
     type: "search",
     class: "nbr-search",
@@ -58,7 +56,37 @@ export function buildQueue({ send, leave }) {
     e.stopPropagation();
     if (e.key === "Escape") leave();
   });
+  return { search, status };
+}
 
+/** One row of the table: a click jumps there. */
+function queueRow(r, index, { send, leave }) {
+  return h(
+    "tr",
+    {
+      class: r.index === index ? "nbr-queue-current" : "",
+      dataset: { row: String(r.row), index: String(r.index) },
+      onmousedown: (e) => e.preventDefault(),
+      onclick: () => {
+        send("nav", { to: r.row });
+        leave();
+      },
+    },
+    h("td", {}, String(r.index + 1)),
+    h("td", { class: "nbr-queue-preview", dir: "auto" }, r.preview || "(empty)"),
+    h(
+      "td",
+      { class: "nbr-queue-status", dataset: { status: r.status || "unanswered" } },
+      r.status || "unanswered", // no answer yet: said, not left blank
+    ),
+  );
+}
+
+/**
+ * send(type, fields) posts a message to the kernel; leave() hands focus back to the widget.
+ */
+export function buildQueue({ send, leave }) {
+  const { search, status } = buildFilters({ send, leave });
   const toggle = h("button", {
     type: "button",
     class: "nbr-button nbr-queue-toggle",
@@ -106,6 +134,12 @@ export function buildQueue({ send, leave }) {
   return {
     el,
     toggle: () => setOpen(!open()),
+    /** The keys in force in the hints: "Queue (q)", "Search the shown fields (/)". */
+    showKeys(keys) {
+      const k = (action) => keysText(keys, action);
+      setText(toggle, k("queue") ? `Queue (${k("queue")})` : "Queue");
+      search.placeholder = `Search the shown fields${k("search") ? ` (${k("search")})` : ""} · Enter to apply`;
+    },
     focusSearch: () => search.focus(),
     /** view: the kernel's view (its queue spec, page, index and total). */
     update(view) {
@@ -118,29 +152,7 @@ export function buildQueue({ send, leave }) {
       setText(count, `${view.total ?? 0} in queue`);
       page = view.queue?.page ?? null;
       if (!page) return rows.replaceChildren();
-      rows.replaceChildren(
-        ...page.rows.map((r) =>
-          h(
-            "tr",
-            {
-              class: r.index === index ? "nbr-queue-current" : "",
-              dataset: { row: String(r.row), index: String(r.index) },
-              onmousedown: (e) => e.preventDefault(),
-              onclick: () => {
-                send("nav", { to: r.row });
-                leave();
-              },
-            },
-            h("td", {}, String(r.index + 1)),
-            h("td", { class: "nbr-queue-preview", dir: "auto" }, r.preview || "(empty)"),
-            h(
-              "td",
-              { class: "nbr-queue-status", dataset: { status: r.status || "unanswered" } },
-              r.status || "unanswered", // no answer yet: said, not left blank
-            ),
-          ),
-        ),
-      );
+      rows.replaceChildren(...page.rows.map((r) => queueRow(r, index, { send, leave })));
       setFlag(earlier, "disabled", page.start <= 0);
       setFlag(later, "disabled", page.start + PAGE >= page.size);
     },

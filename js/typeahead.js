@@ -1,49 +1,25 @@
-// Holds actions typed while the kernel moves to another record, and replays them once it has.
-// Without it a key pressed right after Enter would carry the old record's key and be refused.
+// Actions typed while the kernel moves to another record wait, and run once it has: without
+// that a key pressed right after Enter would carry the old record's key and be refused. Pure:
+// `{owed, queue}`, the seq of the record change not acknowledged yet and the actions held.
 
-export function createTypeahead({ timeoutMs, onStall = () => {}, limit = 32 }) {
-  let owed = 0; // seq of a record change the kernel has not acknowledged yet
-  let timer = null;
-  let queue = [];
-  const stop = () => {
-    clearTimeout(timer);
-    timer = null;
-  };
-  return {
-    /** A message that changes the record went out as seq. */
-    expect(seq) {
-      owed = seq;
-      stop();
-      // A kernel that never answers must not lock the keys for good.
-      timer = setTimeout(() => {
-        timer = null;
-        owed = 0;
-        const dropped = queue.length;
-        queue = [];
-        if (dropped) onStall(dropped);
-      }, timeoutMs);
-    },
-    /** Whether the view with this ack is older than the last record change. */
-    waiting(ack) {
-      return owed > ack;
-    },
-    hold(action) {
-      if (queue.length < limit) queue.push(action);
-    },
-    /** A view with this ack arrived: true when it settles the record change. */
-    settle(ack) {
-      if (!owed || ack < owed) return false;
-      owed = 0;
-      stop();
-      return true;
-    },
-    /** The next held action to run now, or undefined (none, or a new change is pending). */
-    next(ack) {
-      return owed > ack ? undefined : queue.shift();
-    },
-    destroy() {
-      stop();
-      queue = [];
-    },
-  };
-}
+export const NOTHING_HELD = Object.freeze({ owed: 0, queue: [] });
+const LIMIT = 32;
+
+/** A message that changes the record went out as seq. */
+export const expectAck = (held, seq) => ({ owed: seq, queue: held.queue });
+
+/** Whether the view with this ack is older than the last record change. */
+export const isWaiting = (held, ack) => held.owed > ack;
+
+/** Hold an action (at most `limit`). */
+export const hold = (held, action, limit = LIMIT) =>
+  held.queue.length < limit ? { owed: held.owed, queue: [...held.queue, action] } : held;
+
+/** A view with this ack arrived: the record change is settled once it acknowledges it. */
+export const settleHeld = (held, ack) => (held.owed && ack >= held.owed ? { owed: 0, queue: held.queue } : held);
+
+/** The next held action to run now, or undefined (none, or a new change is pending). */
+export const nextHeld = (held, ack) => (isWaiting(held, ack) ? undefined : held.queue[0]);
+
+/** Without the first held action. */
+export const dropFirst = (held) => ({ owed: held.owed, queue: held.queue.slice(1) });

@@ -1,7 +1,10 @@
-// Rating, label and multi-label questions: a row of option buttons answered by digit or click.
-import { CHOICE_KINDS, includesOption, options } from "../answers.js";
+// Rating, label and multi-label questions: a row of option buttons answered by key or click.
+// The keys are the question's own (`question.keys`, set in Python) or digits; what a key or a
+// click does to the answer is the pure `onAction` below (js/kinds/options.js), asked by the
+// widget's reducer, so the widget core knows no option and no digit.
 import { h } from "../dom.js";
-import { button, optionParts, showChosen } from "./buttons.js";
+import { actions, button, optionParts, showChosen } from "./buttons.js";
+import { answerForKey, chooseOption, includesOption, isChosen, keyOf, noneKey, options } from "./options.js";
 import { questionShell } from "./shell.js";
 
 const HINT = { rating: "rating", label: "choose one", multilabel: "choose any" };
@@ -30,23 +33,24 @@ function optionButton(question, option, onClick) {
   );
 }
 
-/** Digits reach these through the widget's own "digit" action (answers.answerForDigit). */
 function build(question, index, ctx) {
   const shell = questionShell(question, index, ctx, HINT[question.kind]);
+  const { act, run } = actions(ctx, index);
   const buttons = [];
   let noneButton = null;
   const row = h("div", { class: "nbr-options", role: "group", "aria-label": String(question.name) });
   for (const option of options(question)) {
-    const el = optionButton(question, option, () => ctx.choose(index, option.value));
+    const el = optionButton(question, option, () => run(act("choose", { value: option.value })));
     buttons.push({ button: el, value: option.value });
     row.append(el);
   }
   if (question.kind === "multilabel") {
     // An empty list is a real answer, so it needs a control of its own.
+    const key = noneKey(question);
     noneButton = button(
-      { class: "nbr-none", title: "key 0", "aria-pressed": "false" },
-      () => ctx.none(index),
-      optionParts({ key: "0", label: "none apply", dir: null }),
+      { class: "nbr-none", title: key ? `key ${key}` : null, "aria-pressed": "false" },
+      () => run(act("none")),
+      optionParts({ key, label: "none apply", dir: null }),
     );
     row.append(noneButton);
   }
@@ -66,14 +70,28 @@ function build(question, index, ctx) {
   };
 }
 
-/** A labelled rating's scale in the keys panel: "quality: 1 = unusable · … · 5 = excellent". */
-function help(question) {
-  if (question.kind !== "rating" || !question.labels?.length) return [];
-  const opts = options(question).filter((o) => o.label !== null);
-  const keys = opts.map((o) => o.key).filter((k) => k !== null);
-  const last = keys.at(-1) === "0" && keys[0] !== "0" ? "9, 0" : keys.at(-1); // 0 is 10
-  const range = keys.length > 1 ? `${keys[0]} – ${last}` : (keys[0] ?? "");
-  return [[range, `${question.name}: ${opts.map((o) => `${o.value} = ${o.label}`).join(" · ")}`]];
+/** A key (while focused) or a click on an option: the new answer, or undefined. */
+function onAction(question, action, current) {
+  if (action.type === "kind" && action.op === "choose") return chooseOption(question, current, action.value);
+  if (action.type === "kind" && action.op === "none") return question.kind === "multilabel" ? [] : undefined;
+  const key = keyOf(action);
+  return key === null ? undefined : answerForKey(question, key, current);
 }
 
-export default { kinds: [...CHOICE_KINDS], build, help };
+/** The keys panel: a labelled rating's scale, and options with keys of their own. */
+function help(question) {
+  const opts = options(question);
+  const given = Array.isArray(question.keys);
+  if (!given && (question.kind !== "rating" || !question.labels?.length)) return [];
+  if (given) {
+    const keys = opts.map((o) => o.key).join(" / ");
+    return [[keys, `${question.name}: ${opts.map((o) => `${o.key} = ${o.label ?? o.value}`).join(" · ")}`]];
+  }
+  const labelled = opts.filter((o) => o.label !== null);
+  const keys = labelled.map((o) => o.key).filter((k) => k !== null);
+  const last = keys.at(-1) === "0" && keys[0] !== "0" ? "9, 0" : keys.at(-1); // 0 is 10
+  const range = keys.length > 1 ? `${keys[0]} – ${last}` : (keys[0] ?? "");
+  return [[range, `${question.name}: ${labelled.map((o) => `${o.value} = ${o.label}`).join(" · ")}`]];
+}
+
+export default { kinds: ["rating", "label", "multilabel"], build, onAction, isAnswered: isChosen, help };

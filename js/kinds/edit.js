@@ -184,6 +184,7 @@ function build(question, index, ctx) {
     el: shell.el,
     question,
     textarea,
+    takesText: (target) => target === textarea, // keys typed in the editor are text
     // No focusEl: Tab onto an edit focuses the question, so 0 ("no change needed") is a key
     // there, not a typed zero; e or a click puts the keyboard in the editor.
     update(state) {

@@ -25,6 +25,7 @@ function build(question, index, ctx) {
     question,
     textarea,
     focusEl: textarea, // Tab onto this question puts the keyboard in the box
+    takesText: (target) => target === textarea, // keys typed there are text
     update(state) {
       shell.update(state);
       box.show(state.value, state.suggested);
@@ -35,4 +36,7 @@ function build(question, index, ctx) {
   };
 }
 
-export default { kinds: ["freetext"], build };
+/** Text that is not only white space. */
+const isAnswered = (_question, value) => typeof value === "string" && value.trim() !== "";
+
+export default { kinds: ["freetext"], build, isAnswered };

@@ -1,15 +1,19 @@
-// The registry of question kinds: the widget core builds every question through it.
+// The registry of question kinds: the widget core builds and asks every question through it,
+// and never names a kind (docs/kinds.md, "The front-end plugin").
 //
 // A kind is a plugin object:
 //   {
 //     kinds: ["spans"],                       // config `kind`s it draws
 //     build(question, index, ctx) → component,
-//     isAnswered?(question, value, answers) → boolean, // default: answers.isAnswered
-//     help?(question) → [[keys, what], …],    // rows for the "?" panel
+//     isAnswered?(question, value, answers) → boolean, // default: any value but null
+//     onAction?(question, action, current) → answer | undefined, // pure: a key (`digit`, `key`)
+//                                             // while focused, or its own `kind` action
+//     help?(question, keys) → [[keys, what], …], // rows for the "?" panel
 //     companions?(question) → [question, …],  // questions answered with it (a preference's
 //                                             // strength): rows of the adjudication table
 //   }
 // See docs/protocol.md ("Front end: question kinds") for the component and ctx contract.
+import { hasValue } from "../answers.js";
 import choice from "./choice.js";
 import edit from "./edit.js";
 import freetext from "./freetext.js";
@@ -32,8 +36,35 @@ export function kindOf(kind) {
   return REGISTRY.get(kind) ?? unsupported;
 }
 
+/** The kinds registered now (for tests and the help panel). */
+export function registeredKinds() {
+  return [...REGISTRY.keys()];
+}
+
 export function buildQuestion(question, index, ctx) {
   return kindOf(question.kind).build(question, index, ctx);
+}
+
+/** Whether `value` answers `question`, as its kind decides (answers: the record's). */
+export function answered(question, value, answers = {}) {
+  return (kindOf(question.kind).isAnswered ?? hasValue)(question, value, answers);
+}
+
+/** The answer an action gives the question, as its kind decides; undefined: none. */
+export function answerFor(question, action, current) {
+  return kindOf(question.kind).onAction?.(question, action, current);
+}
+
+/** The questions, each followed by those answered with it (a preference's strength). */
+export function withCompanions(questions) {
+  return questions.flatMap((q) => [q, ...(kindOf(q.kind).companions?.(q) ?? [])]);
+}
+
+/** Whether the element `target` of a built question takes typed text (its `takesText`). */
+export function takesText(component, target) {
+  const t = component?.takesText;
+  if (typeof t === "function") return Boolean(t(target));
+  return t === true && target !== component.el && component.el.contains(target);
 }
 
 for (const plugin of [choice, freetext, number, spans, edit, preference, ranking, rubric]) {

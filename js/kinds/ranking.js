@@ -1,14 +1,14 @@
 // Ranking questions: the fields as a list, best first, reordered by keyboard or by drag.
 //
 // Keys while the question is focused: a digit picks the item at that place (again: puts it
-// down), ↑/↓ or k/j move the picked item up or down, 0 keeps the order shown, Esc puts the
-// item down. Dragging an item by its handle moves it too. Every move saves the whole order
+// down), the keys of `prev_turn` / `next_turn` in the keys table (↑/↓ or k/j by default) move
+// the picked item up or down, 0 keeps the order shown, Esc puts the item down. Dragging an item by its handle moves it too. Every move saves the whole order
 // (field names, best first); before the first one, the kernel's order for the record
 // (`record.layout[name].order`, fixed per record by a hash of its key) is shown, unanswered.
 import "./compare.css";
 import { h, setFlag, setText } from "../dom.js";
 import { drawField, giveBack, takeOver } from "../compare/fields.js";
-import { letterOf } from "../keys.js";
+import { DEFAULT_KEYS, pairText } from "../keys.js";
 import { actions, button, keyBadge } from "./buttons.js";
 import { followMouse } from "./drag.js";
 import { questionShell } from "./shell.js";
@@ -92,14 +92,21 @@ function move(r, by) {
   }
 }
 
+/** The keys that move the picked item, as the keys table has them ("↑/↓ (or k/j)"). */
+function moveKeys(keys = DEFAULT_KEYS) {
+  const [first, ...rest] = pairText(keys, "prev_turn", "next_turn").replaceAll(" / ", "/").split(" or ");
+  return rest.length ? `${first} (or ${rest.join(", ")})` : first;
+}
+
 function hintText(r) {
   const n = Math.min(r.fields.length, 9);
   const keys = n <= 1 ? "1" : `1–${n}`;
   if (r.drag) return "Drop it where it belongs";
-  if (r.picked) return `Moving place ${r.order.indexOf(r.picked) + 1} · ↑/↓ (or k/j) move it · Esc or its number puts it down`;
+  const move = moveKeys(r.ctx.keys?.());
+  if (r.picked) return `Moving place ${r.order.indexOf(r.picked) + 1} · ${move} move it · Esc or its number puts it down`;
   if (r.view.suggested) return `Suggested order · a accepts · ${keys} pick an item to move it`;
-  if (!r.view.answered) return `Not ranked yet · ${keys} pick an item, then ↑/↓ (or k/j) · 0 keeps this order · or drag ⠿`;
-  return `${keys} pick an item, then ↑/↓ (or k/j) · or drag ⠿`;
+  if (!r.view.answered) return `Not ranked yet · ${keys} pick an item, then ${move} · 0 keeps this order · or drag ⠿`;
+  return `${keys} pick an item, then ${move} · or drag ⠿`;
 }
 
 /** The items in the order shown (the dragged order while dragging), places, picked, hint. */
@@ -210,6 +217,8 @@ function perform(r, action) {
   if (action.type === "digit") {
     if (action.digit === 0) save(r, r.order);
     else if (!pick(r, action.digit)) return false;
+  } else if (action.type === "prev_turn" || action.type === "next_turn") {
+    move(r, action.type === "next_turn" ? 1 : -1); // the table's up / down, while focused
   } else if (action.type === "kind" && Object.hasOwn(OPS, action.op)) {
     OPS[action.op](r, action);
   } else {
@@ -219,13 +228,10 @@ function perform(r, action) {
   return true;
 }
 
+/** Esc puts a picked item down (moving it is the keys table's prev_turn / next_turn). */
 function keyAction(r, e) {
   if (!r.view.key || e.ctrlKey || e.metaKey || e.altKey) return null;
-  const { act } = r.acts;
-  const letter = e.shiftKey ? null : letterOf(e);
-  if (e.key === "ArrowUp" || letter === "k") return act("move", { by: -1 });
-  if (e.key === "ArrowDown" || letter === "j") return act("move", { by: 1 });
-  if (e.key === "Escape" && r.picked) return act("drop");
+  if (e.key === "Escape" && r.picked) return r.acts.act("drop");
   return null;
 }
 
@@ -280,11 +286,11 @@ function build(question, index, ctx) {
   };
 }
 
-function help(question) {
+function help(question, keys = DEFAULT_KEYS) {
   const n = Math.min((question.fields ?? []).length, 9);
   return [
     [n <= 1 ? "1" : `1 – ${n}`, "ranking: pick the item at that place (again, or Esc: put it down)"],
-    ["↑ / ↓ or k / j", "ranking: move the picked item up / down (saves the order)"],
+    [pairText(keys, "prev_turn", "next_turn"), "ranking: move the picked item up / down (saves the order)"],
     ["0", "ranking: keep the order shown as the answer"],
     ["drag ⠿", "ranking: move an item with the mouse"],
   ];

@@ -7,7 +7,7 @@
 //
 // The layout is set here (ROW, CURRENT below) rather than in a stylesheet, so the kind is
 // this one module; colours come from the widget's theme variables.
-import { onScale, scaleRange, scoreForDigit, scoreKey } from "../answers.js";
+import { onScale, scaleRange, scoreForDigit, scoreKey } from "./scale.js";
 import { h, setText } from "../dom.js";
 import { actions, button, optionParts, showChosen } from "./buttons.js";
 import { questionShell } from "./shell.js";

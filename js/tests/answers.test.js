@@ -1,18 +1,13 @@
 import { describe, expect, it } from "vitest";
-import {
-  answerForDigit,
-  chooseOption,
-  freetextValue,
-  includesOption,
-  isAnswered,
-  isComplete,
-  optionForDigit,
-  options,
-  pendingSuggestions,
-  sameValue,
-  shownValue,
-  toggleLabel,
-} from "../answers.js";
+import { isComplete, pendingSuggestions, sameValue, shownValue } from "../answers.js";
+import { freetextValue } from "../freetext.js";
+import { answered as isAnswered, answerFor } from "../kinds/index.js";
+import { answerForKey, chooseOption, includesOption, optionForKey, options, toggleLabel } from "../kinds/options.js";
+
+// Digits as the widget hands them to a kind: a `digit` action while the question is focused.
+const answerForDigit = (question, digit, current) =>
+  question ? answerFor(question, { type: "digit", digit }, current) : answerForKey(question, String(digit), current);
+const optionForDigit = (question, digit) => optionForKey(question, String(digit));
 
 const rating = { name: "quality", kind: "rating", scale: 5, labels: null, required: true };
 const labelled = { ...rating, name: "tone", scale: 3, labels: ["bad", "ok", "good"] };
@@ -41,9 +36,18 @@ describe("options", () => {
       "1", "2", "3", "4", "5", "6", "7", "8", "9", null, null,
     ]);
   });
-  it("gives no options to other kinds", () => {
-    expect(options(text)).toEqual([]);
-    expect(options(spans)).toEqual([]);
+  it("gives no options to other kinds: their keys are their own", () => {
+    expect(answerFor(text, { type: "digit", digit: 1 }, undefined)).toBeUndefined();
+    expect(answerFor(spans, { type: "digit", digit: 1 }, [])).toBeUndefined();
+  });
+  it("takes the keys the question was given (keys= in Python) instead of digits", () => {
+    const yn = { ...label, keys: ["y", "n"] };
+    expect(options(yn).map((o) => o.key)).toEqual(["y", "n"]);
+    expect(answerFor(yn, { type: "key", key: "n" }, undefined)).toBe("b");
+    expect(answerFor(yn, { type: "digit", digit: 1 }, undefined)).toBeUndefined();
+    const flags = { ...multi, keys: ["x", "y", "z"] };
+    expect(answerFor(flags, { type: "key", key: "y" }, ["x"])).toEqual(["x", "y"]);
+    expect(answerFor(flags, { type: "digit", digit: 0 }, ["x"])).toEqual([]); // none apply keeps 0
   });
 });
 
@@ -120,12 +124,12 @@ describe("isAnswered and isComplete", () => {
   });
   it("needs every required question, and no optional one", () => {
     const qs = [rating, label, multi, text];
-    expect(isComplete(qs, { quality: 3, topic: "a", flags: [] })).toBe(true);
-    expect(isComplete(qs, { quality: 3, topic: "a" })).toBe(false);
-    expect(isComplete(qs, {})).toBe(false);
-    expect(isComplete([text], {})).toBe(true);
-    expect(isComplete([{ ...text, required: true }], { comment: "" })).toBe(false);
-    expect(isComplete([], undefined)).toBe(true);
+    expect(isComplete(qs, { quality: 3, topic: "a", flags: [] }, isAnswered)).toBe(true);
+    expect(isComplete(qs, { quality: 3, topic: "a" }, isAnswered)).toBe(false);
+    expect(isComplete(qs, {}, isAnswered)).toBe(false);
+    expect(isComplete([text], {}, isAnswered)).toBe(true);
+    expect(isComplete([{ ...text, required: true }], { comment: "" }, isAnswered)).toBe(false);
+    expect(isComplete([], undefined, isAnswered)).toBe(true);
   });
 });
 

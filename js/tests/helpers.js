@@ -26,6 +26,14 @@ export function fakeModel(traits) {
       model.sent.push(rest);
     },
     listeners: (event) => handlers.get(event)?.size ?? 0,
+    /** One reply that replaces several traits, as ipywidgets applies it: every trait is set
+     * first, then each fires its change event (Backbone's `set` of several attributes). */
+    kernelSync(traits) {
+      Object.assign(data, traits);
+      for (const name of Object.keys(traits)) {
+        for (const fn of [...(handlers.get(`change:${name}`) ?? [])]) fn();
+      }
+    },
     /** The kernel replaces a trait whole, as traitlets sync does. */
     kernelSets(name, value) {
       data[name] = value;

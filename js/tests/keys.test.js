@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { actionForKey, digitOf, letterOf, ownsKey } from "../keys.js";
+import { actionForKey, DEFAULT_KEYS, digitOf, keyLabel, keysOf, letterOf, ownsKey, pairText } from "../keys.js";
 import { key } from "./helpers.js";
 
 describe("ownsKey", () => {
@@ -35,8 +35,8 @@ describe("actionForKey on the root", () => {
   });
   it("maps the record keys", () => {
     expect(actionForKey(key("Enter"))).toEqual({ type: "submit" });
-    expect(actionForKey(key("ArrowLeft"))).toEqual({ type: "nav", to: "prev" });
-    expect(actionForKey(key("ArrowRight"))).toEqual({ type: "nav", to: "next" });
+    expect(actionForKey(key("ArrowLeft"))).toEqual({ type: "prev" });
+    expect(actionForKey(key("ArrowRight"))).toEqual({ type: "next" });
     expect(actionForKey(key("s"))).toEqual({ type: "skip" });
     expect(actionForKey(key("S", { shiftKey: true }))).toEqual({ type: "skip" });
     expect(actionForKey(key("z", { ctrlKey: true }))).toEqual({ type: "undo" });
@@ -45,16 +45,21 @@ describe("actionForKey on the root", () => {
     expect(actionForKey(key("a"))).toEqual({ type: "accept" });
   });
   it("maps focus and panel keys", () => {
-    expect(actionForKey(key("Tab"))).toEqual({ type: "move", by: 1 });
-    expect(actionForKey(key("Tab", { shiftKey: true }))).toEqual({ type: "move", by: -1 });
+    expect(actionForKey(key("Tab"))).toEqual({ type: "next_question" });
+    expect(actionForKey(key("Tab", { shiftKey: true }))).toEqual({ type: "prev_question" });
     expect(actionForKey(key("g"))).toEqual({ type: "guidelines" });
     expect(actionForKey(key("?"))).toEqual({ type: "help" });
     expect(actionForKey(key("Escape"))).toEqual({ type: "release" });
   });
-  it("ignores keys it does not use", () => {
-    for (const k of ["d", "b", "m", "x", "ArrowUp", "ArrowDown", " ", "Backspace"]) {
-      expect(actionForKey(key(k))).toBeNull();
-    }
+  it("ignores keys it does not use; leaves letters outside the table to the focused question", () => {
+    for (const k of [" ", "Backspace", "Home", "Delete"]) expect(actionForKey(key(k))).toBeNull();
+    for (const k of ["d", "b", "x"]) expect(actionForKey(key(k))).toEqual({ type: "key", key: k });
+    // Contract B: ↑/↓ (and j/k) go between turns, t unfolds, m asks for similar records; the
+    // widget lets them through when nothing handles them (widget.test.js).
+    expect(actionForKey(key("ArrowUp"))).toEqual({ type: "prev_turn" });
+    expect(actionForKey(key("ArrowDown"))).toEqual({ type: "next_turn" });
+    expect(actionForKey(key("j"))).toEqual({ type: "next_turn" });
+    expect(actionForKey(key("m"))).toEqual({ type: "similar" });
     expect(actionForKey(key("Enter", { shiftKey: true }))).toBeNull();
     expect(actionForKey(key("s", { ctrlKey: true }))).toBeNull();
     expect(actionForKey(key("1", { altKey: true }))).toBeNull();
@@ -65,7 +70,7 @@ describe("actionForKey on the root", () => {
 });
 
 describe("actionForKey in a text box", () => {
-  const ctx = { inTextarea: true };
+  const ctx = { text: true };
   it("lets typing through", () => {
     for (const k of ["a", "s", "g", "1", "Enter", "ArrowLeft", "?", " "]) {
       expect(actionForKey(key(k), ctx)).toBeNull();
@@ -75,8 +80,8 @@ describe("actionForKey in a text box", () => {
   });
   it("leaves on Esc, moves on Tab, submits on Ctrl/Cmd+Enter", () => {
     expect(actionForKey(key("Escape"), ctx)).toEqual({ type: "leave" });
-    expect(actionForKey(key("Tab"), ctx)).toEqual({ type: "move", by: 1 });
-    expect(actionForKey(key("Tab", { shiftKey: true }), ctx)).toEqual({ type: "move", by: -1 });
+    expect(actionForKey(key("Tab"), ctx)).toEqual({ type: "next_question" });
+    expect(actionForKey(key("Tab", { shiftKey: true }), ctx)).toEqual({ type: "prev_question" });
     expect(actionForKey(key("Enter", { ctrlKey: true }), ctx)).toEqual({ type: "submit" });
     expect(actionForKey(key("Enter", { metaKey: true }), ctx)).toEqual({ type: "submit" });
   });
@@ -94,5 +99,42 @@ describe("layouts", () => {
     expect(letterOf({ key: "S", code: "KeyS" })).toBe("s");
     expect(letterOf({ key: "Enter", code: "Enter" })).toBeNull();
     expect(actionForKey({ ...key("я"), code: "KeyZ", ctrlKey: true })).toEqual({ type: "undo" });
+  });
+});
+
+describe("the keys table (contract B)", () => {
+  it("has the documented defaults", () => {
+    expect(DEFAULT_KEYS.submit).toEqual(["Enter"]);
+    expect(DEFAULT_KEYS.undo).toEqual(["Ctrl+z"]);
+    expect(DEFAULT_KEYS.prev_question).toEqual(["Shift+Tab"]);
+    expect(DEFAULT_KEYS.next_turn).toEqual(["ArrowDown", "j"]);
+    expect(Object.keys(DEFAULT_KEYS).length).toBe(19);
+  });
+  it("reads config.keys, keeping the defaults of actions it omits", () => {
+    const keys = keysOf({ keys: { submit: ["x"], skip: ["Alt+k"], next: ["l"], prev: ["h"] } });
+    expect(actionForKey(key("x"), { keys })).toEqual({ type: "submit" });
+    expect(actionForKey(key("Enter"), { keys })).toBeNull(); // Enter is free now
+    expect(actionForKey(key("l"), { keys })).toEqual({ type: "next" });
+    expect(actionForKey(key("k", { altKey: true }), { keys })).toEqual({ type: "skip" });
+    expect(actionForKey(key("k"), { keys })).toEqual({ type: "prev_turn" });
+    expect(actionForKey(key("s"), { keys })).toEqual({ type: "key", key: "s" }); // s is free too
+    expect(actionForKey(key("g"), { keys })).toEqual({ type: "guidelines" });
+    expect(ownsKey(key("k", { altKey: true }), keys)).toBe(true); // a modified key in the table
+    expect(ownsKey(key("k", { altKey: true }))).toBe(false);
+    expect(keysOf({})).toEqual(DEFAULT_KEYS);
+  });
+  it("in a text box only keys that type nothing act", () => {
+    const keys = keysOf({ keys: { release: ["q"], next_question: ["Ctrl+j"] } });
+    expect(actionForKey(key("q"), { keys, text: true })).toBeNull(); // typed
+    expect(actionForKey(key("j", { ctrlKey: true }), { keys, text: true })).toEqual({ type: "next_question" });
+    expect(actionForKey(key("Enter", { ctrlKey: true }), { keys, text: true })).toEqual({ type: "submit" });
+  });
+  it("labels keys as a person reads them", () => {
+    expect(keyLabel("ArrowLeft")).toBe("←");
+    expect(keyLabel("Ctrl+z")).toBe("Ctrl+Z / ⌘Z");
+    expect(keyLabel("Escape")).toBe("Esc");
+    expect(keyLabel("Shift+Tab")).toBe("Shift+Tab");
+    expect(pairText(DEFAULT_KEYS, "prev_turn", "next_turn")).toBe("↑ / ↓ or k / j");
+    expect(pairText(DEFAULT_KEYS, "prev", "next")).toBe("← / →");
   });
 });

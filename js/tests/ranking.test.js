@@ -150,3 +150,19 @@ describe("ranking question", () => {
     expect(keys).toEqual(expect.arrayContaining(["1 – 4", "↑ / ↓ or k / j", "0"]));
   });
 });
+
+describe("ranking with remapped keys", () => {
+  it("moves the picked item with the table's prev_turn / next_turn keys, and says which", () => {
+    const config = { ...configOf(), keys: { prev_turn: ["p"], next_turn: ["n"] } };
+    const { model, root } = mount(config);
+    press(root, "3"); // pick "d"
+    expect(root.querySelector(".nbr-rank-hint").textContent).toContain("p/n move it");
+    press(root, "p");
+    expect(sent(model)).toEqual([["c", "d", "a", "b"]]);
+    expect(press(root, "ArrowUp").defaultPrevented).toBe(false); // ↑ is nobody's now
+    expect(sent(model).length).toBe(1);
+    press(root, "n");
+    expect(sent(model).at(-1)).toEqual(["c", "a", "d", "b"]);
+    expect(keyList(config).map(([k]) => k)).toContain("p / n");
+  });
+});

@@ -140,7 +140,7 @@ describe("help", () => {
 });
 
 describe("questions", () => {
-  const on = () => ({ choose: vi.fn(), none: vi.fn(), focus: vi.fn() });
+  const on = () => ({ dispatch: vi.fn(), refocus: vi.fn(), focus: vi.fn() });
 
   it("renders a rating as 1..scale buttons with labels", () => {
     const q = buildQuestion({ name: "tone", kind: "rating", scale: 3, labels: ["bad", "ok", "good"] }, 0, on());
@@ -177,13 +177,14 @@ describe("questions", () => {
     q.update({ value: [], suggested: false, focused: false, answered: true });
     expect(none.classList.contains("nbr-selected")).toBe(true);
     none.click();
-    expect(handlers.none).toHaveBeenCalledWith(2);
+    expect(handlers.dispatch).toHaveBeenCalledWith({ type: "kind", index: 2, op: "none" });
   });
   it("reports clicks with the question index and option value", () => {
     const handlers = on();
     const q = buildQuestion({ name: "r", kind: "rating", scale: 5 }, 1, handlers);
     q.el.querySelector('[data-value="4"]').click();
-    expect(handlers.choose).toHaveBeenCalledWith(1, 4);
+    expect(handlers.dispatch).toHaveBeenCalledWith({ type: "kind", index: 1, op: "choose", value: 4 });
+    expect(handlers.refocus).toHaveBeenCalled();
     expect(handlers.focus).not.toHaveBeenCalled();
     q.el.click();
     expect(handlers.focus).toHaveBeenCalledWith(1);

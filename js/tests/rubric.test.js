@@ -3,9 +3,13 @@
 // the marked criterion and moves on, ↑/↓ move, partial structs are sent as drafts, the
 // question is answered only when every criterion has a score.
 import { afterEach, describe, expect, it } from "vitest";
-import { answerForDigit, isAnswered, options, scaleRange, scoreForDigit } from "../answers.js";
+import { answered as isAnswered, answerFor } from "../kinds/index.js";
+import { options } from "../kinds/options.js";
+import { scaleRange, scoreForDigit } from "../kinds/scale.js";
 import { keyList } from "../help.js";
 import { kindOf } from "../kinds/index.js";
+
+const answerForDigit = (question, digit, current) => answerFor(question, { type: "digit", digit }, current);
 import { criteriaOf, digitsText, isRated, rated, scoresOf } from "../kinds/rubric.js";
 import widget from "../widget.js";
 import { mountWidget, press, unmountAll } from "./helpers.js";

@@ -2,6 +2,7 @@
 // Buttons never take focus, so the widget root keeps it (and the keys with it).
 import { h, setFlag, setText } from "../dom.js";
 import { buildHelp } from "../help.js";
+import { keysText } from "../keys.js";
 import { buildProgress } from "../progress.js";
 import { DONE_TEXT, EMPTY_TEXT, positionText } from "./notices.js";
 
@@ -21,21 +22,21 @@ export function buildShell(act) {
     position: h("span", { class: "nbr-position" }),
     status: h("span", { class: "nbr-status", hidden: true }),
     progress: buildProgress(),
-    guidelinesToggle: button("Guidelines (g)", "nbr-guidelines-toggle", { type: "guidelines" }),
-    helpToggle: button("Keys (?)", "nbr-help-toggle", { type: "help" }),
+    guidelinesToggle: button("Guidelines", "nbr-guidelines-toggle", { type: "guidelines" }),
+    helpToggle: button("Keys", "nbr-help-toggle", { type: "help" }),
     // Markdown and chats: rendered, or (key r) the raw text as stored.
-    rawToggle: button("Raw (r)", "nbr-raw-toggle", { type: "raw" }, "show markdown as raw text (r)"),
+    rawToggle: button("Raw", "nbr-raw-toggle", { type: "raw" }),
     guidelinesText: h("div", { class: "nbr-guidelines-text" }),
     banner: h("div", { class: "nbr-banner", role: "status", hidden: true }),
     stale: h("div", { class: "nbr-stale-banner", role: "alert", hidden: true }),
     fields: h("div", { class: "nbr-fields" }),
     questions: h("div", { class: "nbr-questions" }),
-    accept: button("Accept suggestions (a)", "nbr-accept", { type: "accept" }),
-    submit: button("Submit (Enter)", "nbr-submit", { type: "submit" }),
-    skip: button("Skip (s)", "nbr-skip", { type: "skip" }),
-    prev: button("← Prev", "nbr-prev", { type: "nav", to: "prev" }, "previous record (←)"),
-    next: button("Next →", "nbr-next", { type: "nav", to: "next" }, "next record (→)"),
-    undo: button("Undo", "nbr-undo", { type: "undo" }, "undo the last change (Ctrl+Z / ⌘Z)"),
+    accept: button("Accept suggestions", "nbr-accept", { type: "accept" }),
+    submit: button("Submit", "nbr-submit", { type: "submit" }),
+    skip: button("Skip", "nbr-skip", { type: "skip" }),
+    prev: button("← Prev", "nbr-prev", { type: "prev" }),
+    next: button("Next →", "nbr-next", { type: "next" }),
+    undo: button("Undo", "nbr-undo", { type: "undo" }),
     notice: h("div", { class: "nbr-notice", role: "status", "aria-live": "polite", hidden: true }),
     help: buildHelp({}),
   };
@@ -54,6 +55,28 @@ export function buildShell(act) {
   p.header = h("div", { class: "nbr-header" }, p.position, p.status, p.progress.el, p.rawToggle,
     p.guidelinesToggle, p.helpToggle);
   return parts;
+}
+
+// Each button's words, and how its key is shown: in the label ("Submit (Enter)") or the title.
+const HINTS = [
+  ["guidelinesToggle", "guidelines", "Guidelines", null],
+  ["helpToggle", "help", "Keys", null],
+  ["rawToggle", "raw", "Raw", "show markdown as raw text"],
+  ["accept", "accept", "Accept suggestions", null],
+  ["submit", "submit", "Submit", null],
+  ["skip", "skip", "Skip", null],
+  ["prev", "prev", null, "previous record"],
+  ["next", "next", null, "next record"],
+  ["undo", "undo", null, "undo the last change"],
+];
+
+/** Show the keys in force on the buttons: "Skip (x)", or a title "next record (l)". */
+export function showKeys(p, keys) {
+  for (const [part, action, label, title] of HINTS) {
+    const k = keysText(keys, action);
+    if (label !== null) setText(p[part], k ? `${label} (${k})` : label);
+    if (title !== null) p[part].title = k ? `${title} (${k})` : title;
+  }
 }
 
 /** The focusable root, holding the parts in reading order. */

@@ -78,6 +78,38 @@ function buildAsk(send) {
   return { el, input, error };
 }
 
+/**
+ * A seated page's heartbeat (`here` every 30 s while visible) and goodbye (`leave` as the page
+ * closes). Returns {stop}.
+ */
+function keepSeat(model, seated, asking) {
+  const beat = () => {
+    if (seated && !asking() && document.visibilityState !== "hidden") model.send({ type: "here" });
+  };
+  // Closing the page frees its record for the annotator's other windows at once: before
+  // Voilà's own beforeunload handler (registered earlier, without capture) closes the line.
+  const bye = () => {
+    if (!seated) return;
+    try {
+      model.send({ type: "leave" });
+    } catch {
+      // Voilà closes the line first: the tab's next page takes the seat over (tabId)
+    }
+  };
+  const timer = setInterval(beat, HEARTBEAT_MS);
+  document.addEventListener("visibilitychange", beat);
+  window.addEventListener("beforeunload", bye, { capture: true });
+  window.addEventListener("pagehide", bye);
+  return {
+    stop() {
+      clearInterval(timer);
+      document.removeEventListener("visibilitychange", beat);
+      window.removeEventListener("beforeunload", bye, { capture: true });
+      window.removeEventListener("pagehide", bye);
+    },
+  };
+}
+
 export function attachVisitor({ model, el, root, parts, others, refocus }) {
   const visitor = () => model.get("visitor") ?? {};
   // Only a page widget's kernel (trait "visitor") keeps seats; a bare ReviewWidget is told nothing.
@@ -126,25 +158,7 @@ export function attachVisitor({ model, el, root, parts, others, refocus }) {
     theme.check();
   }
 
-  const beat = () => {
-    if (seated && !visitor().ask && document.visibilityState !== "hidden") {
-      model.send({ type: "here" });
-    }
-  };
-  // Closing the page frees its record for the annotator's other windows at once: before
-  // Voilà's own beforeunload handler (registered earlier, without capture) closes the line.
-  const bye = () => {
-    if (!seated) return;
-    try {
-      model.send({ type: "leave" });
-    } catch {
-      // Voilà closes the line first: the tab's next page takes the seat over (tabId)
-    }
-  };
-  const timer = setInterval(beat, HEARTBEAT_MS);
-  document.addEventListener("visibilitychange", beat);
-  window.addEventListener("beforeunload", bye, { capture: true });
-  window.addEventListener("pagehide", bye);
+  const seat = keepSeat(model, seated, () => visitor().ask);
   model.on("change:visitor", onVisitor);
   if (seated) model.send({ type: "hello", tab: tabId() });
   onVisitor();
@@ -168,10 +182,7 @@ export function attachVisitor({ model, el, root, parts, others, refocus }) {
       return true;
     },
     destroy() {
-      clearInterval(timer);
-      document.removeEventListener("visibilitychange", beat);
-      window.removeEventListener("beforeunload", bye, { capture: true });
-      window.removeEventListener("pagehide", bye);
+      seat.stop();
       model.off("change:visitor", onVisitor);
       layout.destroy();
       theme.stop();
