@@ -23,6 +23,7 @@ import { buildRoot, buildShell } from "./widget/shell.js";
 import { buildFeedback } from "./widget/feedback.js";
 import { createView } from "./widget/view.js";
 import { attachVisitor } from "./widget/visitor.js";
+import { buildAnnouncer } from "./widget/announce.js";
 
 export { registerAction } from "./core/reducer.js";
 export { registerKind } from "./kinds/index.js";
@@ -83,12 +84,16 @@ function render({ model, el, signal }) {
   let onEffect;
   let view;
   let visitor;
+  const announcer = buildAnnouncer(); // the focused question and turn, said aloud
   const store = createStore({
     model,
     config: model.get("config") ?? {},
     route: (action) => route(action),
     effect: (e) => onEffect(e),
-    render: (state) => view.draw(state),
+    render: (state) => {
+      view.draw(state);
+      announcer.say(p, state);
+    },
   });
   const onKeydown = (e) => keydown(e);
   const p = buildParts({ el, store, onKeydown });
@@ -96,6 +101,7 @@ function render({ model, el, signal }) {
   route = createRoute(store, p);
   onEffect = createEffects(store, p, () => view, () => visitor);
   view = createView(p);
+  p.root.append(announcer.el);
   // Who answers, their other windows, the layout, the host (js/widget/visitor.js).
   visitor = attachVisitor({ model, el, root: p.root, parts: p, others: p.others, refocus: p.refocus });
   model.send({ type: "ahead" }); // rendered: the kernel may now send the next records ahead

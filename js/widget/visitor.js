@@ -131,10 +131,33 @@ export function attachVisitor({ model, el, root, parts, others, refocus }) {
   const theme = followTheme(root);
   const full = createFullWindow(root, () => layout.update());
 
+  // The name box is focused when shown: now, and once the page has placed the widget (a
+  // served page renders it before it is in the document, where focus() does nothing).
+  const focusAsk = () => {
+    const take = () => {
+      if (!visitor().ask || ask.el.hidden) return;
+      const active = root.getRootNode().activeElement;
+      if (active === ask.input || (root.contains(active) && active !== root)) return;
+      ask.input.focus({ preventScroll: true });
+    };
+    take();
+    requestAnimationFrame(take);
+  };
+  // While it asks, Tab reaches the name box: the root leaves the tab order (it would take
+  // Tab as "next question"), and a Tab on the root itself goes to the box.
+  const tabToAsk = (e) => {
+    if (!visitor().ask || e.key !== "Tab" || e.target === ask.input) return;
+    e.preventDefault();
+    e.stopPropagation();
+    ask.input.focus({ preventScroll: true });
+  };
+  root.addEventListener("keydown", tabToAsk, true);
+
   function onVisitor() {
     const p = visitor();
     const asking = Boolean(p.ask);
     root.classList.toggle("nbr-asking", asking);
+    root.setAttribute("tabindex", asking ? "-1" : "0");
     setFlag(ask.el, "hidden", !asking);
     setText(ask.error, p.error ?? "");
     setFlag(ask.error, "hidden", !p.error);
@@ -144,7 +167,7 @@ export function attachVisitor({ model, el, root, parts, others, refocus }) {
         autoSent = true; // once: a name the kernel refuses is shown to be corrected
         sendName(remembered);
       } else if (!ask.input.value) ask.input.value = typed ?? remembered ?? "";
-      if (!root.contains(root.getRootNode().activeElement)) ask.input.focus({ preventScroll: true });
+      focusAsk();
     } else if (typed && p.annotator === typed) {
       rememberName(typed);
       typed = null;
@@ -183,6 +206,7 @@ export function attachVisitor({ model, el, root, parts, others, refocus }) {
     },
     destroy() {
       seat.stop();
+      root.removeEventListener("keydown", tabToAsk, true);
       model.off("change:visitor", onVisitor);
       layout.destroy();
       theme.stop();
