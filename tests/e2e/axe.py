@@ -38,3 +38,57 @@ def describe(violations: list[dict]) -> str:
         for n in v["nodes"][:5]:
             lines.append(f"{v['impact']} {v['id']} ({v['help']}): {n['target']}: {n['summary']}")
     return "\n".join(lines)
+
+
+# axe's color-contrast rule skips the text of a widget inside JupyterLab's output area (it
+# checks only the form controls there), so the text is measured here too: every element with
+# text of its own, its colour against the first opaque background behind it (alpha blended),
+# disabled controls aside (WCAG 1.4.3 exempts them).
+_CONTRAST = """(root) => {
+    const parse = (c) => {
+        let m = /^rgba?\\(([^)]+)\\)/.exec(c);
+        if (m) { const v = m[1].split(/[ ,\\/]+/).filter(Boolean).map(Number);
+                 return [v[0] / 255, v[1] / 255, v[2] / 255, v.length > 3 ? v[3] : 1]; }
+        m = /^color\\(srgb ([^)]+)\\)/.exec(c);
+        if (m) { const v = m[1].split(/[ \\/]+/).filter(Boolean).map(Number);
+                 return [v[0], v[1], v[2], v.length > 3 ? v[3] : 1]; }
+        return null;
+    };
+    const over = (top, under) =>
+        top.slice(0, 3).map((x, i) => x * top[3] + under[i] * (1 - top[3]));
+    const lum = (c) => { const f = (x) => x <= 0.04045 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+                         return 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]); };
+    const background = (el) => {
+        const layers = [];
+        for (let e = el; e; e = e.parentElement) {
+            const bg = parse(getComputedStyle(e).backgroundColor);
+            if (bg && bg[3] > 0) { layers.push(bg); if (bg[3] >= 1) break; }
+        }
+        let c = [1, 1, 1];
+        for (const layer of layers.reverse()) c = over(layer, c);
+        return c;
+    };
+    const low = [];
+    for (const el of root.querySelectorAll('*')) {
+        const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.data.trim());
+        const seen = el.checkVisibility({opacityProperty: true, visibilityProperty: true});
+        if (!own || !seen) continue;
+        if (el.closest('[disabled], [aria-disabled="true"], .nbr-sr-only')) continue;
+        const style = getComputedStyle(el);
+        const fg = parse(style.color);
+        if (!fg) continue;
+        const bg = background(el);
+        const text = over(fg, bg);
+        const [a, b] = [lum(text), lum(bg)].sort((x, y) => y - x);
+        const ratio = (a + 0.05) / (b + 0.05);
+        const what = `${el.tagName.toLowerCase()}.${el.className}`;
+        const words = el.textContent.trim().slice(0, 30);
+        if (ratio < 4.5) low.push(`${ratio.toFixed(2)}:1 ${what} "${words}"`);
+    }
+    return low;
+}"""
+
+
+def low_contrast(element: Locator) -> list[str]:
+    """Text inside `element` under 4.5:1 against what is behind it."""
+    return element.evaluate(_CONTRAST)

@@ -1,7 +1,8 @@
 """An axe-core audit of the widget as a screen-reader or keyboard user meets it: every kind
 of question, side by side (`layout="auto"`, 1,700 px window) and stacked, in JupyterLab light and
 dark, and on a page served by `nbreview serve` (the name box, then the review). No serious or
-critical violation; screenshots of every widget in both themes in test-artifacts/a11y-*.png."""
+critical violation, and no text under 4.5:1 (measured here: axe skips the text of an output
+area); screenshots of every widget in both themes in test-artifacts/a11y-*.png."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from axe import describe, severe
+from axe import describe, low_contrast, severe
 from playwright.sync_api import Browser, Locator, Page, expect
 from serving import free_port, script, served
 
@@ -83,7 +84,8 @@ def audit(page: Page, root: Locator, name: str) -> list[str]:
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     root.screenshot(path=str(ARTIFACTS_DIR / f"a11y-{name}.png"))
     found = severe(page, root, ".jp-OutputArea")
-    return [f"{name}: {line}" for line in describe(found).splitlines()]
+    lines = describe(found).splitlines() + [f"contrast {c}" for c in low_contrast(root)]
+    return [f"{name}: {line}" for line in lines]
 
 
 @pytest.fixture
@@ -163,6 +165,7 @@ def test_a_served_page_by_keyboard_alone(served_page):
     name.wait_for(state="visible")
     expect(name).to_be_focused()  # the name box is focused when shown
     problems = describe(severe(page, page.locator(".nbr-root")))
+    problems += "\n".join(low_contrast(page.locator(".nbr-root")))
     page.keyboard.type("kim")
     page.keyboard.press("Enter")
     root = page.locator(".nbr-root")
@@ -172,4 +175,5 @@ def test_a_served_page_by_keyboard_alone(served_page):
     page.keyboard.press("2")
     expect(root).to_have_attribute("data-position", "1")
     problems += "\n" + describe(severe(page, page.locator(".nbr-root")))
+    problems += "\n".join(low_contrast(page.locator(".nbr-root")))
     assert not problems.strip(), problems
