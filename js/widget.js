@@ -6,6 +6,7 @@ import "./widget.css";
 import { buildOthers } from "./others.js";
 import { buildQueue } from "./queue.js";
 import { ownsKey } from "./keys.js";
+import "./similar.js"; // the `similar` action (more like this)
 import { guardShortcuts } from "./suppress.js";
 import { createEffects, createKeyHandler, createRoute } from "./widget/input.js";
 import { AWAIT_MS, createStore } from "./widget/store.js";
@@ -25,7 +26,8 @@ import { createView } from "./widget/view.js";
 import { attachVisitor } from "./widget/visitor.js";
 import { buildAnnouncer } from "./widget/announce.js";
 
-export { registerAction } from "./core/reducer.js";
+export { effect, registerAction, send, set } from "./core/reducer.js";
+export { registerEffect } from "./widget/input.js";
 export { registerKind } from "./kinds/index.js";
 export { AWAIT_MS, DONE_TEXT, EMPTY_TEXT, positionText, SAVED_TEXT, STALE_TEXT, STALLED_TEXT, unsavedText };
 

@@ -62,29 +62,27 @@ export function reduce(state, action) {
   return handler(r, action) ?? r;
 }
 
-// The core's own actions (system ones first: they never come from a key).
-for (const [name, handler] of Object.entries({
-  kernel: onKernel,
-  hold: onHold,
-  unhold: onUnhold,
-  stall: onStall,
-  answer: onAnswer,
-  digit: onQuestionAction,
-  key: onQuestionAction,
-  kind: onQuestionAction,
-  accept: onAccept,
-  touch: (r) => (r.state.saved ? set(r, { saved: false }) : r), // the reviewer acts: "Saved" has been read
-})) {
-  const system = ["kernel", "hold", "unhold", "stall", "answer", "touch"];
-  registerAction(name, handler, { immediate: system.includes(name) });
-}
-for (const [name, handler] of Object.entries(moveHandlers)) {
-  registerAction(name, handler, { moves: true, immediate: name === "goto" || name === "filter" });
-}
-for (const [name, handler] of Object.entries(panelHandlers)) {
-  const recordless = !["next_question", "prev_question", "focus"].includes(name);
-  registerAction(name, handler, { immediate: recordless || name === "focus" });
-}
+const register = (handlers, options) => {
+  for (const [name, handler] of Object.entries(handlers)) registerAction(name, handler, options(name));
+};
+// Never from a key, never held: the kernel's replies, the held keys, answers the kinds send.
+register(
+  {
+    kernel: onKernel,
+    hold: onHold,
+    unhold: onUnhold,
+    stall: onStall,
+    answer: onAnswer,
+    touch: (r) => (r.state.saved ? set(r, { saved: false }) : r), // the reviewer acts: "Saved" has been read
+  },
+  () => ({ immediate: true }),
+);
+// For the question on screen: they wait while a record change is in flight.
+register({ digit: onQuestionAction, key: onQuestionAction, kind: onQuestionAction, accept: onAccept }, () => ({}));
+// Leaving the record; a jump or a new queue from the queue's own controls does not wait.
+register(moveHandlers, (name) => ({ moves: true, immediate: name === "goto" || name === "filter" }));
+// The widget itself: at once, but moving between questions waits for the next record.
+register(panelHandlers, (name) => ({ immediate: name !== "next_question" && name !== "prev_question" }));
 // The queue table's page: asked for by its own controls, answered in trait "queue_page".
 registerAction("queue_page", (r, { start }) => (send(r, "queue_page", { start }), r), { immediate: true });
 

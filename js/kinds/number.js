@@ -1,18 +1,17 @@
 // Number questions (nr.Number): an <input type="number"> saved as the annotator types.
 //
 // Self-contained: the keys it takes, how a value is parsed and checked, and its CSS live
-// here. The input is the question's text box: keys typed in it are its own (digits, ".",
-// "-", arrows), except Enter (submit), Tab (next question), Esc (back to the widget's keys)
-// and Ctrl/Cmd/Alt chords, which go on to the widget after the value is sent. With the
-// question focused and the box not, a digit starts typing the number.
+// here. The input is the question's text box (`takesText`): keys typed in it are its own
+// (digits, ".", "-", arrows); the widget still takes Tab (next question), Esc (back to the
+// widget's keys) and Ctrl/Cmd+Enter, and a blur sends the value first. Enter submits from
+// the box too (a one-line box has no newline to type): the value is sent, then the submit.
+// With the question focused and the box not, a digit starts typing the number.
 import { h, setFlag } from "../dom.js";
 import { debounce } from "../debounce.js";
 import "./number.css";
 import { questionShell } from "./shell.js";
 
 export const NUMBER_DELAY_MS = 400;
-
-const LEAVE_KEYS = new Set(["Enter", "Tab", "Escape"]);
 
 /** The range and step in words ("0 to 10, steps of 0.5"), for the header and errors. */
 export function describe(question) {
@@ -44,8 +43,8 @@ export function parseNumber(question, text) {
   return { value };
 }
 
-function build(question, index, ctx) {
-  const shell = questionShell(question, index, ctx, describe(question));
+/** The box: an <input type="number"> that says its range, and the note beside it. */
+function numberBox(question, index, ctx) {
   const attrs = (v) => (typeof v === "number" ? String(v) : null);
   const input = h("input", {
     type: "number",
@@ -60,6 +59,12 @@ function build(question, index, ctx) {
     onfocus: () => ctx.focus?.(index),
   });
   const error = h("span", { class: "nbr-number-error", role: "status", hidden: true });
+  return { input, error };
+}
+
+function build(question, index, ctx) {
+  const shell = questionShell(question, index, ctx, describe(question));
+  const { input, error } = numberBox(question, index, ctx);
   shell.el.append(h("div", { class: "nbr-number-row" }, input, error));
 
   let dirty = false; // typed but not yet sent
@@ -83,17 +88,11 @@ function build(question, index, ctx) {
     saver.schedule();
   };
   const onKeydown = (e) => {
-    if (e.isComposing) return;
-    if (e.ctrlKey || e.metaKey || e.altKey || LEAVE_KEYS.has(e.key)) {
-      flush(); // Enter, Tab, Ctrl+Enter, Ctrl+Z: the widget's, with the number sent first
-      if (e.key === "Escape") {
-        e.stopPropagation();
-        e.preventDefault();
-        ctx.refocus?.();
-      }
-      return;
-    }
-    e.stopPropagation(); // a key typed into the number, not a widget action
+    if (e.isComposing || e.key !== "Enter" || e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return;
+    e.stopPropagation();
+    e.preventDefault();
+    flush(); // the number first, then the submit
+    ctx.dispatch({ type: "submit" });
   };
   input.addEventListener("input", onInput);
   input.addEventListener("blur", flush);
@@ -104,6 +103,7 @@ function build(question, index, ctx) {
     question,
     input,
     focusEl: input, // Tab onto this question puts the keyboard in the box
+    takesText: (target) => target === input, // keys typed there are the number's
     update(state) {
       shell.update(state);
       const text = typeof state.value === "number" ? String(state.value) : "";

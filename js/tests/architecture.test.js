@@ -17,8 +17,13 @@ function sources(dir = JS) {
 }
 
 const rel = (file) => path.relative(JS, file).split(path.sep).join("/");
-// Comments may name kinds ("a preference's strength"); code may not.
-const code = (text) => text.replace(/\/\*[\s\S]*?\*\//g, "").replace(/(^|[^:"'`\\])\/\/.*$/gm, "$1");
+// Comments may name kinds ("a preference's strength"); code may not. A JavaScript type
+// (`typeof x === "number"`) is not a kind.
+const code = (text) =>
+  text
+    .replace(/\/\*[\s\S]*?\*\//g, "")
+    .replace(/(^|[^:"'`\\])\/\/.*$/gm, "$1")
+    .replace(/typeof\s+[\w.?$[\]]+\s*[!=]==?\s*["'`]\w+["'`]/g, "typeof");
 
 describe("kinds are plugins", () => {
   it("no file outside js/kinds/ names a question kind", () => {
@@ -41,6 +46,7 @@ describe("kinds are plugins", () => {
     const named = new RegExp(`(?<!\\b(?:h|act)\\()["'\`](${registeredKinds().join("|")})["'\`]`);
     expect(named.test('if (question.kind === "multilabel") return [];')).toBe(true);
     expect(named.test('h("label", { class: "x" })')).toBe(false);
+    expect(named.test(code('if (typeof value === "number") return value;'))).toBe(false);
   });
 });
 

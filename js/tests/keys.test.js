@@ -50,10 +50,11 @@ describe("actionForKey on the root", () => {
     expect(actionForKey(key("g"))).toEqual({ type: "guidelines" });
     expect(actionForKey(key("?"))).toEqual({ type: "help" });
     expect(actionForKey(key("Escape"))).toEqual({ type: "release" });
+    expect(actionForKey(key("m"))).toEqual({ type: "similar" }); // more like this
   });
   it("ignores keys it does not use; leaves letters outside the table to the focused question", () => {
     for (const k of [" ", "Backspace", "Home", "Delete"]) expect(actionForKey(key(k))).toBeNull();
-    for (const k of ["d", "b", "x"]) expect(actionForKey(key(k))).toEqual({ type: "key", key: k });
+    for (const k of ["d", "b", "n", "x"]) expect(actionForKey(key(k))).toEqual({ type: "key", key: k });
     // Contract B: ↑/↓ (and j/k) go between turns, t unfolds, m asks for similar records; the
     // widget lets them through when nothing handles them (widget.test.js).
     expect(actionForKey(key("ArrowUp"))).toEqual({ type: "prev_turn" });

@@ -229,14 +229,22 @@ describe("actions a module adds without touching the core", () => {
     expect(run(start(), { type: "no_such_action" }).handled).toBe(false);
   });
   it("a registered handler sends its own message, numbered like the core's", () => {
-    remove = registerAction("similar", (r) => {
-      send(r, "similar", { key: recordOf(r.state).key });
+    remove = registerAction("flag_record", (r) => {
+      send(r, "flag", { key: recordOf(r.state).key });
       return r;
     });
-    expect(handles("similar")).toBe(true);
-    const r = run(start(), { type: "digit", digit: 4 }, { type: "similar" });
-    expect(r.messages.at(-1)).toEqual({ type: "similar", seq: 2, key: "k1" });
+    expect(handles("flag_record")).toBe(true);
+    const r = run(start(), { type: "digit", digit: 4 }, { type: "flag_record" });
+    expect(r.messages.at(-1)).toEqual({ type: "flag", seq: 2, key: "k1" });
     remove();
-    expect(handles("similar")).toBe(false);
+    expect(handles("flag_record")).toBe(false);
+  });
+  it("more like this (js/similar.js) asks the kernel for a new queue, and later keys wait for it", async () => {
+    await import("../similar.js");
+    const { keyList } = await import("../help.js");
+    const r = run(start(), { type: "similar" });
+    expect(r.messages).toEqual([{ type: "similar", seq: 1 }]);
+    expect(waiting(r.state)).toBe(true);
+    expect(keyList(CONFIG)).toContainEqual(["m", "more like this: queue the similar records"]);
   });
 });

@@ -132,3 +132,32 @@ describe("one change event per kernel reply", () => {
     expect(updates).toBe(0);
   });
 });
+
+describe("a module adds an action and an effect without touching the core", () => {
+  it("the key in the table reaches the module's handler, and its effect reaches the page", async () => {
+    const { registerAction, registerEffect, effect, send } = await import("../widget.js");
+    const seen = [];
+    const offAction = registerAction(
+      "unfold",
+      (r) => {
+        send(r, "unfolded", { key: r.state.recordKey });
+        return effect(r, "unfold", { all: true });
+      },
+      { immediate: true, help: "unfold the chat" },
+    );
+    const offEffect = registerEffect("unfold", (e, { root, state }) => seen.push([e.all, root.dataset.key, state.focus]));
+    try {
+      const { model, root } = mount();
+      expect(press(root, "t").defaultPrevented).toBe(true);
+      expect(seen).toEqual([[true, "k1", 0]]);
+      expect(model.sent.map((m) => [m.type, m.key])).toEqual([["unfolded", "k1"]]);
+      expect(keyList(CONFIG)).toContainEqual(["t", "unfold the chat"]);
+    } finally {
+      offAction();
+      offEffect();
+      cleanup();
+    }
+    const { root } = mount();
+    expect(press(root, "t").defaultPrevented).toBe(false); // nothing handles it any more
+  });
+});

@@ -37,6 +37,20 @@ export function createKeyHandler(store, parts) {
   };
 }
 
+const EXTRA = new Map(); // effects modules add: name → (effect, {root, state}) => void
+
+/**
+ * Carry out effect `name` (an action handler's `effect(r, name, fields)`) on the page:
+ * `fn(effect, {root, state})`, e.g. fold or unfold the chats in `root`. Returns the function
+ * that removes it.
+ */
+export function registerEffect(name, fn) {
+  EXTRA.set(name, fn);
+  return () => {
+    if (EXTRA.get(name) === fn) EXTRA.delete(name);
+  };
+}
+
 /** What the reducer asks that only the page can do: focus, panels kept by modules, Esc. */
 export function createEffects(store, parts, view, visitor) {
   /** Esc: give the keyboard back to the notebook (command mode in JupyterLab). */
@@ -62,5 +76,8 @@ export function createEffects(store, parts, view, visitor) {
     search: () => parts.queue.focusSearch(),
     queue: () => parts.queue.toggle(),
   };
-  return (e) => EFFECTS[e.type]?.(parts.root.getRootNode().activeElement);
+  return (e) => {
+    if (Object.hasOwn(EFFECTS, e.type)) EFFECTS[e.type](parts.root.getRootNode().activeElement);
+    else EXTRA.get(e.type)?.(e, { root: parts.root, state: store.state });
+  };
 }

@@ -20,6 +20,7 @@ from ._data.queue import Queue, as_queue
 from ._data.source import RecordSource
 from ._export import columns as writeback
 from ._keywords import suggest_keywords
+from ._model.loop import ModelLoop
 from ._serve.annotator import refuse_reserved, resolve_annotator
 from ._team import gold as golden
 from ._ui.keymap import KeyMap
@@ -85,6 +86,11 @@ class Review:
         gold_rate: float | None = None,
         gold_feedback: bool = False,
         layout: str = "auto",
+        suggest: Callable | None = None,
+        batch_size: int = 32,
+        concurrency: int = 1,
+        timeout: float = 60.0,
+        embeddings: str | None = None,
         keys: dict[str, str | Sequence[str]] | None = None,
     ):
         self.source = RecordSource.of(data)
@@ -123,6 +129,15 @@ class Review:
         ):
             raise ValueError(f"overlap must be a whole number of at least 1, got {overlap!r}")
         self.overlap = overlap
+        # The model in the loop (API.md 12): suggesters, re-ranking, embeddings; checked here.
+        self._model = ModelLoop(
+            self,
+            suggest,
+            batch_size=batch_size,
+            concurrency=concurrency,
+            timeout=timeout,
+            embeddings=embeddings,
+        )
         self._queue = as_queue(queue)
         # A status queue needs the store; check the rest of it before the store is opened.
         self._order = self._queue_order(replace(self._queue, status=None))
@@ -191,9 +206,15 @@ class Review:
         status: str | None = None,
         search: str | None = None,
         seed: int | None = None,
+        order: Callable | None = None,
+        every: int | None = None,
     ) -> Review:
-        """Choose and order the records to review (no arguments: every record in order)."""
-        queue = Queue(filter=filter, sort=sort, status=status, search=search, seed=seed)
+        """Choose and order the records to review (no arguments: every record in order).
+        `sort="disagreement"`/`"suggestion_disagreement"`, or `order=fn(review) -> rows`
+        re-ranked in the background after every `every` submitted answers (API.md 12)."""
+        return self._use_queue(Queue(filter, sort, status, search, seed, order=order, every=every))
+
+    def _use_queue(self, queue: Queue) -> Review:
         if self._annotator is None:  # still asking who: kept, and saved once the name is known
             self._order = self._queue_order(replace(queue, status=None))
             self._queue, self._queue_given = queue, True
@@ -205,6 +226,32 @@ class Review:
             self._session.use_queue(queue, golden.hand_out(self, order))
             self._refresh()
         return self
+
+    # -- the model in the loop (API.md 12; _model/) -------------------------------------------
+
+    def suggest(
+        self,
+        fn: Callable,
+        rows: Sequence[int] | None = None,
+        batch_size: int = 32,
+        name: str | None = None,
+        overwrite: bool = False,
+        *,
+        concurrency: int = 1,
+        timeout: float = 60.0,
+    ) -> pd.DataFrame:
+        """Store `fn`'s suggestions for `rows` (default all) ahead of time, with a progress
+        bar; resumes where it stopped. Counts per question: suggested, invalid, failed."""
+        from ._model.fill import fill
+
+        options = {"batch_size": batch_size, "concurrency": concurrency, "timeout": timeout}
+        return fill(self, fn, rows, name=name, overwrite=overwrite, **options)
+
+    def similar(self, row: int, k: int = 20, embeddings: str | None = None) -> Review:
+        """Set a queue of the `k` records nearest to `row` by cosine over an embeddings column."""
+        from ._model.similar import similar_queue
+
+        return similar_queue(self, row, k, embeddings)
 
     @staticmethod
     def _check_name(what: str, value: Any) -> str:
@@ -357,9 +404,17 @@ class Review:
 
     # -- write-back ---------------------------------------------------------------------------
 
-    def to_dataset(self, prefix: str = "", annotators: str | None = None) -> datasets.Dataset:
-        """The input plus one typed column per question and the record columns."""
-        return writeback.to_dataset(self, prefix, annotators)
+    def to_dataset(
+        self, prefix: str = "", annotators: str | None = None, suggestions: bool = False
+    ) -> datasets.Dataset:
+        """The input plus one typed column per question and the record columns;
+        `suggestions=True` adds `<question>_suggestion` columns."""
+        ds = writeback.to_dataset(self, prefix, annotators)
+        if suggestions:
+            from ._model.export import with_suggestions
+
+            ds = with_suggestions(self, ds, prefix)
+        return ds
 
     def to_pandas(self, prefix: str = "", annotators: str | None = None) -> pd.DataFrame:
         """The same as to_dataset(), as a DataFrame (a DataFrame input keeps its index)."""
@@ -383,12 +438,15 @@ class Review:
 
         return quality(self, min_gold_accuracy, tolerance)
 
-    def alignment(self, column: str, question: str, tolerance: float = 0) -> pd.DataFrame:
+    def alignment(
+        self, column: str, question: str, tolerance: float = 0, confidence: str | None = None
+    ) -> pd.DataFrame:
         """A model's answers in `column` against the humans': one row per annotator, and the
-        consensus; the dataset card reports the judges compared here."""
+        consensus (with `confidence=`: `ece` and `brier`); the dataset card reports the
+        judges compared here."""
         from ._team.alignment import alignment
 
-        result = alignment(self, column, question, tolerance)
+        result = alignment(self, column, question, tolerance, confidence)
         self._alignments[(column, question)] = float(tolerance)
         return result
 
@@ -405,7 +463,7 @@ class Review:
         return summary(self, question, by)
 
     def plot(self, kind: str, **kwargs: Any) -> Any:
-        """An altair.Chart: "progress", "timing", "answers", "gold" or "alignment"."""
+        """An altair.Chart: "progress", "timing", "answers", "gold", "alignment", "calibration"."""
         from ._team.plots import plot
 
         return plot(self, kind, **kwargs)

@@ -48,11 +48,12 @@ def _is_list_type(kind: pa.DataType) -> bool:
 
 def arrow_type(source: RecordSource, column: str) -> pa.DataType | None:
     """The column's Arrow type when it holds for every row (a Dataset), else None."""
-    from .source import DatasetSource
+    from .source import DatasetSource, has_json
 
     if not isinstance(source, DatasetSource):
         return None  # pandas: the values say, not the dtype
-    return source.arrow_column(column, 0, 0).type
+    kind = source.arrow_column(column, 0, 0).type
+    return None if has_json(kind) else kind  # Json values (List(Json)): the values say
 
 
 def _missing(value: Any) -> bool:
@@ -66,10 +67,16 @@ def _missing(value: Any) -> bool:
 
 
 def sample(source: RecordSource, column: str) -> list[tuple[int, Any]]:
-    """(row, value) of the first few non-null values of a pandas column."""
-    series = source.data[column]
+    """(row, value) of the first few non-null values of a pandas column (or of a Dataset
+    column whose type holds Json values)."""
+    from .source import DataFrameSource
+
+    if isinstance(source, DataFrameSource):
+        values = source.data[column].iloc[:SCAN].tolist()
+    else:
+        values = source.python_values(column, np.arange(min(len(source), SCAN)))
     out: list[tuple[int, Any]] = []
-    for row, value in enumerate(series.iloc[:SCAN].tolist()):
+    for row, value in enumerate(values):
         if _missing(value):
             continue
         out.append((row, value))

@@ -16,6 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .._model import rank as model_rank
 from ..store.base import STATUSES as RECORD_STATUSES
 from .parallel import map_pieces
 from .source import MIXED, RecordSource
@@ -40,6 +41,11 @@ class Queue:
       `"draft"`, `"submitted"` or `"skipped"`.
     - `search`: text that a shown field must contain (case-insensitive).
     - `seed`: shuffle the records with this seed (instead of sorting).
+    - `sort="disagreement"` / `"suggestion_disagreement"` (unless the dataset has a column
+      of that name): orders the team's answers give (_model/rank.py).
+    - `order`: `fn(review) -> row positions`, those rows first in that order, the others
+      after in row order; called again in the background after every `every` submitted
+      answers by anyone (_model/rerank.py).
     """
 
     filter: str | Callable[[pa.RecordBatch], Any] | None = None
@@ -47,8 +53,14 @@ class Queue:
     status: str | None = None
     search: str | None = None
     seed: int | None = None
+    order: Callable | None = None
+    every: int | None = None
+    rows: tuple[int, ...] | None = None  # only these rows, in this order (review.similar)
 
     def __post_init__(self) -> None:
+        from .._model.rank import check_order
+
+        check_order(self)
         if self.filter is not None and not (isinstance(self.filter, str) or callable(self.filter)):
             raise ValueError(f"queue filter must be a string or a callable, got {self.filter!r}")
         if self.status is not None and self.status not in STATUSES:
@@ -77,7 +89,7 @@ class Queue:
 
     def spec(self) -> dict | None:
         """JSON to keep in the store, or None when a callable filter cannot be kept."""
-        if callable(self.filter):
+        if callable(self.filter) or self.order is not None:
             return None
         spec = {
             "filter": self.filter,
@@ -85,12 +97,14 @@ class Queue:
             "status": self.status,
             "search": self.search,
             "seed": self.seed,
+            "rows": None if self.rows is None else list(self.rows),
         }
         return {k: v for k, v in spec.items() if v is not None}
 
     @property
     def is_everything(self) -> bool:
-        return all(v is None for v in (self.filter, self.sort, self.status, self.search, self.seed))
+        given = (self.filter, self.sort, self.status, self.search, self.seed, self.order, self.rows)
+        return all(v is None for v in given)
 
     def positions(self, review: Review) -> np.ndarray:
         """The queue's row positions, in queue order."""
@@ -102,7 +116,12 @@ class Queue:
             keep &= _status_mask(review, self.status)
         if self.search:
             keep &= _search_mask(review, self.search)
-        if isinstance(self.filter, str) or self.sort is not None:
+        ranked = model_rank.ranked(review, self)  # a model's or the team's order, or None
+        if ranked is not None:
+            if isinstance(self.filter, str):
+                keep &= _mask_of(_sql_order(review, self.filter, Queue()), len(keep))
+            order = ranked[keep[ranked]]
+        elif isinstance(self.filter, str) or self.sort is not None:
             order = _sql_order(review, self.filter if isinstance(self.filter, str) else None, self)
             order = order[keep[order]]
         else:
@@ -110,6 +129,12 @@ class Queue:
         if self.seed is not None:
             order = np.random.default_rng(self.seed).permutation(order)
         return order.astype(np.int64, copy=False)
+
+
+def _mask_of(positions: np.ndarray, n: int) -> np.ndarray:
+    mask = np.zeros(n, dtype=bool)
+    mask[positions] = True
+    return mask
 
 
 def _column_names(value: Any) -> bool:
@@ -125,7 +150,16 @@ def as_queue(value: Any) -> Queue:
     if isinstance(value, Queue):
         return value
     if isinstance(value, dict):
-        unknown = set(value) - {"filter", "sort", "status", "search", "seed"}
+        unknown = set(value) - {
+            "filter",
+            "sort",
+            "status",
+            "search",
+            "seed",
+            "order",
+            "every",
+            "rows",
+        }
         if unknown:
             raise ValueError(f"unknown queue settings {sorted(unknown)}")
         return Queue(**value)

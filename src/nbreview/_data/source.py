@@ -127,6 +127,36 @@ def _gather(column: pa.ChunkedArray, rows: np.ndarray) -> pa.Array:
     return gathered.take(pa.array(inverse))
 
 
+def has_json(kind: pa.DataType) -> bool:
+    """Whether an Arrow type holds `datasets.Json` values (JSON text), at any depth: what
+    `load_dataset("json")` makes of messages whose keys differ (`List(Json)`)."""
+    level = [kind]
+    while level:
+        if any(_is_json(k) for k in level):
+            return True
+        level = [k.field(i).type for k in level for i in range(k.num_fields)]
+    return False
+
+
+def _is_json(kind: pa.DataType) -> bool:
+    return getattr(kind, "extension_name", None) == "arrow.json"  # pa.JsonType, Arrow's own
+
+
+def decode_json(value: Any, kind: pa.DataType) -> Any:
+    """A Python value read from Arrow with its JSON-text parts parsed, as `datasets` decodes
+    a `Json` feature."""
+    if value is None:
+        return None
+    if _is_json(kind):
+        return json.loads(value) if isinstance(value, str) else value
+    if pa.types.is_struct(kind):
+        types = {kind.field(i).name: kind.field(i).type for i in range(kind.num_fields)}
+        return {k: decode_json(v, types[k]) for k, v in value.items()}
+    if kind.num_fields == 1:  # lists of every kind
+        return [decode_json(v, kind.field(0).type) for v in value]
+    return value
+
+
 class DatasetSource(RecordSource):
     """A Hugging Face Dataset, read through its Arrow table (and indices mapping, if any)."""
 
@@ -154,6 +184,18 @@ class DatasetSource(RecordSource):
 
     def arrow_table(self) -> pa.Table:
         return self._table if self._indices is None else self._table.take(self._indices)
+
+    def row(self, position: int, columns: list[str]) -> dict[str, Any]:
+        out = super().row(position, columns)
+        for c in columns:
+            if has_json(kind := self._table.schema.field(c).type):
+                out[c] = decode_json(out[c], kind)
+        return out
+
+    def python_values(self, column: str, positions: np.ndarray) -> list[Any]:
+        values = super().python_values(column, positions)
+        kind = self._table.schema.field(column).type
+        return [decode_json(v, kind) for v in values] if has_json(kind) else values
 
     def values(
         self, column: str, start: int = 0, stop: int | None = None
@@ -219,7 +261,6 @@ class DataFrameSource(RecordSource):
         try:
             return self.arrow_column(column, position, position + 1)
         except MIXED:
-            self._tell(column)
             value = self.data[column].iloc[position]
             return pa.array([_as_text(value)], type=pa.string())
 
@@ -230,15 +271,16 @@ class DataFrameSource(RecordSource):
                 out[c] = self.arrow_column(c, position, position + 1)[0].as_py()
             except MIXED:  # a value Arrow cannot type (a chat mixing text and parts, a list
                 # mixing types): as it is, but as valid text within MAX_DEPTH
-                self._tell(c)
-                out[c] = shown_value(self.data[c].iloc[position])
+                value = self.data[c].iloc[position]
+                out[c] = shown_value(value)
+                if _altered(value, out[c]):  # what is shown is not the data: say so once
+                    self._tell(c)
         return out
 
     def python_values(self, column: str, positions: np.ndarray) -> list[Any]:
         try:
             return super().python_values(column, positions)
         except MIXED:
-            self._tell(column)
             return [shown_value(v) for v in self.data[column].iloc[np.asarray(positions)]]
 
     def table_column(self, column: str) -> pa.Array:
@@ -411,6 +453,14 @@ def _depth(value: Any) -> int:
             return deepest
         stack.extend((v, depth + 1) for v in item)
     return deepest
+
+
+def _altered(value: Any, shown: Any) -> bool:
+    """Whether `shown_value` changed what the data holds (surrogates, deep nesting)."""
+    try:
+        return bool(shown != value)
+    except (ValueError, TypeError):  # numpy arrays compare element-wise: no verdict
+        return False
 
 
 def shown_value(value: Any) -> Any:

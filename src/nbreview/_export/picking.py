@@ -8,7 +8,6 @@ their names.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -50,8 +49,7 @@ def column(review: Review, name: str, positions: np.ndarray) -> list[Any]:
     positions = np.asarray(positions, dtype=np.int64)
     if isinstance(review.source, DataFrameSource):  # Python objects, whatever their shapes
         return [_plain(v) for v in review.source.data[name].iloc[positions].tolist()]
-    values = review.source.take(name, positions)
-    return _decoded(values.type, values.to_pylist())
+    return review.source.python_values(name, positions)
 
 
 def _plain(value: Any) -> Any:
@@ -61,16 +59,6 @@ def _plain(value: Any) -> Any:
     if isinstance(value, float) and value != value:
         return None
     return value
-
-
-def _decoded(kind: pa.DataType, values: list[Any]) -> list[Any]:
-    if isinstance(kind, pa.ExtensionType) and kind.extension_name == "arrow.json":
-        return [None if v is None else json.loads(v) for v in values]
-    if (pa.types.is_list(kind) or pa.types.is_large_list(kind)) and isinstance(
-        kind.value_type, pa.ExtensionType
-    ):
-        return [None if v is None else _decoded(kind.value_type, v) for v in values]
-    return values
 
 
 def _ranks(role: str) -> dict[int, list[str]]:

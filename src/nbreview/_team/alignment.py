@@ -12,6 +12,15 @@ left out):
 - `alpha`: Krippendorff's alpha at the question's level with the judge as one more coder
   (the annotator and the judge; for the consensus row every annotator and the judge); the
   kind's own measure where it has one (span F1); NaN where the kind computes none.
+
+With `confidence=COLUMN` (the judge's probability that its answer is right, in [0, 1]; null
+rows left out of these two), a judge's answer counts as right by the share of its parts
+graded equal (0 or 1 for one-part kinds), and two columns follow:
+
+- `ece`: expected calibration error over 10 equal-width bins of confidence ([0, 0.1), ...,
+  [0.9, 1], 1.0 in the last): sum over bins of (answers in it / all) * |share right - mean
+  confidence|.
+- `brier`: the mean of (confidence - right)^2.
 """
 
 from __future__ import annotations
@@ -28,7 +37,7 @@ from .._export.agreement import alpha
 from ..questions import AnswerError, Question
 from ..questions.combine import Answers, decode, modes
 from .gold import whole
-from .log import answers_of, reader
+from .log import answers_of, reader, row_positions
 from .quality import points
 
 if TYPE_CHECKING:
@@ -66,20 +75,98 @@ def judged(review: Review, column: str, question: str) -> tuple[Question, Answer
     return q, a.where(keep), [v for v in judge if v is not None]
 
 
-def alignment(review: Review, column: str, question: str, tolerance: float = 0) -> pd.DataFrame:
+def alignment(
+    review: Review, column: str, question: str, tolerance: float = 0, confidence: str | None = None
+) -> pd.DataFrame:
     tolerance = points(tolerance)
     q, a, judge = judged(review, column, question)
+    sure = None if confidence is None else confidences(review, confidence, a.records)
     rows = reader(review, q)
     out = []
     for annotator in sorted(set(a.annotators)):
         mine = [who == annotator for who in a.annotators]
         theirs, said = a.where(mine), [v for v, m in zip(judge, mine, strict=True) if m]
-        out.append([annotator, *_compare(q, theirs, said, rows, tolerance)])
+        line = [annotator, *_compare(q, theirs, said, rows, tolerance)]
+        if sure is not None:
+            line += calibration(q, theirs, said, rows, tolerance, sure)
+        out.append(line)
     mode, said = _consensus(a, judge)
     share = _share(q, mode, said, rows, tolerance)
-    out.append([CONSENSUS, len(mode.records), share, _alpha(q, _with_judge(a, judge), rows)])
-    frame = pd.DataFrame(out, columns=COLUMNS)
-    return frame.astype({"records": "int64", "agreement": "float64", "alpha": "float64"})
+    line = [CONSENSUS, len(mode.records), share, _alpha(q, _with_judge(a, judge), rows)]
+    if sure is not None:
+        line += calibration(q, mode, said, rows, tolerance, sure)
+    out.append(line)
+    frame = pd.DataFrame(out, columns=COLUMNS + ([] if sure is None else ["ece", "brier"]))
+    kinds = {"records": "int64", "agreement": "float64", "alpha": "float64"}
+    return frame.astype({**kinds, **({} if sure is None else {"ece": float, "brier": float})})
+
+
+def confidences(review: Review, column: str, records: list[str]) -> dict[str, float]:
+    """record -> the judge's confidence in [0, 1] (records with a null one left out)."""
+    if column not in review.source.columns:
+        raise ValueError(
+            f"unknown column {column!r} (the judge's confidence); the dataset has columns "
+            f"{review.source.columns!r}"
+        )
+    unique = sorted(set(records))
+    at = row_positions(review, pa.array(unique, pa.string()))
+    values = review.source.take(column, at.to_numpy()).to_pylist() if unique else []
+    out = {}
+    for record, row, value in zip(unique, at.to_pylist(), values, strict=True):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise ValueError(
+                f"column {column!r} at row {row}: a confidence must be a number in [0, 1], "
+                f"got {value!r}"
+            )
+        out[record] = float(value)
+    return out
+
+
+def outcomes(q: Question, a: Answers, judge: list, rows, tolerance: float, sure: dict):
+    """(confidence, right) per answer of `a` whose record has a confidence."""
+    if not a.records:
+        return np.zeros(0), np.zeros(0)
+    right, counted = q.grade(a.values, judge, a.records, rows, tolerance)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(counted > 0, right / np.maximum(counted, 1), np.nan)
+    conf = np.array([sure.get(r, np.nan) for r in a.records], dtype=float)
+    keep = ~np.isnan(conf) & ~np.isnan(share)
+    return conf[keep], share[keep]
+
+
+def ece_brier(conf: np.ndarray, right: np.ndarray, bins: int = 10) -> tuple[float, float]:
+    if not len(conf):
+        return np.nan, np.nan
+    which = np.minimum((conf * bins).astype(int), bins - 1)
+    n = np.bincount(which, minlength=bins)
+    gap = np.abs(
+        np.bincount(which, right, minlength=bins) - np.bincount(which, conf, minlength=bins)
+    )
+    ece = float(gap.sum() / len(conf))  # sum of n_b/N * |acc_b - conf_b| = |sums| / N
+    return ece if n.sum() else np.nan, float(np.mean((conf - right) ** 2))
+
+
+def calibration(q, a, judge, rows, tolerance, sure) -> list[float]:
+    return list(ece_brier(*outcomes(q, a, judge, rows, tolerance, sure)))
+
+
+def reliability(
+    review: Review, column: str, question: str, confidence: str, tolerance: float = 0
+) -> pd.DataFrame:
+    """Per bin of confidence (10, equal width) against the humans' consensus: `bin` (its
+    lower edge), `confidence` (mean), `accuracy` (share right), `answers`."""
+    q, a, judge = judged(review, column, question)
+    sure = confidences(review, confidence, a.records)
+    mode, said = _consensus(a, judge)
+    conf, right = outcomes(q, mode, said, reader(review, q), points(tolerance), sure)
+    which = np.minimum((conf * 10).astype(int), 9)
+    frame = pd.DataFrame({"bin": which / 10, "confidence": conf, "right": right})
+    table = frame.groupby("bin", as_index=False).agg(
+        confidence=("confidence", "mean"), accuracy=("right", "mean"), answers=("right", "size")
+    )
+    return table
 
 
 def _compare(q: Question, a: Answers, judge: list, rows, tolerance: float) -> tuple:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .alignment import confusion
+from .alignment import confusion, reliability
 from .quality import quality
 from .summary import summary
 from .timing import timing
@@ -220,12 +220,41 @@ def alignment(review: Review, column: str, question: str) -> alt.Chart:
     return styled(chart, f"{column} against the humans' {question}")
 
 
+def calibration(review: Review, column: str, question: str, confidence: str) -> alt.Chart:
+    """The reliability diagram: per bin of the judge's confidence, the share it got right
+    against the humans' consensus, beside the diagonal of a calibrated judge."""
+    alt = _alt()
+    data = reliability(review, column, question, confidence)
+    diagonal = alt.Chart(pd.DataFrame({"x": [0.0, 1.0], "y": [0.0, 1.0]})).mark_line(
+        color=GREY, strokeDash=[4, 4]
+    )
+    scale = alt.Scale(domain=[0, 1])
+    points = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("confidence:Q", scale=scale, title=f"judge confidence ({confidence})"),
+            y=alt.Y("accuracy:Q", scale=scale, title="share right (human consensus)"),
+            size=alt.Size("answers:Q", title="records"),
+            tooltip=[
+                alt.Tooltip("bin:Q", title="bin from"),
+                alt.Tooltip("confidence:Q", format=".2f"),
+                alt.Tooltip("accuracy:Q", format=".2f"),
+                "answers:Q",
+            ],
+        )
+    )
+    chart = alt.layer(diagonal.encode(x="x:Q", y="y:Q"), points)
+    return styled(chart, f"Calibration of {column} on {question}")
+
+
 KINDS: dict[str, Callable[..., Any]] = {
     "progress": progress,
     "timing": seconds,
     "answers": answers,
     "gold": gold,
     "alignment": alignment,
+    "calibration": calibration,
 }
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from .channels import DEFAULT
 
 RECORD_TYPES = ("answer", "accept", "submit", "skip")
-TYPES = (*RECORD_TYPES, "nav", "queue", "queue_page", "undo")
+TYPES = (*RECORD_TYPES, "nav", "queue", "queue_page", "undo", "similar")
 MAX_SEQ = 2**53  # what a JavaScript number counts exactly
 MAX_ELAPSED_MS = 6 * 3600 * 1000  # more than six hours on one record is a clock gone wrong
 MAX_VALUE_CHARS = 2_000_000  # an answer's JSON; a whole book is fewer characters

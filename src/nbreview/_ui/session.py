@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._data.queue import Queue
+from .._model.similar import similar_here
 from .._team.gold import hand_out
 from ..questions import AnswerError
 from ..store import Change, StoreUnavailable
@@ -176,6 +177,8 @@ class Session:
             return None
         if kind == "undo":
             return self.undo()
+        if kind == "similar":  # the `m` key: records like the one on screen (_model/similar.py)
+            return similar_here(self)
         if key is None:
             raise ValueError("there is no record to answer")
         if body["key"] != key:

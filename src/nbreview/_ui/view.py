@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._data.fields import fields_to_browser
 from .._data.queue import preview
+from .._model import loop as model_loop
 from ..store import RecordState, StoreUnavailable
 from .cursor import Cursor
 
@@ -82,12 +83,12 @@ class ViewBuilder:
         """Suggested answers for the questions this annotator has not answered yet."""
         review = self.review
         state = self.state(review.keys.key(position), offline)
+        out = model_loop.stored(review, review.keys.key(position), state.answers, offline)
         asked = [q for q in review.questions if q.suggestion and q.name not in state.answers]
         if not asked:
-            return {}
+            return out
         columns = [q.suggestion for q in asked] + review.questions.target_columns()
         values = review.source.row(position, list(dict.fromkeys(columns)))
-        out = {}
         for q in asked:
             value = values[q.suggestion]
             if isinstance(value, float) and value.is_integer():
@@ -180,6 +181,7 @@ class ViewBuilder:
                 notice = notice or {"kind": "error", "text": f"Not saved: {exc}"}
                 offline = True
         progress = {**cursor.progress(), "team": self._team_or(offline)}
+        model_loop.ahead(self.review, cursor)  # suggestions ahead, re-ranking: in the background
         return {
             "ack": ack,
             "position": position,

@@ -137,6 +137,9 @@ class Question(metaclass=_Kind):
     ):
         if not isinstance(name, str) or not name.strip():
             raise ValueError(f"a question needs a non-empty string name, got {name!r}")
+        # A callable suggests in the background (nbreview/_model); a string names a column.
+        self.suggest_fn = suggestion if callable(suggestion) else None
+        suggestion = None if self.suggest_fn is not None else suggestion
         if suggestion is not None and not isinstance(suggestion, str):
             raise ValueError(f"question {name!r}: suggestion names a column, got {suggestion!r}")
         if gold is not None and (not isinstance(gold, str) or not gold):

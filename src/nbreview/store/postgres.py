@@ -24,7 +24,7 @@ import pyarrow as pa
 from psycopg import errors as pg_errors
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
-from . import tables
+from . import suggestions, tables
 from .base import (
     ADJUDICATOR,
     APP,
@@ -57,6 +57,7 @@ TABLES = (
     "nbreview_settings",
     "nbreview_reservations",
     "nbreview_seats",
+    "nbreview_suggestions",  # a callable's suggestions (store/suggestions.py)
 )
 CLAIM_LOCK = 0x6E627263  # with the review's hash: claimers of one review take turns
 SCHEMA_LOCK = 0x6E627276  # pg_advisory_xact_lock key: kernels creating the schema take turns
@@ -103,8 +104,8 @@ CREATE TABLE IF NOT EXISTS nbreview_seats (
     expires_at BIGINT NOT NULL, PRIMARY KEY (review, annotator, seat));
 CREATE TABLE IF NOT EXISTS nbreview_settings (
     review TEXT NOT NULL, annotator TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
-    updated_at BIGINT NOT NULL, PRIMARY KEY (review, annotator, name))
-"""
+    updated_at BIGINT NOT NULL, PRIMARY KEY (review, annotator, name));
+""" + suggestions.SCHEMA.format(t="nbreview_")
 
 KEY = "review = %s AND annotator = %s AND record = %s"
 
@@ -654,6 +655,25 @@ class PostgresStore(Store):
             (review,),
         )
         return [(c, r, a, q, load(v), load(p), t, u) for c, r, a, q, v, p, t, u in rows]
+
+    # A callable's suggestions (store/suggestions.py holds the SQL).
+    def put_suggestions(self, review: str, name: str, rows: list, overwrite: bool = False) -> None:
+        t, m = "nbreview_", "%s"
+        self._run(
+            "could not store suggestions",
+            lambda c: suggestions.put(c, t, m, review, name, rows, overwrite),
+        )
+
+    def suggested(self, review: str, name: str, keys: Sequence[str]) -> set[str]:
+        return self._run(
+            "could not be read",
+            lambda c: suggestions.done(c, "nbreview_", "%s", review, name, keys),
+        )
+
+    def suggestions(self, review: str, keys: Sequence[str] | None = None) -> list[tuple]:
+        return self._run(
+            "could not be read", lambda c: suggestions.rows(c, "nbreview_", "%s", review, keys)
+        )
 
     def close(self) -> None:
         self._closer()

@@ -12,7 +12,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from . import tables
+from . import suggestions, tables
 from .base import (
     ADJUDICATOR,
     APP,
@@ -68,7 +68,7 @@ CREATE TABLE IF NOT EXISTS seats (
 CREATE TABLE IF NOT EXISTS settings (
     review TEXT NOT NULL, annotator TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
     updated_at INTEGER NOT NULL, PRIMARY KEY (review, annotator, name));
-"""
+""" + suggestions.SCHEMA.format(t="")
 
 
 # Rows as Arrow (store/tables.py), a range of rowids at a time; `+review` keeps SQLite on the
@@ -583,6 +583,19 @@ class SQLiteStore(Store):
                 (review,),
             ).fetchall()
         return [(c, r, a, q, load(v), load(p), t, u) for c, r, a, q, v, p, t, u in rows]
+
+    # A callable's suggestions (store/suggestions.py holds the SQL).
+    def put_suggestions(self, review: str, name: str, rows: list, overwrite: bool = False) -> None:
+        with self._transaction() as con:
+            suggestions.put(con, "", "?", review, name, rows, overwrite)
+
+    def suggested(self, review: str, name: str, keys: Sequence[str]) -> set[str]:
+        with self._reading() as con:
+            return suggestions.done(con, "", "?", review, name, keys)
+
+    def suggestions(self, review: str, keys: Sequence[str] | None = None) -> list[tuple]:
+        with self._reading() as con:
+            return suggestions.rows(con, "", "?", review, keys)
 
     def close(self) -> None:
         with self._lock:

@@ -1,0 +1,90 @@
+"""`review.suggest(fn, ...)`: a callable's suggestions for many rows ahead of time.
+
+Resumable: rows whose suggestions under this name are stored are skipped (unless
+`overwrite`), and batches are stored as they come, a few thousand rows per transaction, so
+an interrupted run keeps what it finished. Failed batches and invalid values are warned
+about (one warning each, with the count and an example) and counted in the result.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .suggest import BatchFailed, Tally, make, outcomes
+
+if TYPE_CHECKING:
+    from ..review import Review
+
+FLUSH = 4096  # suggestion rows stored per transaction
+PER_CALL = 32  # rounds of batches read and handed to the callable's thread together
+
+
+def fill(
+    review: Review,
+    fn: Callable,
+    rows: Sequence[int] | None = None,
+    *,
+    name: str | None = None,
+    overwrite: bool = False,
+    **options: Any,
+) -> pd.DataFrame:
+    s = make(review.questions, fn, name=name, **options)
+    positions = _rows(review, rows)
+    keys = review.keys.take(positions).to_pylist() if len(positions) else []
+    if not overwrite and keys:
+        done = review.store.suggested(review.name, s.name, keys)
+        positions = np.array(
+            [p for p, k in zip(positions.tolist(), keys, strict=True) if k not in done],
+            dtype=np.int64,
+        )
+    tally, pending = Tally(), []
+    with _bar(len(positions), s.name) as bar:
+        for batch, _, outcome in outcomes(review, s, positions.tolist(), per_call=PER_CALL):
+            tally.add(s, batch, outcome)
+            if not isinstance(outcome, BatchFailed):
+                pending += outcome.rows
+            if len(pending) >= FLUSH:
+                review.store.put_suggestions(review.name, s.name, pending, overwrite)
+                pending = []
+            bar.update(len(batch))
+        if pending:
+            review.store.put_suggestions(review.name, s.name, pending, overwrite)
+    _warn(tally)
+    names = [q.name for q in s.questions]
+    counts = {k: [getattr(tally, k)[n] for n in names] for k in ("suggested", "invalid", "failed")}
+    return pd.DataFrame({"question": names, **counts}).astype(
+        {"suggested": "int64", "invalid": "int64", "failed": "int64"}
+    )
+
+
+def _rows(review: Review, rows: Sequence[int] | None) -> np.ndarray:
+    if rows is None:
+        return np.arange(len(review.source), dtype=np.int64)
+    if isinstance(rows, (str, bytes)) or not hasattr(rows, "__iter__"):
+        raise ValueError(f"rows takes a list of row positions, got {rows!r}")
+    checked = [review.source.check_position(r) for r in rows]
+    return np.array(list(dict.fromkeys(checked)), dtype=np.int64)
+
+
+def _bar(total: int, name: str):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=f"suggest {name}", unit="rows", leave=True)
+
+
+def _warn(tally: Tally) -> None:
+    if tally.failures:
+        more = f" (and {len(tally.failures) - 1} more)" if len(tally.failures) > 1 else ""
+        warnings.warn(
+            f"suggestions failed for {len(tally.failures)} batch(es), nothing of them stored: "
+            f"{tally.failures[0]}{more}",
+            stacklevel=3,
+        )
+    if tally.invalid:
+        n = sum(tally.invalid.values())
+        warnings.warn(f"{n} invalid suggestion(s) dropped, e.g. {tally.example}", stacklevel=3)
