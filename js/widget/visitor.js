@@ -110,6 +110,40 @@ function keepSeat(model, seated, asking) {
   };
 }
 
+/**
+ * A keyboard-only visitor reaches the name box: it is focused when shown (now, and once the
+ * page has placed the widget: a served page renders it before it is in the document, where
+ * focus() does nothing), and Tab reaches it (the root, which takes Tab as "next question",
+ * leaves the tab order while it asks; a Tab on the root itself goes to the box).
+ */
+function askKeyboard(root, ask, asking) {
+  const take = () => {
+    if (!asking() || ask.el.hidden) return;
+    const active = root.getRootNode().activeElement;
+    if (active === ask.input || (root.contains(active) && active !== root)) return;
+    ask.input.focus({ preventScroll: true });
+  };
+  const onKeydown = (e) => {
+    if (!asking() || e.key !== "Tab" || e.target === ask.input) return;
+    e.preventDefault();
+    e.stopPropagation();
+    ask.input.focus({ preventScroll: true });
+  };
+  root.addEventListener("keydown", onKeydown, true);
+  return {
+    /** Shown or not (with the kernel's `error` about a refused name), and the keyboard. */
+    show(on, error) {
+      setText(ask.error, error ?? "");
+      setFlag(ask.error, "hidden", !error);
+      root.setAttribute("tabindex", on ? "-1" : "0");
+      if (!on) return;
+      take();
+      requestAnimationFrame(take);
+    },
+    stop: () => root.removeEventListener("keydown", onKeydown, true),
+  };
+}
+
 export function attachVisitor({ model, el, root, parts, others, refocus }) {
   const visitor = () => model.get("visitor") ?? {};
   // Only a page widget's kernel (trait "visitor") keeps seats; a bare ReviewWidget is told nothing.
@@ -130,49 +164,25 @@ export function attachVisitor({ model, el, root, parts, others, refocus }) {
   const layout = attachLayout({ el, root, parts, others, layout: () => config().layout });
   const theme = followTheme(root);
   const full = createFullWindow(root, () => layout.update());
-
-  // The name box is focused when shown: now, and once the page has placed the widget (a
-  // served page renders it before it is in the document, where focus() does nothing).
-  const focusAsk = () => {
-    const take = () => {
-      if (!visitor().ask || ask.el.hidden) return;
-      const active = root.getRootNode().activeElement;
-      if (active === ask.input || (root.contains(active) && active !== root)) return;
-      ask.input.focus({ preventScroll: true });
-    };
-    take();
-    requestAnimationFrame(take);
-  };
-  // While it asks, Tab reaches the name box: the root leaves the tab order (it would take
-  // Tab as "next question"), and a Tab on the root itself goes to the box.
-  const tabToAsk = (e) => {
-    if (!visitor().ask || e.key !== "Tab" || e.target === ask.input) return;
-    e.preventDefault();
-    e.stopPropagation();
-    ask.input.focus({ preventScroll: true });
-  };
-  root.addEventListener("keydown", tabToAsk, true);
+  const keyboard = askKeyboard(root, ask, () => Boolean(visitor().ask));
 
   function onVisitor() {
     const p = visitor();
     const asking = Boolean(p.ask);
     root.classList.toggle("nbr-asking", asking);
-    root.setAttribute("tabindex", asking ? "-1" : "0");
     setFlag(ask.el, "hidden", !asking);
-    setText(ask.error, p.error ?? "");
-    setFlag(ask.error, "hidden", !p.error);
     if (asking) {
       const remembered = rememberedName();
       if (remembered && !autoSent && !p.error) {
         autoSent = true; // once: a name the kernel refuses is shown to be corrected
         sendName(remembered);
       } else if (!ask.input.value) ask.input.value = typed ?? remembered ?? "";
-      focusAsk();
     } else if (typed && p.annotator === typed) {
       rememberName(typed);
       typed = null;
       refocus();
     }
+    keyboard.show(asking, p.error);
     setText(who, p.annotator ? `Reviewing as ${p.annotator}` : "");
     setFlag(who, "hidden", !p.annotator);
     setText(presence, p.elsewhere ?? "");
@@ -206,7 +216,7 @@ export function attachVisitor({ model, el, root, parts, others, refocus }) {
     },
     destroy() {
       seat.stop();
-      root.removeEventListener("keydown", tabToAsk, true);
+      keyboard.stop();
       model.off("change:visitor", onVisitor);
       layout.destroy();
       theme.stop();
