@@ -3,6 +3,7 @@
 // page: keys become actions (js/widget/input.js), a kernel reply becomes one action, and the
 // view is drawn once per action from outside.
 import "./widget.css";
+import { buildAnnouncer } from "./widget/announce.js";
 import { buildOthers } from "./others.js";
 import { buildQueue } from "./queue.js";
 import { ownsKey } from "./keys.js";
@@ -24,7 +25,6 @@ import { buildRoot, buildShell } from "./widget/shell.js";
 import { buildFeedback } from "./widget/feedback.js";
 import { createView } from "./widget/view.js";
 import { attachVisitor } from "./widget/visitor.js";
-import { buildAnnouncer } from "./widget/announce.js";
 
 export { effect, registerAction, send, set } from "./core/reducer.js";
 export { registerEffect } from "./widget/input.js";
