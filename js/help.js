@@ -4,7 +4,7 @@
 import { actionHelp } from "./core/reducer.js";
 import { h } from "./dom.js";
 import { keysOf, keysText, pairText } from "./keys.js";
-import { kindOf } from "./kinds/index.js";
+import { pluginOf } from "./kinds/index.js";
 
 const hasMarkdown = (config) => (config.fields ?? []).some((f) => f.kind === "markdown" || f.kind === "chat");
 
@@ -34,17 +34,17 @@ export function keyList(config = {}) {
     [k("release"), "leave a text box; outside one, back to the notebook"],
     ["Ctrl+Enter", "submit from inside a text box"],
     ...actionHelp(config).map(([action, what]) => [k(action), what]),
-    ...kindRows(config.questions ?? [], keys),
+    ...kindRows(config.questions ?? [], keys, config),
   ];
   return rows.filter(([key]) => key !== "");
 }
 
 /** The rows the review's questions add (a row two questions share is listed once). */
-function kindRows(questions, keys) {
+function kindRows(questions, keys, config) {
   const seen = new Set();
   const rows = [];
   for (const q of questions) {
-    for (const row of kindOf(q.kind).help?.(q, keys) ?? []) {
+    for (const row of pluginOf(q).help?.(q, keys, config) ?? []) {
       const id = JSON.stringify(row);
       if (seen.has(id)) continue;
       seen.add(id);

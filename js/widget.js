@@ -25,6 +25,7 @@ import { buildRoot, buildShell } from "./widget/shell.js";
 import { buildFeedback } from "./widget/feedback.js";
 import { createView } from "./widget/view.js";
 import { attachVisitor } from "./widget/visitor.js";
+import "./widget/unfold.js";
 
 export { effect, registerAction, send, set } from "./core/reducer.js";
 export { registerEffect } from "./widget/input.js";

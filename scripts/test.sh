@@ -21,6 +21,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 npm ci --no-audit --no-fund --loglevel=error
+# JupyterHub's proxy (tests/e2e/test_jupyterhub.py: real logins), from npm, when missing.
+command -v configurable-http-proxy >/dev/null ||
+  npm install -g --no-audit --no-fund --loglevel=error configurable-http-proxy@5.3.0
 # The test extra has TRL, which needs PyTorch; its CPU build is all the tests use. On this
 # project's machines `torch==2.13.0` is that build, on disk (a bare `torch` would fetch a CUDA
 # build of several GB), so it is installed first and TRL's requirement is then met.

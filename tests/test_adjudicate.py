@@ -120,3 +120,22 @@ def test_the_widget_shows_the_team_progress(team):
         {"annotator": "bob", "submitted": 3, "skipped": 0, "draft": 0},
         {"annotator": "carol", "submitted": 3, "skipped": 0, "draft": 0},
     ]
+
+
+def test_a_preference_with_strength_can_be_adjudicated(store_path):
+    data = datasets.Dataset.from_dict({"id": ["r0", "r1"], "a": ["x", "y"], "b": ["z", "w"]})
+
+    def open_as(who):
+        better = nr.Preference("better", fields=["a", "b"], strength=True)
+        return nr.Review(data, fields=["a", "b"], questions=[better], id="id",
+                         store=store_path, annotator=who)  # fmt: skip
+
+    alice, bob = open_as("alice"), open_as("bob")
+    alice.submit(0, better="a", better_strength="much")
+    bob.submit(0, better="b", better_strength="slightly")
+    court = nr.Adjudicate(alice)
+    assert len(court) == 1
+    assert court.review.questions.names == ["better", "better_strength"]
+    court.review.submit(0, better="b", better_strength="much")
+    final = alice.to_pandas(annotators="consensus")
+    assert (final["better"].iloc[0], final["better_strength"].iloc[0]) == ("b", "much")

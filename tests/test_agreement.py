@@ -212,3 +212,58 @@ def test_span_agreement_on_a_chat_message_target(tmp_path):
     row = review.agreement().set_index("question").loc["errors"]
     # Tokens "is in Spain" against "is in": precision 1, recall 2/3, F1 0.8.
     assert row["alpha"] == pytest.approx(0.8)
+
+
+# Krippendorff (2011), "Computing Krippendorff's alpha-reliability": four observers, twelve
+# units, values 1..5, missing marked None. Published: nominal 0.743, ordinal 0.815,
+# interval 0.849, ratio 0.797.
+KRIPPENDORFF = {
+    "A": [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
+    "B": [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
+    "C": [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
+    "D": [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None],
+}
+
+
+@pytest.mark.parametrize(
+    ("level", "published"), [("ordinal", 0.815), ("interval", 0.849), ("ratio", 0.797)]
+)
+def test_rating_level_on_krippendorffs_published_example(tmp_path, level, published):
+    ds = datasets.Dataset.from_dict({"id": [f"u{i}" for i in range(12)], "t": ["x"] * 12})
+    rating = nr.Rating("score", scale=5, level=level)
+    for who, values in KRIPPENDORFF.items():
+        review = nr.Review(ds, fields=["t"], questions=[rating], id="id",
+                           store=tmp_path / "s.sqlite", annotator=who)  # fmt: skip
+        for i, value in enumerate(values):
+            if value is not None:
+                review.submit(i, score=value)
+    r = review.agreement().set_index("question").loc["score"]
+    assert r["level"] == level
+    assert round(r["alpha"], 3) == published
+
+
+def test_rating_level_is_checked():
+    with pytest.raises(ValueError, match="level must be one of"):
+        nr.Rating("score", level="nominal")
+    assert "level" not in nr.Rating("score").spec()
+    assert nr.Rating("score", level="ordinal").spec()["level"] == "ordinal"
+
+
+def test_spans_agreement_has_token_alpha_beside_f1(make_review, ds):
+    errors = nr.Spans("errors", field="response", labels=["wrong", "odd"])
+    reviews = [make_review(questions=[errors], annotator=a) for a in ("a", "b")]
+    text = ds["response"][3]  # "Soft rain on the roof\n..." (20 tokens)
+    reviews[0].submit(3, errors=[span(0, 9, "wrong", text)])  # Soft rain
+    reviews[1].submit(3, errors=[span(5, 9, "wrong", text), span(17, 21, "odd", text)])
+    table = reviews[0].agreement().set_index("question")
+    assert table.loc["errors", "level"] == "span-F1"
+    r = table.loc["errors.tokens"]
+    assert (r["kind"], r["level"], r["records"], r["annotators"]) == ("spans", "nominal", 1, 2)
+    # each token a unit: a = Soft/wrong rain/wrong, b = rain/wrong roof/odd, others none
+    n = len(tokens(text))
+    a = [1, 1] + [0] * (n - 2)
+    b = [0, 1] + [0] * (n - 2)
+    roof = next(i for i, (s, _) in enumerate(tokens(text)) if s == 17)
+    b[roof] = 2
+    expected, _ = alpha([*range(n), *range(n)], ["a"] * n + ["b"] * n, [*a, *b], "nominal")
+    assert r["alpha"] == pytest.approx(expected)

@@ -499,7 +499,8 @@ def test_quality_figures_on_a_scripted_store(store_url):
         q = alice.quality()
         assert list(q.columns) == [
             "annotator", "submitted", "gold_answered", "gold_accuracy", "agreement",
-            "median_seconds", "per_hour", "left_rate", "skipped", "flag",
+            "median_seconds", "per_hour", "left_rate", "skipped",
+            "competence", "fast", "accepted", "accept_seconds", "straightlined", "flag",
         ]  # fmt: skip
         assert q["annotator"].tolist() == ["alice", "bob"]
         row = q.set_index("annotator").to_dict("index")
@@ -898,3 +899,16 @@ def test_store_tables_keep_every_row_and_value(store_url, monkeypatch):
         assert store.submitted_answers("r", records=[]).num_rows == 0
     finally:
         store.close()
+
+
+def test_gold_rate_holds_its_step_when_reopened_after_every_record(make_review):
+    """A served page whose kernel is culled reopens the review after each record."""
+    seen = []
+    for _ in range(30):
+        review = make_review(
+            gold_at_end(), fields=["prompt"], questions=[nr.Rating("quality", gold="g")],
+            id="id", annotator="ana", gold_rate=0.2,
+        )  # fmt: skip
+        seen += handed_out(review, 1)
+    gold = [i for i, row in enumerate(seen) if row >= 90]
+    assert gold == [4, 9, 14, 19, 24, 29]  # one in five, as in one sitting

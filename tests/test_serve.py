@@ -21,7 +21,8 @@ VOILA_VARS = ("VOILA_PREHEAT", "SERVER_SOFTWARE", "QUERY_STRING")
 @pytest.fixture(autouse=True)
 def plain_kernel(monkeypatch):
     """No Voilà, no marimo, no $NBREVIEW_*: a notebook kernel as JupyterLab starts it."""
-    for name in (*VOILA_VARS, "NBREVIEW_ANNOTATOR", "NBREVIEW_STORE"):
+    for name in (*VOILA_VARS, "NBREVIEW_ANNOTATOR", "NBREVIEW_STORE", "NBREVIEW_LINKS",
+                 "JUPYTERHUB_USER"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delitem(sys.modules, "marimo", raising=False)
     monkeypatch.setattr(who, "login_name", lambda: "login-user")

@@ -32,7 +32,8 @@ export function move(r, type, fields, kind = null) {
 
 /** Enter with required answers missing: mark those questions and go to the first. */
 function showMissing(r) {
-  const missing = missingQuestions(questionsOf(r.state), answersOf(r.state), answered);
+  const rec = recordOf(r.state); // a per-turn question is complete when its record's asked turns are
+  const missing = missingQuestions(questionsOf(r.state), answersOf(r.state), (q, v, a) => answered(q, v, a, rec));
   set(r, { missing });
   if (missing.length > 0 && missing[0] !== r.state.focus) {
     set(r, { focus: missing[0] });

@@ -84,7 +84,8 @@ export const currentOf = (state, question) =>
   shownValue(question, answersOf(state), recordOf(state)?.suggestions ?? {});
 
 /** Every required question answered, as the kinds decide. */
-export const isReady = (state) => isComplete(questionsOf(state), answersOf(state), answered);
+export const isReady = (state) =>
+  isComplete(questionsOf(state), answersOf(state), (q, v, a) => answered(q, v, a, recordOf(state)));
 
 /** Questions whose suggestion waits to be accepted. */
 export const suggestionsPending = (state) =>

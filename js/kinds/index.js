@@ -22,7 +22,12 @@ import preference from "./preference.js";
 import ranking from "./ranking.js";
 import rubric from "./rubric.js";
 import spans from "./spans.js";
+import { perTurn, wholeChatSpans } from "./turns.js";
 import unsupported from "./unsupported.js";
+
+// Capabilities every kind shares, wrapped around its plugin when a question asks for them
+// (js/kinds/turns.js: `turns=`, spans over a whole chat).
+const WRAPPERS = [perTurn, wholeChatSpans];
 
 const REGISTRY = new Map();
 
@@ -41,23 +46,33 @@ export function registeredKinds() {
   return [...REGISTRY.keys()];
 }
 
-export function buildQuestion(question, index, ctx) {
-  return kindOf(question.kind).build(question, index, ctx);
+/** The plugin that draws and judges a question: its kind's, or a capability wrapped around it. */
+export function pluginOf(question) {
+  const plugin = kindOf(question?.kind);
+  for (const wrap of WRAPPERS) {
+    const wrapped = wrap(question, plugin);
+    if (wrapped) return wrapped;
+  }
+  return plugin;
 }
 
-/** Whether `value` answers `question`, as its kind decides (answers: the record's). */
-export function answered(question, value, answers = {}) {
-  return (kindOf(question.kind).isAnswered ?? hasValue)(question, value, answers);
+export function buildQuestion(question, index, ctx) {
+  return pluginOf(question).build(question, index, ctx);
+}
+
+/** Whether `value` answers `question`, as its kind decides (answers and record: the record's). */
+export function answered(question, value, answers = {}, record = null) {
+  return (pluginOf(question).isAnswered ?? hasValue)(question, value, answers, record);
 }
 
 /** The answer an action gives the question, as its kind decides; undefined: none. */
 export function answerFor(question, action, current) {
-  return kindOf(question.kind).onAction?.(question, action, current);
+  return pluginOf(question).onAction?.(question, action, current);
 }
 
 /** The questions, each followed by those answered with it (a preference's strength). */
 export function withCompanions(questions) {
-  return questions.flatMap((q) => [q, ...(kindOf(q.kind).companions?.(q) ?? [])]);
+  return questions.flatMap((q) => [q, ...(pluginOf(q).companions?.(q) ?? [])]);
 }
 
 /** Whether the element `target` of a built question takes typed text (its `takesText`). */

@@ -1,7 +1,8 @@
 // The text a Spans or Edit question works on, named as in Python (src/nbreview/fields.py,
 // `Target`): "response" is a column; "messages[-1]" the content of the last message of the
-// chat in column "messages" ("messages[0]" the first, and so on).
-import { isChat } from "./chat.js";
+// chat in column "messages" ("messages[0]" the first, and so on). A message's text is its
+// content when a string, else its text parts joined by a blank line (API.md 11).
+import { isChat, messageText } from "./trace.js";
 
 const MESSAGE = /^(.+)\[(-?\d+)\]$/;
 
@@ -27,11 +28,11 @@ export function targetText(fields, target) {
   const value = fields?.[column];
   if (message === null) {
     if (value === null || value === undefined) return "";
+    if (typeof value === "object") return null; // a chat or a list: not one text
     return typeof value === "string" ? value : String(value);
   }
   if (!isChat(value)) return null;
   const i = messagePosition(message, value.length);
   if (i === null) return null;
-  const content = value[i].content;
-  return typeof content === "string" ? content : content == null ? "" : null;
+  return messageText(value[i].content); // a string, or its text parts (contract A)
 }

@@ -50,7 +50,10 @@ describe("targets", () => {
     expect(targetText(fields, "n")).toBe("3");
     expect(targetText(fields, "none")).toBe("");
     expect(targetText(fields, "response[0]")).toBeNull();
-    expect(targetText({ messages: [{ role: "user", content: [{ type: "text", text: "x" }] }] }, "messages[0]")).toBeNull();
+    // A message of parts has a text too: its text parts joined by a blank line (API.md 11).
+    const parts = [{ type: "text", text: "x" }, { type: "image_url", image_url: { url: "u" } }, { type: "text", text: "y" }];
+    expect(targetText({ messages: [{ role: "user", content: parts }] }, "messages[0]")).toBe("x\n\ny");
+    expect(targetText({ messages: CHAT }, "messages")).toBeNull();
   });
 });
 
@@ -71,7 +74,9 @@ describe("chats", () => {
       "tool",
       "other",
     ]);
-    expect(messageText([{ type: "text", text: "look" }, { type: "image" }])).toBe("look\n\n[image]");
+    // Contract A: only text parts make a message's text; an image is drawn, not counted.
+    expect(messageText([{ type: "text", text: "look" }, { type: "image" }])).toBe("look");
+    expect(messageText([{ type: "text", text: "a" }, { type: "text", text: "b" }])).toBe("a\n\nb");
     expect(messageText(null)).toBe("");
   });
   it("draw one message per entry, roles apart, content as markdown", () => {
@@ -94,7 +99,10 @@ describe("chats", () => {
     expect(messages[1].querySelector(".nbr-rendered").textContent).toContain("<img src=x onerror=alert(1)>");
     // Other keys of a message are shown under it; the name beside the role.
     expect(messages[3].querySelector(".nbr-message-name").textContent).toBe("lookup");
-    expect(JSON.parse(messages[3].querySelector(".nbr-message-extra").textContent)).toEqual({ tool_call_id: "c1" });
+    // A tool message without a call to answer stays where it is; unknown keys show as data.
+    expect(messages[3].querySelector(".nbr-message-extra")).toBeNull();
+    expect(messages[3].parentElement.classList.contains("nbr-chat")).toBe(true);
+    expect(messages[3].querySelector(".nbr-message-link").textContent).toBe("answers c1");
     // The raw text is kept, as stored, for the raw switch and span questions.
     expect(messages[4].querySelector(".nbr-message-text").textContent).toBe(CHAT[4].content);
   });
@@ -105,7 +113,8 @@ describe("chats", () => {
     const [a, b] = box.querySelectorAll(".nbr-message");
     expect(a.querySelector(".nbr-message-role").textContent).toBe("(no role)");
     expect(a.querySelector(".nbr-message-text").classList.contains("nbr-empty")).toBe(true);
-    expect(b.querySelector(".nbr-rendered").textContent).toContain("[image]");
+    expect(b.querySelector(".nbr-rendered").textContent).toContain("hi");
+    expect(b.querySelector(".nbr-part-image").textContent).toBe("[image]");
   });
   it("render lazily: nothing is rendered while the raw switch is on", () => {
     const box = fieldsBox([{ column: "messages", kind: "chat" }], { messages: CHAT });

@@ -1,7 +1,7 @@
 // The questions as built components (js/kinds/), and the `ctx` they talk to the widget through
 // (docs/protocol.md, "Front end: question kinds"): answers and actions go to the store, what is
 // shown comes from its state.
-import { claimTarget } from "../render/record.js";
+import { claimTarget, turnElement, turnSlot } from "../render/record.js";
 import { currentOf } from "../core/state.js";
 import { buildQuestion } from "../kinds/index.js";
 
@@ -23,6 +23,11 @@ export function createQuestions({ container, fields, store, refocus }) {
     },
     // A column, or one message of a chat ("messages[-1]"): js/render/record.js.
     fieldBody: (target) => claimTarget(fields, target),
+    // Per-turn questions (js/kinds/turns.js): where turn i of a chat or steps field is drawn.
+    turnSlot: (column, i) => turnSlot(fields, column, i),
+    turnElement: (column, i) => turnElement(fields, column, i),
+    keys: () => store.state.keys,
+    fieldKind: (column) => (store.state.config.fields ?? []).find((f) => f.column === column)?.kind ?? null,
   };
 
   return {
@@ -37,7 +42,7 @@ export function createQuestions({ container, fields, store, refocus }) {
       container.replaceChildren(...built.map((c) => c.el));
     },
     /** The component that has `target` inside it, or undefined. */
-    owning: (target) => built.find((c) => c.el.contains(target)),
+    owning: (target) => built.find((c) => c.el.contains(target) || c.owns?.(target)),
     /** Before the record changes: send typing not yet sent. */
     flush() {
       for (const c of built) c.flush?.();

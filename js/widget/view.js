@@ -49,7 +49,7 @@ function drawQuestions(kinds, state, rec) {
   const suggestions = rec?.suggestions ?? {};
   kinds.all.forEach((c, i) => {
     const { value, suggested } = shownValue(c.question, answers, suggestions);
-    const done = answered(c.question, value, answers);
+    const done = answered(c.question, value, answers, rec);
     c.update({ value, suggested, focused: i === state.focus, answered: done, record: rec });
     c.el.classList.toggle("nbr-unsaved", isUnsaved(state, c.question.name));
     c.el.classList.toggle("nbr-missing", state.missing.includes(i) && !done);

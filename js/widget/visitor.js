@@ -60,6 +60,8 @@ function buildAsk(send) {
     placeholder: "Your name",
   });
   const error = h("div", { class: "nbr-ask-error", role: "alert", hidden: true });
+  const label = h("label", { class: "nbr-ask-label" }, ASK_TEXT, input);
+  const hint = h("div", { class: "nbr-ask-hint" }, "Press Enter to start.");
   input.addEventListener("keydown", (e) => {
     e.stopPropagation(); // typed text: no widget key, no host shortcut
     if (e.key === "Enter" && !e.isComposing) {
@@ -71,11 +73,11 @@ function buildAsk(send) {
   const el = h(
     "div",
     { class: "nbr-ask", role: "form", "aria-label": "Your name", hidden: true },
-    h("label", { class: "nbr-ask-label" }, ASK_TEXT, input),
-    h("div", { class: "nbr-ask-hint" }, "Press Enter to start."),
+    label,
+    hint,
     error,
   );
-  return { el, input, error };
+  return { el, input, error, label, hint };
 }
 
 /**
@@ -111,30 +113,47 @@ function keepSeat(model, seated, asking) {
 }
 
 /**
+ * The name box as the kernel's `visitor` says: asking, or a page the kernel closed (a private
+ * link not valid, a reviewer who did not qualify): its sentence and nothing else, no name box.
+ * Returns whether it asks for a name.
+ */
+function showAsk(root, ask, p) {
+  const closed = typeof p.closed === "string" && p.closed ? p.closed : null;
+  const asking = Boolean(p.ask) && !closed;
+  root.classList.toggle("nbr-asking", asking || Boolean(closed));
+  root.classList.toggle("nbr-closed", Boolean(closed));
+  setFlag(ask.el, "hidden", !asking && !closed);
+  setFlag(ask.label, "hidden", Boolean(closed));
+  setFlag(ask.hint, "hidden", Boolean(closed));
+  setText(ask.error, closed ?? p.error ?? "");
+  setFlag(ask.error, "hidden", !(closed ?? p.error));
+  return asking;
+}
+
+/**
  * A keyboard-only visitor reaches the name box: it is focused when shown (now, and once the
  * page has placed the widget: a served page renders it before it is in the document, where
  * focus() does nothing), and Tab reaches it (the root, which takes Tab as "next question",
  * leaves the tab order while it asks; a Tab on the root itself goes to the box).
  */
-function askKeyboard(root, ask, asking) {
+function askKeyboard(root, ask) {
+  let on = false;
   const take = () => {
-    if (!asking() || ask.el.hidden) return;
+    if (!on || ask.el.hidden) return;
     const active = root.getRootNode().activeElement;
     if (active === ask.input || (root.contains(active) && active !== root)) return;
     ask.input.focus({ preventScroll: true });
   };
   const onKeydown = (e) => {
-    if (!asking() || e.key !== "Tab" || e.target === ask.input) return;
+    if (!on || e.key !== "Tab" || e.target === ask.input) return;
     e.preventDefault();
     e.stopPropagation();
     ask.input.focus({ preventScroll: true });
   };
   root.addEventListener("keydown", onKeydown, true);
   return {
-    /** Shown or not (with the kernel's `error` about a refused name), and the keyboard. */
-    show(on, error) {
-      setText(ask.error, error ?? "");
-      setFlag(ask.error, "hidden", !error);
+    show(shown) {
+      on = shown;
       root.setAttribute("tabindex", on ? "-1" : "0");
       if (!on) return;
       take();
@@ -164,13 +183,11 @@ export function attachVisitor({ model, el, root, parts, others, refocus }) {
   const layout = attachLayout({ el, root, parts, others, layout: () => config().layout });
   const theme = followTheme(root);
   const full = createFullWindow(root, () => layout.update());
-  const keyboard = askKeyboard(root, ask, () => Boolean(visitor().ask));
+  const keyboard = askKeyboard(root, ask);
 
   function onVisitor() {
     const p = visitor();
-    const asking = Boolean(p.ask);
-    root.classList.toggle("nbr-asking", asking);
-    setFlag(ask.el, "hidden", !asking);
+    const asking = showAsk(root, ask, p);
     if (asking) {
       const remembered = rememberedName();
       if (remembered && !autoSent && !p.error) {
@@ -182,7 +199,7 @@ export function attachVisitor({ model, el, root, parts, others, refocus }) {
       typed = null;
       refocus();
     }
-    keyboard.show(asking, p.error);
+    keyboard.show(asking);
     setText(who, p.annotator ? `Reviewing as ${p.annotator}` : "");
     setFlag(who, "hidden", !p.annotator);
     setText(presence, p.elsewhere ?? "");

@@ -4,6 +4,7 @@ from ._data.chat import message_text
 from ._data.fields import Chat, Markdown, Steps, Text
 from ._data.queue import Queue
 from ._team.adjudicate import Adjudicate
+from ._team.qualify import Qualify
 from .questions import AnswerError, FreeText, Label, MultiLabel, Question, Rating, Spans
 from .questions.compare import Edit, Preference, Ranking
 from .questions.number import Number
@@ -23,6 +24,7 @@ __all__ = [
     "Number",
     "Preference",
     "Progress",
+    "Qualify",
     "Question",
     "Queue",
     "Ranking",

@@ -23,6 +23,7 @@ from ._keywords import suggest_keywords
 from ._model.loop import ModelLoop
 from ._serve.annotator import refuse_reserved, resolve_annotator
 from ._team import gold as golden
+from ._team import qualify as qualifying
 from ._ui.keymap import KeyMap
 from ._ui.session import Session
 from .questions import Question
@@ -92,6 +93,8 @@ class Review:
         timeout: float = 60.0,
         embeddings: str | None = None,
         keys: dict[str, str | Sequence[str]] | None = None,
+        assigned_only: bool = False,
+        qualify: Any = None,
     ):
         self.source = RecordSource.of(data)
         self.questions = QuestionSet(questions)
@@ -119,6 +122,8 @@ class Review:
         self.gold = golden.Gold(self.source, self.questions)  # gold answers checked here
         self.gold_rate = golden.check_rate(gold_rate, self.gold)
         self.gold_feedback = golden.check_feedback(gold_feedback, self.gold)
+        self.qualify = qualifying.check(qualify, self.gold)  # nr.Qualify: a test passed first
+        self._qualifier = qualifying.Tracker(self)
         self._alignments: dict[tuple[str, str], float] = {}  # judges compared, for the card
         shown = [f.column for f in self.fields]
         for q in self.questions:
@@ -129,6 +134,9 @@ class Review:
         ):
             raise ValueError(f"overlap must be a whole number of at least 1, got {overlap!r}")
         self.overlap = overlap
+        if not isinstance(assigned_only, bool):
+            raise ValueError(f"assigned_only is True or False, got {assigned_only!r}")
+        self.assigned_only = assigned_only  # no assignment: handed nothing (_team/assign.py)
         # The model in the loop (API.md 12): suggesters, re-ranking, embeddings; checked here.
         self._model = ModelLoop(
             self,
@@ -376,11 +384,45 @@ class Review:
         counts = count_statuses(self.keys if status else None, status)
         return Progress(**progress_counts(len(self.source), counts))
 
-    def progress_by_annotator(self) -> pd.DataFrame:
-        """Every annotator's submitted, skipped and draft records in the data, by name."""
-        from ._export.consensus import progress_by_annotator
+    # -- assignments (API.md 13; _team/assign.py) ---------------------------------------------
 
-        return progress_by_annotator(self)
+    def assign(
+        self,
+        annotator: str,
+        filter: str | Callable | None = None,
+        rows: Iterable[int] | None = None,
+    ) -> int:
+        """Store that these records (a queue filter, row positions, or both) are `annotator`'s:
+        they are handed those only. Returns how many records they are assigned."""
+        from ._team.assign import assign
+
+        return assign(self, annotator, filter, rows)
+
+    def unassign(self, annotator: str) -> None:
+        """Take `annotator`'s assignment away (their answers stay)."""
+        from ._team.assign import unassign
+
+        unassign(self, annotator)
+
+    def assignments(self) -> pd.DataFrame:
+        """One row per annotator with an assignment: assigned, submitted, remaining."""
+        from ._team.assign import assignments
+
+        return assignments(self)
+
+    def _rehand(self) -> None:
+        """Assignments changed: this kernel's own session walks the new hand-out at once."""
+        if self._session is not None and self._annotator is not None:
+            self._session.use_queue(self._queue, golden.hand_out(self, self._order))
+            self._refresh()
+
+    def progress_by_annotator(self) -> pd.DataFrame:
+        """Every annotator's submitted, skipped and draft records in the data, by name; with
+        assignments, also `assigned` and `assigned_remaining` (records of theirs not done)."""
+        from ._export.consensus import progress_by_annotator
+        from ._team.assign import with_assignments
+
+        return with_assignments(self, progress_by_annotator(self))
 
     def submit(self, i: int, **answers: Any) -> None:
         """Answer row `i` from code, validated exactly as the widget does, and submit it."""
@@ -432,11 +474,21 @@ class Review:
 
     # -- quality control (API.md 8; _team/quality.py, alignment.py, timing.py, plots.py) -------
 
-    def quality(self, min_gold_accuracy: float = 0.8, tolerance: float = 0) -> pd.DataFrame:
-        """One row per annotator: gold accuracy, agreement, speed, position bias, a flag."""
+    def quality(
+        self, min_gold_accuracy: float = 0.8, tolerance: float = 0, min_seconds: float = 2
+    ) -> pd.DataFrame:
+        """One row per annotator: gold accuracy, agreement, competence, speed, position bias,
+        suggestions accepted, straight-lining, and a flag naming what crosses a threshold."""
         from ._team.quality import quality
 
-        return quality(self, min_gold_accuracy, tolerance)
+        return quality(self, min_gold_accuracy, tolerance, min_seconds)
+
+    def monitor(self, every: float = 10) -> Any:
+        """A live widget for the lead: progress, assignments, gold accuracy, agreement, flags
+        and a chart, read from the store every `every` seconds while it is shown."""
+        from ._team.monitor import Monitor, check_every
+
+        return Monitor(self, check_every(every))
 
     def alignment(
         self, column: str, question: str, tolerance: float = 0, confidence: str | None = None

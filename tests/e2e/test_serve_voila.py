@@ -4,10 +4,12 @@ never overwriting itself, and kernels shut down once their page is gone."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import nbformat
 import pytest
@@ -62,10 +64,12 @@ def pages(browser: Browser, request: pytest.FixtureRequest) -> Iterator:
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         contexts.append(context)
         page = context.new_page()
+        page.on("request", lambda r: open_.requests.append(r.url))
         page.set_default_timeout(30_000)
         page.goto(url)
         return page
 
+    open_.requests = []  # every address any page asked for, the server's own included
     yield open_
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     for i, context in enumerate(contexts, start=1):
@@ -186,3 +190,92 @@ def test_a_closed_page_frees_its_record_and_its_kernel(server, pages):
         ready(again, 0)  # its record is free: nobody else is on it
         time.sleep(1)
         expect(again.locator(".nbr-presence")).to_be_hidden()
+
+
+def printed_links(log: Path) -> dict[str, str]:
+    """name -> private link, as `nbreview serve --reviewers` printed them for the lead."""
+    found = {}
+    for line in log.read_text().splitlines():
+        name, sep, link = line.partition("\t")
+        if sep and link.startswith("http"):
+            found[name] = link
+    return found
+
+
+def test_private_links_let_each_reviewer_in_and_refuse_a_forged_one(server, pages, tmp_path):
+    with server("--reviewers", "ana,ben,chloé", "--url", server.url):
+        links = printed_links(tmp_path / "serve.log")
+        assert list(links) == ["ana", "ben", "chloé"]
+        opened = [pages(links[name]) for name in links]
+        keys = [("ana", "1"), ("ben", "2"), ("chloé", "1")]
+        for page, (name, key) in zip(opened, keys, strict=True):
+            ready(page, 0)
+            expect(page.locator(".nbr-who")).to_have_text(f"Reviewing as {name}")
+            press(page, key, 1)
+        ben_token = links["ben"].split("token=")[1]
+        forged = pages(f"{server.url}?annotator=ana&token={ben_token}")  # ben's, for ana
+        refused = forged.locator(".nbr-ask-error")
+        expect(refused).to_have_text("This link is not valid: ask for yours", timeout=OPEN_TIMEOUT)
+        expect(forged.locator(".nbr-fields")).to_be_hidden()
+        expect(forged.locator(".nbr-ask-name")).to_be_hidden()  # no name can be typed
+        bare = pages(server.url + "?annotator=ben")  # an open page's address: no token
+        expect(bare.locator(".nbr-ask-error")).to_have_text(
+            "This link is not valid: ask for yours", timeout=OPEN_TIMEOUT
+        )
+        found = answers(server.store)
+        log = (tmp_path / "serve.log").read_text()
+    expected = [("ana", "good"), ("ben", "bad"), ("chloé", "good")]
+    assert sorted((a, v) for _, a, v in found) == expected
+    assert "refused: a private link whose token is not this name's (annotator 'ana')" in log
+    assert "refused: a private link without a token (annotator 'ben')" in log
+    assert ben_token not in log.split("\n", 3)[-1]  # only the printed links carry tokens
+
+
+def test_a_served_page_asks_nothing_from_outside_the_server(server, pages):
+    with server():
+        page = pages(server.url + "?annotator=zoe")
+        ready(page, 0)
+        press(page, "1", 1)
+        requested = list(pages.requests)
+    here = urlsplit(server.url).netloc
+    # data: and blob: are made inside the page (anywidget's module is a blob of this origin)
+    outside = [u for u in requested if urlsplit(u.removeprefix("blob:")).netloc not in (here, "")]
+    assert len(requested) > 10, requested  # the page, Voilà's scripts, the widget, the kernel
+    assert outside == []
+
+
+QUALIFY_NOTEBOOK = """
+import pandas as pd
+import nbreview as nr
+
+df = pd.DataFrame({"text": ["alpha", "beta", "gamma", "delta", "epsilon"],
+                   "g": ["good", "bad", None, None, None]})
+review = nr.Review(df, ["text"], [nr.Label("verdict", ["good", "bad"], gold="g")], id=None,
+                   qualify=nr.Qualify(records=2, min_accuracy=1.0))
+review
+"""
+
+
+def test_a_reviewer_who_fails_qualification_is_stopped(server, pages, tmp_path):
+    nb = nbformat.read(tmp_path / "review.ipynb", as_version=4)
+    nb.cells[0].source = QUALIFY_NOTEBOOK
+    nbformat.write(nb, tmp_path / "review.ipynb")
+    with server():
+        page = pages(server.url + "?annotator=una")
+        root = widget(page)
+        expect(root).to_have_attribute("data-position", re.compile("^[01]$"), timeout=OPEN_TIMEOUT)
+        root.focus()
+        first = int(root.get_attribute("data-position"))
+        press(page, "2" if first == 0 else "1", 1)  # wrong: row 0 is good, row 1 bad
+        expect(page.locator(".nbr-feedback")).to_be_visible()  # the expected answer, shown
+        expect(page.locator(".nbr-feedback")).to_contain_text("Gold record just submitted")
+        press(page, "1" if first == 0 else "2", 2)  # the second one right: 1 of 2 < 1.0
+        stop = page.locator(".nbr-ask-error")
+        expect(stop).to_have_text("You did not qualify for this review", timeout=30_000)
+        expect(page.locator(".nbr-fields")).to_be_hidden()
+        page.reload()  # a new kernel: still stopped
+        expect(page.locator(".nbr-ask-error")).to_have_text(
+            "You did not qualify for this review", timeout=OPEN_TIMEOUT
+        )
+        found = answers(server.store)
+    assert len(found) == 2  # the two qualification answers, nothing after

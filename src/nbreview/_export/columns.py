@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,21 @@ if TYPE_CHECKING:
 RECORD_COLUMNS = ("annotator", "status", "annotated_at")
 
 
+def _warn_if_others_answered(review: Review) -> None:
+    """A lead exporting under their own name, which answered nothing while others did."""
+    others = sorted({r[1] for r in review.store.records(review.name) if r[2] == "submitted"})
+    if others:
+        shown = ", ".join(repr(o) for o in others[:5]) + (", ..." if len(others) > 5 else "")
+        warnings.warn(
+            f"annotator {review.annotator!r} has no answers in this review, and {shown} "
+            "have: every answer column is empty. Export the team's work with "
+            "annotators='consensus' (one answer per record) or annotators='all' (each "
+            "annotator's answers).",
+            UserWarning,
+            stacklevel=4,
+        )
+
+
 def added_columns(review: Review, annotators: str | None = None) -> dict[str, tuple]:
     """Name -> (Arrow array, datasets feature) of every column a review adds, unprefixed."""
     check_mode(annotators)
@@ -32,6 +48,8 @@ def added_columns(review: Review, annotators: str | None = None) -> dict[str, tu
     store, name, annotator = review.store, review.name, review.annotator
     records = store.records_table(name, annotator)
     found = records["record"].combine_chunks()
+    if len(found) == 0:
+        _warn_if_others_answered(review)
     keys = review.keys.all()
     with ThreadPoolExecutor(max_workers=1) as pool:  # the probe runs while SQLite reads answers
         probe = pool.submit(pc.index_in, keys, value_set=found)

@@ -90,6 +90,10 @@ def gather(review: Review, submitted_only: bool = False, answers: bool = True) -
     keep = pc.is_in(status["record"], value_set=keys)
     if submitted_only:
         keep = pc.and_(keep, pc.equal(status["status"], "submitted"))
+        from .._team.qualify import unqualified  # qualify=: their answers count for nothing
+
+        out = pa.array(unqualified(review), pa.string())
+        keep = pc.and_(keep, pc.invert(pc.is_in(status["annotator"], value_set=out)))
     status = status.filter(keep).combine_chunks()
     by_question = {q: Answers([], [], []) for q in review.questions.names}
     found = store.answers(name) if answers else []

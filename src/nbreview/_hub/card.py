@@ -144,9 +144,18 @@ def _column(pub: Publication, name: str) -> tuple[Any, list]:
     return feature, values
 
 
-def _stats(review: Review) -> dict:
+def _stats(review: Review, annotators: str | None = None) -> dict:
+    """Counts of what the data holds: one annotator's records, or the team's (for consensus,
+    without those who did not qualify), so the card never contradicts its data."""
+    from .._team.qualify import unqualified
+
     keys = set(review.keys.all().to_pylist())
-    rows = [r for r in review.store.records(review.name) if r[0] in keys]
+    who = review.annotator if annotators is None else None
+    # consensus leaves out who did not qualify; "all" lists everyone, so it counts everyone
+    left_out = set(unqualified(review)) if annotators == "consensus" else set()
+    rows = [
+        r for r in review.store.records(review.name, who) if r[0] in keys and r[1] not in left_out
+    ]
     statuses = Counter(r[2] for r in rows)
     return {
         "annotators": len({r[1] for r in rows}),
@@ -221,7 +230,7 @@ def _meaning(review: Review, pub: Publication, column: str) -> str:
 
 
 def body(review: Review, pub: Publication, repo_id: str | None) -> str:
-    stats = _stats(review)
+    stats = _stats(review, pub.annotators)
     data, prefix, split = pub.data, pub.prefix, pub.split
     title = repo_id or f"{review.name} (an nbreview review)"
     where = repo_id or "path/to/this/folder"
@@ -288,7 +297,7 @@ def body(review: Review, pub: Publication, repo_id: str | None) -> str:
         feature, values = _column(pub, prefix + q.name)
         lines += [f"### `{q.name}`", "", *_table(*q.answer_counts(values, feature))]
         lines.append("")
-    if stats["annotators"] > 1:
+    if stats["annotators"] > 1 or _stats(review, "all")["annotators"] > 1:  # the team's
         lines += ["## Agreement", "", *_agreement(review), ""]
     lines += quality.lines(review, pub.anonymize)  # gold accuracy, judges, when they exist
     lines += ["## Columns", ""]

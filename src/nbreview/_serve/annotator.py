@@ -1,4 +1,5 @@
-"""Who is answering: the argument, the page's ?annotator=, $NBREVIEW_ANNOTATOR, the login name.
+"""Who is answering: the argument, $JUPYTERHUB_USER, the page's ?annotator= (with its token
+when served with private links, links.py), $NBREVIEW_ANNOTATOR, the login name.
 
 A served page (Voilà, `marimo run`) without any of the first three asks its visitor
 instead of recording everyone under the server's login name. In marimo every visitor's
@@ -18,6 +19,7 @@ from urllib.parse import parse_qs
 from ..store.base import ADJUDICATOR
 
 ENV = "NBREVIEW_ANNOTATOR"
+HUB_ENV = "JUPYTERHUB_USER"  # set by JupyterHub's single-user server in every kernel
 PARAM = "annotator"  # the page address's parameter: ?annotator=alice
 MAX_NAME = 100
 # Names that are roles, not people: a lead's final answers are kept as "adjudicated", and
@@ -86,7 +88,7 @@ def served() -> bool:
     return in_voila() or marimo_mode() == "run"
 
 
-def _voila_query() -> str | None:
+def _voila_query(param: str = PARAM) -> str | None:
     if not in_voila():
         return None
     query = os.environ.get("QUERY_STRING")
@@ -94,7 +96,7 @@ def _voila_query() -> str | None:
         from voila.utils import get_query_string  # a preheated kernel waits for its page
 
         query = get_query_string()
-    values = parse_qs(query or "").get(PARAM)
+    values = parse_qs(query or "").get(param)
     return values[0] if values else None
 
 
@@ -112,7 +114,15 @@ def _marimo_query() -> str | None:
 
 
 def page_annotator() -> str | None:
-    """The page's ?annotator= (Voilà's query string, marimo's query_params), or None."""
+    """The page's ?annotator= (Voilà's query string, marimo's query_params), or None.
+
+    A page served with private links (`nbreview serve --reviewers`) has a name only when its
+    ?token= is valid for it (links.py); otherwise None, and the page is refused.
+    """
+    from . import links
+
+    if links_only():
+        return links.checked_name(_voila_query(), _voila_query(links.TOKEN_PARAM))
     for read in (_voila_query, _marimo_query):
         raw = read()
         if raw is None:
@@ -129,10 +139,20 @@ def resolve_annotator(annotator: str | None) -> str | None:
     """The annotator a Review records answers under; None when a served page must ask."""
     if annotator is not None:
         return annotator
+    hub = os.environ.get(HUB_ENV, "").strip()
+    if hub:  # a JupyterHub login: a real one, before anything a page's address says
+        return refuse_reserved(hub, f"${HUB_ENV}")
     page = page_annotator()
-    if page is not None:
+    if page is not None or links_only():
         return page
     env = os.environ.get(ENV, "").strip()
     if env:
         return refuse_reserved(env, f"${ENV}")
     return None if served() else refuse_reserved(login_name(), "the login name")
+
+
+def links_only() -> bool:
+    """A page served with private links: no valid token, no name, and nobody is asked."""
+    from . import links
+
+    return links.required() and in_voila()

@@ -14,13 +14,37 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..store import STORE_ENV
+from . import links
 from .annotator import ENV as ANNOTATOR_ENV
 from .kernel import missing_kernel
 
 # A page closed for this long (its kernel idle and no page connected) loses its kernel.
 CULL_IDLE_SECONDS = 600
 CULL_INTERVAL_SECONDS = 60
+# Voilà's lab template without its CDN stylesheets (share/voila/templates/nbreview): found
+# through $JUPYTER_PATH, which the server and its kernels inherit.
+SHARE = Path(__file__).parent / "share"
+TEMPLATE = "nbreview"
 INSTALL = 'nbreview serve needs Voilà: pip install "nbreview[serve]"'
+OPEN_PAGES = (
+    "nbreview serve: pages are open: anyone with the address answers under any name they "
+    "give. Send private links instead with --reviewers ana,ben (or --reviewers-file FILE)."
+)
+
+
+def reviewer_options(command: argparse.ArgumentParser, required: bool) -> None:
+    """--reviewers / --reviewers-file / --url, shared by `serve` and `links`."""
+    who = command.add_mutually_exclusive_group(required=required)
+    who.add_argument(
+        "--reviewers",
+        metavar="NAMES",
+        help="comma-separated names: prints one private link per reviewer, and a page "
+        "opens only through its link",
+    )
+    who.add_argument("--reviewers-file", metavar="FILE", help="the reviewers, one name a line")
+    command.add_argument(
+        "--url", help="the address reviewers open, for the links (http://localhost:PORT/)"
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -54,7 +78,29 @@ def parser() -> argparse.ArgumentParser:
         help=f"shut a kernel down once its page is closed and it was idle this long "
         f"({CULL_IDLE_SECONDS})",
     )
+    reviewer_options(serve, required=False)
+    again = commands.add_parser(
+        "links",
+        help="print the reviewers' private links again",
+        description="Print each reviewer's private link for NOTEBOOK served with --reviewers.",
+    )
+    again.add_argument("notebook", help="the review notebook (.ipynb)")
+    again.add_argument("--port", type=int, default=8866, help="the port it is served on (8866)")
+    again.add_argument("--store", help="the store given to nbreview serve (its secret is beside)")
+    reviewer_options(again, required=True)
     return p
+
+
+def print_links(args: argparse.Namespace) -> Path:
+    """Sign each reviewer's name with the secret beside the store (made on first use);
+    print one link a line. Returns the secret's path (handed to the kernels, never the secret)."""
+    names = links.reviewer_names(args.reviewers, args.reviewers_file)
+    path = links.secret_path(args.store and store_spec(args.store), args.notebook)
+    secret = links.load_secret(path, create=True)
+    address = args.url or f"http://localhost:{args.port}/"
+    for name, link in links.links(secret, names, address):
+        print(f"{name}\t{link}", flush=True)
+    return path
 
 
 def store_spec(text: str) -> str:
@@ -78,6 +124,7 @@ def voila_argv(args: argparse.Namespace, extra: Sequence[str]) -> list[str]:
         str(Path(args.notebook).resolve()),
         f"--port={args.port}",
         "--strip_sources=True",
+        f"--template={TEMPLATE}",
         f"--MappingKernelManager.cull_idle_timeout={cull}",
         f"--MappingKernelManager.cull_interval={min(CULL_INTERVAL_SECONDS, cull)}",
         "--MappingKernelManager.cull_connected=False",
@@ -106,12 +153,23 @@ def serve(args: argparse.Namespace, extra: Sequence[str]) -> int:
             print(f"nbreview serve: {exc}", file=sys.stderr)
             return 2
         os.environ[STORE_ENV] = spec  # every kernel Voilà starts inherits it
+    if args.reviewers or args.reviewers_file:
+        try:
+            os.environ[links.ENV] = str(print_links(args))
+        except ValueError as exc:
+            print(f"nbreview serve: {exc}", file=sys.stderr)
+            return 2
+    else:
+        os.environ.pop(links.ENV, None)
+        print(OPEN_PAGES, file=sys.stderr)
     if os.environ.get(ANNOTATOR_ENV, "").strip():
         print(
             f"nbreview serve: ${ANNOTATOR_ENV} is set: visitors without ?annotator= answer "
             f"as {os.environ[ANNOTATOR_ENV].strip()!r} instead of being asked their name",
             file=sys.stderr,
         )
+    paths = [str(SHARE), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(paths)
     Voila.launch_instance(argv=voila_argv(args, extra))
     return 0
 
@@ -120,6 +178,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args, extra = parser().parse_known_args(argv)
     if args.command == "serve":
         return serve(args, extra)
+    if args.command == "links":
+        if extra:
+            print(f"nbreview links: unknown options {extra!r}", file=sys.stderr)
+            return 2
+        if not Path(args.notebook).is_file():
+            print(f"nbreview links: no notebook at {args.notebook!r}", file=sys.stderr)
+            return 2
+        try:
+            print_links(args)
+        except ValueError as exc:
+            print(f"nbreview links: {exc}", file=sys.stderr)
+            return 2
+        return 0
     return 2  # argparse has already refused anything else
 
 

@@ -63,7 +63,8 @@ class Adjudicate:
         self.review = Review(
             review.source.data,
             fields=review.fields,
-            questions=list(review.questions),
+            # the questions as given: a preference brings its strength companion back itself
+            questions=[review.questions[name] for name in review.questions._given],
             id=review.id,
             store=review.store,
             annotator=ADJUDICATOR,

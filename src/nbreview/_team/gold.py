@@ -125,7 +125,15 @@ def check_feedback(feedback: Any, gold: Gold) -> bool:
 
 
 def hand_out(review: Review, order: np.ndarray | None) -> np.ndarray | None:
-    """The queue order the cursor walks: with gold_rate, gold records mixed in at that rate."""
+    """The queue order the cursor walks: only what this annotator is assigned (assign.py),
+    and with gold_rate, gold records mixed in at that rate."""
+    from .assign import restrict
+    from .qualify import first_gold
+
+    return first_gold(review, _mixed(review, restrict(review, order)))
+
+
+def _mixed(review: Review, order: np.ndarray | None) -> np.ndarray | None:
     rate, gold = review.gold_rate, review.gold
     if rate is None or not gold:
         return order
@@ -160,10 +168,14 @@ def interleave(
         places = np.zeros(len(chosen), dtype=np.int64)
     else:
         counts = np.cumsum(rest_open)
-        # Records answered before (a restart) count as handed out: the rate keeps its step.
-        already = int(np.count_nonzero(~rest_open)) % between
-        wanted = (np.arange(len(chosen)) + 1) * between - already
-        places = np.searchsorted(counts, wanted, side="left") + 1
+        # Records answered before (a restart) count as handed out: the rate keeps its step,
+        # even when the review is reopened after every record. The gold records owed so far
+        # are those of the steps completed; one answered beyond them (from code) moves nothing.
+        rest_done = int(np.count_nonzero(~rest_open))
+        handed = min(int(np.count_nonzero(gold & done)), rest_done // between)
+        first = max(0, between * (handed + 1) - rest_done)  # open records before the next
+        wanted = first + np.arange(len(chosen)) * between
+        places = np.where(wanted > 0, np.searchsorted(counts, wanted, side="left") + 1, 0)
         places = np.minimum(places, len(rest))
     mixed = np.insert(rest, places, chosen)
     # Answered gold records go first: each was handed out before the records still open, so

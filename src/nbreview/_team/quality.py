@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 from ..questions import Question
 from ..questions.combine import Answers, encode
 from ..store.base import ADJUDICATOR, load_many
+from . import checks
 from .log import Log, read, reader, sql
 
 if TYPE_CHECKING:
@@ -62,9 +63,17 @@ def points(value: Any) -> float:
     return float(value)
 
 
-def quality(review: Review, min_gold_accuracy: float = 0.8, tolerance: float = 0) -> pd.DataFrame:
+def quality(
+    review: Review, min_gold_accuracy: float = 0.8, tolerance: float = 0, min_seconds: float = 2
+) -> pd.DataFrame:
     least = share("min_gold_accuracy", min_gold_accuracy)
     tolerance = points(tolerance)
+    if (
+        isinstance(min_seconds, bool)
+        or not isinstance(min_seconds, numbers.Real)
+        or min_seconds < 0
+    ):
+        raise ValueError(f"min_seconds is a number of seconds, 0 or more, got {min_seconds!r}")
     log = read(review)
     frame = _counts(log).set_index("annotator")
     # One fetch of the answers these figures read: gold records and shared records only.
@@ -79,8 +88,24 @@ def quality(review: Review, min_gold_accuracy: float = 0.8, tolerance: float = 0
     frame["gold_accuracy"] = (right / counted.where(counted > 0)).astype("float64")
     frame["agreement"] = _by_annotator(frame, agreement(review, answers), "agreement", np.nan)
     frame["left_rate"] = _by_annotator(frame, left_rates(review, log), "left_rate", np.nan)
-    frame["flag"] = [_flag(a, least) for a in frame["gold_accuracy"]]
-    out = frame.reset_index()[COLUMNS]
+    checks.add(review, frame, log, float(min_seconds))
+    limits = {**checks.LIMITS, "min_seconds": float(min_seconds)}
+    frame["flag"] = [
+        "; ".join(x for x in [_flag(row["gold_accuracy"], least), *checks.flags(row, limits)] if x)
+        for _, row in frame.iterrows()
+    ]
+    columns = [*COLUMNS[:-1], *checks.COLUMNS, "flag"]
+    if review.qualify is not None:  # True, False, or None while still qualifying
+        from .qualify import results
+
+        passed = {who: r.qualified for who, r in results(review).items()}
+        frame["qualified"] = pd.Series([passed.get(a) for a in frame.index], frame.index, object)
+        frame["flag"] = [
+            "; ".join(x for x in (f, "did not qualify" if q is False else "") if x)
+            for f, q in zip(frame["flag"], frame["qualified"], strict=True)
+        ]
+        columns.insert(columns.index("flag"), "qualified")
+    out = frame.reset_index()[columns]
     ints = dict.fromkeys(("submitted", "gold_answered", "skipped"), "int64")
     return out.astype({**ints, "annotator": object})
 

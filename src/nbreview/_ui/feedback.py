@@ -28,6 +28,8 @@ class GoldFeedback:
         self._feedback, self._shown_at = None, None
         if not expected:
             return
+        if not review.gold_feedback and not review._qualifier.qualifying():
+            return  # qualify= alone: feedback on the qualification records only
         record = review.source.row(position, review.questions.target_columns())
         given = review.store.record(review.name, review.annotator, key).answers
         given = {name: given.get(name) for name in expected}

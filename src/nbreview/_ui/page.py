@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 
 import traitlets
 
-from .._serve.annotator import clean_name
+from .._serve import links
+from .._serve.annotator import clean_name, links_only
+from .._team.qualify import STOPPED
 from ..store import StoreUnavailable
 from .messages import clip
 from .presence import Presence
@@ -56,6 +58,19 @@ class Waiting:
             self.error = clip(f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
 
 
+class Closed(Waiting):
+    """A page that shows one sentence and takes no message: a private link that is not
+    valid, a reviewer who did not qualify. Nothing from the browser can open it."""
+
+    def __init__(self, text: str):
+        super().__init__(lambda name: None)
+        self.closed = text
+
+    def handle(self, message: Any) -> None:
+        if isinstance(message, dict) and message.get("type") == "annotator":
+            links.refuse("a name typed on a page whose link is not valid", message.get("name"))
+
+
 class PageWidget(ReviewWidget):
     """ReviewWidget plus the `visitor` trait: asking for a name, the annotator's other windows."""
 
@@ -66,8 +81,14 @@ class PageWidget(ReviewWidget):
         self.presence: Presence | None = None
         self.tab: str | None = None  # the browser tab's id, from the page's "hello"
         self.fresh = True  # no message from the page has been handled yet
+        self._graded: dict | None = None  # the gold feedback qualification last read
         asking = review._annotator is None
-        session = Waiting(self._named) if asking else self._seated(review.session)
+        if asking and links_only():
+            session: Any = Closed(links.REFUSED)
+        elif not asking and review.qualify is not None and review._qualifier.failed():
+            session = Closed(STOPPED)  # did not qualify, in an earlier sitting
+        else:
+            session = Waiting(self._named) if asking else self._seated(review.session)
         super().__init__(session, review._config(), **kwargs)
         self.visitor = self._visitor()
 
@@ -83,6 +104,8 @@ class PageWidget(ReviewWidget):
         self.config = self.review._config()
 
     def _visitor(self) -> dict:
+        if isinstance(self.session, Closed):
+            return {"ask": False, "closed": self.session.closed, "annotator": None}
         waiting = isinstance(self.session, Waiting)
         visitor: dict[str, Any] = {"ask": waiting, "annotator": self.review._annotator}
         if waiting and self.session.error:
@@ -95,6 +118,11 @@ class PageWidget(ReviewWidget):
         visitor = self._visitor()
         if visitor != self.visitor:
             self.visitor = visitor
+
+    def set_state(self, sync_data: dict) -> None:
+        """Traits change from the kernel only: a browser's update (its name, the store, the
+        record, another annotator's answers) is refused and logged, never applied."""
+        links.refuse(f"the browser tried to set {sorted(sync_data)!r}", self.review._annotator)
 
     def _on_message(self, widget: Any, content: Any, buffers: Any) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
@@ -116,6 +144,24 @@ class PageWidget(ReviewWidget):
         if kind not in ("annotator", "ahead"):
             self.fresh = False
         super()._on_message(widget, content, buffers)
+        self._check_qualified()
+
+    def _check_qualified(self) -> None:
+        """After a qualification record is submitted: the test decided, the page may close."""
+        review, session = self.review, self.session
+        if review.qualify is None or isinstance(session, Waiting):
+            return
+        if not review._qualifier.qualifying() or session.feedback is None:
+            return
+        shown = session.feedback._feedback
+        if shown is None or shown is self._graded:  # no gold record newly submitted
+            return
+        self._graded = shown
+        if review._qualifier.update().qualified is False:
+            if self.presence is not None:
+                self.presence.leave()
+            self.session, self.presence = Closed(STOPPED), None
+            self._show_visitor()
 
     def _hello(self, tab: Any) -> None:
         if not isinstance(tab, str) or not TAB_ID.fullmatch(tab):

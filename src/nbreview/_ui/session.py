@@ -51,7 +51,9 @@ class Session:
         # _ui/presence.py, so one name open in two places never overwrites itself.
         self.hold: Callable[[str], None] = lambda key: None
         # gold_feedback=True: a gold record's expected answers, after its submit
-        self.feedback = GoldFeedback(review) if getattr(review, "gold_feedback", False) else None
+        # (and qualify=: after each qualification record)
+        shown = getattr(review, "gold_feedback", False) or getattr(review, "qualify", None)
+        self.feedback = GoldFeedback(review) if shown else None
 
     # -- what the widget and Review read ------------------------------------------------------
 

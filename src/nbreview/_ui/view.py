@@ -15,6 +15,7 @@ from .._data.fields import fields_to_browser
 from .._data.queue import preview
 from .._model import loop as model_loop
 from ..store import RecordState, StoreUnavailable
+from ..store.base import ADJUDICATOR
 from .cursor import Cursor
 
 if TYPE_CHECKING:
@@ -64,18 +65,31 @@ class ViewBuilder:
     def team(self, offline: bool = False) -> list[dict]:
         """Everyone's submitted and skipped counts, when more than one person works on it.
 
-        Read from the store at most every few seconds: other kernels write to it too.
+        The others' counts are read at most every few seconds (other kernels write them); this
+        annotator's own come from the cursor, so a submit shows at once. A lead's final
+        answers ("adjudicated") are nobody's work on the team.
         """
         now = time.monotonic()
+        review = self.review
         stale = self._team is None or now - self._team[0] > TEAM_REFRESH
         if stale and not offline:
             counts: dict[str, dict[str, int]] = {}
-            review = self.review
             for annotator, status, n in review.store.status_counts(review.name):
-                counts.setdefault(annotator, {"submitted": 0, "skipped": 0, "draft": 0})[status] = n
-            team = [{"annotator": a, **c} for a, c in sorted(counts.items())]
-            self._team = (now, team if len(team) > 1 else [])
-        return [] if self._team is None else self._team[1]
+                if annotator not in (ADJUDICATOR, review.annotator):
+                    blank = {"submitted": 0, "skipped": 0, "draft": 0}
+                    counts.setdefault(annotator, blank)[status] = n
+            self._team = (now, [{"annotator": a, **c} for a, c in sorted(counts.items())])
+        others = [] if self._team is None else self._team[1]
+        if review.annotator == ADJUDICATOR:
+            return others if len(others) > 1 else []
+        own = self.cursor.counts
+        mine = {k: int(own.get(k, 0)) for k in ("submitted", "skipped", "draft")}
+        if not any(mine.values()):
+            return others if len(others) > 1 else []
+        team = sorted(
+            [*others, {"annotator": review.annotator, **mine}], key=lambda t: t["annotator"]
+        )
+        return team if len(team) > 1 else []
 
     # -- the record ---------------------------------------------------------------------------
 

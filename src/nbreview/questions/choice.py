@@ -67,6 +67,9 @@ def _whole(value: Any) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
+LEVELS = ("ordinal", "interval", "ratio")
+
+
 class Rating(OptionKeys, Numeric, Question):
     """A value on a scale (1..n, or low..high from 0 up), optionally with a label per value."""
 
@@ -86,8 +89,12 @@ class Rating(OptionKeys, Numeric, Question):
         suggestion: str | None = None,
         gold: str | None = None,
         keys: Sequence[str] | str | None = None,
+        level: str = "interval",
     ):
         super().__init__(name, required=required, suggestion=suggestion, gold=gold)
+        if level not in LEVELS:  # Krippendorff's level for agreement() and alignment()
+            raise ValueError(f"question {name!r}: level must be one of {LEVELS!r}, got {level!r}")
+        self.agreement_level = level
         self.low, self.high = parse_scale(name, scale)
         self.scale = self.high if self.low == 1 else (self.low, self.high)
         self.labels = None if labels is None else _check_labels(name, labels)
@@ -127,7 +134,9 @@ class Rating(OptionKeys, Numeric, Question):
 
     def spec(self) -> dict:
         scale = scale_spec(self.low, self.high)
-        return {**super().spec(), "scale": scale, "labels": self.labels, **self.keys_spec()}
+        spec = {**super().spec(), "scale": scale, "labels": self.labels, **self.keys_spec()}
+        level = self.agreement_level
+        return spec if level == "interval" else {**spec, "level": level}
 
     consensus_rule: ClassVar[str] = "their mean"
 

@@ -27,7 +27,7 @@ from . import combine
 from .base import AgreementUnit, AnswerError, Question, Rows
 from .choice import _check_labels
 from .combine import Answers
-from .span_f1 import pooled_span_f1
+from .span_f1 import marked, pooled_span_f1, tokens
 
 GOLD_F1 = 0.5  # token-overlap F1 with the gold spans at which an answer counts as right
 
@@ -278,7 +278,37 @@ class Spans(Question):
             )
             return f1, "no spans marked: F1 is undefined" if math.isnan(f1) else ""
 
-        return [AgreementUnit(self.name, a, "span-F1", score=score)]
+        def token_codes(pairable: Answers) -> tuple[list, list, list[float]]:
+            """Each token a unit (of each message, for a whole chat), its label or none (0)
+            the value: nominal alpha."""
+            texts = {k: self.target.text(r) for k, r in rows(set(pairable.records)).items()}
+            code = {label: i + 1 for i, label in enumerate(self.labels)}
+            grouped: dict[str, tuple[list, list]] = {}
+            for record, who, spans in zip(
+                pairable.records, pairable.annotators, pairable.values, strict=True
+            ):
+                names, answers = grouped.setdefault(record, ([], []))
+                names.append(who)
+                answers.append(spans)
+            units, coders, values = [], [], []
+            for record, (names, answers) in grouped.items():
+                for m, (text, per) in enumerate(self._f1_units(texts.get(record), answers)):
+                    for who, spans in zip(names, per, strict=True):
+                        labels: dict[int, str] = {}
+                        for i, label in sorted(marked(text, spans or ())):
+                            labels.setdefault(i, label)
+                        last = max(labels, default=-1) + 1
+                        count = len(tokens(text)) if text is not None else last
+                        for i in range(count):
+                            units.append((record, m, i))
+                            coders.append(who)
+                            values.append(float(code.get(labels.get(i), 0)))
+            return units, coders, values
+
+        return [
+            AgreementUnit(self.name, a, "span-F1", score=score),
+            AgreementUnit(f"{self.name}.tokens", a, "nominal", codes=token_codes),
+        ]
 
     # -- quality control ---------------------------------------------------------------------
 

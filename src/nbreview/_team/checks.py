@@ -1,0 +1,191 @@
+"""Checks on the work, for quality(): who answers at random, too fast, by accepting, in a line.
+
+- `competence`: each annotator's reliability from the answers alone, no gold: their chance
+  of giving the true answer under a Dawid–Skene fit (crowd-kit; MACE took six times as
+  long on 100,000 answers) over every answer a kind lets count exactly
+  (`Question.agreed_parts`: labels, ratings, preferences, a rubric's criteria), on records
+  two annotators or more submitted; one fit per part, averaged weighted by answers. NaN
+  unless three annotators or more shared ten records or more (with two, no fit can tell
+  who is right).
+- `fast`: the share of submitted records on screen under `min_seconds` (records submitted
+  from code, with no time on screen, are not counted).
+- `accepted`: the share of answers equal to the suggestion offered, over the questions that
+  offer one; `accept_seconds`: the median time on screen of records whose every suggested
+  answer was taken as offered.
+- `straightlined`: the longest run of the same answer to one question, in submit order.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+import weakref
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..questions.combine import encode
+from ..store.base import load_many
+from .gold import whole
+from .log import Log
+
+if TYPE_CHECKING:
+    from ..review import Review
+
+log = logging.getLogger("nbreview")
+COLUMNS = ["competence", "fast", "accepted", "accept_seconds", "straightlined"]
+DS_ITERATIONS = 10  # EM steps: the estimate settles within them on a crowd of ten
+MIN_CROWD, MIN_TASKS = 3, 10  # competence needs three annotators on ten shared records
+LIMITS = {"min_competence": 0.5, "max_fast": 0.3, "max_accepted": 0.9, "max_run": 20}
+
+
+def competence(review: Review, answers: pa.Table) -> dict[str, float]:
+    """annotator -> Dawid–Skene's estimate of how often they give the true answer."""
+    weighted: dict[str, list[tuple[float, int]]] = {}
+    for q in review.questions:
+        for part in q.agreed_parts(Log.of(q, answers)):
+            if len(set(part.annotators)) < 2 or not part.records:
+                continue
+            frame = pd.DataFrame(
+                {"task": part.records, "worker": part.annotators, "label": encode(part.values)}
+            )
+            shared = frame.groupby("task")["worker"].transform("nunique") >= 2
+            frame = frame[shared]
+            if frame["worker"].nunique() < MIN_CROWD or frame["task"].nunique() < MIN_TASKS:
+                continue  # two annotators, or a handful of records: nothing to estimate from
+            if frame["label"].nunique() < 2:
+                continue
+            counts = frame["worker"].value_counts()
+            for who, value in skills(frame).items():
+                weighted.setdefault(who, []).append((value, int(counts[who])))
+    return {
+        who: sum(v * n for v, n in pairs) / sum(n for _, n in pairs)
+        for who, pairs in weighted.items()
+    }
+
+
+def skills(frame: pd.DataFrame) -> dict[str, float]:
+    """Each worker's chance of giving the true label under crowd-kit's Dawid–Skene fit:
+    the diagonal of their confusion matrix, weighted by the labels' priors."""
+    from crowdkit.aggregation import DawidSkene
+
+    with warnings.catch_warnings():  # crowd-kit's pandas calls, deprecated in pandas 3
+        warnings.simplefilter("ignore")
+        model = DawidSkene(n_iter=DS_ITERATIONS).fit(frame)
+    errors, priors = model.errors_, model.priors_
+    out = {}
+    for who in frame["worker"].unique():
+        mine = errors.xs(who, level="worker")
+        out[who] = float(sum(p * mine.at[k, k] for k, p in priors.items() if k in mine.index))
+    return out
+
+
+_last: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # review -> (state, figures)
+
+
+def _competence_cached(review: Review, answers: pa.Table, records: pa.Table) -> dict[str, float]:
+    """competence(), fitted again only when the store's answers changed (a monitor asks
+    every few seconds; the fit is the slow part of quality())."""
+    at = records["annotated_at"]
+    state = (records.num_rows, answers.num_rows, pc.max(at).as_py() if len(at) else None)
+    state = (*state, pc.sum(records["seconds"]).as_py() if len(at) else None)
+    cached = _last.get(review)
+    if cached is not None and cached[0] == state:
+        return cached[1]
+    found = competence(review, answers)
+    _last[review] = (state, found)
+    return found
+
+
+def fast(submitted: pd.DataFrame, min_seconds: float) -> pd.Series:
+    timed = submitted[submitted["seconds"] > 0]
+    return (timed["seconds"] < min_seconds).groupby(timed["annotator"]).mean()
+
+
+def accepted(review: Review, log: Log, submitted: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """(share of answers equal to the suggestion, median seconds of records taken as is)."""
+    offered = [q for q in review.questions if q.suggestion]
+    if not offered or submitted.empty:
+        return pd.Series(dtype=float), pd.Series(dtype=float)
+    rows: list[pd.DataFrame] = []
+    for q in offered:
+        table = log.answers(q.name)
+        if table.num_rows == 0:
+            continue
+        frame = table.select(["record", "annotator", "text"]).to_pandas()
+        frame = frame.merge(submitted[["record", "annotator", "row"]], on=["record", "annotator"])
+        if frame.empty:
+            continue
+        suggested = review.source.take(q.suggestion, frame["row"].to_numpy()).to_pylist()
+        given = load_many(frame["text"].tolist())
+        same = [
+            s is not None and encode([whole(s)]).to_pylist() == encode([g]).to_pylist()
+            for s, g in zip(suggested, given, strict=True)
+        ]
+        rows.append(frame.assign(same=same, offered=[s is not None for s in suggested]))
+    if not rows:
+        return pd.Series(dtype=float), pd.Series(dtype=float)
+    both = pd.concat(rows)
+    both = both[both["offered"]]
+    share = both.groupby("annotator")["same"].mean()
+    taken = both.groupby(["record", "annotator"])["same"].all().reset_index()
+    taken = taken[taken["same"]].merge(submitted, on=["record", "annotator"])
+    return share, taken.groupby("annotator")["seconds"].median()
+
+
+def straightlined(answers: pa.Table, order: pd.DataFrame) -> pd.Series:
+    """annotator -> the longest run of one answer to one question, in submit order."""
+    if answers.num_rows == 0:
+        return pd.Series(dtype="int64")
+    frame = answers.select(["record", "annotator", "question", "text"]).to_pandas()
+    frame = frame.merge(order, on=["record", "annotator"]).sort_values(
+        ["annotator", "question", "annotated_at", "record"]
+    )
+    key = frame["annotator"] + "\x1f" + frame["question"]
+    change = (frame["text"] != frame["text"].shift()) | (key != key.shift())
+    runs = change.cumsum()
+    lengths = frame.groupby(runs)["text"].transform("size")
+    return lengths.groupby(frame["annotator"]).max().astype("int64")
+
+
+def add(review: Review, frame: pd.DataFrame, records: Log, min_seconds: float) -> None:
+    """The checks' columns on quality()'s frame (indexed by annotator), in place."""
+    r = records.records
+    submitted = r.filter(pc.equal(r["status"], "submitted"))
+    submitted = submitted.select(["record", "annotator", "row", "seconds", "annotated_at"])
+    subs = submitted.to_pandas()
+    everything = records.answers()
+    try:
+        found = _competence_cached(review, everything, r)
+    except Exception:  # a failed estimate leaves the column empty, never the table
+        log.exception("nbreview could not estimate competence")
+        found = {}
+    frame["competence"] = [found.get(a, np.nan) for a in frame.index]
+    frame["fast"] = fast(subs, min_seconds).reindex(frame.index).astype("float64")
+    share, seconds = accepted(review, records, subs)
+    frame["accepted"] = share.reindex(frame.index).astype("float64")
+    frame["accept_seconds"] = seconds.reindex(frame.index).astype("float64")
+    runs = straightlined(everything, subs[["record", "annotator", "annotated_at"]])
+    frame["straightlined"] = runs.reindex(frame.index).fillna(0).astype("int64")
+
+
+def flags(row: pd.Series, limits: dict) -> list[str]:
+    """The sentences of the checks this annotator's row crosses."""
+    out = []
+    if not np.isnan(row["competence"]) and row["competence"] < limits["min_competence"]:
+        out.append(f"competence {row['competence']:.2f} below {limits['min_competence']:g}")
+    if not np.isnan(row["fast"]) and row["fast"] > limits["max_fast"]:
+        out.append(f"{row['fast']:.0%} of records under {limits['min_seconds']:g} s")
+    if (
+        not np.isnan(row["accepted"])
+        and row["accepted"] >= limits["max_accepted"]
+        and not np.isnan(row["accept_seconds"])
+        and row["accept_seconds"] < limits["min_seconds"]
+    ):
+        out.append(f"accepts suggestions in {row['accept_seconds']:.1f} s median")
+    if row["straightlined"] >= limits["max_run"]:
+        out.append(f"same answer {int(row['straightlined'])} times in a row")
+    return out

@@ -1,0 +1,194 @@
+"""A 12-turn agent trace reviewed by keyboard only in a real JupyterLab (API.md 11): each
+assistant turn rated under its message, a tool result labelled, a span marked in the third
+message (after an emoji, so UTF-16 offsets become code points), then what reached the store;
+reasoning and long results folded until t; XSS in a tool's name, arguments, result and
+reasoning never runs. Screenshots in light and dark go to test-artifacts/turns-*.png."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from playwright.sync_api import Locator, Page, expect
+
+ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+SETUP = r"""
+import json, pandas as pd, nbreview as nr
+XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+LONG = "\n".join(f"{i:>3}  Lyon,{1000 + i},ok" for i in range(60))
+def call(id, name, arguments):
+    return {"id": id, "type": "function", "function": {"name": name, "arguments": arguments}}
+trace = [
+    {"role": "system", "content": "You are a research assistant. Use tools when you need facts."},
+    {"role": "user", "content": "How many people live in **Lyon**, and what is that per km²?"},
+    {"role": "assistant", "content": "I will search 🔎 the population of Lyon.",
+     "reasoning_content": "Population first, then the area, then divide.",
+     "tool_calls": [call("call_1", "web_search",
+                         json.dumps({"query": "Lyon population 2024", "top_k": 3}))]},
+    {"role": "tool", "tool_call_id": "call_1",
+     "content": json.dumps({"results": [{"title": "Lyon", "population": 522250}]})},
+    {"role": "assistant", "content": "Now the area.",
+     "tool_calls": [call("call_2", "area_lookup", {"city": "Lyon"})]},
+    {"role": "tool", "tool_call_id": "call_2", "content": "Error: city not found"},
+    {"role": "assistant", "content": "The lookup failed; Lyon covers about **47.87 km²**."},
+    {"role": "user", "content": "ما هي الكثافة السكانية؟ (the density?)"},
+    {"role": "assistant", "content": "522,250 / 47.87 ≈ **10,910** people per km².",
+     "tool_calls": [call("call_3", "calculator", json.dumps({"expr": "522250/47.87"}))]},
+    {"role": "tool", "tool_call_id": "call_3", "content": LONG},
+    {"role": "assistant", "content": "So about 10,900 people per km²."},
+    {"role": "user", "content": "Thanks!"},
+]
+evil = [
+    {"role": "user", "content": "x"},
+    {"role": "assistant", "content": XSS, "reasoning_content": XSS,
+     "tool_calls": [call("e1", XSS, json.dumps({XSS: XSS}))]},
+    {"role": "tool", "tool_call_id": "e1", "content": XSS},
+]
+df = pd.DataFrame({"id": ["trace", "evil"], "messages": [trace, evil]})
+review = nr.Review(
+    df,
+    fields=[nr.Chat("messages")],
+    questions=[
+        nr.Rating("helpful", scale=5, turns="messages"),
+        nr.Label("tool_ok", labels=["ok", "wrong"], turns="messages", roles=["tool"],
+                 required=False),
+        nr.Spans("errors", field="messages", labels=["wrong", "unsafe"], required=False),
+    ],
+    id="id",
+    store="turns.sqlite",
+    annotator="alice",
+)
+review
+"""
+
+THEME = "(name) => window.jupyterapp.commands.execute('apputils:change-theme', {theme: name})"
+
+
+def shot(target: Page | Locator, name: str) -> None:
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    target.screenshot(path=str(ARTIFACTS_DIR / f"{name}.png"))
+
+
+def set_theme(page: Page, name: str, light: bool) -> None:
+    page.evaluate(THEME, name)
+    page.wait_for_function(
+        f"document.body.dataset.jpThemeLight === '{str(light).lower()}'", timeout=20_000
+    )
+    page.wait_for_timeout(300)
+
+
+def wait_ack(root: Locator, seq: int) -> None:
+    expect(root).to_have_attribute("data-ack", str(seq), timeout=15_000)
+
+
+def marked(root: Locator, question: str) -> list[str]:
+    """The turn marked in `question` (only its own turn components count)."""
+    els = root.locator(f'.nbr-turn-question.nbr-turn-marked[data-question="{question}"]')
+    return [els.nth(i).get_attribute("data-turn") for i in range(els.count())]
+
+
+def test_agent_trace_turn_by_turn(page, open_notebook):
+    nb = open_notebook([SETUP])
+    nb.run_cell(0, key="Control+Enter")
+    root = nb.cell(0).locator(".nbr-root")
+    root.wait_for(state="visible", timeout=30_000)
+    expect(root).to_have_attribute("data-key", "trace")
+    page.set_viewport_size({"width": 1280, "height": 1300})
+    cells = nb.cell_count()
+
+    # The trace as it is: calls as cards with their arguments, results under their call.
+    card = root.locator('.nbr-tool-call[data-call-id="call_1"]')
+    expect(card.locator(".nbr-tool-name")).to_have_text("web_search")
+    expect(card.locator(".nbr-tool-args .hljs-attr").first).to_have_text('"query"')
+    expect(card.locator('.nbr-tool-results > .nbr-message[data-index="3"]')).to_have_count(1)
+    expect(root.locator(".nbr-reasoning")).to_have_attribute("data-folded", "")
+    long_result = root.locator('.nbr-message[data-index="9"]')
+    expect(long_result).to_have_class(re.compile(r"\bnbr-fold-clip\b"))
+    expect(long_result).to_have_attribute("data-folded", "")
+    # Buttons under each assistant turn, labels under each tool turn.
+    for i in (2, 4, 6, 8, 10):
+        slot = root.locator(f'.nbr-message[data-index="{i}"] > .nbr-turn-slot')
+        expect(slot.locator(".nbr-option")).to_have_count(5)
+    expect(root.locator('.nbr-message[data-index="1"] .nbr-turn-slot .nbr-option')).to_have_count(0)
+
+    root.focus()  # the widget takes the keys; from here on, only the keyboard
+    assert marked(root, "helpful") == ["2"]
+    seq = 0
+    for digit in "43524":  # each digit rates the marked turn; the next one is marked
+        page.keyboard.press(digit)
+        seq += 1
+        wait_ack(root, seq)
+    assert marked(root, "helpful") == ["10"]
+    page.keyboard.press("k")  # back up one turn, and change its rating
+    assert marked(root, "helpful") == ["8"]
+    page.keyboard.press("3")
+    seq += 1
+    wait_ack(root, seq)
+
+    page.keyboard.press("Tab")  # the tool results' label
+    assert marked(root, "tool_ok") == ["3"]
+    page.keyboard.press("j")
+    assert marked(root, "tool_ok") == ["5"]
+    page.keyboard.press("2")  # the failed lookup: wrong
+    seq += 1
+    wait_ack(root, seq)
+
+    page.keyboard.press("Tab")  # spans over any message: go to the third message
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    for key in ("c", "End", "ArrowLeft", "Shift+ArrowLeft", "1"):
+        page.keyboard.press(key)
+    seq += 1
+    wait_ack(root, seq)
+    page.keyboard.press("Escape")  # leave the caret
+    page.keyboard.press("t")  # unfold reasoning and the long result for the pictures
+    expect(root.locator(".nbr-reasoning")).not_to_have_attribute("data-folded", "")
+    expect(long_result).not_to_have_attribute("data-folded", "")
+    assert nb.cell_count() == cells  # no key reached the notebook
+
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Shift+Tab")  # back on the rating, its marked turn outlined
+    root.locator('.nbr-message[data-index="2"]').scroll_into_view_if_needed()
+    shot(page, "turns-trace-light")
+    try:
+        set_theme(page, "JupyterLab Dark", light=False)
+        shot(page, "turns-trace-dark")
+    finally:
+        set_theme(page, "JupyterLab Light", light=True)
+    root.focus()
+    page.keyboard.press("Enter")
+    seq += 1
+    wait_ack(root, seq)
+    expect(root).to_have_attribute("data-key", "evil")
+
+    out = nb.exec(
+        "import json; t = review.to_dataset(); r = t[0]; "
+        "print(json.dumps({'status': r['status'], 'helpful': r['helpful'], "
+        "'tool_ok': review.to_pandas()['tool_ok'][0], 'errors': r['errors'], "
+        "'type': str(t.features['helpful'])}))"
+    )
+    # The kernel may print a warning besides the line asked for.
+    [line] = [x for x in out.splitlines() if x.startswith('{"status"')]
+    stored = json.loads(line)
+    assert stored["status"] == "submitted"
+    assert stored["helpful"] == [None, None, 4, None, 3, None, 5, None, 3, None, 4, None]
+    assert stored["tool_ok"] == [None] * 5 + ["wrong"] + [None] * 6
+    assert "int32" in stored["type"]
+    [span] = stored["errors"]
+    text = "I will search 🔎 the population of Lyon."
+    assert span["message"] == 2
+    assert span["label"] == "wrong"
+    assert span["text"] == "Lyon" == text[span["start"] : span["end"]]  # code points
+
+    # The second record carries XSS in a tool's name, arguments, result and reasoning.
+    root.focus()
+    page.keyboard.press("t")
+    evil_card = root.locator('.nbr-tool-call[data-call-id="e1"]')
+    expect(evil_card.locator(".nbr-tool-name")).to_contain_text("<img src=x onerror")
+    expect(root.locator(".nbr-reasoning-text")).to_contain_text("<script>")
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__xss") is None
+    assert root.locator("img, script").count() == 0
+    shot(root, "turns-xss-light")

@@ -1,0 +1,69 @@
+"""review.monitor(): the lead's live view, refreshed from the store in a background thread
+only while a page shows it; names from pages are escaped, the chart is SVG made here."""
+
+from __future__ import annotations
+
+import time
+
+import datasets
+import pytest
+
+import nbreview as nr
+from nbreview.store import Change
+
+
+def review(store, who="lead") -> nr.Review:
+    ds = datasets.Dataset.from_dict({"id": [f"r{i}" for i in range(10)], "t": ["x"] * 10})
+    return nr.Review(ds, fields=["t"], questions=[nr.Label("v", ["a", "b"])], id="id",
+                     store=store, annotator=who)  # fmt: skip
+
+
+def submit(r: nr.Review, who: str, row: int, value: str = "a") -> None:
+    r.store.write(Change("default", who, f"r{row}", {"v": value}, "submitted", 3))
+
+
+def wait_for(predicate, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_the_monitor_shows_the_team_and_follows_the_store_while_seen(store_path):
+    lead = review(store_path)
+    lead.assign("ana", rows=range(5))
+    submit(lead, "ana", 0)
+    monitor = lead.monitor(every=0.2)
+    try:
+        assert "ana" in monitor.html
+        assert monitor.html.count('class="nbr-monitor-bar"') == 1
+        assert "<h4>Assignments</h4>" in monitor.html
+        first = monitor.refreshes
+        time.sleep(0.7)
+        assert monitor.refreshes == first  # nobody looking: no reads
+        submit(lead, "<b>ben</b>", 1, "b")
+        monitor._on_message(monitor, {"type": "seen"}, [])
+        wait_for(lambda: "ben" in monitor.html)
+        assert "&lt;b&gt;ben&lt;/b&gt;" in monitor.html  # a page's name is text, never markup
+        assert "<b>ben" not in monitor.html
+        assert monitor.html.count('class="nbr-monitor-bar"') == 2
+    finally:
+        monitor.close()
+    assert not monitor._thread.is_alive() or monitor._thread.join(2) is None
+    assert not monitor._thread.is_alive()
+
+
+def test_a_failing_store_read_is_shown_not_raised(store_path, monkeypatch):
+    lead = review(store_path)
+    monitor = lead.monitor(every=5)
+    try:
+        monkeypatch.setattr(type(lead), "quality", lambda self: 1 / 0)
+        monitor.refresh()
+        assert "could not read the store" in monitor.html
+    finally:
+        monitor.close()
+
+
+def test_every_is_checked(store_path):
+    with pytest.raises(ValueError, match="every="):
+        review(store_path).monitor(every=0)
