@@ -1,8 +1,9 @@
 """An axe-core audit of the widget as a screen-reader or keyboard user meets it: every kind
-of question, side by side (`layout="auto"`, 1,700 px window) and stacked, in JupyterLab light and
-dark, and on a page served by `nbreview serve` (the name box, then the review). No serious or
-critical violation, and no text under 4.5:1 (measured here: axe skips the text of an output
-area); screenshots of every widget in both themes in test-artifacts/a11y-*.png."""
+of question (per turn too, on a chat with tool calls), side by side (`layout="auto"`, in a
+1,700 px window) and stacked, in JupyterLab light and dark, and on a page served by
+`nbreview serve` (the name box, then the review). No serious or critical violation, and no
+text under 4.5:1 (measured here: axe skips the text of an output area); screenshots of
+every widget in both themes in test-artifacts/a11y-*.png."""
 
 from __future__ import annotations
 
@@ -57,7 +58,8 @@ def kinds(layout):
             nr.Preference("better", fields=("a", "b")),
             nr.Ranking("order", fields=["a", "b", "c"]),
         ], name=f"compare-{layout}", **common),
-        nr.Review(df, [nr.Chat("messages")], [nr.Label("helpful", ["yes", "no"])],
+        nr.Review(df, [nr.Chat("messages")], [nr.Label("helpful", ["yes", "no"]),
+                                              nr.Rating("turn", scale=3, turns="messages")],
                   name=f"chat-{layout}", **common),
     ]
 auto, stacked = kinds("auto"), kinds("stacked")
