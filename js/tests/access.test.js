@@ -62,6 +62,25 @@ describe("names, roles and live regions", () => {
     expect(live.textContent).toBe("Question 1 of 2: verdict, choose one");
   });
 
+  it("says the turn marked in a per-turn question; its hint says it as ↓ moves it", () => {
+    const turn = { name: "helpful", kind: "rating", scale: 3, labels: null, required: true, turns: "chat", roles: ["assistant"] };
+    const chat = [
+      { role: "user", content: "Hi" },
+      { role: "assistant", content: "Hello" },
+      { role: "user", content: "More" },
+      { role: "assistant", content: "Sure" },
+    ];
+    const cfg = { ...config([LABEL, turn]), fields: [{ column: "chat", kind: "chat" }] };
+    const { root } = mountWidget(widget, cfg, view({ chat }));
+    const live = root.querySelector(".nbr-announce");
+    press(root, "Tab");
+    expect(live.textContent).toMatch(/^Question 2 of 2: helpful, .*; .*message #1 \(assistant\) marked/);
+    press(root, "ArrowDown"); // the next turn: the question's own live hint says it
+    const hint = root.querySelector(".nbr-turns-hint");
+    expect(hint.getAttribute("aria-live")).toBe("polite");
+    expect(hint.textContent).toMatch(/message #3 \(assistant\) marked/);
+  });
+
   it("gives every scrolling region a name and a place in the tab order", () => {
     const { root } = mountWidget(widget, config([LABEL], { guidelines: "Be fair." }), view());
     const body = root.querySelector('.nbr-field[data-column="text"] .nbr-field-body');

@@ -16,7 +16,10 @@ export function questionText(all, index) {
     .map((e) => e.textContent.replace(/\s+/g, " ").trim())
     .filter(Boolean);
   const said = parts.length ? parts.join(", ") : String(c.question?.name ?? "");
-  const turn = c.el.querySelector(".nbr-turn-marked[aria-label]")?.getAttribute("aria-label");
+  // A per-turn question: the turn marked (its own live hint says the later moves).
+  const turn =
+    c.el.querySelector(".nbr-turn-marked[aria-label]")?.getAttribute("aria-label") ||
+    c.el.querySelector(".nbr-turns-hint")?.textContent.trim();
   return `Question ${index + 1} of ${all.length}: ${said}${turn ? `; ${turn}` : ""}`;
 }
 
