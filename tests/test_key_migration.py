@@ -30,7 +30,7 @@ def old_store(url, ds, answers: dict[int, dict], annotator: str = "alice", at: i
         key = old_key(ds, row)
         store.write(Change("default", annotator, key, values, "submitted", 2.0, at + i))
     store.write(Change("default", annotator, old_key(ds, 5), {"comment": "half"}, "draft"))
-    cid = store.write(Change("default", annotator, old_key(ds, 5), {"comment": "undone"}))
+    cid = store.write(Change("default", annotator, old_key(ds, 5), {"comment": "undone"})).change
     store.undo(cid)
     store.claim("default", annotator, [old_key(ds, 4)], 2, 600)
     return store

@@ -169,105 +169,6 @@ def test_without_create_privilege_the_error_says_so(pg_url):
 # -- persistence and several connections ------------------------------------------------------
 
 
-def test_reopening_sees_everything(pg_url):
-    first = PostgresStore(pg_url)
-    first.write(change("rec-1", quality=3, verdict="good", status="submitted"))
-    cid = first.write(change("rec-2", quality=1, status="draft"))
-    first.undo(cid)
-    first.write(change("rec-3", "bob", comment="hi", status="skipped"))
-    first.set_setting("default", "alice", "queue", {"sort": "id"})
-    expected = (
-        first.record("default", "alice", "rec-1"),
-        first.statuses("default", "alice"),
-        first.records("default"),
-        first.answers("default"),
-        first.history("default"),
-    )
-    first.close()
-    second = PostgresStore(pg_url)  # as after a kernel restart
-    try:
-        got = (
-            second.record("default", "alice", "rec-1"),
-            second.statuses("default", "alice"),
-            second.records("default"),
-            second.answers("default"),
-            second.history("default"),
-        )
-        assert got == expected
-        assert second.setting("default", "alice", "queue") == {"sort": "id"}
-    finally:
-        second.close()
-
-
-def test_settings_per_review_and_annotator(pg_store):
-    assert pg_store.setting("default", "alice", "queue") is None
-    pg_store.set_setting("default", "alice", "queue", {"status": "open"})
-    pg_store.set_setting("default", "alice", "queue", {"status": "draft"})
-    pg_store.set_setting("default", "bob", "queue", "x")
-    assert pg_store.setting("default", "alice", "queue") == {"status": "draft"}
-    assert pg_store.setting("default", "bob", "queue") == "x"
-    pg_store.set_setting("default", "alice", "queue", None)
-    assert pg_store.setting("default", "alice", "queue") is None
-
-
-def test_register_review_describes_itself(pg_store, pg_url):
-    pg_store.register_review("default", {"questions": [{"name": "q"}]})
-    pg_store.register_review("default", {"questions": [{"name": "q2"}]})
-    rows = sql(pg_url, "SELECT name, config FROM nbreview_reviews")
-    assert rows == [("default", '{"questions": [{"name": "q2"}]}')]
-
-
-def test_two_stores_see_each_others_commits(pg_url):
-    first, second = PostgresStore(pg_url), PostgresStore(pg_url)
-    try:
-        first.write(change("rec-1", quality=2, status="submitted"))
-        assert second.record("default", "alice", "rec-1").answers == {"quality": 2}
-        second.write(change("rec-1", comment="also"))
-        answers = first.record("default", "alice", "rec-1").answers
-        assert answers == {"quality": 2, "comment": "also"}
-        assert first.record("default", "alice", "rec-1").status == "submitted"
-    finally:
-        first.close()
-        second.close()
-
-
-def test_threads_writing_one_record_through_one_pool_lose_nothing(pg_store):
-    n = 40
-    start = threading.Barrier(4)
-    errors: list[BaseException] = []
-
-    def work(question: str) -> None:
-        try:
-            start.wait()
-            for i in range(n):
-                answers = {question: i, "last": f"{question}{i}"}
-                pg_store.write(change("shared", "team", status="draft", **answers))
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work, args=(q,)) for q in ("qa", "qb", "qc", "qd")]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert not errors
-    state = pg_store.record("default", "team", "shared")
-    assert {q: state.answers[q] for q in ("qa", "qb", "qc", "qd")} == dict.fromkeys(
-        ("qa", "qb", "qc", "qd"), n - 1
-    )
-    history = pg_store.history("default")
-    assert len({h[0] for h in history}) == 4 * n
-    # each question's log is a clean chain: every event's previous is the value before it
-    for q in ("qa", "qb", "qc", "qd"):
-        chain = [(v, p) for _, _, _, question, v, p, _, _ in history if question == q]
-        assert chain == [(i, None if i == 0 else i - 1) for i in range(n)]
-    # one question written by every thread: in log order, each change replaced the one before
-    last = [(v, p) for _, _, _, question, v, p, _, _ in history if question == "last"]
-    assert len(last) == 4 * n
-    assert all(p == before for (_, p), (before, _) in zip(last[1:], last, strict=False))
-    assert last[-1][0] == state.answers["last"]
-
-
 def test_a_review_on_postgres(pg_url, ds):
     questions = [nr.Rating("quality"), nr.Label("verdict", ["good", "bad"])]
     alice = nr.Review(ds, fields=["prompt"], questions=questions, store=pg_url, annotator="alice")
@@ -405,24 +306,71 @@ def test_a_mistyped_url_scheme_is_refused_masked(scheme):
     assert f"{scheme}://{PASSWORD_ROLE}:***@127.0.0.1" in str(info.value)
 
 
-def test_a_large_import_is_written_in_batches(pg_store):
-    changes = [
-        Change("default", "alice", f"rec-{i}", answers={"q": i}, status="submitted", at=1_000 + i)
-        for i in range(1_234)
-    ]
-    pg_store.write_many(changes)
-    assert len(pg_store.statuses("default", "alice")) == 1_234
-    assert pg_store.record("default", "alice", "rec-1233").annotated_at == 2_233
-    assert len({h[0] for h in pg_store.history("default")}) == 1_234
+@pytest.mark.parametrize("where", ["id", "annotator"])
+def test_a_nul_byte_postgres_cannot_keep_is_refused_when_the_review_is_built(pg_url, where):
+    """Issue 25, fault 7: PostgreSQL's text cannot hold NUL; an id or a name with one is
+    refused clearly at Review(), naming it, instead of failing every widget message."""
+    ids = ["a", "b\x00c", "d"] if where == "id" else ["a", "b", "c"]
+    annotator = "al\x00ice" if where == "annotator" else "alice"
+    frame = pd.DataFrame({"id": ids, "text": ["x", "y", "z"]})
+    with pytest.raises(ValueError, match="NUL byte") as info:
+        nr.Review(frame, fields=["text"], questions=[nr.Rating("q")], id="id", store=pg_url,
+                  annotator=annotator)  # fmt: skip
+    assert ("id column 'id'" in str(info.value)) == (where == "id")
+    assert ("row 1" in str(info.value)) == (where == "id")
 
 
-def test_a_failed_change_writes_nothing_and_the_store_goes_on(pg_store, pg_url):
-    pg_store.write(change("rec-1", quality=1, status="draft"))
-    before = snapshot(pg_url)
-    bad = Change("default", "alice", "rec-1", answers={"quality": 2, None: 3}, status="submitted")
-    with pytest.raises(StoreError, match=r"could not save the change: .*null value"):
-        pg_store.write(bad)
-    assert snapshot(pg_url) == before  # the whole change was rolled back
-    for _ in range(6):  # every pooled connection is usable again
-        pg_store.write(change("rec-1", quality=3))
-    assert pg_store.record("default", "alice", "rec-1").answers == {"quality": 3}
+def test_a_nul_byte_in_an_id_is_kept_on_sqlite(store_path):
+    frame = pd.DataFrame({"id": ["a", "b\x00c"], "text": ["x", "y"]})
+    review = nr.Review(frame, fields=["text"], questions=[nr.Rating("q")], id="id",
+                       store=store_path, annotator="alice")  # fmt: skip
+    try:
+        review.submit(1, q=3)
+        assert review.to_pandas()["q"].tolist()[1] == 3
+    finally:
+        review.store.close()
+
+
+# -- no review-wide lock on the path of an answer (issue 25) -------------------------------------
+
+
+def _holding(url: str, sql_text: str, args: tuple) -> psycopg.Connection:
+    """A connection inside a transaction that holds what `sql_text` locks, until closed."""
+    conn = psycopg.connect(url)
+    conn.execute(sql_text, args)
+    return conn
+
+
+def _within(seconds: float, work) -> object:
+    """work()'s result, failing if it waits longer (a lock it should not need)."""
+    out: list = []
+    thread = threading.Thread(target=lambda: out.append(work()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), "it waited for a lock another annotator holds"
+    return out[0]
+
+
+def test_a_claim_passes_over_a_record_another_claim_holds(pg_store, pg_url):
+    pg_store.register_review("r", {})
+    other = _holding(pg_url, "SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))",
+                     ("r\x1fk1",))  # fmt: skip
+    try:  # like FOR UPDATE SKIP LOCKED: k1 is being claimed, k2 is free
+        assert _within(3, lambda: pg_store.claim("r", "bob", ["k1", "k2"], 1, 60)) == "k2"
+    finally:
+        other.close()
+    assert pg_store.claim("r", "carol", ["k1", "k2"], 1, 60) == "k1"  # free again
+
+
+def test_claims_and_seats_of_others_do_not_wait_for_each_other(pg_store, pg_url):
+    from nbreview.store.postgres import CLAIM_LOCK
+
+    pg_store.register_review("r", {})
+    # A claim in progress holds the review's lock shared, as every claim does now.
+    other = _holding(pg_url, "SELECT pg_advisory_xact_lock_shared(%s, hashtext(%s))",
+                     (CLAIM_LOCK, "r"))  # fmt: skip
+    try:
+        assert _within(3, lambda: pg_store.claim("r", "bob", ["k1"], 2, 60)) == "k1"
+        assert _within(3, lambda: pg_store.take_seat("r", "bob", "B", "k1", 60)) == {}
+    finally:
+        other.close()

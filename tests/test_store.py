@@ -1,5 +1,6 @@
-"""The SQLite store: creation, refusal of foreign files, the change log, undo, persistence and
-concurrent writers."""
+"""The store: SQLite's creation and refusal of foreign files; then the change log, undo,
+settings, persistence and concurrent writers, each case on SQLite and PostgreSQL alike
+(`store_url`). PostgreSQL's own first use and URLs are in tests/test_postgres_store.py."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ import threading
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
 
 import nbreview as nr
-from nbreview.store import Change, SQLiteStore, StoreError, open_store
+from nbreview.store import Change, SQLiteStore, Store, StoreError, open_store
 from nbreview.store.base import SCHEMA_VERSION
 
 
@@ -37,12 +39,23 @@ def change(record: str, annotator: str = "alice", status: str | None = None, **a
     return Change("default", annotator, record, answers=answers, status=status)
 
 
-def raw(path: Path, sql: str, args: tuple = ()) -> list[tuple]:
+def raw(path: Path | str, sql: str, args: tuple = ()) -> list[tuple]:
+    """Rows of a statement run on the store's database itself; `{t}` before a table name."""
+    if str(path).startswith("postgresql://"):
+        with psycopg.connect(str(path), autocommit=True) as conn:
+            cur = conn.execute(sql.replace("{t}", "nbreview_").replace("?", "%s"), args)
+            return cur.fetchall() if cur.description else []
     con = sqlite3.connect(path)
     try:
-        return con.execute(sql, args).fetchall()
+        return con.execute(sql.replace("{t}", ""), args).fetchall()
     finally:
         con.close()
+
+
+def snapshot(url: str) -> dict:
+    """Every table of the store with all its rows: compares a store as a whole."""
+    names = ("reviews", "changes", "events", "answers", "records", "settings")
+    return {n: sorted(map(repr, raw(url, f"SELECT * FROM {{t}}{n}"))) for n in names}
 
 
 # -- creating and refusing --------------------------------------------------------------------
@@ -188,7 +201,7 @@ def test_existing_store_of_this_version_opens(store_path):
 
 
 def test_write_applies_and_logs_a_change(store):
-    cid = store.write(change("rec-1", quality=3, verdict="good", status="draft"))
+    cid = store.write(change("rec-1", quality=3, verdict="good", status="draft")).change
     state = store.record("default", "alice", "rec-1")
     assert state.answers == {"quality": 3, "verdict": "good"}
     assert state.status == "draft"
@@ -229,7 +242,9 @@ def test_clearing_an_answer_is_logged(store):
 
 def test_undo_restores_answers_and_status(store):
     store.write(change("rec-1", quality=3, issues=["a"], status="draft"))
-    cid = store.write(change("rec-1", quality=5, issues=[], comment="new", status="submitted"))
+    cid = store.write(
+        change("rec-1", quality=5, issues=[], comment="new", status="submitted")
+    ).change
     assert store.undo(cid) == "rec-1"
     state = store.record("default", "alice", "rec-1")
     assert state.answers == {"quality": 3, "issues": ["a"]}
@@ -250,7 +265,7 @@ def test_undo_restores_answers_and_status(store):
 
 
 def test_undo_of_the_first_change_empties_the_record(store):
-    cid = store.write(change("rec-1", quality=3, status="submitted"))
+    cid = store.write(change("rec-1", quality=3, status="submitted")).change
     store.undo(cid)
     state = store.record("default", "alice", "rec-1")
     assert state.answers == {}
@@ -260,7 +275,7 @@ def test_undo_of_the_first_change_empties_the_record(store):
 
 
 def test_undo_of_an_undo_redoes(store):
-    cid = store.write(change("rec-1", quality=3, status="submitted"))
+    cid = store.write(change("rec-1", quality=3, status="submitted")).change
     store.undo(cid)
     undo_id = max(h[0] for h in store.history("default"))
     store.undo(undo_id)
@@ -314,22 +329,23 @@ def test_values_round_trip_as_json(store):
     }
 
 
-def test_register_review_describes_itself(sqlite_store, store_path):
-    sqlite_store.register_review("default", {"questions": [{"name": "q"}]})
-    sqlite_store.register_review("default", {"questions": [{"name": "q2"}]})
-    rows = raw(store_path, "SELECT name, config FROM reviews")
+def test_register_review_describes_itself(store, store_url):
+    store.register_review("default", {"questions": [{"name": "q"}]})
+    store.register_review("default", {"questions": [{"name": "q2"}]})
+    rows = raw(store_url, "SELECT name, config FROM {t}reviews")
     assert rows == [("default", '{"questions": [{"name": "q2"}]}')]
 
 
 # -- persistence ------------------------------------------------------------------------------
 
 
-def test_reopening_the_file_sees_everything(store_path):
-    first = SQLiteStore(store_path)
+def test_reopening_the_store_sees_everything(store_url):
+    first = open_store(store_url)
     first.write(change("rec-1", quality=3, verdict="good", status="submitted"))
-    cid = first.write(change("rec-2", quality=1, status="draft"))
+    cid = first.write(change("rec-2", quality=1, status="draft")).change
     first.undo(cid)
     first.write(change("rec-3", "bob", comment="hi", status="skipped"))
+    first.set_setting("default", "alice", "queue", {"sort": "id"})
     expected = (
         first.record("default", "alice", "rec-1"),
         first.statuses("default", "alice"),
@@ -339,7 +355,7 @@ def test_reopening_the_file_sees_everything(store_path):
     )
     first.close()
 
-    second = SQLiteStore(store_path)  # as after a kernel restart
+    second = open_store(store_url)  # as after a kernel restart
     try:
         got = (
             second.record("default", "alice", "rec-1"),
@@ -350,29 +366,31 @@ def test_reopening_the_file_sees_everything(store_path):
         )
         assert got == expected
         assert second.record("default", "alice", "rec-2").answers == {}
+        assert second.setting("default", "alice", "queue") == {"sort": "id"}
     finally:
         second.close()
 
 
-def test_a_second_store_sees_committed_writes_without_close(store_path):
-    first = SQLiteStore(store_path)
-    second = SQLiteStore(store_path)
+def test_a_second_store_sees_committed_writes_without_close(store_url):
+    first = open_store(store_url)
+    second = open_store(store_url)
     try:
         first.write(change("rec-1", quality=2, status="submitted"))
         assert second.record("default", "alice", "rec-1").answers == {"quality": 2}
         second.write(change("rec-1", comment="also"))
         answers = first.record("default", "alice", "rec-1").answers
         assert answers == {"quality": 2, "comment": "also"}
+        assert first.record("default", "alice", "rec-1").status == "submitted"
     finally:
         first.close()
         second.close()
 
 
-def test_review_answers_survive_a_new_review_object(make_review, ds):
-    first = make_review()
+def test_review_answers_survive_a_new_review_object(make_review, ds, store_url):
+    first = make_review(store=store_url)
     first.submit(0, quality=4, verdict="good", issues=[])
     first.store.close()
-    second = make_review()  # a fresh kernel: new store object, same file
+    second = make_review(store=store_url)  # a fresh kernel: new store object, same database
     assert second.to_dataset()["quality"] == [4, None, None, None, None, None]
     assert second.progress.submitted == 1
 
@@ -398,12 +416,12 @@ def test_opening_a_fresh_store_waits_for_another_writer(store_path):
 N = 60
 
 
-def test_two_stores_in_two_threads_lose_nothing(store_path):
-    stores = [SQLiteStore(store_path), SQLiteStore(store_path)]
+def test_two_stores_in_two_threads_lose_nothing(store_url):
+    stores = [open_store(store_url), open_store(store_url)]
     start = threading.Barrier(2)
     errors: list[BaseException] = []
 
-    def work(s: SQLiteStore, question: str) -> None:
+    def work(s: Store, question: str) -> None:
         try:
             start.wait()
             for i in range(N):
@@ -425,7 +443,7 @@ def test_two_stores_in_two_threads_lose_nothing(store_path):
         s.close()
     assert not errors
 
-    check = SQLiteStore(store_path)
+    check = open_store(store_url)
     try:
         for i in range(N):
             assert check.record("default", "team", f"rec-{i}").answers == {"qa": i, "qb": i}
@@ -494,7 +512,7 @@ def test_a_change_may_carry_its_own_time(store):
     # imports keep each answer's original time; both stores write it everywhere
     cid = store.write(
         Change("default", "alice", "rec-1", answers={"q": 1}, status="submitted", at=123_456)
-    )
+    ).change
     assert store.record("default", "alice", "rec-1").annotated_at == 123_456
     assert [h[6] for h in store.history("default") if h[0] == cid] == [123_456, 123_456]
     assert [a[4] for a in store.answers("default")] == [123_456]
@@ -507,3 +525,77 @@ def test_write_many_applies_every_change_in_order(store):
     assert store.record("default", "alice", "rec-0").answers == {"quality": 9}
     assert store.statuses("default", "alice") == {f"rec-{i}": "submitted" for i in range(3)}
     assert len({h[0] for h in store.history("default")}) == 4
+
+
+# -- moved from the PostgreSQL tests: the same cases on both stores ----------------------------
+
+
+def test_settings_per_review_and_annotator(store):
+    assert store.setting("default", "alice", "queue") is None
+    store.set_setting("default", "alice", "queue", {"status": "open"})
+    store.set_setting("default", "alice", "queue", {"status": "draft"})
+    store.set_setting("default", "bob", "queue", "x")
+    assert store.setting("default", "alice", "queue") == {"status": "draft"}
+    assert store.setting("default", "bob", "queue") == "x"
+    store.set_setting("default", "alice", "queue", None)
+    assert store.setting("default", "alice", "queue") is None
+
+
+def test_threads_writing_one_record_through_one_pool_lose_nothing(store):
+    n = 40
+    start = threading.Barrier(4)
+    errors: list[BaseException] = []
+
+    def work(question: str) -> None:
+        try:
+            start.wait()
+            for i in range(n):
+                answers = {question: i, "last": f"{question}{i}"}
+                store.write(change("shared", "team", status="draft", **answers))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(q,)) for q in ("qa", "qb", "qc", "qd")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not errors
+    state = store.record("default", "team", "shared")
+    assert {q: state.answers[q] for q in ("qa", "qb", "qc", "qd")} == dict.fromkeys(
+        ("qa", "qb", "qc", "qd"), n - 1
+    )
+    history = store.history("default")
+    assert len({h[0] for h in history}) == 4 * n
+    # each question's log is a clean chain: every event's previous is the value before it
+    for q in ("qa", "qb", "qc", "qd"):
+        chain = [(v, p) for _, _, _, question, v, p, _, _ in history if question == q]
+        assert chain == [(i, None if i == 0 else i - 1) for i in range(n)]
+    # one question written by every thread: in log order, each change replaced the one before
+    last = [(v, p) for _, _, _, question, v, p, _, _ in history if question == "last"]
+    assert len(last) == 4 * n
+    assert all(p == before for (_, p), (before, _) in zip(last[1:], last, strict=False))
+    assert last[-1][0] == state.answers["last"]
+
+
+def test_a_large_import_is_written_in_batches(store):
+    changes = [
+        Change("default", "alice", f"rec-{i}", answers={"q": i}, status="submitted", at=1_000 + i)
+        for i in range(1_234)
+    ]
+    store.write_many(changes)
+    assert len(store.statuses("default", "alice")) == 1_234
+    assert store.record("default", "alice", "rec-1233").annotated_at == 2_233
+    assert len({h[0] for h in store.history("default")}) == 1_234
+
+
+def test_a_failed_change_writes_nothing_and_the_store_goes_on(store, store_url):
+    store.write(change("rec-1", quality=1, status="draft"))
+    before = snapshot(store_url)
+    bad = Change("default", "alice", "rec-1", answers={"quality": 2, None: 3}, status="submitted")
+    with pytest.raises(StoreError, match=r"could not save the change: .*(null value|NOT NULL)"):
+        store.write(bad)
+    assert snapshot(store_url) == before  # the whole change was rolled back
+    for _ in range(6):  # every pooled connection is usable again
+        store.write(change("rec-1", quality=3))
+    assert store.record("default", "alice", "rec-1").answers == {"quality": 3}

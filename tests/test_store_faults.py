@@ -262,3 +262,45 @@ def test_postgres_stopped_and_started_loses_nothing_acknowledged(own_server):
     ]
     assert [v for _q, v in history] == [f"during {i}" for i in range(4)]  # in order, once each
     review.store.close()
+
+
+# -- PostgreSQL read-only (a hot standby, default_transaction_read_only) ------------------------
+
+
+def test_a_read_only_postgres_is_unavailable_and_loses_nothing(pg_cluster, pg_database):
+    """Issue 25, fault 3: a read-only database refuses writes as a fault that passes: "Not
+    saved", not acknowledged, resent, and stored once the database takes writes again."""
+    url = pg_cluster.url(pg_database)
+    review = make(url)
+
+    def read_only(on: str) -> None:  # as a failover to a standby would; the pool reconnects
+        with pg_cluster.admin() as conn:
+            conn.execute(f'ALTER DATABASE "{pg_database}" SET default_transaction_read_only = {on}')
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
+                "AND pid <> pg_backend_pid()",
+                (pg_database,),
+            )
+
+    read_only("on")
+    page = Page(review)
+    try:
+        view = page.send("answer", question="quality", value=4)
+        assert view["notice"]["kind"] == "unsaved"
+        assert "read-only" in view["notice"]["text"]
+        assert review.session.link()["fault"] is not None
+        assert len(page.unacked) == 1
+        with pytest.raises(nr.StoreUnavailable, match="read-only"):
+            review.submit(1, quality=5)
+        with pytest.raises(nr.StoreUnavailable, match="read-only"):
+            make(url, annotator="bob")  # opening a review says so too, clearly
+        read_only("off")
+        deadline = time.monotonic() + 20
+        while page.unacked and time.monotonic() < deadline:  # the browser's backoff
+            page.resend()
+            if page.unacked:
+                time.sleep(0.3)
+        assert page.unacked == []
+        assert stored(review)[("r0", "quality")] == 4
+    finally:
+        review.store.close()

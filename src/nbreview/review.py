@@ -151,6 +151,9 @@ class Review:
         self._order = self._queue_order(replace(self._queue, status=None))
         # The store is opened last: a Review that fails to build never creates or touches one.
         self.store = open_store(store)
+        ids = {f"id column {id!r}": lambda: self.source.arrow_column(id)} if id is not None else {}
+        self.store.check_texts({"name": [self.name], "annotator": [self._annotator], **ids})
+        self.keys.keep_index_with(self.store)  # rows by signature, kept between processes
         previous = self.store.review_config(self.name)
         scheme = migrate_keys.upgrade(self.keys, self.store, self.name, previous)
         self.store.register_review(self.name, {**self._config(for_store=True), **scheme})

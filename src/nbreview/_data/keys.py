@@ -1,13 +1,18 @@
 """Stable record keys, so annotations re-attach after reloading, shuffling or filtering.
 
 With `id=` a record's key is its id as text. Otherwise it is a content key of scheme 2
-(content_hash.py): computed per chunk straight from the Arrow buffers, and found for a
-few stored records without hashing every row (`find`).
+(content_hash.py): computed per chunk straight from the Arrow buffers. Finding the rows of
+stored records (`find`: progress, reopening, exports, quality, a second window) never
+hashes every row: a sorted index of the rows' signatures names the few rows each wanted
+key can be on (signature_index.py), only those are hashed, and what was hashed is kept.
+For a big `datasets.Dataset` both are kept beside the store (index_cache.py), so a reopen
+reads neither the text nor more than a few pages of the index.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -16,6 +21,9 @@ import xxhash
 
 from . import content_hash as ch
 from .distinct import all_distinct
+from .index_cache import IndexCache
+from .known_keys import KnownKeys, as_arrow
+from .signature_index import SignatureIndex
 from .source import MIXED, RecordSource
 
 CHUNK = 16_384  # keys hashed at a time: the first record's view waits for one chunk
@@ -23,6 +31,7 @@ TAKE = 65_536  # take() of at most this many rows hashes them alone
 SCHEME = ch.SCHEME
 # find(): past this share of rows to hash, hashing every row (and keeping them) is cheaper.
 FIND_ALL = 0.25
+PIECE = 1 << 18  # rows hashed at a time when every key is needed
 
 
 def content_key(values: dict) -> str:
@@ -39,6 +48,16 @@ def _content_keys(
 ) -> pa.Array:
     """Keys of `rows` rows; `read(column)` gives their values, `single(column, j)` row j's alone
     (for a pandas column mixing types, which no one Arrow array holds)."""
+    return ch.keys_from(*_content_parts(columns, read, single, rows))
+
+
+def _content_parts(
+    columns: list[str],
+    read: Callable[[str], pa.Array | pa.ChunkedArray],
+    single: Callable[[str, int], pa.Array] | None,
+    rows: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(signatures, digests) of `rows` rows: what a key is made of (content_hash.keys_from)."""
     digest = np.zeros((rows, 16), dtype=np.uint8)
     features = {}
     for column in columns:
@@ -53,7 +72,7 @@ def _content_keys(
             continue
         features[column] = ch.features(values)
         digest ^= ch.column_digests(column, values)
-    return ch.keys_from(ch.signatures(features), digest)
+    return ch.signatures(features), digest
 
 
 class RecordKeys:
@@ -66,8 +85,9 @@ class RecordKeys:
         self.scheme = "id" if id_column is not None else SCHEME
         self._chunks: dict[int, pa.Array] = {}
         self._all: pa.Array | None = None
-        self._signatures: np.ndarray | None = None
-        self._found: dict[int, str] = {}  # keys find() hashed, by position
+        self._index: SignatureIndex | None = None
+        self._cache: IndexCache | None = None  # where the index is kept between processes
+        self._known = KnownKeys()  # keys find() hashed, by position
         if id_column is not None:
             self._check_ids()
 
@@ -86,8 +106,11 @@ class RecordKeys:
     def _compute(self, start: int, stop: int) -> pa.Array:
         if self.id_column is not None:
             return pc.cast(self.source.arrow_column(self.id_column, start, stop), pa.string())
+        return ch.keys_from(*self._parts(start, stop))
+
+    def _parts(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
         source = self.source
-        return _content_keys(
+        return _content_parts(
             self.key_columns,
             lambda c: source.values(c, start, stop),
             lambda c, j: source.single(c, start + j),
@@ -125,8 +148,11 @@ class RecordKeys:
 
     def all(self) -> pa.Array:
         if self._all is None:
-            parts = [keys for _, keys in self.chunks()]
-            self._all = pa.concat_arrays(parts) if parts else pa.array([], type=pa.string())
+            if self.id_column is None and not self._chunks:  # large pieces, no chunk cache
+                self._all = ch.keys_from(*self._all_parts())
+            else:
+                parts = [keys for _, keys in self.chunks()]
+                self._all = pa.concat_arrays(parts) if parts else pa.array([], type=pa.string())
         return self._all
 
     def take(self, positions) -> pa.Array:
@@ -138,12 +164,37 @@ class RecordKeys:
 
     # -- finding stored records --------------------------------------------------------------
 
-    def signatures(self) -> np.ndarray:
-        """Every row's 32-bit signature (content keys only), from lengths: no text is hashed."""
-        if self._signatures is None:
-            features = {c: self._features(c) for c in self.key_columns}
-            self._signatures = ch.signatures(features)
-        return self._signatures
+    def keep_index_with(self, store: Any) -> None:
+        """Keep the signature index between processes, in the place `store` implies
+        (index_cache.py); only content keys of data with a cheap fingerprint have one."""
+        if self.id_column is None:
+            self._cache = IndexCache.of(store, self.source.data, self.key_columns, self.scheme)
+
+    def index(self) -> SignatureIndex:
+        """Rows by signature (content keys only): kept from an earlier process, or built
+        from one pass over the rows' lengths and first and last bytes (no text is hashed)."""
+        if self._index is None:
+            cache = self._cache
+            index = None if cache is None else cache.load_index(self._signatures_at)
+            if index is None:
+                features = {c: self._features(c) for c in self.key_columns}
+                index = SignatureIndex.build(ch.signatures(features))
+                if cache is not None:
+                    cache.save_index(index)
+            elif cache is not None:
+                self._known = cache.load_known(self._at)
+            self._index = index
+        return self._index
+
+    def _all_parts(self) -> tuple[np.ndarray, np.ndarray]:
+        """(signatures, digests) of every row, hashed in large pieces one after the other:
+        the per-value loop holds the GIL between xxhash calls, and two threads taking turns
+        at it per value ran slower than one."""
+        rows = len(self.source)
+        pieces = [self._parts(a, min(a + PIECE, rows)) for a in range(0, rows, PIECE)]
+        if not pieces:
+            return np.zeros(0, np.uint32), np.zeros((0, 16), np.uint8)
+        return np.concatenate([p[0] for p in pieces]), np.concatenate([p[1] for p in pieces])
 
     def _features(self, column: str) -> np.ndarray:
         try:
@@ -154,20 +205,32 @@ class RecordKeys:
             one = (self.source.single(column, i) for i in range(len(self.source)))
             return np.concatenate([ch.features(v) for v in one] or [np.zeros(0, np.uint64)])
 
-    def find(self, wanted: Collection[str]) -> tuple[np.ndarray, pa.Array]:
+    def _signatures_at(self, positions: np.ndarray) -> np.ndarray:
+        """The signatures of the rows at these positions, reading only those rows."""
+        features = {}
+        for column in self.key_columns:
+            try:
+                features[column] = ch.features(self.source.take(column, positions))
+            except MIXED:
+                one = [self.source.single(column, int(p)) for p in positions]
+                features[column] = np.concatenate([ch.features(v) for v in one])
+        return ch.signatures(features)
+
+    def find(
+        self, wanted: Collection[str] | pa.Array | pa.ChunkedArray
+    ) -> tuple[np.ndarray, pa.Array]:
         """(positions, keys) of every row whose key is in `wanted`, positions ascending.
 
-        Content keys: only rows whose signature a wanted key carries are hashed, so a store
-        holding a few answers costs a few hashes, not one per row.
+        Content keys: the index names the rows whose signature a wanted key carries, and
+        only those are hashed, so a store holding a few answers costs a few hashes and a
+        binary search each, not a pass over the rows.
         """
-        wanted_keys = pa.array(list(wanted), type=pa.string())
+        wanted_keys = _as_keys(wanted)
         if self.id_column is None and self._all is None:
-            signatures = {ch.signature_of(k) for k in wanted}
-            signatures.discard(None)
-            if not signatures:
+            signatures = ch.signatures_of(wanted_keys)
+            if not len(signatures):  # no scheme-2 key wanted: no row can hold one
                 return np.zeros(0, dtype=np.int64), pa.array([], type=pa.string())
-            chosen = pa.array(sorted(signatures), type=pa.uint32())
-            candidates = np.flatnonzero(_mask(pc.is_in(self.signatures(), value_set=chosen)))
+            candidates = self.index().rows_of(signatures)
             if len(candidates) <= FIND_ALL * len(self.source):
                 keys = self._remembered(candidates)
                 hit = pc.is_in(keys, value_set=wanted_keys)
@@ -176,18 +239,35 @@ class RecordKeys:
         hit = pc.is_in(keys, value_set=wanted_keys)
         return np.flatnonzero(_mask(hit)), keys.filter(hit)
 
+    def position_of(self, key: str) -> int | None:
+        """The first row holding the record `key`, or None: one lookup, not a pass."""
+        positions, _ = self.find([key])
+        return int(positions[0]) if len(positions) else None
+
     def _remembered(self, positions: np.ndarray) -> pa.Array:
-        """Keys at positions, hashing only those no earlier find() hashed."""
-        known = self._found
-        missing = np.array([p for p in positions.tolist() if p not in known], dtype=np.int64)
-        if len(missing):
-            known.update(zip(missing.tolist(), self._at(missing).to_pylist(), strict=True))
-        return pa.array([known[p] for p in positions.tolist()], type=pa.string())
+        """Keys at positions, hashing only rows no find() hashed before, in this process or
+        (data with a kept index) in an earlier one; what it hashes is kept for the next."""
+        keys, missing = self._known.lookup(positions)
+        if missing.any():
+            hashed = self._at(positions[missing])
+            self._known.add(positions[missing], hashed)
+            keys, _ = self._known.lookup(positions)
+            if self._cache is not None:
+                self._cache.save_known(self._known)
+        return as_arrow(keys)
 
     def fingerprint(self) -> str:
         """A short digest of the rows' signatures as a set: the same data gives the same one."""
-        ordered = np.sort(self.signatures())
+        ordered = np.asarray(self.index().ordered)
         return f"{len(ordered)}-{xxhash.xxh3_64_hexdigest(ordered.astype('>u4').tobytes())}"
+
+
+def _as_keys(wanted: Collection[str] | pa.Array | pa.ChunkedArray) -> pa.Array:
+    if isinstance(wanted, pa.ChunkedArray):
+        wanted = wanted.combine_chunks()
+    if isinstance(wanted, pa.Array):
+        return pc.unique(pc.cast(wanted, pa.string()))
+    return pa.array(list(wanted), type=pa.string())
 
 
 def _mask(hit: pa.Array) -> np.ndarray:

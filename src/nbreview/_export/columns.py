@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import datasets
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -18,6 +19,7 @@ from .names import named_series
 from .types import TIMESTAMP, TIMESTAMP_FEATURE
 
 if TYPE_CHECKING:
+    from .._data.keys import RecordKeys
     from ..review import Review
 
 RECORD_COLUMNS = ("annotator", "status", "annotated_at")
@@ -50,11 +52,10 @@ def added_columns(review: Review, annotators: str | None = None) -> dict[str, tu
     found = records["record"].combine_chunks()
     if len(found) == 0:
         _warn_if_others_answered(review)
-    keys = review.keys.all()
-    with ThreadPoolExecutor(max_workers=1) as pool:  # the probe runs while SQLite reads answers
-        probe = pool.submit(pc.index_in, keys, value_set=found)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # rows are found while SQLite reads answers
+        probe = pool.submit(_Rows, review.keys, found)
         answers = store.answers_table(name, annotator)
-        rows = _Rows(keys, found, probe.result())
+        rows = probe.result()
     columns: dict[str, tuple] = {}
     for q in review.questions:
         chosen = answers.filter(pc.equal(answers["question"], q.name))
@@ -70,12 +71,25 @@ def added_columns(review: Review, annotators: str | None = None) -> dict[str, tu
 
 
 class _Rows:
-    """Which stored value each dataset row holds, through one hash probe of every row's key
-    against the records answered (a probe per column cost ~60 ms each on a million rows)."""
+    """Which stored value each dataset row holds. With ids, one hash probe of every row's key
+    against the records answered (a probe per column cost ~60 ms each on a million rows);
+    with content keys, only the rows of answered records are found and hashed (keys.find)."""
 
-    def __init__(self, keys: pa.Array, found: pa.Array, index: pa.Array):
-        self.keys, self.found = keys, found
-        self._seen: list[tuple[pa.Array, pa.Array]] = [(found, index)]  # (keys, row -> value)
+    def __init__(self, keys: RecordKeys, found: pa.Array):
+        self.keys, self.found, self.rows = keys, found, len(keys.source)
+        self._seen: list[tuple[pa.Array, pa.Array]] = [(found, self._probe(found))]
+
+    def _probe(self, stored: pa.Array) -> pa.Array:
+        """Row -> index into `stored` of its key (null where the key is not stored)."""
+        if self.keys.id_column is not None:
+            return pc.index_in(self.keys.all(), value_set=stored)
+        positions, keys = self.keys.find(stored)
+        at = pc.index_in(keys, value_set=stored).to_numpy(zero_copy_only=False)
+        index = np.zeros(self.rows, dtype=np.int32)
+        index[positions] = at
+        missing = np.ones(self.rows, dtype=bool)
+        missing[positions] = False
+        return pa.array(index, mask=missing)
 
     def _positions(self, stored: pa.Array) -> pa.Array:
         """Row -> index into values stored under `stored` keys (shared by columns with equal
@@ -86,15 +100,15 @@ class _Rows:
         at = pc.index_in(self.found, value_set=stored)  # answered record -> its value, or null
         if len(at) - at.null_count == len(stored):  # every value on an answered record
             positions = pc.take(at, self._seen[0][1])
-        else:  # an answer on a record without a status: probe every row's key again
-            positions = pc.index_in(self.keys, value_set=stored)
+        else:  # an answer on a record without a status: find the rows of these keys
+            positions = self._probe(stored)
         self._seen.append((stored, positions))
         return positions
 
     def column(self, stored: pa.Array, values: pa.Array) -> pa.Array:
         """The value stored under each row's key (null where nothing is)."""
         if not len(stored):
-            return pa.nulls(len(self.keys), type=values.type)
+            return pa.nulls(self.rows, type=values.type)
         return pc.take(values, self._positions(stored))
 
 

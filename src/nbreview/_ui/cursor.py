@@ -9,7 +9,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
-import pyarrow.compute as pc
 
 from .._data.keys import CHUNK, RecordKeys
 from .._data.progress import count_statuses, progress_counts
@@ -40,6 +39,7 @@ class Cursor:
         self.done = False
         self.held: set[str] = set()  # records this annotator's other windows are on
         self.scope: np.ndarray | None = None  # rows the progress counts, if not every row
+        self._last_key: tuple[int | None, str] = (None, "")
         self.set_order(order)
 
     # -- the queue ---------------------------------------------------------------------------
@@ -88,13 +88,18 @@ class Cursor:
         return self.keys.take(self.order[start:stop]).to_pylist()
 
     def position_of(self, key: str) -> int | None:
-        """The row of a record key, or None (one scan of the keys: undo after a restart)."""
-        found = pc.index(self.keys.all(), key).as_py()
-        return None if found < 0 else found
+        """The row of a record key, or None (one lookup: undo after a restart, presence)."""
+        return self.keys.position_of(key)
 
     @property
     def key(self) -> str | None:
-        return None if self.position is None else self.keys.key(self.position)
+        return None if self.position is None else self.key_at(self.position)
+
+    def key_at(self, position: int) -> str:
+        """A row's record key; the last one asked is kept (a message asks it several times)."""
+        if self._last_key[0] != position:
+            self._last_key = (position, self.keys.key(position))
+        return self._last_key[1]
 
     # -- statuses ----------------------------------------------------------------------------
 

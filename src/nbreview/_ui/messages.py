@@ -80,6 +80,10 @@ def _elapsed(value: Any) -> float:
 
 
 def _value(value: Any) -> Any:
+    if value is None or isinstance(value, bool) or (isinstance(value, int) and abs(value) < 2**63):
+        return value  # a rating, a choice's index: nothing to measure
+    if isinstance(value, str) and 6 * len(value) + 2 <= MAX_VALUE_CHARS:
+        return value  # even with every character escaped, within the limit
     try:
         size = len(json.dumps(value, ensure_ascii=False))
     except (TypeError, ValueError):
@@ -127,9 +131,10 @@ def header(message: Any) -> tuple[int | None, str]:
     return seq, _text("view", message.get("view")) or DEFAULT
 
 
-def parse(message: dict, rows: int) -> Message:
-    """Check a browser message; `Refused` names the first field that is wrong."""
-    seq, view = header(message)
+def parse(message: dict, rows: int, head: tuple[int | None, str] | None = None) -> Message:
+    """Check a browser message; `Refused` names the first field that is wrong. `head`: its
+    `header()`, when the caller has checked it already."""
+    seq, view = header(message) if head is None else head
     kind = message.get("type")
     if kind not in TYPES:
         raise Refused(f"unknown message type {short(kind)}")

@@ -129,19 +129,22 @@ class Presence:
             else:
                 self.update(force=True)
 
-    def guard(self, key: str) -> None:
+    def guard(self, key: str, moving: bool = True) -> None:
         """Before a change to `key`: refuse it while another window of this name holds it.
 
         A record this window did not hold when its view was made (it was another window's,
         or this seat had lapsed) may have been answered meanwhile, when another window of
         this name is or was about: the first change to it is refused too, and the view
-        shows what is stored now.
+        shows what is stored now. A change that stays on a record this seat holds (`moving`
+        false: a draft) asks the store nothing: no other window can hold that record.
         """
         if not self.enabled:
             return
         name = self.where[2]
         lapsed = time.monotonic() - self._asked >= SEAT_TTL - 5
         held = self.holding == key and not lapsed
+        if held and not moving:  # a live seat holds it, so no other window of this name can;
+            return  # a change that moves on asks who is where first, to pass their records over
         others_before = bool(self.others)
         if not self._take(key):
             raise ValueError(

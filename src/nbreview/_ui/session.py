@@ -47,9 +47,10 @@ class Session:
         self.fault: str | None = None  # why the last message could not be stored
         self.page_start: int | None = None  # first queue index of the queue table, if open
         self._wrote = False  # whether the message being handled has stored its change
+        self._replying = False  # whether the next view() is the reply to a message
         # Raises ValueError when another window of this annotator is on the record: set by
         # _ui/presence.py, so one name open in two places never overwrites itself.
-        self.hold: Callable[[str], None] = lambda key: None
+        self.hold: Callable[..., None] = lambda key, moving=True: None
         # gold_feedback=True: a gold record's expected answers, after its submit
         # (and qualify=: after each qualification record)
         shown = getattr(review, "gold_feedback", False) or getattr(review, "qualify", None)
@@ -112,7 +113,8 @@ class Session:
 
     def handle(self, message: Any) -> None:
         """Apply one browser message; a bad one becomes a notice, never an exception."""
-        self.notice, self._wrote = None, False
+        self.notice, self._wrote, self._replying = None, False, True
+        self.views.begin()
         try:
             seq, view = header(message)
         except Refused as exc:  # not even a number to acknowledge it by
@@ -128,7 +130,7 @@ class Session:
                     }
                 return
         try:
-            checked = parse(message, len(self.review.source))
+            checked = parse(message, len(self.review.source), (seq, view))
         except Refused as exc:
             self.notice = {"kind": "error", "text": clip(f"Refused a message: {exc}")}
             if seq is not None:
@@ -185,7 +187,7 @@ class Session:
             raise ValueError("there is no record to answer")
         if body["key"] != key:
             raise ValueError("that answer was for another record; it was not saved")
-        self.hold(key)
+        self.hold(key, moving=kind in ("submit", "skip") or body.get("submit", False))
         if kind == "answer":
             record = self.record_values(self.cursor.position)
             # Browser units (UTF-16 span offsets) become the kernel's before validation.
@@ -234,14 +236,14 @@ class Session:
 
     def _write(self, answers: dict, status: str | None) -> None:
         review, position = self.review, self.cursor.position
-        key = review.keys.key(position)
+        key = self.cursor.key_at(position)
         seconds = self.pending_seconds.get(key, 0.0)
         change = Change(review.name, review.annotator, key, answers, status, seconds)
-        change_id = review.store.write(change)
+        state = review.store.write(change)  # the record's new state: nothing is read after
         self._wrote = True
         self.pending_seconds.pop(key, None)
-        self.views.forget()
-        self.undo_stack.append((change_id, position))
+        self.views.remember(key, state)
+        self.undo_stack.append((state.change, position))
         if status is not None:
             self.cursor.mark(key, status)
         if status == "submitted" and self.feedback is not None:
@@ -295,7 +297,7 @@ class Session:
             self.notice = {"kind": "info", "text": "Nothing to undo."}
             return
         change_id, position = last
-        self.hold(self.review.keys.key(position))
+        self.hold(self.cursor.key_at(position))
         self._leave()
         review = self.review
         key = review.store.undo(change_id)
@@ -311,11 +313,14 @@ class Session:
     # -- what the browser sees ---------------------------------------------------------------
 
     def record_values(self, position: int) -> dict[str, Any]:
-        """The row's values of the columns questions read: what answers are checked against."""
-        review = self.review
-        return review.source.row(position, review.questions.target_columns())
+        """The row's values of the columns questions read (and those the view shows): what
+        answers are checked against, read once per row."""
+        return self.views.values(position)
 
     def view(self) -> dict:
+        if not self._replying:  # not the reply to a message: what others stored may show
+            self.views.renew()
+        self._replying = False
         view = self.views.view(
             ack=self.ack,
             notice=self.notice,

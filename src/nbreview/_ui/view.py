@@ -39,14 +39,26 @@ class ViewBuilder:
         self.review, self.cursor = review, cursor
         self.others: dict | None = None  # adjudication: record -> annotator -> answers
         self._state: tuple[str, RecordState] | None = None  # the last record read
+        self._fresh: str | None = None  # the record whose state is read for this message
+        self._stored: tuple[str, dict] | None = None  # a record's stored suggestions
+        self._row: tuple[int, dict, dict] | None = None  # the last row read: (position, values,
+        # what the view makes of it once: its fields as JSON and its layout)
+        shown = [f.column for f in review.fields]
+        for q in review.questions:  # a question may target a column that is not shown
+            shown += [c for c in q.target_columns() if c not in shown]
+        self._shown = shown  # the columns a record's `fields` hold
+        suggested = [q.suggestion for q in review.questions if q.suggestion]
+        targets = review.questions.target_columns()
+        self._columns = list(dict.fromkeys(shown + targets + suggested))  # all a message reads
         self._team: tuple[float, list[dict]] | None = None  # (read at, counts per annotator)
 
     # -- the store, read with a fallback ------------------------------------------------------
 
     def state(self, key: str, offline: bool = False) -> RecordState:
-        """This annotator's saved state of a record; the last one read when the store is down."""
+        """This annotator's saved state of a record, read once per message (a write returns
+        it); the last one read when the store is down."""
         cached = self._state
-        if offline and cached is not None and cached[0] == key:
+        if cached is not None and cached[0] == key and (offline or self._fresh == key):
             return cached[1]
         review = self.review
         try:
@@ -55,12 +67,53 @@ class ViewBuilder:
             if cached is not None and cached[0] == key:
                 return cached[1]
             raise
-        self._state = (key, state)
+        self._state, self._fresh = (key, state), key
         return state
 
+    def begin(self) -> None:
+        """A new message: a state read for an earlier one may have changed (another kernel)."""
+        self._fresh = None
+
     def forget(self) -> None:
-        """A write changed the store: the next read must see it."""
-        self._state = None
+        """A change the session did not make (another window, code): the next read sees it."""
+        self._state = self._stored = None
+
+    def renew(self) -> None:
+        """A view asked for outside a message (code, the model loop, a heartbeat): read the
+        record's state and its stored suggestions again."""
+        self._fresh = self._stored = None
+
+    def _stored_for(self, key: str, offline: bool) -> dict[str, Any]:
+        """A callable's stored suggestions for the record, read once per record shown (a
+        browser message does not change them; whatever stores them renews the view)."""
+        if self._stored is not None and self._stored[0] == key:
+            return self._stored[1]
+        if offline:
+            return {}
+        self._stored = (key, model_loop.stored(self.review, key, {}))
+        return self._stored[1]
+
+    def remember(self, key: str, state: RecordState) -> None:
+        """The record's state a write returned: no read after it."""
+        self._state, self._fresh = (key, state), key
+
+    def values(self, position: int) -> dict[str, Any]:
+        """The row's values of every column a message or the view reads (the dataset never
+        changes under a review: read once, however many times a message asks)."""
+        if self._row is None or self._row[0] != position:
+            self._row = (position, self.review.source.row(position, self._columns), {})
+        return self._row[1]
+
+    def _fixed(self, position: int, key: str) -> dict:
+        """The record's part that never changes, made once per row: `fields` as JSON (the
+        same object each time, so comparing it is cheap) and `layout`."""
+        values = self.values(position)
+        fixed = self._row[2]
+        if not fixed:
+            shown = {c: values[c] for c in self._shown}
+            fixed["fields"] = jsonable(fields_to_browser(self.review.fields, shown))  # Steps split
+            fixed["layout"] = self.review.questions.layout(key, shown)  # e.g. a preference's sides
+        return fixed
 
     def team(self, offline: bool = False) -> list[dict]:
         """Everyone's submitted and skipped counts, when more than one person works on it.
@@ -96,13 +149,13 @@ class ViewBuilder:
     def suggestions(self, position: int, offline: bool = False) -> dict[str, Any]:
         """Suggested answers for the questions this annotator has not answered yet."""
         review = self.review
-        state = self.state(review.keys.key(position), offline)
-        out = model_loop.stored(review, review.keys.key(position), state.answers, offline)
+        key = self.cursor.key_at(position)
+        state = self.state(key, offline)
+        out = {q: v for q, v in self._stored_for(key, offline).items() if q not in state.answers}
         asked = [q for q in review.questions if q.suggestion and q.name not in state.answers]
         if not asked:
             return out
-        columns = [q.suggestion for q in asked] + review.questions.target_columns()
-        values = review.source.row(position, list(dict.fromkeys(columns)))
+        values = self.values(position)
         for q in asked:
             value = values[q.suggestion]
             if isinstance(value, float) and value.is_integer():
@@ -117,24 +170,20 @@ class ViewBuilder:
 
     def record(self, position: int, offline: bool = False) -> dict:
         review = self.review
-        key = review.keys.key(position)
+        key = self.cursor.key_at(position)
         state = self.state(key, offline)
-        columns = [f.column for f in review.fields]
-        for q in review.questions:  # a question may target a column that is not shown
-            columns += [c for c in q.target_columns() if c not in columns]
-        values = review.source.row(position, columns)
+        fixed, values = self._fixed(position, key), self.values(position)
         to_browser = review.questions.to_browser  # e.g. span offsets in UTF-16 units
         view = {
             "key": key,
             "row": position,
-            "fields": jsonable(fields_to_browser(review.fields, values)),  # e.g. Steps split
+            "fields": fixed["fields"],
             "answers": to_browser(state.answers, values),
             "suggestions": to_browser(self.suggestions(position, offline), values),
             "status": state.status,
         }
-        layout = review.questions.layout(key, values)  # e.g. a preference's sides
-        if layout:
-            view["layout"] = layout
+        if fixed["layout"]:
+            view["layout"] = fixed["layout"]
         if self.others is not None:
             others = self.others.get(key, {})
             view["others"] = {name: to_browser(a, values) for name, a in sorted(others.items())}
@@ -147,7 +196,7 @@ class ViewBuilder:
         confirms it (or puts back what the kernel says) when it arrives.
         """
         out: dict[str, list[dict]] = {}
-        on_screen = self._state  # reading ahead must not replace the record on screen's state
+        on_screen = self._state, self._row, self._fresh, self._stored  # the record on screen
         for name, open_only in (("open", True), ("next", False)):
             records = []
             for row in self.cursor.upcoming(count, open_only):
@@ -161,7 +210,7 @@ class ViewBuilder:
                     break
                 records.append(record)
             out[name] = records
-        self._state = on_screen
+        self._state, self._row, self._fresh, self._stored = on_screen
         return out
 
     # -- the queue table ----------------------------------------------------------------------

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import re
 
-from .base import Change, RecordState, Store, StoreError, StoreUnavailable
+from .base import Change, RecordState, StoreError, StoreUnavailable
+from .sql import SQLStore, Store
 from .sqlite import SQLiteStore
 
 __all__ = [
     "Change",
     "RecordState",
+    "SQLStore",
     "SQLiteStore",
     "Store",
     "StoreError",

@@ -1,6 +1,6 @@
 """Renaming a review's record keys: how a store moves to a new key scheme, in one transaction.
 
-Both stores run `rekey` inside their own transaction (like `claim_first`): every row of the
+`SQLStore.rekey` runs it inside its transaction: every row of the
 review under an old key moves to its new key in records, answers, reservations and the
 change log. Where a row already exists under the new key (an old version kept writing old
 keys, or two old keys name one record now), the two are merged: the later status and
@@ -12,48 +12,44 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-# A key of scheme 1 (nbreview 0.1): 32 lowercase hex digits, in each store's dialect.
-LEGACY_SQLITE = "length(record) = 32 AND record NOT GLOB '*[^0-9a-f]*'"
-LEGACY_POSTGRES = "record ~ '^[0-9a-f]{32}$'"
 TEMP = "nbreview_rekey"
 
 
-def legacy_keys_sql(tables: str, mark: str, test: str) -> str:
-    """Distinct scheme-1 keys a review holds (records, answers, claims; takes the review 3x)."""
+def legacy_keys_sql(test: str) -> str:
+    """Distinct scheme-1 keys a review holds (records, answers, claims; takes the review 3x);
+    `test` is the dialect's test for such a key."""
     return " UNION ".join(
-        f"SELECT record FROM {tables}{table} WHERE review = {mark} AND {test}"
+        f"SELECT record FROM {{t}}{table} WHERE review = ? AND {test}"
         for table in ("records", "answers", "reservations")
     )
 
 
-def rekey(con: Any, tables: str, mark: str, review: str, mapping: Mapping[str, str]) -> None:
+def rekey(con: Any, dialect: Any, review: str, mapping: Mapping[str, str]) -> None:
     """Move the review's rows from each old key to its new key (`mapping`: old -> new)."""
-    t, m = tables, mark
-    many: Callable = con.executemany if hasattr(con, "executemany") else con.cursor().executemany
+    d = dialect
     con.execute(f"CREATE TEMP TABLE {TEMP} (old TEXT PRIMARY KEY, new TEXT NOT NULL)")
-    many(f"INSERT INTO {TEMP} VALUES ({m}, {m})", list(mapping.items()))
+    d.many(con, f"INSERT INTO {TEMP} VALUES (?, ?)", list(mapping.items()))
     touched = f"(record IN (SELECT old FROM {TEMP}) OR record IN (SELECT new FROM {TEMP}))"
 
     def move(table: str, columns: str, merge: Callable[[list[tuple]], list[tuple]]) -> None:
-        rows = con.execute(
-            f"SELECT {columns} FROM {t}{table} WHERE review = {m} AND {touched}", (review,)
-        ).fetchall()
-        con.execute(f"DELETE FROM {t}{table} WHERE review = {m} AND {touched}", (review,))
+        where = d.sql(f"FROM {{t}}{table} WHERE review = ? AND {touched}")
+        rows = con.execute(f"SELECT {columns} {where}", (review,)).fetchall()
+        con.execute(f"DELETE {where}", (review,))
         merged = merge([(mapping.get(r[0], r[0]), *r[1:]) for r in rows])
-        marks = ", ".join([m] * (len(columns.split(",")) + 1))
-        many(
-            f"INSERT INTO {t}{table} (review, {columns}) VALUES ({marks})",
+        marks = ", ".join(["?"] * (len(columns.split(",")) + 1))
+        d.many(
+            con,
+            f"INSERT INTO {{t}}{table} (review, {columns}) VALUES ({marks})",
             [(review, *row) for row in merged],
         )
 
     move("records", "record, annotator, status, annotated_at, seconds", _merge_records)
     move("answers", "record, annotator, question, value, updated_at", _merge_answers)
     move("reservations", "record, annotator, expires_at", _merge_reservations)
-    con.execute(
-        f"UPDATE {t}changes SET record = (SELECT new FROM {TEMP} WHERE old = {t}changes.record) "
-        f"WHERE review = {m} AND record IN (SELECT old FROM {TEMP})",
-        (review,),
-    )
+    new = f"(SELECT new FROM {TEMP} WHERE old = {{t}}changes.record)"
+    sql = f"UPDATE {{t}}changes SET record = {new} WHERE review = ? AND record IN "
+    sql += f"(SELECT old FROM {TEMP})"
+    con.execute(d.sql(sql), (review,))
     con.execute(f"DROP TABLE {TEMP}")
 
 

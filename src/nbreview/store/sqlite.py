@@ -1,4 +1,8 @@
-"""The default store: one SQLite file in WAL mode, safe for several kernels on one machine."""
+"""The default store: one SQLite file in WAL mode, safe for several kernels on one machine.
+
+Its faults (a lock, a full disk, I/O) become `StoreUnavailable`, in words a reviewer can act
+on: the caller keeps what it could not store and tries again; misuse stays a `StoreError`.
+"""
 
 from __future__ import annotations
 
@@ -6,96 +10,65 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 
-from . import suggestions, tables
-from .base import (
-    ADJUDICATOR,
-    APP,
-    SCHEMA_VERSION,
-    Change,
-    RecordState,
-    Store,
-    StoreError,
-    StoreUnavailable,
-    claim_first,
-    dump,
-    hold_seat,
-    last_change_sql,
-    load,
-    load_many,
-    now_us,
-)
-from .faults import is_sqlite_fault, sqlite_unavailable
-from .rekey import LEGACY_SQLITE, legacy_keys_sql, rekey
+from . import tables
+from .base import APP, SCHEMA_VERSION, StoreError, StoreUnavailable
+from .sql import Dialect, SQLStore, create_schema
 
+T = TypeVar("T")
 HEADER = b"SQLite format 3\x00"
 BUSY_SECONDS = 1.0  # how long a change waits for another writer before it is not saved
 CACHE_KIB = 16_384  # page cache: an export scans tens of MB of answers (the default is 2 MB)
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS nbreview_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS reviews (
-    name TEXT PRIMARY KEY, config TEXT NOT NULL, created_at INTEGER NOT NULL,
-    updated_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS changes (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, review TEXT NOT NULL, record TEXT NOT NULL,
-    annotator TEXT NOT NULL, at INTEGER NOT NULL, seconds REAL NOT NULL DEFAULT 0,
-    undo_of INTEGER REFERENCES changes(id));
-CREATE TABLE IF NOT EXISTS events (
-    change INTEGER NOT NULL REFERENCES changes(id), question TEXT,
-    value TEXT, previous TEXT);
-CREATE INDEX IF NOT EXISTS events_change ON events(change);
-CREATE TABLE IF NOT EXISTS answers (
-    review TEXT NOT NULL, annotator TEXT NOT NULL, record TEXT NOT NULL, question TEXT NOT NULL,
-    value TEXT NOT NULL, updated_at INTEGER NOT NULL,
-    PRIMARY KEY (review, annotator, record, question));
-CREATE TABLE IF NOT EXISTS records (
-    review TEXT NOT NULL, annotator TEXT NOT NULL, record TEXT NOT NULL, status TEXT,
-    annotated_at INTEGER NOT NULL, seconds REAL NOT NULL DEFAULT 0,
-    PRIMARY KEY (review, annotator, record));
-CREATE INDEX IF NOT EXISTS records_status ON records(review, status);
-CREATE TABLE IF NOT EXISTS reservations (
-    review TEXT NOT NULL, record TEXT NOT NULL, annotator TEXT NOT NULL,
-    expires_at INTEGER NOT NULL, PRIMARY KEY (review, record, annotator));
-CREATE TABLE IF NOT EXISTS seats (
-    review TEXT NOT NULL, annotator TEXT NOT NULL, seat TEXT NOT NULL, record TEXT,
-    expires_at INTEGER NOT NULL, PRIMARY KEY (review, annotator, seat));
-CREATE TABLE IF NOT EXISTS settings (
-    review TEXT NOT NULL, annotator TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
-    updated_at INTEGER NOT NULL, PRIMARY KEY (review, annotator, name));
-""" + suggestions.SCHEMA.format(t="")
-
-
-# Rows as Arrow (store/tables.py), a range of rowids at a time; `+review` keeps SQLite on the
-# rowid range instead of the review's index (which would need a sort to chunk by). `{columns}`
-# is the select list, in the text form or, as a fallback, the JSON form.
-def _json_columns(expressions: list[str]) -> str:
-    """One JSON array per column: SQLite builds them far faster than a JSON object per row."""
-    return ", ".join(f"json_group_array({name})" for name in expressions)
-
-
-TIMES_COLUMNS = ["record", "annotator", "status", "annotated_at", "seconds"]
-TIMES_SQL = "SELECT {columns} FROM records WHERE +review = ? AND rowid BETWEEN ? AND ?"
-RECORDS_SQL = (
-    "SELECT {columns} FROM records "
-    "WHERE +review = ? AND annotator = ? AND status IS NOT NULL AND rowid BETWEEN ? AND ?"
+DIALECT = Dialect(
+    prefix="",
+    mark="?",
+    types=(
+        ("int", "INTEGER"),
+        ("real", "REAL"),
+        ("serial", "INTEGER PRIMARY KEY AUTOINCREMENT"),
+        ("event_id", ""),
+    ),
+    words=(
+        ("{order}", "rowid"),
+        ("{lock}", ""),  # a write transaction holds the whole file
+        ("{in}", "IN (SELECT value FROM json_each(?))"),
+        ("{+}", "+"),
+        ("{returning}", ""),  # lastrowid: RETURNING makes SQLite's commit slower
+    ),
+    legacy="length(record) = 32 AND record NOT GLOB '*[^0-9a-f]*'",
 )
-ANSWERS_COLUMNS = ["record", "question", "value"]
-ANSWERS_SQL = (
-    "SELECT {columns} FROM answers WHERE +review = ? AND annotator = ? AND rowid BETWEEN ? AND ?"
+
+
+# SQLite's message (lower case) -> what to tell the reviewer.
+SQLITE_REASONS = (
+    ("locked", "the store file is locked by another program"),
+    ("busy", "the store file is locked by another program"),
+    ("full", "the disk is full"),
+    ("readonly", "the store file is read-only"),
+    ("read-only", "the store file is read-only"),
+    ("disk i/o", "the disk could not be written (I/O error)"),
+    ("unable to open", "the store file could not be opened"),
 )
-SUBMITTED_COLUMNS = ["a.record", "a.annotator", "a.question", "a.value"]
-SUBMITTED_SQL = (
-    "SELECT {columns} FROM answers a JOIN records r "
-    "ON r.review = a.review AND r.annotator = a.annotator AND r.record = a.record "
-    "WHERE +a.review = ? AND r.status = 'submitted' AND a.annotator <> ?{where} "
-    "AND a.rowid BETWEEN ? AND ?"
-)
+
+
+def sqlite_unavailable(path: str, exc: sqlite3.Error) -> StoreUnavailable:
+    """The reviewer-facing fault for an error SQLite raised while reading or writing."""
+    text = str(exc).lower()
+    reason = next((why for needle, why in SQLITE_REASONS if needle in text), None)
+    return StoreUnavailable(f"{reason or f'the store failed ({exc})'}: {path}")
+
+
+def is_sqlite_fault(exc: BaseException) -> bool:
+    """Errors that may pass: locks, I/O, a full disk; not a bug in a statement."""
+    return isinstance(exc, sqlite3.OperationalError) or (
+        isinstance(exc, sqlite3.DatabaseError)
+        and not isinstance(exc, (sqlite3.ProgrammingError, sqlite3.IntegrityError))
+    )
 
 
 def _check_existing(path: Path) -> None:
@@ -228,13 +201,7 @@ def _create_tables(con: sqlite3.Connection) -> None:
     """The schema and the meta rows in one transaction (a no-op on an existing store)."""
     con.execute("BEGIN IMMEDIATE")
     try:
-        for statement in SCHEMA.split(";"):
-            if statement.strip():
-                con.execute(statement)
-        con.execute(
-            "INSERT OR IGNORE INTO nbreview_meta VALUES ('app', ?), ('schema_version', ?)",
-            (APP, str(SCHEMA_VERSION)),
-        )
+        create_schema(con, DIALECT)
         con.execute("COMMIT")
     finally:
         if con.in_transaction:
@@ -254,8 +221,10 @@ def _open_error(path: Path, exc: sqlite3.Error) -> Exception:
     )
 
 
-class SQLiteStore(Store):
+class SQLiteStore(SQLStore):
     """Every change in one transaction; concurrent kernels wait on SQLite's lock, never lose."""
+
+    d = DIALECT
 
     def __init__(self, path: str | os.PathLike):
         self.path = Path(path)
@@ -270,290 +239,57 @@ class SQLiteStore(Store):
         # so a lock held by another program is reported ("Not saved") instead of freezing.
         self._con.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
 
-    def _transaction(self) -> _Transaction:
-        return _Transaction(self._con, self._lock, self.url)
+    def _tx(self, what: str, work: Callable[[Any], T]) -> T:
+        """BEGIN IMMEDIATE ... COMMIT under the store's lock, rolled back on any error; a
+        lock held past the busy timeout, a full disk, an I/O error become StoreUnavailable."""
+        con = self._con
+        with self._lock:
+            try:
+                con.execute("BEGIN IMMEDIATE")
+                result = work(con)
+                con.execute("COMMIT")
+                return result
+            except BaseException as exc:
+                if con.in_transaction:
+                    con.execute("ROLLBACK")
+                raise self._fault(what, exc) from None
 
-    def _reading(self) -> _Reading:
-        return _Reading(self._con, self._lock, self.url)
+    def _read(self, what: str, work: Callable[[Any], T]) -> T:
+        with self._lock:
+            try:
+                return work(self._con)
+            except Exception as exc:
+                raise self._fault(what, exc) from None
 
-    def register_review(self, name: str, config: dict) -> None:
-        at = now_us()
-        with self._transaction() as con:
-            con.execute(
-                "INSERT INTO reviews VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
-                "config = excluded.config, updated_at = excluded.updated_at",
-                (name, dump(config), at, at),
-            )
+    def _fault(self, what: str, exc: BaseException) -> BaseException:
+        """What may pass becomes StoreUnavailable; a refused statement a StoreError."""
+        if not isinstance(exc, sqlite3.Error):
+            return exc
+        if is_sqlite_fault(exc):
+            return sqlite_unavailable(self.url, exc)
+        return StoreError(f"store {self.url!r} {what}: {exc}")
 
-    def review_config(self, name: str) -> dict | None:
-        with self._reading() as con:
-            row = con.execute("SELECT config FROM reviews WHERE name = ?", (name,)).fetchone()
-        return None if row is None else load(row[0])
-
-    def legacy_keys(self, review: str) -> list[str]:
-        with self._reading() as con:
-            sql = legacy_keys_sql("", "?", LEGACY_SQLITE)
-            return [r[0] for r in con.execute(sql, (review,) * 3).fetchall()]
-
-    def rekey(self, review: str, mapping: Mapping[str, str]) -> None:
-        with self._transaction() as con:
-            rekey(con, "", "?", review, mapping)
-
-    def write(self, change: Change) -> int:
-        with self._transaction() as con:
-            return self._write(con, change)
-
-    def write_many(self, changes: list[Change]) -> None:
-        with self._transaction() as con:  # one commit for an import, not one per record
-            for change in changes:
-                self._write(con, change)
-
-    def _write(self, con: sqlite3.Connection, change: Change) -> int:
-        at = now_us() if change.at is None else change.at
-        key = (change.review, change.annotator, change.record)
-        change_id = con.execute(
-            "INSERT INTO changes (review, record, annotator, at, seconds) VALUES (?, ?, ?, ?, ?)",
-            (change.review, change.record, change.annotator, at, change.seconds),
-        ).lastrowid
-        for question, value in change.answers.items():
-            self._set_answer(con, change_id, key, question, dump(value), at)
-        self._set_status(con, change_id, key, change.status, at, change.seconds)
-        return change_id
-
-    def add_seconds(self, review: str, annotator: str, record: str, seconds: float) -> None:
-        with self._transaction() as con:
-            con.execute(
-                "INSERT INTO records VALUES (?, ?, ?, NULL, ?, ?) ON CONFLICT DO UPDATE SET "
-                "seconds = records.seconds + excluded.seconds",
-                (review, annotator, record, now_us(), seconds),
-            )
-
-    def last_change(self, review: str, annotator: str) -> tuple[int, str] | None:
-        with self._reading() as con:
-            row = con.execute(last_change_sql("", "?"), (review, annotator)).fetchone()
-        return None if row is None else (row[0], row[1])
-
-    def undo(self, change_id: int) -> str:
-        at = now_us()
-        with self._transaction() as con:
-            row = con.execute(
-                "SELECT review, annotator, record FROM changes WHERE id = ?", (change_id,)
-            ).fetchone()
-            if row is None:
-                raise StoreError(f"there is no change {change_id} to undo")
-            key = tuple(row)
-            events = con.execute(
-                "SELECT question, previous FROM events WHERE change = ? ORDER BY rowid DESC",
-                (change_id,),
-            ).fetchall()
-            undo_id = con.execute(
-                "INSERT INTO changes (review, record, annotator, at, undo_of) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (key[0], key[2], key[1], at, change_id),
-            ).lastrowid
-            for question, previous in events:
-                if question is None:
-                    self._set_status(con, undo_id, key, load(previous), at, 0.0, force=True)
-                else:
-                    self._set_answer(con, undo_id, key, question, previous, at)
-        return key[2]
-
-    def _set_answer(self, con, change_id, key, question, value, at) -> None:
-        old = con.execute(
-            "SELECT value FROM answers WHERE review = ? AND annotator = ? AND record = ? "
-            "AND question = ?",
-            (*key, question),
-        ).fetchone()
-        old = None if old is None else old[0]
-        if old == value:
-            return
-        con.execute("INSERT INTO events VALUES (?, ?, ?, ?)", (change_id, question, value, old))
-        if value is None:
-            con.execute(
-                "DELETE FROM answers WHERE review = ? AND annotator = ? AND record = ? "
-                "AND question = ?",
-                (*key, question),
-            )
-        else:
-            con.execute(
-                "INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
-                "value = excluded.value, updated_at = excluded.updated_at",
-                (*key, question, value, at),
-            )
-
-    def _set_status(self, con, change_id, key, status, at, seconds, force=False) -> None:
-        row = con.execute(
-            "SELECT status FROM records WHERE review = ? AND annotator = ? AND record = ?", key
-        ).fetchone()
-        old = None if row is None else row[0]
-        new = status if (status is not None or force) else old
-        if new != old:
-            con.execute(
-                "INSERT INTO events VALUES (?, NULL, ?, ?)", (change_id, dump(new), dump(old))
-            )
-        con.execute(
-            "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
-            "status = excluded.status, annotated_at = excluded.annotated_at, "
-            "seconds = records.seconds + excluded.seconds",
-            (*key, new, at, seconds),
-        )
-
-    def claim(
-        self, review: str, annotator: str, candidates: list[str], overlap: int, ttl: float
-    ) -> str | None:
-        with self._transaction() as con:  # BEGIN IMMEDIATE: one claimer at a time
-            return claim_first(con, "", "?", (review, annotator), candidates, overlap, ttl)
-
-    def take_seat(
-        self, review: str, annotator: str, seat: str, record: str | None, ttl: float
-    ) -> dict[str, str | None]:
-        with self._transaction() as con:  # BEGIN IMMEDIATE: one seat taker at a time
-            return hold_seat(con, "", "?", (review, annotator), seat, record, ttl)
-
-    def leave_seat(self, review: str, annotator: str, seat: str) -> None:
-        with self._transaction() as con:
-            con.execute(
-                "DELETE FROM seats WHERE review = ? AND annotator = ? AND seat = ?",
-                (review, annotator, seat),
-            )
-
-    def submitted_counts(self, review: str, keys: list[str], exclude: str) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        with self._reading() as con:
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
-                marks = ", ".join("?" * len(chunk))
-                counts.update(
-                    con.execute(
-                        f"SELECT record, COUNT(*) FROM records WHERE review = ? AND record IN "
-                        f"({marks}) AND status = 'submitted' AND annotator NOT IN (?, ?) "
-                        "GROUP BY record",
-                        (review, *chunk, exclude, ADJUDICATOR),
-                    ).fetchall()
-                )
-        return counts
-
-    def status_counts(self, review: str) -> list[tuple[str, str, int]]:
-        with self._reading() as con:
-            return con.execute(
-                "SELECT annotator, status, COUNT(*) FROM records WHERE review = ? "
-                "AND status IS NOT NULL GROUP BY annotator, status ORDER BY annotator",
-                (review,),
-            ).fetchall()
-
-    def setting(self, review: str, annotator: str, name: str) -> Any:
-        with self._reading() as con:
-            row = con.execute(
-                "SELECT value FROM settings WHERE review = ? AND annotator = ? AND name = ?",
-                (review, annotator, name),
-            ).fetchone()
-        return None if row is None else load(row[0])
-
-    def set_setting(self, review: str, annotator: str, name: str, value: Any) -> None:
-        with self._transaction() as con:
-            if value is None:
-                con.execute(
-                    "DELETE FROM settings WHERE review = ? AND annotator = ? AND name = ?",
-                    (review, annotator, name),
-                )
-            else:
-                con.execute(
-                    "INSERT INTO settings VALUES (?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
-                    "value = excluded.value, updated_at = excluded.updated_at",
-                    (review, annotator, name, dump(value), now_us()),
-                )
-
-    def record(self, review: str, annotator: str, key: str) -> RecordState:
-        args = (review, annotator, key)
-        with self._reading() as con:
-            answers = con.execute(
-                "SELECT question, value FROM answers WHERE review = ? AND annotator = ? "
-                "AND record = ?",
-                args,
-            ).fetchall()
-            row = con.execute(
-                "SELECT status, annotated_at, seconds FROM records WHERE review = ? "
-                "AND annotator = ? AND record = ?",
-                args,
-            ).fetchone()
-        state = RecordState(answers={q: load(v) for q, v in answers})
-        if row is not None:
-            state.status, state.annotated_at, state.seconds = row
-        return state
-
-    def statuses(self, review: str, annotator: str) -> dict[str, str]:
-        with self._reading() as con:
-            rows = con.execute(
-                "SELECT record, status FROM records WHERE review = ? AND annotator = ? "
-                "AND status IS NOT NULL",
-                (review, annotator),
-            ).fetchall()
-        return dict(rows)
-
-    def _select(self, sql: str, review: str, annotator: str | None) -> list[tuple]:
-        args: tuple = (review,) if annotator is None else (review, annotator)
-        if annotator is not None:
-            sql += " AND annotator = ?"
-        with self._reading() as con:
-            return con.execute(sql, args).fetchall()
-
-    def records(self, review: str, annotator: str | None = None) -> list[tuple]:
-        return self._select(
-            "SELECT record, annotator, status, annotated_at, seconds FROM records "
-            "WHERE review = ? AND status IS NOT NULL",
-            review,
-            annotator,
-        )
-
-    def times(self, review: str) -> pa.Table:
-        return self._arrow(TIMES_SQL, TIMES_COLUMNS, (review,), "records", tables.TIMES)
-
-    def records_table(self, review: str, annotator: str) -> pa.Table:
-        args = (review, annotator)
-        return self._arrow(RECORDS_SQL, tables.ANSWERED_FIELDS, args, "records", tables.RECORDS)
-
-    def submitted_answers(
-        self,
-        review: str,
-        question: str | None = None,
-        *,
-        records: Sequence[str] | None = None,
-    ) -> pa.Table:
-        where, args = "", [review, ADJUDICATOR]
-        if question is not None:
-            where, args = where + " AND a.question = ?", [*args, question]
-        if records is not None:  # the keys as one JSON array, unpacked by SQLite
-            where += " AND a.record IN (SELECT value FROM json_each(?))"
-            args.append(dump(list(records)))
-        sql = SUBMITTED_SQL.replace("{where}", where)
-        return self._arrow(sql, SUBMITTED_COLUMNS, tuple(args), "answers", tables.SUBMITTED)
-
-    def answers_table(self, review: str, annotator: str) -> pa.Table:
-        args = (review, annotator)
-        return self._arrow(ANSWERS_SQL, ANSWERS_COLUMNS, args, "answers", tables.ANSWERS)
-
-    def _arrow(
-        self, sql: str, expressions: list[str], args: tuple, table: str, schema: pa.Schema
-    ) -> pa.Table:
-        """A query's rows as an Arrow table: the text form, or JSON when a value holds its
-        separator."""
-        columns = tables.text_columns(expressions, schema)
-        parsed = tables.from_text_columns(
-            self._chunks(sql.format(columns=columns), args, table), schema
-        )
+    def _arrow(self, query: tuple, args: tuple, schema: pa.Schema) -> pa.Table:
+        """The text form (store/tables.py) a range of rowids at a time, or JSON when a
+        value holds its separator."""
+        columns, source, alias = query
+        table = self.d.sql(source.split()[0])  # the first table, read by rowid ranges
+        sql = self.d.sql(f"SELECT {{columns}} FROM {source} AND {alias}.rowid BETWEEN ? AND ?")
+        text = sql.replace("{columns}", tables.text_columns(columns, schema))
+        parsed = tables.from_text_columns(self._chunks(text, args, table), schema)
         if parsed is None:
-            chunks = self._chunks(sql.format(columns=_json_columns(expressions)), args, table)
+            json_columns = ", ".join(f"json_group_array({c})" for c in columns)
+            chunks = self._chunks(sql.replace("{columns}", json_columns), args, table)
             parsed = tables.from_json_columns(chunks, schema)
         return parsed
 
     def _chunks(self, sql: str, args: tuple, table: str) -> list[tuple]:
-        """A query's one row per `tables.CHUNK` rowids of `table`, from one snapshot of the
-        store."""
-        rows = []
-        with self._reading() as con:
+        """One row per `tables.CHUNK` rowids of `table`, from one snapshot of the store."""
+
+        def read(con: sqlite3.Connection) -> list[tuple]:
+            rows = []
             con.execute("BEGIN")
-            try:
-                # (each alone is one b-tree step; min and max in one select scan the table)
+            try:  # (each alone is one b-tree step; min and max in one select scan the table)
                 bounds = (
                     f"SELECT (SELECT min(rowid) FROM {table}), (SELECT max(rowid) FROM {table})"
                 )
@@ -563,39 +299,9 @@ class SQLiteStore(Store):
                     rows.append(con.execute(sql, (*args, start, end)).fetchone())
             finally:
                 con.execute("COMMIT")
-        return rows
+            return rows
 
-    def answers(self, review: str, annotator: str | None = None) -> list[tuple]:
-        rows = self._select(
-            "SELECT record, annotator, question, value, updated_at FROM answers WHERE review = ?",
-            review,
-            annotator,
-        )
-        values = load_many([row[3] for row in rows])
-        return [(r, a, q, v, t) for (r, a, q, _, t), v in zip(rows, values, strict=True)]
-
-    def history(self, review: str) -> list[tuple]:
-        with self._reading() as con:
-            rows = con.execute(
-                "SELECT c.id, c.record, c.annotator, e.question, e.value, e.previous, c.at, "
-                "c.undo_of FROM changes c JOIN events e ON e.change = c.id "
-                "WHERE c.review = ? ORDER BY c.id, e.rowid",
-                (review,),
-            ).fetchall()
-        return [(c, r, a, q, load(v), load(p), t, u) for c, r, a, q, v, p, t, u in rows]
-
-    # A callable's suggestions (store/suggestions.py holds the SQL).
-    def put_suggestions(self, review: str, name: str, rows: list, overwrite: bool = False) -> None:
-        with self._transaction() as con:
-            suggestions.put(con, "", "?", review, name, rows, overwrite)
-
-    def suggested(self, review: str, name: str, keys: Sequence[str]) -> set[str]:
-        with self._reading() as con:
-            return suggestions.done(con, "", "?", review, name, keys)
-
-    def suggestions(self, review: str, keys: Sequence[str] | None = None) -> list[tuple]:
-        with self._reading() as con:
-            return suggestions.rows(con, "", "?", review, keys)
+        return self._read("could not be read", read)
 
     def close(self) -> None:
         with self._lock:
@@ -615,65 +321,3 @@ def _retry_locked(statement, seconds: float = 30.0):
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
-
-
-class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT under the store's lock, rolled back on any error.
-
-    A lock held past the busy timeout, a full disk or an I/O error becomes
-    `StoreUnavailable`, with nothing of the transaction kept.
-    """
-
-    def __init__(self, con: sqlite3.Connection, lock: threading.RLock, path: str):
-        self.con, self.lock, self.path = con, lock, path
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.lock.acquire()
-        try:
-            self.con.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            self.lock.release()
-            raise _fault(self.path, exc) from None
-        except BaseException:
-            self.lock.release()
-            raise
-        return self.con
-
-    def __exit__(self, kind, exc, tb) -> bool:
-        try:
-            if kind is None:
-                try:
-                    self.con.execute("COMMIT")
-                    return False
-                except sqlite3.Error as error:
-                    exc = error
-            if self.con.in_transaction:
-                self.con.execute("ROLLBACK")
-        finally:
-            self.lock.release()
-        if isinstance(exc, sqlite3.Error) and is_sqlite_fault(exc):
-            raise sqlite_unavailable(self.path, exc) from None
-        if kind is None:
-            raise exc
-        return False
-
-
-class _Reading:
-    """The store's lock for a read; a fault while reading becomes `StoreUnavailable`."""
-
-    def __init__(self, con: sqlite3.Connection, lock: threading.RLock, path: str):
-        self.con, self.lock, self.path = con, lock, path
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.lock.acquire()
-        return self.con
-
-    def __exit__(self, kind, exc, tb) -> bool:
-        self.lock.release()
-        if isinstance(exc, sqlite3.Error) and is_sqlite_fault(exc):
-            raise sqlite_unavailable(self.path, exc) from None
-        return False
-
-
-def _fault(path: str, exc: sqlite3.Error) -> Exception:
-    return sqlite_unavailable(path, exc) if is_sqlite_fault(exc) else exc

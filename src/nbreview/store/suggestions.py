@@ -4,7 +4,7 @@ Stored so a reopened review, every other annotator and `to_dataset(suggestions=T
 them, and none is computed twice. A record the callable was asked about has one row per
 question it answers, `value` NULL where it suggested nothing (or something invalid): the
 rows say the record is done. Functions over a DB-API connection, a table prefix and a
-placeholder (like `claim_first` in base.py), so both stores share the SQL.
+placeholder, which `SQLStore` (sql.py) hands them: both backends share the SQL.
 """
 
 from __future__ import annotations

@@ -1,0 +1,318 @@
+"""Content keys at scale (issue 25): what a review without `id=` pays for its rows.
+
+    python benchmarks/scale.py [--rows 1000000] [--before /path/to/older/src]
+
+Each figure stands beside its twin from the same run: the same call with `id=`, or the same
+call with the index kept by an earlier process vs built in this one. With `--before`, every
+measurement runs again with that source tree first on PYTHONPATH (e.g. main's `src`, from
+`git archive main src | tar -x -C /tmp/base`), in the column "before". Every measurement is
+a fresh process (`python benchmarks/scale.py TASK '{json}'`) that opens the synthetic dataset
+memory-mapped (data.py) before its baseline; RSS growth counts the file pages it maps.
+
+- **to_dataset**: a store holding 100,000 submitted answers (two questions) on random rows;
+  `to_dataset()` once (its first call: it finds the answered rows), then best of 3.
+- **reopen**: a store holding 10,000 answers; `Review(...)` + `review.widget` +
+  `review.progress` (which must count every answer), time and RSS growth.
+- **second window**: a window of the same name already on a record (a Review + widget in the
+  same process, as a second tab); opening the second one (Review + widget, which tells it
+  where the first is) and finding one record's row alone (`keys.position_of`).
+- **all keys**: `RecordKeys.all()`, every row's key (consensus and hub exports need them), on
+  pages already read; wall and CPU time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import data
+from common import Memory, run_task, task_main, timed
+
+HERE = Path(__file__).resolve().parent
+SRC = HERE.parent / "src"
+RUNS = 3  # fresh processes per figure, the median shown (--runs)
+
+
+# -- tasks, each in a fresh process -------------------------------------------------------------
+
+
+def _review(args: dict, id: str | None, ds=None, name: str = "default"):
+    import tasks  # nbreview is imported from PYTHONPATH: this tree's, or --before's
+
+    ds = data.open_dataset(args["data"]) if ds is None else ds
+    return tasks.make_review(ds, Path(args["store"]), id=id, name=name)
+
+
+def _forget_index(store: Path) -> None:
+    """No index kept beside the store: this process builds it (what a first open pays)."""
+    shutil.rmtree(store.with_name(store.name + "-keys"), ignore_errors=True)
+
+
+def prefill(args: dict) -> dict:
+    """Setup: a store whose review holds `answers` submitted answers on random rows."""
+    import tasks
+
+    ds = data.open_dataset(args["data"])
+    store = Path(args["store"])
+    first = tasks.make_review(ds, store, id=args.get("id"))
+    rows = sorted(random.Random(0).sample(range(len(ds)), args["answers"]))
+    keys = first.keys.take(rows).to_pylist()
+    first.store.close()
+    tasks._bulk_answers(store, rows, keys)
+    return {"keys": len(keys)}
+
+
+def export(args: dict) -> dict:
+    if args.get("cold"):
+        _forget_index(Path(args["store"]))
+    review = _review(args, args.get("id"))
+    with Memory() as memory:
+        annotated, first = timed(review.to_dataset)
+    answered = len(annotated) - annotated.data.column("quality").null_count
+    assert answered == args["answers"], f"to_dataset found {answered}, not {args['answers']}"
+    warm = min(timed(review.to_dataset)[1] for _ in range(3))
+    return {"first_s": first, "warm_s": warm, "mb": memory.grown}
+
+
+def reopen(args: dict) -> dict:
+    if args.get("cold"):
+        _forget_index(Path(args["store"]))
+    import tasks  # noqa: F401 - imported before the baseline, as in a running kernel
+
+    ds = data.open_dataset(args["data"])
+    with Memory() as memory:
+        start = time.perf_counter()
+        review = _review(args, args.get("id"), ds)
+        _ = review.widget
+        progress = review.progress
+        seconds = time.perf_counter() - start
+    assert progress.submitted == args["answers"], progress
+    return {"s": seconds, "mb": memory.grown, "peak_mb": memory.peak}
+
+
+def second_window(args: dict) -> dict:
+    first = _review(args, args.get("id"))
+    key = first.widget.record["key"]  # the first window is on its first open record
+    start = time.perf_counter()
+    second = _review(args, args.get("id"))
+    told = str(second.widget.visitor)
+    seconds = time.perf_counter() - start
+    assert "also reviewing" in told, told[:300]
+    position, lookup = timed(lambda: second.session.cursor.position_of(key))
+    assert position is not None
+    return {"s": seconds, "lookup_s": lookup}
+
+
+def all_keys(args: dict) -> dict:
+    from nbreview._data.keys import RecordKeys
+    from nbreview._data.source import RecordSource
+
+    source = RecordSource.of(data.open_dataset(args["data"]))
+    for column in ("prompt", "response"):  # the pages read once (a chunk at a time): hashing
+        for chunk in source.values(column).chunks:  # is measured, not the disk
+            memoryview(chunk.buffers()[2]).tobytes()
+    keys = RecordKeys(source, None, ["prompt", "response"])
+    cpu, start = time.process_time(), time.perf_counter()
+    found = keys.all()
+    wall = time.perf_counter() - start
+    assert len(found) == len(source)
+    return {"s": wall, "cpu_s": time.process_time() - cpu}
+
+
+TASKS = {
+    "prefill": prefill,
+    "export": export,
+    "reopen": reopen,
+    "second_window": second_window,
+    "all_keys": all_keys,
+}
+
+
+# -- the run ----------------------------------------------------------------------------------
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run(src: Path, task: str, args: dict, runs: int) -> dict:
+    """Median of each figure over `runs` fresh processes with `src` first on PYTHONPATH."""
+    previous = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = str(src)
+    try:
+        results = [run_task(sys.executable, "scale.py", task, args) for _ in range(runs)]
+    finally:
+        if previous is None:
+            os.environ.pop("PYTHONPATH")
+        else:
+            os.environ["PYTHONPATH"] = previous
+    errors = [r["error"] for r in results if "error" in r]
+    if errors:
+        return {"error": errors[0]}
+    return {k: statistics.median(r[k] for r in results) for k in results[0]}
+
+
+def fmt(r: dict, key: str, unit: str = "s") -> str:
+    if "error" in r:
+        return f"error: {r['error']}"
+    value = r[key]
+    if unit == "mb":
+        return f"{value:+.0f} MB"
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def measure(trees: dict[str, Path], path: Path, work: Path, runs: int, reopen_only: bool) -> dict:
+    stores = {}
+    setups = (("100k", 100_000, None), ("100k-id", 100_000, "id"),
+              ("10k", 10_000, None), ("10k-id", 10_000, "id"))  # fmt: skip
+    for label, answers, id in setups[2:] if reopen_only else setups:
+        store = work / f"{label}.sqlite"
+        log(f"setup: {answers:,} answers ({'id=' if id else 'content keys'})")
+        run(SRC, "prefill", {"data": str(path), "store": str(store), "answers": answers,
+                             "id": id}, 1)  # fmt: skip
+        stores[label] = store
+    out: dict[str, dict[str, dict]] = {}
+    for tree, src in trees.items():
+        log(f"measuring {tree} ({src})")
+        base = {"data": str(path)}
+        r = out.setdefault(tree, {})
+        if not reopen_only:
+            export_part(r, src, base, stores, runs)
+        common = {**base, "answers": 10_000}
+        r["reopen_id"] = run(
+            src, "reopen", {**common, "store": str(stores["10k-id"]), "id": "id"}, runs
+        )
+        r["reopen_cold"] = run(
+            src, "reopen", {**common, "store": str(stores["10k"]), "cold": 1}, runs
+        )
+        r["reopen"] = run(src, "reopen", {**common, "store": str(stores["10k"])}, runs)
+        r["window"] = run(src, "second_window", {**common, "store": str(stores["10k"])}, runs)
+        r["window_id"] = run(
+            src, "second_window", {**common, "store": str(stores["10k-id"]), "id": "id"}, runs
+        )
+        if not reopen_only:
+            r["all"] = run(src, "all_keys", base, runs)
+    return out
+
+
+def export_part(r: dict, src: Path, base: dict, stores: dict, runs: int) -> None:
+    common = {**base, "answers": 100_000}
+    with_id = {**common, "store": str(stores["100k-id"]), "id": "id"}
+    r["export_id"] = run(src, "export", with_id, runs)
+    r["export_cold"] = run(src, "export", {**common, "store": str(stores["100k"]), "cold": 1}, runs)
+    r["export"] = run(src, "export", {**common, "store": str(stores["100k"])}, runs)
+
+
+def ratio(a: dict, b: dict, key: str) -> str:
+    if "error" in a or "error" in b:
+        return ""
+    return f" ({a[key] / b[key]:.1f}x)"
+
+
+def versus(a: dict, b: dict, key: str) -> str:
+    """'a vs b (a/b x)'."""
+    return f"{fmt(a, key)} vs {fmt(b, key)}{ratio(a, b, key)}"
+
+
+def with_rss(r: dict, key: str = "s") -> str:
+    return f"{fmt(r, key)} ({fmt(r, 'mb', 'mb')})"
+
+
+def table_rows(out: dict[str, dict[str, dict]], rows: int) -> list[list[str]]:
+    n = f"{rows:,} rows"
+    specs = [
+        (
+            f"`to_dataset()` with 100,000 answers, {n}: without `id=` vs with it, first call",
+            "within 2x",
+            lambda r: versus(r["export"], r["export_id"], "first_s"),
+        ),
+        (
+            "the same, best of 3 more calls",
+            "within 2x",
+            lambda r: versus(r["export"], r["export_id"], "warm_s"),
+        ),
+        (
+            "the same without `id=`, first call, index built in this process (first open; RSS)",
+            "",
+            lambda r: f"{fmt(r['export_cold'], 'first_s')} ({fmt(r['export_cold'], 'mb', 'mb')})",
+        ),
+        (
+            f"reopen + widget + `progress`, 10,000 answers, {n}: without `id=` vs with it (RSS)",
+            "< 1 s, < 200 MB at 10M",
+            lambda r: f"{with_rss(r['reopen'])} vs {with_rss(r['reopen_id'])}",
+        ),
+        (
+            "the same without `id=`, index built in this process (first open)",
+            "",
+            lambda r: with_rss(r["reopen_cold"]),
+        ),
+        (
+            f"second window of the same name: Review + widget, {n}, without `id=` vs with it",
+            "",
+            lambda r: versus(r["window"], r["window_id"], "s"),
+        ),
+        (
+            "finding one record's row (`cursor.position_of`), without `id=` vs with it",
+            "one lookup",
+            lambda r: versus(r["window"], r["window_id"], "lookup_s"),
+        ),
+        (
+            f"`RecordKeys.all()`, every row's key, {n}, pages already read: wall (CPU)",
+            "",
+            lambda r: f"{fmt(r['all'], 's')} ({fmt(r['all'], 'cpu_s')})",
+        ),
+    ]
+    return [
+        [measure, target, *(cell(r) if _has(r, cell) else "-" for r in out.values())]
+        for measure, target, cell in specs
+    ]
+
+
+def _has(r: dict, cell) -> bool:
+    try:
+        cell(r)
+    except KeyError:
+        return False
+    return True
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--before", type=Path, help="an older nbreview src folder to compare")
+    parser.add_argument("--data", type=Path, help="an existing data.py file of --rows rows")
+    parser.add_argument("--runs", type=int, default=RUNS, help="processes per figure")
+    parser.add_argument("--reopen-only", action="store_true", help="reopen and second window")
+    args = parser.parse_args()
+    trees = {"before": args.before} if args.before else {}
+    trees["after" if args.before else "value"] = SRC
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="nbreview-scale-") as tmp:
+        work = Path(tmp)
+        path = args.data
+        if path is None:
+            log(f"writing the synthetic dataset, {args.rows:,} rows")
+            path = data.write(args.rows, work / "rows.arrow")
+        lines = table_rows(measure(trees, path, work, args.runs, args.reopen_only), args.rows)
+    header = ["measure", "target", *trees]
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for line in lines:
+        print("| " + " | ".join(line) + " |")
+    print(f"\n- {os.cpu_count()} cores; load average (1 min) {load:.2f} at start, "
+          f"{os.getloadavg()[0]:.2f} at end; {time.perf_counter() - started:.0f} s")  # fmt: skip
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] in TASKS:
+        task_main(TASKS)
+    else:
+        main()

@@ -1,0 +1,605 @@
+"""Every statement of the store, once: `SQLStore` runs them on SQLite and PostgreSQL alike.
+
+A statement is written once, below, with `?` for its arguments, `{t}` before each table
+name and `{...}` for the few words the databases spell differently (`Dialect.words`);
+the backend's `Dialect` turns it into its own text (`%s`, the `nbreview_` prefix) once
+and keeps it. What the databases do differently beyond words is a method of `Dialect`
+(locks, list arguments, pipelining); each backend module (`sqlite.py`, `postgres.py`)
+adds only its connections, transactions and faults: `_tx(what, work)` runs `work(con)`
+in one write transaction, `_read(what, work)` reads, `_arrow` reads a query as Arrow.
+
+To add a statement: a constant here, and a method of `SQLStore` running it with
+`self._x(con, STATEMENT, args)` inside `self._tx` (writes) or `self._rows` (reads). A new
+table goes in `SCHEMA`, which both backends create. Nothing changes in either backend.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from . import rekey as rekeying
+from . import suggestions as suggesting
+from . import tables
+from .base import (
+    ADJUDICATOR,
+    APP,
+    SCHEMA_VERSION,
+    Change,
+    RecordState,
+    StoreError,
+    dump,
+    load,
+    load_many,
+    now_us,
+)
+
+T = TypeVar("T")
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS nbreview_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS {t}reviews (
+    name TEXT PRIMARY KEY, config TEXT NOT NULL, created_at {int} NOT NULL,
+    updated_at {int} NOT NULL);
+CREATE TABLE IF NOT EXISTS {t}changes (
+    id {serial}, review TEXT NOT NULL, record TEXT NOT NULL, annotator TEXT NOT NULL,
+    at {int} NOT NULL, seconds {real} NOT NULL DEFAULT 0, undo_of {int} REFERENCES {t}changes(id));
+CREATE TABLE IF NOT EXISTS {t}events ({event_id}
+    change {int} NOT NULL REFERENCES {t}changes(id), question TEXT, value TEXT, previous TEXT);
+CREATE INDEX IF NOT EXISTS {t}events_change ON {t}events(change);
+CREATE TABLE IF NOT EXISTS {t}answers (
+    review TEXT NOT NULL, annotator TEXT NOT NULL, record TEXT NOT NULL, question TEXT NOT NULL,
+    value TEXT NOT NULL, updated_at {int} NOT NULL,
+    PRIMARY KEY (review, annotator, record, question));
+CREATE TABLE IF NOT EXISTS {t}records (
+    review TEXT NOT NULL, annotator TEXT NOT NULL, record TEXT NOT NULL, status TEXT,
+    annotated_at {int} NOT NULL, seconds {real} NOT NULL DEFAULT 0,
+    PRIMARY KEY (review, annotator, record));
+CREATE INDEX IF NOT EXISTS {t}records_status ON {t}records(review, status);
+CREATE TABLE IF NOT EXISTS {t}reservations (
+    review TEXT NOT NULL, record TEXT NOT NULL, annotator TEXT NOT NULL,
+    expires_at {int} NOT NULL, PRIMARY KEY (review, record, annotator));
+CREATE TABLE IF NOT EXISTS {t}seats (
+    review TEXT NOT NULL, annotator TEXT NOT NULL, seat TEXT NOT NULL, record TEXT,
+    expires_at {int} NOT NULL, PRIMARY KEY (review, annotator, seat));
+CREATE TABLE IF NOT EXISTS {t}settings (
+    review TEXT NOT NULL, annotator TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+    updated_at {int} NOT NULL, PRIMARY KEY (review, annotator, name));
+"""
+SCHEMA += suggesting.SCHEMA  # a callable's suggestions: store/suggestions.py
+
+
+META = (
+    "INSERT INTO nbreview_meta VALUES ('app', ?), ('schema_version', ?) "
+    "ON CONFLICT (key) DO NOTHING"
+)
+
+
+def create_schema(con: Any, dialect: Dialect, extra: Sequence[str] = ()) -> None:
+    """Every table (a no-op where they exist) and the meta rows, in the caller's transaction."""
+    for statement in [*dialect.schema(), *extra]:
+        con.execute(statement)
+    con.execute(dialect.sql(META), (APP, str(SCHEMA_VERSION)))
+
+
+def excluded(*columns: str) -> str:
+    """An upsert's SET of these columns to the values the INSERT gave."""
+    return ", ".join(f"{c} = excluded.{c}" for c in columns)
+
+
+def upsert(table: str, width: int, conflict: str, sets: str) -> str:
+    """INSERT of a whole row that updates `sets` (`r` is the stored row) when it exists."""
+    marks = ", ".join("?" * width)
+    insert = f"INSERT INTO {{t}}{table} AS r VALUES ({marks})"
+    return f"{insert} ON CONFLICT ({conflict}) DO UPDATE SET {sets}"
+
+
+KEY = "review = ? AND annotator = ? AND record = ?"
+REC = "review, annotator, record"
+SET_VALUE = excluded("value", "updated_at")
+ADD = "seconds = r.seconds + excluded.seconds"
+REGISTER = upsert("reviews", 4, "name", excluded("config", "updated_at"))
+REVIEW_CONFIG = "SELECT config FROM {t}reviews WHERE name = ?"
+SETTING = "SELECT value FROM {t}settings WHERE review = ? AND annotator = ? AND name = ?"
+SET_SETTING = upsert("settings", 5, "review, annotator, name", SET_VALUE)
+DROP_SETTING = "DELETE FROM {t}settings WHERE review = ? AND annotator = ? AND name = ?"
+# A change: lock (or create) the record's row, log the change, read the record's state.
+TOUCH = upsert("records", 6, REC, f"{excluded('annotated_at')}, {ADD}")
+SAVE_RECORD = upsert("records", 6, REC, f"{excluded('status', 'annotated_at')}, {ADD}")
+ADD_SECONDS = upsert("records", 6, REC, ADD)
+NEW_CHANGE = (
+    "INSERT INTO {t}changes (review, record, annotator, at, seconds, undo_of) "
+    "VALUES (?, ?, ?, ?, ?, ?){returning}"
+)
+RECORD = (  # one record's state in one statement: its status row, then one row per answer
+    f"SELECT NULL, status, annotated_at, seconds FROM {{t}}records WHERE {KEY} "
+    f"UNION ALL SELECT question, value, NULL, NULL FROM {{t}}answers WHERE {KEY}"
+)
+EVENT = "INSERT INTO {t}events (change, question, value, previous) VALUES (?, ?, ?, ?)"
+SET_ANSWER = upsert("answers", 6, f"{REC}, question", SET_VALUE)
+DROP_ANSWER = f"DELETE FROM {{t}}answers WHERE {KEY} AND question = ?"
+SET_STATUS = f"UPDATE {{t}}records SET status = ?, annotated_at = ? WHERE {KEY}"
+# Undo.
+CHANGE = "SELECT review, annotator, record FROM {t}changes WHERE id = ?"
+LOCK_STATUS = f"SELECT status FROM {{t}}records WHERE {KEY}{{lock}}"
+EVENTS = "SELECT question, previous FROM {t}events WHERE change = ? ORDER BY {order} DESC"
+ANSWER = f"SELECT question, value FROM {{t}}answers WHERE {KEY} AND question = ?"
+LAST_CHANGE = (
+    "SELECT c.id, c.record FROM {t}changes c WHERE c.review = ? AND c.annotator = ? "
+    "AND c.undo_of IS NULL AND EXISTS (SELECT 1 FROM {t}events e WHERE e.change = c.id) "
+    "AND NOT EXISTS (SELECT 1 FROM {t}changes u WHERE u.undo_of = c.id) ORDER BY c.id DESC LIMIT 1"
+)
+# Claims and seats.
+RELEASE = "DELETE FROM {t}reservations WHERE review = ? AND (annotator = ? OR expires_at < ?)"
+TAKEN = (  # others' submitted answers plus live claims, a claim whose holder submitted once
+    "SELECT (SELECT COUNT(*) FROM {t}records WHERE review = ? AND record = ? "
+    "AND status = 'submitted' AND annotator NOT IN (?, ?)) + "
+    "(SELECT COUNT(*) FROM {t}reservations v WHERE v.review = ? AND v.record = ? "
+    "AND NOT EXISTS (SELECT 1 FROM {t}records d WHERE d.review = v.review "
+    "AND d.record = v.record AND d.annotator = v.annotator AND d.status = 'submitted'))"
+)
+RESERVE = "INSERT INTO {t}reservations VALUES (?, ?, ?, ?)"
+EXPIRE_SEATS = "DELETE FROM {t}seats WHERE review = ? AND annotator = ? AND expires_at < ?"
+SEATS = "SELECT seat, record FROM {t}seats WHERE review = ? AND annotator = ? AND seat <> ?"
+SEAT = upsert("seats", 5, "review, annotator, seat", excluded("record", "expires_at"))
+LEAVE = "DELETE FROM {t}seats WHERE review = ? AND annotator = ? AND seat = ?"
+# Reads.
+SUBMITTED_COUNTS = (
+    "SELECT record, COUNT(*) FROM {t}records WHERE review = ? AND record {in} "
+    "AND status = 'submitted' AND annotator NOT IN (?, ?) GROUP BY record"
+)
+STATUS_COUNTS = (
+    "SELECT annotator, status, COUNT(*) FROM {t}records WHERE review = ? "
+    "AND status IS NOT NULL GROUP BY annotator, status ORDER BY annotator"
+)
+STATUSES = (
+    "SELECT record, status FROM {t}records WHERE review = ? AND annotator = ? "
+    "AND status IS NOT NULL"
+)
+RECORDS = (
+    "SELECT record, annotator, status, annotated_at, seconds FROM {t}records "
+    "WHERE review = ? AND status IS NOT NULL"
+)
+ANSWERS = "SELECT record, annotator, question, value, updated_at FROM {t}answers WHERE review = ?"
+HISTORY = (
+    "SELECT c.id, c.record, c.annotator, e.question, e.value, e.previous, c.at, c.undo_of "
+    "FROM {t}changes c JOIN {t}events e ON e.change = c.id WHERE c.review = ? "
+    "ORDER BY c.id, e.{order}"
+)
+# Reads as Arrow: (select list, FROM ... WHERE ..., how it names the table SQLite reads by
+# rowid ranges); `{+}` keeps SQLite on those ranges rather than an index.
+TIMES_TABLE = (
+    ["record", "annotator", "status", "annotated_at", "seconds"],
+    "{t}records WHERE {+}review = ?",
+    "{t}records",
+)
+RECORDS_TABLE = (
+    list(tables.ANSWERED_FIELDS),
+    "{t}records WHERE {+}review = ? AND annotator = ? AND status IS NOT NULL",
+    "{t}records",
+)
+ANSWERS_TABLE = (
+    ["record", "question", "value"],
+    "{t}answers WHERE {+}review = ? AND annotator = ?",
+    "{t}answers",
+)
+SUBMITTED = (
+    ["a.record", "a.annotator", "a.question", "a.value"],
+    "{t}answers a JOIN {t}records r ON r.review = a.review AND r.annotator = a.annotator "
+    "AND r.record = a.record WHERE {+}a.review = ? AND r.status = 'submitted' AND a.annotator <> ?",
+    "a",
+)
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """What one database spells or does its own way; each backend module makes one."""
+
+    prefix: str  # before every table name
+    mark: str  # the placeholder of an argument
+    types: tuple[tuple[str, str], ...]  # SCHEMA's {int}, {real}, {serial}, {event_id}
+    words: tuple[tuple[str, str], ...]  # {order} of events, {lock}, {in} a list, {+}, {returning}
+    legacy: str  # the test for a key of scheme 1 (32 lowercase hex digits)
+    lock_first: bool = False  # a change locks its record's row before reading it
+    nul: bool = True  # texts may hold a NUL byte
+
+    spelled: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def sql(self, text: str) -> str:
+        """A statement of this module in the database's own text (made once, then kept)."""
+        found = self.spelled.get(text)
+        if found is None:
+            found = text
+            for word, spelling in (("{t}", self.prefix), *self.words):
+                found = found.replace(word, spelling)
+            found = self.spelled[text] = found.replace("?", self.mark)
+        return found
+
+    def schema(self) -> list[str]:
+        text = SCHEMA.replace("{t}", self.prefix)
+        for name, value in self.types:
+            text = text.replace("{" + name + "}", value)
+        return [s for s in text.split(";") if s.strip()]
+
+    def list_arg(self, values: Sequence[str]) -> Any:
+        """The argument of `{in}`: a list of texts."""
+        return dump(list(values))
+
+    def many(self, con: Any, sql: str, rows: list[tuple]) -> None:
+        if rows:
+            con.executemany(self.sql(sql), rows)
+
+    def lock_review(self, con: Any, review: str, annotator: str = "", shared: bool = False) -> None:
+        """A rekey of one review waits for its claims (`shared`: claims do not wait for each
+        other), seat takers of one annotator take turns (SQLite: its write lock does all)."""
+
+    def lock_record(self, con: Any, review: str, record: str) -> bool | None:
+        """Lock a record for a claim if it is free: True, False when another claim holds it,
+        None where the transaction already excludes every other (SQLite)."""
+        return None
+
+    def pipeline(self, con: Any) -> contextlib.AbstractContextManager:
+        """Statements sent together and answered together, where the driver can."""
+        return contextlib.nullcontext()
+
+    def change_id(self, cursor: Any) -> int:
+        """The id NEW_CHANGE made: RETURNING where the database has it, else lastrowid."""
+        return cursor.lastrowid if dict(self.words)["{returning}"] == "" else cursor.fetchone()[0]
+
+
+class Retry(Exception):
+    """A lock another transaction holds (without waiting for it): run this one again."""
+
+
+class SQLStore(ABC):
+    """An append-only log of changes plus the current state it implies, per review: the
+    statements above on a DB-API connection, which a backend brings with its faults."""
+
+    d: Dialect
+    url: str
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.url!r})"
+
+    @abstractmethod
+    def _tx(self, what: str, work: Callable[[Any], T]) -> T:
+        """Run `work(con)` in one write transaction; faults become `StoreUnavailable`."""
+
+    @abstractmethod
+    def _read(self, what: str, work: Callable[[Any], T]) -> T: ...
+
+    @abstractmethod
+    def _arrow(self, query: tuple, args: tuple, schema: pa.Schema) -> pa.Table:
+        """A query of the *_TABLE kind (above) as an Arrow table of `schema`."""
+
+    def _x(self, con: Any, sql: str, args: tuple | list = ()) -> Any:
+        return con.execute(self.d.sql(sql), args)
+
+    def _rows(self, sql: str, args: tuple | list = ()) -> list[tuple]:
+        return self._read("could not be read", lambda con: self._x(con, sql, args).fetchall())
+
+    def _one(self, sql: str, args: tuple) -> Any:
+        """The first column of the first row, or None."""
+        rows = self._rows(sql, args)
+        return rows[0][0] if rows else None
+
+    def _do(self, what: str, sql: str, args: tuple) -> None:
+        self._tx(f"could not {what}", lambda con: self._x(con, sql, args))
+
+    # -- reviews, settings, record keys ------------------------------------------------------
+
+    def check_texts(self, texts: Mapping[str, Any]) -> None:
+        """Refuse, naming where, a text this database cannot keep (PostgreSQL: a NUL byte):
+        `texts` maps what they are ("id column 'id'") to their values in row order, or to a
+        function giving them (called only where a database refuses some)."""
+        if self.d.nul:
+            return
+        for what, values in texts.items():
+            values = values() if callable(values) else values
+            values = values if isinstance(values, (pa.Array, pa.ChunkedArray)) else pa.array(values)
+            if not pa.types.is_string(values.type) and not pa.types.is_large_string(values.type):
+                continue
+            found = pc.match_substring(values, "\x00")
+            if pc.any(found).as_py():
+                row = pc.index(found, True).as_py()
+                raise ValueError(
+                    f"{what} holds a NUL byte (row {row}: {values[row].as_py()[:40]!r}), which "
+                    f"this store ({self.url}) cannot keep; remove it, or use a SQLite store"
+                )
+
+    def register_review(self, name: str, config: dict) -> None:
+        """Create or update the review's entry (its questions), so the store describes itself."""
+        at = now_us()
+        self._do("register the review", REGISTER, (name, dump(config), at, at))
+
+    def review_config(self, name: str) -> dict | None:
+        """The config a review was last registered with (its key scheme), or None."""
+        return load(self._one(REVIEW_CONFIG, (name,)))
+
+    def setting(self, review: str, annotator: str, name: str) -> Any:
+        """A per-annotator setting of a review (its queue), or None."""
+        return load(self._one(SETTING, (review, annotator, name)))
+
+    def set_setting(self, review: str, annotator: str, name: str, value: Any) -> None:
+        """Keep a JSON-able setting; None removes it."""
+        if value is None:
+            return self._do("save the setting", DROP_SETTING, (review, annotator, name))
+        args = (review, annotator, name, dump(value), now_us())
+        self._do("save the setting", SET_SETTING, args)
+
+    def legacy_keys(self, review: str) -> list[str]:
+        """The review's record keys of scheme 1 (nbreview 0.1's content keys), to migrate."""
+        sql = rekeying.legacy_keys_sql(self.d.legacy)
+        return [r[0] for r in self._rows(sql, (review,) * 3)]
+
+    def rekey(self, review: str, mapping: Mapping[str, str]) -> None:
+        """Move every row of the review from old keys to new ones in one transaction."""
+
+        def work(con: Any) -> None:
+            self.d.lock_review(con, review)  # a claim must not land on a key being renamed
+            rekeying.rekey(con, self.d, review, mapping)
+
+        self._tx("could not migrate the record keys", work)
+
+    # -- changes -----------------------------------------------------------------------------
+
+    def write(self, change: Change) -> RecordState:
+        """Apply and log one change atomically; the record's new state, read in the same
+        transaction (its `change`: the change's id, for undo)."""
+        return self._tx("could not save the change", lambda con: self._write(con, change))
+
+    def write_many(self, changes: list[Change], batch: int = 500) -> None:
+        """An import: a few hundred changes per transaction, not one commit per record."""
+        changes = list(changes)
+        for start in range(0, len(changes), batch):
+            part = changes[start : start + batch]
+            self._tx(
+                "could not import the changes", lambda c, p=part: [self._write(c, x) for x in p]
+            )
+
+    def _write(self, con: Any, change: Change) -> RecordState:
+        """Log the change and apply what differs: the new state comes from the one read of
+        the old, in the same transaction (PostgreSQL: in one pipeline, a few round trips)."""
+        at = now_us() if change.at is None else change.at
+        key, lock = (change.review, change.annotator, change.record), self.d.lock_first
+        with self.d.pipeline(con):
+            if lock:  # the same record's writers queue here, and take change ids in order
+                self._x(con, TOUCH, (*key, None, at, change.seconds))
+            created = self._x(con, NEW_CHANGE, (key[0], key[2], key[1], at, change.seconds, None))
+            rows = self._x(con, RECORD, key * 2)
+            state, state.change = self._state(rows.fetchall()), self.d.change_id(created)
+            answers = {q: dump(v) for q, v in change.answers.items()}
+            self._set_answers(con, state.change, key, state.answers, answers, at)
+            new = change.status if change.status is not None else state.status
+            if lock:
+                self._set_status(con, state.change, key, state.status, new, at)
+            else:  # the status, the time and the time on screen in one statement
+                self._set_status(con, state.change, key, state.status, new, at, touch=None)
+                self._x(con, SAVE_RECORD, (*key, new, at, change.seconds))
+                state.seconds = (state.seconds or 0.0) + change.seconds
+        state.status, state.annotated_at = new, at
+        return state
+
+    def _state(self, rows: list[tuple]) -> RecordState:
+        """RECORD's rows as a state; answers still as stored text (decoded by the caller)."""
+        state = RecordState(answers={q: v for q, v, *_ in rows if q is not None})
+        for question, status, at, seconds in rows:
+            if question is None:
+                state.status, state.annotated_at, state.seconds = status, at, seconds
+        return state
+
+    def _set_answers(self, con, change_id, key, current: dict, answers: dict, at) -> None:
+        """Apply the answers (stored text) that differ; `current`, the stored text of the
+        record's answers, becomes its new answers, decoded."""
+        events, upserts, deletes = [], [], []
+        for question, value in answers.items():
+            previous = current.get(question)
+            if previous != value:
+                events.append((change_id, question, value, previous))
+                if value is None:
+                    deletes.append((*key, question))
+                    current.pop(question, None)
+                else:
+                    upserts.append((*key, question, value, at))
+                    current[question] = value
+        current.update((question, load(text)) for question, text in current.items())
+        self.d.many(con, EVENT, events)
+        self.d.many(con, DROP_ANSWER, deletes)
+        self.d.many(con, SET_ANSWER, upserts)
+
+    def _set_status(self, con, change_id, key, old, new, at, touch: bool | None = False) -> None:
+        """Log a new status; write it when it changed or `touch`, not at all when None."""
+        if new != old:
+            self._x(con, EVENT, (change_id, None, dump(new), dump(old)))
+        if touch is not None and (new != old or touch):
+            self._x(con, SET_STATUS, (new, at, *key))
+
+    def add_seconds(self, review: str, annotator: str, record: str, seconds: float) -> None:
+        """Add time on screen to a record, answered or not (a row with no status if need be),
+        leaving answers and status as they are."""
+        args = (review, annotator, record, None, now_us(), seconds)
+        self._do("save the time on screen", ADD_SECONDS, args)
+
+    def last_change(self, review: str, annotator: str) -> tuple[int, str] | None:
+        """(change id, record) of the annotator's newest change with an effect that is not an
+        undo and was not undone: after a restart, undo goes on where the last session's would."""
+        rows = self._rows(LAST_CHANGE, (review, annotator))
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    def undo(self, change_id: int) -> str:
+        """Log a change restoring what `change_id` replaced; the record key it touched."""
+        return self._tx("could not undo the change", lambda con: self._undo(con, change_id))
+
+    def _undo(self, con: Any, change_id: int) -> str:
+        """Log a change that puts back, newest first, what each event of `change_id` replaced."""
+        at, row = now_us(), self._x(con, CHANGE, (change_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"there is no change {change_id} to undo")
+        key = tuple(row)
+        status = self._x(con, LOCK_STATUS, key).fetchone()
+        events = self._x(con, EVENTS, (change_id,)).fetchall()
+        undo = self.d.change_id(
+            self._x(con, NEW_CHANGE, (key[0], key[2], key[1], at, 0.0, change_id))
+        )
+        for question, previous in events:
+            if question is None:
+                self._set_status(con, undo, key, status and status[0], load(previous), at, True)
+            else:
+                current = dict(self._x(con, ANSWER, (*key, question)).fetchall())
+                self._set_answers(con, undo, key, current, {question: previous}, at)
+        return key[2]
+
+    # -- claims and seats --------------------------------------------------------------------
+
+    def claim(
+        self, review: str, annotator: str, candidates: list[str], overlap: int, ttl: float
+    ) -> str | None:
+        """Reserve for `annotator`, atomically, the first candidate whose others' submitted
+        answers plus others' live claims are fewer than `overlap`; the annotator's other
+        claims in the review are released; a claim expires after `ttl` seconds."""
+
+        def work(con: Any) -> str | None:
+            self.d.lock_review(con, review, shared=True)  # only a rekey waits for claims
+            at, busy = now_us(), False
+            self._x(con, RELEASE, (review, annotator, at))  # earlier and expired claims
+            for record in candidates:
+                args = (review, record, annotator, ADJUDICATOR, review, record)
+                if self._x(con, TAKEN, args).fetchone()[0] >= overlap:
+                    continue
+                locked = self.d.lock_record(con, review, record)  # two never take its last place
+                if locked is False:  # another claimer is on it: the next one, or all again
+                    busy = True
+                    continue
+                if locked and self._x(con, TAKEN, args).fetchone()[0] >= overlap:
+                    continue  # filled while this claim waited for it
+                self._x(con, RESERVE, (review, record, annotator, at + int(ttl * 1e6)))
+                return record
+            if busy:
+                raise Retry(f"records of {review!r} were being claimed")
+            return None
+
+        return self._tx("could not claim a record", work)
+
+    def take_seat(
+        self, review: str, annotator: str, seat: str, record: str | None, ttl: float
+    ) -> dict[str, str | None]:
+        """Hold `record` for one place (a tab, a kernel) the annotator reviews in, unless another
+        of their live seats holds it (atomic: at most one does), for `ttl` seconds; the
+        annotator's other live seats and their records."""
+
+        def work(con: Any) -> dict[str, str | None]:
+            self.d.lock_review(con, review, annotator)  # their seats never hold one record
+            at = now_us()
+            self._x(con, EXPIRE_SEATS, (review, annotator, at))  # only theirs: rows they own
+            others = dict(self._x(con, SEATS, (review, annotator, seat)).fetchall())
+            held = None if record in others.values() else record
+            self._x(con, SEAT, (review, annotator, seat, held, at + int(ttl * 1e6)))
+            return others
+
+        return self._tx("could not take a seat", work)
+
+    def leave_seat(self, review: str, annotator: str, seat: str) -> None:
+        """Give up a seat (its page closed): its record is free for the annotator's others."""
+        self._do("leave a seat", LEAVE, (review, annotator, seat))
+
+    # -- a callable's suggestions (store/suggestions.py holds their SQL) ---------------------
+
+    def put_suggestions(self, review: str, name: str, rows: list, overwrite: bool = False) -> None:
+        """Keep (record, question, value as JSON text or None) rows of callable `name`."""
+        d = self.d
+        put = suggesting.put
+        self._tx(
+            "could not store suggestions",
+            lambda c: put(c, d.prefix, d.mark, review, name, rows, overwrite),
+        )
+
+    def suggested(self, review: str, name: str, keys: Sequence[str]) -> set[str]:
+        """The records among `keys` that callable `name` was already asked about."""
+        d = self.d
+        return self._read(
+            "could not be read", lambda c: suggesting.done(c, d.prefix, d.mark, review, name, keys)
+        )
+
+    def suggestions(self, review: str, keys: Sequence[str] | None = None) -> list[tuple]:
+        """(record, question, name, value, at) of stored suggestions, oldest first."""
+        d = self.d
+        return self._read(
+            "could not be read", lambda c: suggesting.rows(c, d.prefix, d.mark, review, keys)
+        )
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def record(self, review: str, annotator: str, key: str) -> RecordState:
+        """The current state of one record for one annotator."""
+        state = self._state(self._rows(RECORD, (review, annotator, key) * 2))
+        state.answers = {q: load(v) for q, v in state.answers.items()}
+        return state
+
+    def submitted_counts(self, review: str, keys: list[str], exclude: str) -> dict[str, int]:
+        """Submitted answers per record by annotators other than `exclude` and "adjudicated"."""
+        args = (review, self.d.list_arg(keys), exclude, ADJUDICATOR)
+        return dict(self._rows(SUBMITTED_COUNTS, args))
+
+    def status_counts(self, review: str) -> list[tuple[str, str, int]]:
+        """(annotator, status, records) for everyone: the team's progress, from the store alone."""
+        return self._rows(STATUS_COUNTS, (review,))
+
+    def statuses(self, review: str, annotator: str) -> dict[str, str]:
+        """Record key -> status for every record this annotator has touched."""
+        return dict(self._rows(STATUSES, (review, annotator)))
+
+    def _select(self, sql: str, review: str, annotator: str | None) -> list[tuple]:
+        if annotator is None:
+            return self._rows(sql, (review,))
+        return self._rows(sql + " AND annotator = ?", (review, annotator))
+
+    def records(self, review: str, annotator: str | None = None) -> list[tuple]:
+        """(record, annotator, status, annotated_at, seconds) rows, for one or all annotators."""
+        return self._select(RECORDS, review, annotator)
+
+    def answers(self, review: str, annotator: str | None = None) -> list[tuple]:
+        """(record, annotator, question, value, updated_at) rows of current answers."""
+        rows = self._select(ANSWERS, review, annotator)
+        values = load_many([row[3] for row in rows])
+        return [(r, a, q, v, t) for (r, a, q, _, t), v in zip(rows, values, strict=True)]
+
+    def history(self, review: str) -> list[tuple]:
+        """(change, record, annotator, question, value, previous, at, undo_of) per event."""
+        rows = self._rows(HISTORY, (review,))
+        return [(c, r, a, q, load(v), load(p), t, u) for c, r, a, q, v, p, t, u in rows]
+
+    def times(self, review: str) -> pa.Table:
+        """`tables.TIMES` of every record anyone has had on screen, answered or not."""
+        return self._arrow(TIMES_TABLE, (review,), tables.TIMES)
+
+    def records_table(self, review: str, annotator: str) -> pa.Table:
+        """`tables.RECORDS` of every record one annotator answered: what `to_dataset()` reads."""
+        return self._arrow(RECORDS_TABLE, (review, annotator), tables.RECORDS)
+
+    def answers_table(self, review: str, annotator: str) -> pa.Table:
+        """`tables.ANSWERS`: every current answer (drafts too) of one annotator (to_dataset)."""
+        return self._arrow(ANSWERS_TABLE, (review, annotator), tables.ANSWERS)
+
+    def submitted_answers(
+        self, review: str, question: str | None = None, *, records: Sequence[str] | None = None
+    ) -> pa.Table:
+        """`tables.SUBMITTED` (the answer as its stored JSON text) of submitted records but
+        "adjudicated"'s: of one question or all, of these records or all (the quality tables)."""
+        columns, source, alias = SUBMITTED
+        args: list = [review, ADJUDICATOR]
+        if question is not None:
+            source, args = source + " AND a.question = ?", [*args, question]
+        if records is not None:
+            source, args = source + " AND a.record {in}", [*args, self.d.list_arg(records)]
+        return self._arrow((columns, source, alias), tuple(args), tables.SUBMITTED)
+
+
+Store = SQLStore  # what Review and the layers above hold: one SQL store, any backend
