@@ -21,7 +21,7 @@ export function buildProgress() {
   const skipped = h("div", { class: "nbr-progress-skipped" });
   const bar = h(
     "div",
-    { class: "nbr-progress-bar", role: "progressbar", "aria-valuemin": "0" },
+    { class: "nbr-progress-bar", role: "progressbar", "aria-label": "Progress", "aria-valuemin": "0" },
     submitted,
     skipped,
   );
@@ -37,6 +37,7 @@ export function buildProgress() {
       bar.setAttribute("aria-valuemax", String(total));
       bar.setAttribute("aria-valuenow", String((p?.submitted ?? 0) + (p?.skipped ?? 0)));
       setText(text, progressText(p));
+      bar.setAttribute("aria-valuetext", progressText(p) || "no records");
       setText(team, teamText(p));
       team.hidden = team.textContent === "";
     },

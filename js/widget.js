@@ -3,6 +3,7 @@
 // page: keys become actions (js/widget/input.js), a kernel reply becomes one action, and the
 // view is drawn once per action from outside.
 import "./widget.css";
+import { buildAnnouncer } from "./widget/announce.js";
 import { buildOthers } from "./others.js";
 import { buildQueue } from "./queue.js";
 import { ownsKey } from "./keys.js";
@@ -86,12 +87,16 @@ function render({ model, el, signal }) {
   let onEffect;
   let view;
   let visitor;
+  const announcer = buildAnnouncer(); // the focused question and turn, said aloud
   const store = createStore({
     model,
     config: model.get("config") ?? {},
     route: (action) => route(action),
     effect: (e) => onEffect(e),
-    render: (state) => view.draw(state),
+    render: (state) => {
+      view.draw(state);
+      announcer.say(p, state);
+    },
   });
   const onKeydown = (e) => keydown(e);
   const p = buildParts({ el, store, onKeydown });
@@ -99,6 +104,7 @@ function render({ model, el, signal }) {
   route = createRoute(store, p);
   onEffect = createEffects(store, p, () => view, () => visitor);
   view = createView(p);
+  p.root.append(announcer.el);
   // Who answers, their other windows, the layout, the host (js/widget/visitor.js).
   visitor = attachVisitor({ model, el, root: p.root, parts: p, others: p.others, refocus: p.refocus });
   model.send({ type: "ahead" }); // rendered: the kernel may now send the next records ahead

@@ -82,14 +82,20 @@ const renderer = {
   },
 };
 
-const parser = new Marked({ gfm: true, breaks: true, async: false });
-parser.use({ extensions: [blockMath, inlineMath], renderer });
+// Two parsers: the data's (model output keeps its single newlines as line breaks, as chat
+// interfaces show them) and prose's (`breaks: false`, GitHub's rule for documents: guidelines
+// wrapped in their source read as one paragraph, not "(what an AI" / "model answered)").
+const PARSERS = [true, false].map((breaks) => {
+  const parser = new Marked({ gfm: true, breaks, async: false });
+  parser.use({ extensions: [blockMath, inlineMath], renderer });
+  return parser;
+});
 
 /** The markdown as HTML (before sanitizing); exported for tests. */
-export function markdownHtml(text, { loadImages = false } = {}) {
+export function markdownHtml(text, { loadImages = false, breaks = true } = {}) {
   options = { loadImages, budget: HIGHLIGHT_BUDGET };
   try {
-    return parser.parse(String(text ?? ""));
+    return PARSERS[breaks ? 0 : 1].parse(String(text ?? ""));
   } finally {
     options = { loadImages: false, budget: HIGHLIGHT_BUDGET };
   }
@@ -102,17 +108,20 @@ const BLOCKS = "p, li, h1, h2, h3, h4, h5, h6, blockquote, td, th, dt, dd, .nbr-
 function setDirections(fragment) {
   for (const el of fragment.querySelectorAll(BLOCKS)) el.setAttribute("dir", "auto");
   for (const el of fragment.querySelectorAll("pre")) el.setAttribute("dir", "ltr");
+  // A table wider than its column scrolls sideways (render.css): the keyboard can reach it.
+  for (const el of fragment.querySelectorAll("table")) el.setAttribute("tabindex", "0");
   return fragment;
 }
 
 /**
- * Rendered, sanitized markdown as a DocumentFragment to insert (see sanitize.js).
+ * Rendered, sanitized markdown as a DocumentFragment to insert (see sanitize.js); `breaks:
+ * false` for prose (guidelines), where a single newline is a space.
  * When the parser fails, the text is returned as it is, in a text node.
  */
-export function renderMarkdown(text, { loadImages = false } = {}) {
+export function renderMarkdown(text, { loadImages = false, breaks = true } = {}) {
   let html;
   try {
-    html = markdownHtml(text, { loadImages });
+    html = markdownHtml(text, { loadImages, breaks });
   } catch {
     const fragment = document.createDocumentFragment();
     fragment.append(document.createTextNode(String(text ?? "")));

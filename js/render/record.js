@@ -65,7 +65,16 @@ export function buildField({ column, kind = "text", sep }, value, textOf = value
   } else {
     section.append(rawBody(textOf(value), "nbr-field-body"));
   }
+  scrollRegions(section, column);
   return section;
+}
+
+/** A field's body scrolls when long: the keyboard can reach it, and it says whose it is. */
+function scrollRegions(section, column) {
+  for (const body of section.querySelectorAll(":scope > .nbr-field-body, :scope > .nbr-field-body-rendered")) {
+    body.setAttribute("tabindex", "0");
+    body.setAttribute("aria-label", String(column));
+  }
 }
 
 /** Replace the container's children with one .nbr-field per configured field. */

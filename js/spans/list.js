@@ -59,7 +59,8 @@ function labelButton(s, label, onClick) {
     {
       class: "nbr-spans-label",
       dataset: { label },
-      title: key ? `label the selection (key ${key})` : "label the selection",
+      // The label's whole name: the legend cuts long names short.
+      title: key ? `${label}: label the selection (key ${key})` : `${label}: label the selection`,
     },
     onClick,
     keyBadge(key),
@@ -72,7 +73,8 @@ function labelButton(s, label, onClick) {
 
 /** One span in the list: its label chip and text; ✓ accepts a suggestion, ✕ deletes or rejects. */
 function spanItem(s, x, act, run) {
-  const chip = h("span", { class: "nbr-span-chip", dir: "auto" }, x.label);
+  // Chip and text are cut short in a narrow column: each says its whole self in a title.
+  const chip = h("span", { class: "nbr-span-chip", dir: "auto", title: x.label }, x.label);
   chip.style.setProperty("--nbr-c", s.color(x.label));
   const small = (cls, title, label, op, text) =>
     button({ class: cls, title, "aria-label": label }, () => run(act(op, { span: x })), text);
@@ -81,12 +83,12 @@ function spanItem(s, x, act, run) {
     {
       class: `nbr-span-item${x.suggested ? " nbr-span-suggested" : ""}${isSelected(s, x) ? " nbr-selected" : ""}`,
       dataset: { start: String(x.start), end: String(x.end), label: x.label },
-      title: x.suggested ? "suggested: click to select" : "click to select",
+      title: `${x.label}: ${x.text}${x.suggested ? " (suggested)" : ""}. Click to select.`,
       onmousedown: keepFocus,
       onclick: () => run(act("pick", { span: x })),
     },
     chip,
-    h("span", { class: "nbr-span-text", dir: "auto" }, x.text),
+    h("span", { class: "nbr-span-text", dir: "auto", title: x.text }, x.text),
     x.suggested ? small("nbr-span-accept", "accept this suggestion", "accept", "accept-one", "✓") : null,
     x.suggested
       ? small("nbr-span-delete", "reject this suggestion", "reject", "remove", "✕")

@@ -607,10 +607,20 @@ describe("keeping keys from JupyterLab", () => {
     expect(press(root, "Enter").defaultPrevented).toBe(true);
   });
 
-  it("Esc hands focus back to the notebook", () => {
+  it("Esc hands focus back to the notebook, just before the widget so Tab comes back", () => {
     const { root } = mount();
     press(root, "Escape");
-    expect(document.activeElement).toBe(notebook);
+    // In the cell (command mode for JupyterLab), outside the widget, and the widget next in
+    // the tab order: not the cell node, whose toolbar would take the next Tab (issue 23, 5).
+    const at = document.activeElement;
+    expect(notebook.contains(at) && at !== notebook).toBe(true);
+    expect(at.closest(".jp-Cell")).not.toBeNull();
+    expect(root.contains(at)).toBe(false);
+    expect(at.nextElementSibling).toBe(root);
+    root.focus();
+    press(root, "Escape"); // the same mark again, not a second one
+    expect(document.activeElement).toBe(at);
+    expect(notebook.querySelectorAll(".nbr-release").length).toBe(1);
   });
 });
 

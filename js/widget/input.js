@@ -6,6 +6,7 @@ import { actionForKey, ownsKey } from "../keys.js";
 import { takesText } from "../kinds/index.js";
 import { isMove } from "../core/reducer.js";
 import { recordOf } from "../core/state.js";
+import { releaseToNotebook } from "./release.js";
 
 /** An action that may run now: the question it is for takes it first, then the reducer. */
 export function createRoute(store, parts) {
@@ -55,9 +56,7 @@ export function createEffects(store, parts, view, visitor) {
   /** Esc: give the keyboard back to the notebook (command mode in JupyterLab). */
   function release() {
     if (visitor().release()) return; // leaves the full window; marimo: to its cell
-    parts.root.blur();
-    const target = parts.root.closest(".jp-Notebook") ?? parts.root.closest(".jp-Cell");
-    target?.focus?.({ preventScroll: true });
+    if (!releaseToNotebook(parts.root)) parts.root.blur(); // Tab comes back (release.js)
   }
   function focusQuestion(active) {
     const target = parts.kinds.all[store.state.focus]?.focusEl;

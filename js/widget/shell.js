@@ -26,7 +26,7 @@ export function buildShell(act) {
     helpToggle: button("Keys", "nbr-help-toggle", { type: "help" }),
     // Markdown and chats: rendered, or (key r) the raw text as stored.
     rawToggle: button("Raw", "nbr-raw-toggle", { type: "raw" }),
-    guidelinesText: h("div", { class: "nbr-guidelines-text" }),
+    guidelinesText: h("div", { class: "nbr-guidelines-text", tabindex: "0", "aria-label": "Guidelines text" }),
     banner: h("div", { class: "nbr-banner", role: "status", hidden: true }),
     stale: h("div", { class: "nbr-stale-banner", role: "alert", hidden: true }),
     fields: h("div", { class: "nbr-fields" }),
@@ -115,9 +115,12 @@ export function showChrome(p, root, { v, rec, ack, raw, help, acceptable, ready,
   const at = v.index ?? v.position ?? 0;
   setFlag(p.prev, "disabled", !rec || v.index === null || at <= 0);
   setFlag(p.next, "disabled", !rec || (v.index !== null && at >= (v.total ?? 0) - 1));
+  const told = p.notice.hidden ? "" : p.notice.textContent;
   setText(p.notice, notice?.text ?? "");
   p.notice.dataset.kind = notice?.kind ?? "";
   setFlag(p.notice, "hidden", !notice);
+  // A refusal or an error is seen where it is: brought into view when it first says so.
+  if (notice?.kind === "error" && notice.text !== told) p.notice.scrollIntoView?.({ block: "nearest" });
   p.guidelinesToggle.setAttribute("aria-expanded", String(!p.guidelines.hidden));
   p.helpToggle.setAttribute("aria-expanded", String(!help.hidden));
 }

@@ -30,7 +30,7 @@ function configure(parts, state) {
   parts.kinds.build(questionsOf(state));
   const text = config.guidelines ?? "";
   parts.guidelinesText.replaceChildren(
-    text === "" ? NO_GUIDELINES : renderMarkdown(text, { loadImages: Boolean(config.load_images) }),
+    text === "" ? NO_GUIDELINES : renderMarkdown(text, { loadImages: Boolean(config.load_images), breaks: false }),
   );
   parts.guidelinesText.classList.toggle("nbr-empty", text === "");
   const markdown = (config.fields ?? []).some((f) => f.kind === "markdown" || f.kind === "chat");

@@ -114,10 +114,10 @@ function keepSeat(model, seated, asking) {
 
 /**
  * The name box as the kernel's `visitor` says: asking, or a page the kernel closed (a private
- * link not valid, a reviewer who did not qualify) showing its sentence and nothing else.
- * Returns whether the page asks for a name.
+ * link not valid, a reviewer who did not qualify): its sentence and nothing else, no name box.
+ * Returns whether it asks for a name.
  */
-function paintAsk(root, ask, p) {
+function showAsk(root, ask, p) {
   const closed = typeof p.closed === "string" && p.closed ? p.closed : null;
   const asking = Boolean(p.ask) && !closed;
   root.classList.toggle("nbr-asking", asking || Boolean(closed));
@@ -128,6 +128,39 @@ function paintAsk(root, ask, p) {
   setText(ask.error, closed ?? p.error ?? "");
   setFlag(ask.error, "hidden", !(closed ?? p.error));
   return asking;
+}
+
+/**
+ * A keyboard-only visitor reaches the name box: it is focused when shown (now, and once the
+ * page has placed the widget: a served page renders it before it is in the document, where
+ * focus() does nothing), and Tab reaches it (the root, which takes Tab as "next question",
+ * leaves the tab order while it asks; a Tab on the root itself goes to the box).
+ */
+function askKeyboard(root, ask) {
+  let on = false;
+  const take = () => {
+    if (!on || ask.el.hidden) return;
+    const active = root.getRootNode().activeElement;
+    if (active === ask.input || (root.contains(active) && active !== root)) return;
+    ask.input.focus({ preventScroll: true });
+  };
+  const onKeydown = (e) => {
+    if (!on || e.key !== "Tab" || e.target === ask.input) return;
+    e.preventDefault();
+    e.stopPropagation();
+    ask.input.focus({ preventScroll: true });
+  };
+  root.addEventListener("keydown", onKeydown, true);
+  return {
+    show(shown) {
+      on = shown;
+      root.setAttribute("tabindex", on ? "-1" : "0");
+      if (!on) return;
+      take();
+      requestAnimationFrame(take);
+    },
+    stop: () => root.removeEventListener("keydown", onKeydown, true),
+  };
 }
 
 export function attachVisitor({ model, el, root, parts, others, refocus }) {
@@ -150,22 +183,23 @@ export function attachVisitor({ model, el, root, parts, others, refocus }) {
   const layout = attachLayout({ el, root, parts, others, layout: () => config().layout });
   const theme = followTheme(root);
   const full = createFullWindow(root, () => layout.update());
+  const keyboard = askKeyboard(root, ask);
 
   function onVisitor() {
     const p = visitor();
-    const asking = paintAsk(root, ask, p);
+    const asking = showAsk(root, ask, p);
     if (asking) {
       const remembered = rememberedName();
       if (remembered && !autoSent && !p.error) {
         autoSent = true; // once: a name the kernel refuses is shown to be corrected
         sendName(remembered);
       } else if (!ask.input.value) ask.input.value = typed ?? remembered ?? "";
-      if (!root.contains(root.getRootNode().activeElement)) ask.input.focus({ preventScroll: true });
     } else if (typed && p.annotator === typed) {
       rememberName(typed);
       typed = null;
       refocus();
     }
+    keyboard.show(asking);
     setText(who, p.annotator ? `Reviewing as ${p.annotator}` : "");
     setFlag(who, "hidden", !p.annotator);
     setText(presence, p.elsewhere ?? "");
@@ -199,6 +233,7 @@ export function attachVisitor({ model, el, root, parts, others, refocus }) {
     },
     destroy() {
       seat.stop();
+      keyboard.stop();
       model.off("change:visitor", onVisitor);
       layout.destroy();
       theme.stop();
