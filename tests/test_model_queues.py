@@ -3,8 +3,6 @@ suggestions first, and a model's order re-ranked in the background while people 
 
 from __future__ import annotations
 
-import time
-
 import pandas as pd
 import pytest
 
@@ -104,9 +102,6 @@ def test_order_is_ranked_again_after_every_k_submits_and_the_record_stays(tmp_pa
     assert r.position == N - 2
     s.view()
     reranker = r._model.reranker
-    # The view woke the re-ranker's thread: let it count the one submit before the next (in
-    # plain Python it applies a new order from its own thread, racing a submit under way).
-    time.sleep(0.2)
     s.answer({"verdict": "no"}, submit=True)  # 2 submits: ranked again in the background
     assert r.position == N - 3
     s.view()  # the view tells the re-ranker

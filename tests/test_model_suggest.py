@@ -227,6 +227,9 @@ def test_the_widget_tells_a_failure_once_and_goes_on(tmp_path):
     r = review(tmp_path, suggest=broken, batch_size=4)
     r.session.view()
     assert r._model.runner.settle(10)
+    deadline = time.monotonic() + 10  # the notice comes from the suggestions' own thread
+    while r.session.notice is None and time.monotonic() < deadline:
+        time.sleep(0.05)
     notice = r.session.notice
     assert notice["kind"] == "error"
     assert notice["text"].startswith("Suggestions failed: row")

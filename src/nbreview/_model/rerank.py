@@ -32,6 +32,10 @@ class Reranker:
         self._wake = threading.Event()
         self._stopped = False
         self._told = False
+        try:  # the order queue() just computed is this fresh: counted before any submit
+            self.seen = self._submitted()
+        except Exception:
+            self.seen = 0
         threading.Thread(target=self._run, name="nbreview-rerank", daemon=True).start()
 
     def poke(self) -> None:
@@ -48,10 +52,6 @@ class Reranker:
         )
 
     def _run(self) -> None:
-        try:
-            self.seen = self._submitted()  # the order queue() just computed is this fresh
-        except Exception:
-            self.seen = 0
         while not self._stopped:
             self._wake.wait(POLL)
             self._wake.clear()
@@ -62,10 +62,10 @@ class Reranker:
             except Exception as exc:  # the model failed: the queue stays as it was
                 log.warning("nbreview could not re-rank the queue: %s", exc)
                 if not self._told:
-                    self._told = True
                     self.model.show(
                         notice={"kind": "error", "text": f"Re-ranking failed: {exc}"[:300]}
                     )
+                    self._told = True  # after the notice is out: tests wait on this
 
     def _check(self) -> None:
         total = self._submitted()
