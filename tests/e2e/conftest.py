@@ -180,6 +180,13 @@ def _write_lab_settings(settings_dir: Path) -> None:
     path.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
 
 
+def _write_server_config(config_dir: Path) -> None:
+    """Notebook 7 (`/notebooks/<nb>`) exposes `window.jupyterapp` only when told here: the
+    command-line flag reaches JupyterLab alone."""
+    config = {"JupyterNotebookApp": {"expose_app_in_browser": True}}
+    (config_dir / "jupyter_server_config.json").write_text(json.dumps(config))
+
+
 def _write_kernelspec(data_dir: Path) -> None:
     """A `python3` kernel running this very interpreter (not whatever `python` is on PATH)."""
     spec_dir = data_dir / "kernels" / "python3"
@@ -280,6 +287,7 @@ def jupyter_server(tmp_path_factory: pytest.TempPathFactory):
     base = tmp_path_factory.mktemp("jupyter")
     dirs = _make_private_dirs(base)
     _write_lab_settings(dirs["settings"])
+    _write_server_config(dirs["config"])
     _write_kernelspec(dirs["data"])
     with open(base / "server.log", "wb") as log_file:
         proc = subprocess.Popen(

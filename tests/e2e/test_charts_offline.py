@@ -1,6 +1,6 @@
 """`review.plot()` draws with no network (API.md 14), checked by what Chromium draws: an
 `<svg>` in the cell's output with one bar per answer, and no request leaving the machine.
-In JupyterLab (a notebook cell) and in Voilà (a served page)."""
+In JupyterLab and Notebook 7 (a notebook cell), in Voilà and in marimo (served pages)."""
 
 from __future__ import annotations
 
@@ -74,6 +74,34 @@ def test_a_chart_draws_in_jupyterlab_with_no_network(page, open_notebook):
     check_chart(output)
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     nb.cell(0).screenshot(path=str(ARTIFACTS_DIR / "chart-jupyterlab.png"))
+    assert not [u for u in tried if "vega" in u or "jsdelivr" in u], tried
+
+
+def test_a_chart_draws_in_notebook7_with_no_network(page, jupyter_server):
+    tried = offline(page)
+    name = "chart-notebook7.ipynb"
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(SETUP)],
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+    )
+    nbformat.write(nb, Path(jupyter_server.root_dir) / name)
+    page.goto(f"{jupyter_server.url}/notebooks/{name}?token={jupyter_server.token}")
+    cell = page.locator(".jp-Notebook .jp-Cell").first
+    cell.wait_for(state="visible", timeout=OPEN_TIMEOUT)
+    assert page.evaluate("window.jupyterapp.name") == "Jupyter Notebook"  # not JupyterLab
+    page.wait_for_function(
+        """() => { const k = window.jupyterapp.shell.currentWidget?.sessionContext?.session
+                   ?.kernel; return !!k && k.status === 'idle'
+                   && k.connectionStatus === 'connected'; }""",
+        timeout=OPEN_TIMEOUT,
+    )
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Control+Enter")
+    check_chart(cell.locator(".jp-OutputArea-output"))
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    cell.screenshot(path=str(ARTIFACTS_DIR / "chart-notebook7.png"))
     assert not [u for u in tried if "vega" in u or "jsdelivr" in u], tried
 
 
