@@ -23,6 +23,10 @@ export const DEFAULT_KEYS = Object.freeze({
   prev_turn: ["ArrowUp", "k"],
   unfold: ["t"],
   similar: ["m"],
+  // a kind's own actions (Python sends [] when no question of the review takes them)
+  caret: ["c"],
+  delete_span: ["Backspace", "Delete"],
+  edit: ["e"],
 });
 
 // In a text box keys type text; only these actions act there (plus Ctrl/Cmd+Enter).

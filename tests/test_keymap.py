@@ -28,12 +28,17 @@ DEFAULTS = {
     "unfold": ["t"],
     "similar": ["m"],
 }
+# The kinds' own actions (issue 23: no key literals in the kinds): in force only when a
+# question of the review takes them (Spans: caret, delete_span; Edit: edit).
+KIND_DEFAULTS = {"caret": ["c"], "delete_span": ["Backspace", "Delete"], "edit": ["e"]}
 
 
 def test_the_config_always_carries_every_action_with_contract_b_defaults(make_review):
     review = make_review()
-    assert review.widget.config["keys"] == DEFAULTS
-    assert list(ACTIONS) == list(DEFAULTS)
+    # every action is there; the kinds' own have no keys when no question takes them
+    assert review.widget.config["keys"] == DEFAULTS | {a: [] for a in KIND_DEFAULTS}
+    assert list(ACTIONS) == list(DEFAULTS) + list(KIND_DEFAULTS)
+    assert {a: list(ACTIONS[a][0]) for a in KIND_DEFAULTS} == KIND_DEFAULTS
     # No question set keys=: their specs carry none, the options keep their digits.
     assert all("keys" not in q for q in review.widget.config["questions"])
 
@@ -154,3 +159,67 @@ def test_mnemonic_with_no_letter_left_says_which_option(make_review):
     q = nr.Label("v", ["aa", "a"], keys="mnemonic")
     with pytest.raises(ValueError, match=r"option 'a' has no letter left"):
         make_review(questions=[q], keys={"accept": "x"})
+
+
+def _spans_and_edit():
+    return [
+        nr.Spans("errors", field="response", labels=["factual", "bias"]),
+        nr.Edit("fixed", field="response"),
+    ]
+
+
+def test_the_kinds_actions_are_in_force_with_their_question(make_review):
+    review = make_review(questions=_spans_and_edit())
+    keys = review.widget.config["keys"]
+    assert {a: keys[a] for a in KIND_DEFAULTS} == KIND_DEFAULTS
+    table = review.keys_table().set_index("action")
+    assert table.loc["delete_span", "keys"] == "Backspace, Delete"
+    assert table.loc["caret", "keys"] == "c"
+    assert table.loc["edit", "keys"] == "e"
+    # without such a question they are not listed, and their keys are free for options
+    plain = make_review().keys_table()
+    assert not set(KIND_DEFAULTS) & set(plain["action"])
+
+
+def test_the_kinds_actions_remap_like_the_others(make_review):
+    review = make_review(
+        questions=_spans_and_edit(),
+        keys={"delete_span": "x", "caret": ["w"], "edit": "i", "next_turn": "n", "prev_turn": "p"},
+    )
+    keys = review.widget.config["keys"]
+    assert (keys["delete_span"], keys["caret"], keys["edit"]) == (["x"], ["w"], ["i"])
+    assert (keys["next_turn"], keys["prev_turn"]) == (["n"], ["p"])
+    with pytest.raises(
+        ValueError, match=r"keys: unknown action 'delete_spans' \(did you mean 'delete_span'\?\)"
+    ):
+        make_review(questions=_spans_and_edit(), keys={"delete_spans": "x"})
+
+
+def test_a_kind_action_clashing_with_another_action_names_both(make_review):
+    with pytest.raises(
+        ValueError, match=r"'s' is given to both action 'skip' and action 'delete_span'"
+    ):
+        make_review(questions=_spans_and_edit(), keys={"delete_span": "s"})
+    with pytest.raises(ValueError, match=r"'c' is given to both action 'caret' and action 'edit'"):
+        make_review(questions=_spans_and_edit(), keys={"edit": "c"})
+    # a clash between actions is refused even when no question takes the kind's action
+    with pytest.raises(
+        ValueError, match=r"'g' is given to both action 'guidelines' and action 'edit'"
+    ):
+        make_review(keys={"edit": "g"})
+    with pytest.raises(ValueError, match=r"'Ctrl\+s' is reserved for the notebook \(save\)"):
+        make_review(questions=_spans_and_edit(), keys={"caret": "Ctrl+s"})
+
+
+def test_option_keys_clash_with_a_kind_action_only_when_its_question_is_there(make_review):
+    label = nr.Label("verdict", ["correct", "wrong"], keys=["c", "w"])
+    review = make_review(questions=[label])
+    assert review.widget.config["questions"][0]["keys"] == ["c", "w"]
+    with pytest.raises(
+        ValueError,
+        match=r"'c' is given to both action 'caret' and option 'correct' of question 'verdict'",
+    ):
+        make_review(questions=[*_spans_and_edit(), label])
+    mnemonic = nr.Label("verdict", ["correct", "exact"], keys="mnemonic")
+    review = make_review(questions=[*_spans_and_edit(), mnemonic])
+    assert review.widget.config["questions"][-1]["keys"] == ["o", "x"]  # c and e are taken

@@ -9,7 +9,7 @@ import "./compare.css";
 import { h, setFlag, setText } from "../dom.js";
 import { DIFF_TIMEOUT_MS, editDistance, renderDiff, wordDiff } from "../edit/diff.js";
 import { createFreetext } from "../freetext.js";
-import { letterOf } from "../keys.js";
+import { DEFAULT_KEYS, keysText, matchesKey } from "../keys.js";
 import { targetText } from "../render/target.js";
 import { actions, button, keyBadge } from "./buttons.js";
 import { questionShell } from "./shell.js";
@@ -186,15 +186,14 @@ function build(question, index, ctx) {
     textarea,
     takesText: (target) => target === textarea, // keys typed in the editor are text
     // No focusEl: Tab onto an edit focuses the question, so 0 ("no change needed") is a key
-    // there, not a typed zero; e or a click puts the keyboard in the editor.
+    // there, not a typed zero; the table's `edit` key (e) or a click puts the keyboard in the editor.
     update(state) {
       shell.update(state);
       showState(e, state);
     },
     keyAction(ev) {
-      if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.shiftKey) return null;
-      if (letterOf(ev) === "e") return acts.act("edit");
-      return null;
+      const keys = ctx.keys?.() ?? DEFAULT_KEYS;
+      return (keys.edit ?? []).some((k) => matchesKey(ev, k)) ? acts.act("edit") : null;
     },
     perform: (action) => perform(e, action),
     flush() {
@@ -213,10 +212,11 @@ function build(question, index, ctx) {
   };
 }
 
-function help() {
+function help(_question, keys = DEFAULT_KEYS) {
+  const edit = keysText(keys, "edit");
   return [
     ["0", "edit: no change needed (saves the original text as the answer)"],
-    ["e", "edit: put the cursor in the editor (a click in it also does)"],
+    ...(edit ? [[edit, "edit: put the cursor in the editor (a click in it also does)"]] : []),
   ];
 }
 

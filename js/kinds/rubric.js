@@ -1,7 +1,7 @@
 // Rubric questions: one row of score buttons per criterion, rated criterion by criterion.
 //
 // With the rubric focused, a digit rates the criterion marked ▸ and moves the mark to the
-// next one; ↑/↓ move it. A click on a score rates that criterion. Every change sends the
+// next one; the table's next_turn / prev_turn (↓/↑, j/k) move it. A click on a score rates that criterion. Every change sends the
 // whole struct ({criterion: score or null}), so a partly rated rubric is saved as a draft;
 // it counts as answered once every criterion has a score.
 //
@@ -9,6 +9,7 @@
 // this one module; colours come from the widget's theme variables.
 import { onScale, scaleRange, scoreForDigit, scoreKey } from "./scale.js";
 import { h, setText } from "../dom.js";
+import { DEFAULT_KEYS, pairText } from "../keys.js";
 import { actions, button, optionParts, showChosen } from "./buttons.js";
 import { questionShell } from "./shell.js";
 
@@ -115,7 +116,7 @@ export function digitsText(scale) {
 }
 
 /** Show the scores given (or suggested), the criterion marked ▸ while focused, and the hint. */
-function drawRubric(question, { rows, hint }, shown, cursor) {
+function drawRubric(question, { rows, hint, keys }, shown, cursor) {
   const criteria = criteriaOf(question);
   const scores = scoresOf(question, shown.value);
   rows.forEach((row, i) => {
@@ -131,16 +132,12 @@ function drawRubric(question, { rows, hint }, shown, cursor) {
   const left = criteria.filter((c) => scores[c.name] === null).length;
   const where = criteria[cursor] ? `${digitsText(question.scale)} rate ${criteria[cursor].name}` : "";
   const state = left === 0 ? "every criterion rated" : `${left} of ${criteria.length} to rate`;
-  setText(hint, shown.focused && where ? `${state} · ${where} · ↑/↓ criterion` : state);
+  const move = pairText(keys, "prev_turn", "next_turn");
+  setText(hint, shown.focused && where ? `${state} · ${where}${move ? ` · ${move} criterion` : ""}` : state);
 }
 
-/** ↑/↓ move the mark between criteria; every other key is the widget's. */
-function keyAction(e, act) {
-  if (e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return null;
-  if (e.key === "ArrowUp") return act("go", { by: -1 });
-  if (e.key === "ArrowDown") return act("go", { by: 1 });
-  return null;
-}
+// The table's turn actions move the mark between criteria (a rubric has no turns of its own).
+const STEP = { next_turn: 1, prev_turn: -1 };
 
 function build(question, index, ctx) {
   const criteria = criteriaOf(question);
@@ -167,7 +164,7 @@ function build(question, index, ctx) {
     go(at + 1);
   }
 
-  const render = () => drawRubric(question, { rows, hint }, shown, cursor);
+  const render = () => drawRubric(question, { rows, hint, keys: ctx.keys?.() ?? DEFAULT_KEYS }, shown, cursor);
 
   return {
     el: shell.el,
@@ -177,8 +174,12 @@ function build(question, index, ctx) {
       shown = { value: state.value, suggested: Boolean(state.suggested), focused: Boolean(state.focused) };
       render();
     },
-    keyAction: (e) => keyAction(e, acts.act),
     perform(action) {
+      if (Object.hasOwn(STEP, action.type)) {
+        go(cursor + STEP[action.type]);
+        render();
+        return true;
+      }
       if (action.type === "digit") {
         const score = scoreForDigit(question.scale, action.digit);
         if (score === undefined) {
@@ -201,10 +202,11 @@ function build(question, index, ctx) {
   };
 }
 
-function help(question) {
+function help(question, keys = DEFAULT_KEYS) {
+  const move = pairText(keys, "prev_turn", "next_turn");
   return [
     [digitsText(question.scale), "rubric: rate the criterion marked ▸, then go to the next"],
-    ["↑ / ↓", "rubric: previous / next criterion"],
+    ...(move ? [[move, "rubric: previous / next criterion"]] : []),
   ];
 }
 

@@ -7,7 +7,7 @@
 import { h, setFlag } from "../dom.js";
 import { targetText } from "../render/target.js";
 import { acceptAll, current, selectedSpan } from "../spans/answer.js";
-import { keyAction, perform } from "../spans/controller.js";
+import { keyAction, keysIn, perform } from "../spans/controller.js";
 import { spansPanel } from "../spans/list.js";
 import { help, hintText, showIsolated } from "../spans/messages.js";
 import { listenMouse } from "../spans/mouse.js";
@@ -31,7 +31,7 @@ function build(question, index, ctx) {
     const cur = current(s);
     text.draw(cur);
     panel.draw(cur);
-    showIsolated(hint, hintText(s, selectedSpan(s, cur)));
+    showIsolated(hint, hintText(s, selectedSpan(s, cur), keysIn(s)));
     setFlag(shell.suggestedTag, "hidden", !(cur.suggested || cur.pending.length > 0));
   }
   const mouse = listenMouse(s, text.el, text.markOf, render);

@@ -10,6 +10,12 @@ import { questionShell } from "./shell.js";
 
 export const TURN_KEYS = { next_turn: ["ArrowDown", "j"], prev_turn: ["ArrowUp", "k"] };
 
+/** The table a whole chat's spans see: the turn keys but the arrows are the set's (messages). */
+export function arrowKeys(keys) {
+  const arrows = (list) => (list ?? []).filter((k) => /^Arrow/.test(k));
+  return { ...keys, next_turn: arrows(keys.next_turn), prev_turn: arrows(keys.prev_turn) };
+}
+
 /** Whether a keydown is one of `keys` (KeyboardEvent.key values, "Shift+…" etc. as contract B). */
 export function matchesKey(e, keys = []) {
   for (const spec of keys) {
@@ -71,8 +77,10 @@ export class TurnSet {
   subCtx(i) {
     const { ctx, index, question } = this;
     const wrap = (inner) => ({ type: "kind", index, op: "turn", turn: i, inner });
+    const claim = this.mode.place === "claim";
     return {
       ...ctx,
+      keys: () => (claim ? arrowKeys(ctx.keys?.() ?? TURN_KEYS) : (ctx.keys?.() ?? TURN_KEYS)),
       focus: () => this.mark(i),
       answer: (_q, v) => this.answerTurn(i, v),
       dispatch: (action) => ctx.dispatch(wrap(action)),

@@ -14,7 +14,7 @@ import { hasValue } from "../answers.js";
 import { keyLabel } from "../keys.js";
 import { stepsOf } from "../render/steps.js";
 import { messageText } from "../render/trace.js";
-import { TURN_KEYS, turnSet } from "./turn-set.js";
+import { arrowKeys, TURN_KEYS, turnSet } from "./turn-set.js";
 
 export { matchesKey, TURN_KEYS } from "./turn-set.js";
 
@@ -123,8 +123,8 @@ export function wholeChatSpans(question, plugin) {
       return turnSet(q, index, ctx, plugin, CHAT_SPANS);
     },
     help(q, keys, config = {}) {
-      const own = plugin.help?.(q, keys) ?? [];
       const chat = (config.fields ?? []).some((f) => f.column === q.field && f.kind === "chat");
+      const own = plugin.help?.(q, chat ? arrowKeys(keys ?? TURN_KEYS) : keys) ?? [];
       if (!chat) return own;
       const turnRow = turnHelp(plugin, "message", false)(q, keys).slice(0, 1);
       return [...turnRow, ...own];

@@ -6,7 +6,7 @@
 // suggestions not yet decided stay on screen (not part of the answer, `st.localPending`) until
 // the record is left, and `a` accepts them all. `s` is the question's state (state.js).
 import { compareSpans, conflict, including, normalize, replacing, sameSpan, withText, without } from "./model.js";
-import { MARKED_FIRST, overlapText, SELECT_FIRST } from "./messages.js";
+import { MARKED_FIRST, overlapText, selectFirst } from "./messages.js";
 import { caretRange } from "./state.js";
 
 /** {confirmed, pending, suggested}: the answer's spans, and suggestions not yet decided. */
@@ -77,7 +77,7 @@ export function applyLabel(s, label) {
   }
   const sel = selectedSpan(s, cur);
   if (!sel) {
-    s.ctx.notify(SELECT_FIRST, "info");
+    s.ctx.notify(selectFirst(s.ctx.keys?.()), "info");
     return;
   }
   const span = { ...sel, label };
@@ -109,7 +109,7 @@ export function remove(s, span) {
 export function nothingToMark(s) {
   const cur = current(s);
   if (cur.confirmed.length > 0) {
-    s.ctx.notify(MARKED_FIRST(cur.confirmed.length), "info");
+    s.ctx.notify(MARKED_FIRST(cur.confirmed.length, s.ctx.keys?.()), "info");
     return;
   }
   s.st.selected = null;

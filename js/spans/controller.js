@@ -1,6 +1,6 @@
 // The spans kind's keys and actions: which span is selected, the keyboard caret, and what each
 // action ({type: "kind", op, ...} or a digit) does to the state and the answer.
-import { letterOf } from "../keys.js";
+import { DEFAULT_KEYS, matchesKey } from "../keys.js";
 import { acceptOne, allSpans, applyLabel, current, nothingToMark, remove, selectedSpan } from "./answer.js";
 import { sameSpan } from "./model.js";
 import { caretOff, isSelected, ordered } from "./state.js";
@@ -111,19 +111,31 @@ export function perform(s, action) {
   return true;
 }
 
-/** A key while the question is focused, as an action for `act(op, extra)`; null: not ours. */
+/** The keys table in force (config.keys), for keys and hints. */
+export const keysIn = (s) => s.ctx.keys?.() ?? DEFAULT_KEYS;
+const pressed = (e, keys, action) => (keys[action] ?? []).some((k) => matchesKey(e, k));
+
+/**
+ * A key while the question is focused, as an action for `act(op, extra)`; null: not ours.
+ * The caret's own keys (←/→, Home/End, Esc while it is on) move in the text as a text box's
+ * do; the others are the table's: `caret`, `delete_span`, and `next_turn`/`prev_turn` to
+ * select the next or previous span.
+ */
 export function keyAction(s, e, act) {
   const { st } = s;
-  if (!s.view.key || e.ctrlKey || e.metaKey || e.altKey) return null;
+  if (!s.view.key || e.isComposing) return null;
   const k = e.key;
-  if (st.caret) {
+  const plain = !(e.ctrlKey || e.metaKey || e.altKey);
+  if (st.caret && plain) {
     if (k === "ArrowLeft" || k === "ArrowRight") return act("caret", { dir: k === "ArrowRight" ? 1 : -1, extend: e.shiftKey });
     if (k === "Home" || k === "End") return act("caret-to", { where: k === "Home" ? "start" : "end", extend: e.shiftKey });
     if (k === "Escape") return act("caret-off");
   }
-  if (!e.shiftKey && letterOf(e) === "c") return act("caret-toggle");
-  if (k === "ArrowUp" || k === "ArrowDown") return act("step", { by: k === "ArrowDown" ? 1 : -1 });
-  if ((k === "Backspace" || k === "Delete") && st.selected) return act("remove-selected");
-  if (k === "Escape" && (st.selected || st.selection)) return act("deselect");
+  const keys = keysIn(s);
+  if (pressed(e, keys, "caret")) return act("caret-toggle");
+  if (pressed(e, keys, "next_turn")) return act("step", { by: 1 });
+  if (pressed(e, keys, "prev_turn")) return act("step", { by: -1 });
+  if (pressed(e, keys, "delete_span") && st.selected) return act("remove-selected");
+  if (plain && k === "Escape" && (st.selected || st.selection)) return act("deselect");
   return null;
 }

@@ -152,6 +152,16 @@ describe("edit question", () => {
     expect(document.activeElement).toBe(box(root));
   });
 
+  it("puts the cursor in the editor with the table's edit key, remapped (Review(keys=))", () => {
+    const config = { ...configOf(), keys: { edit: ["i"] } };
+    const { root } = mount(config);
+    press(root, "e"); // the old key does nothing now
+    expect(document.activeElement).toBe(root);
+    press(root, "i");
+    expect(document.activeElement).toBe(box(root));
+    expect(keyList(config).map(([k]) => k)).toContain("i");
+  });
+
   it("lists its keys in the help", () => {
     const keys = keyList(configOf()).map(([k]) => k);
     expect(keys).toContain("0");

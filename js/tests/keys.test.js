@@ -53,7 +53,12 @@ describe("actionForKey on the root", () => {
     expect(actionForKey(key("m"))).toEqual({ type: "similar" }); // more like this
   });
   it("ignores keys it does not use; leaves letters outside the table to the focused question", () => {
-    for (const k of [" ", "Backspace", "Home", "Delete"]) expect(actionForKey(key(k))).toBeNull();
+    for (const k of [" ", "Home", "End"]) expect(actionForKey(key(k))).toBeNull();
+    // Backspace/Delete are spans' delete_span now; a review without spans sends it no keys.
+    expect(actionForKey(key("Backspace"))).toEqual({ type: "delete_span" });
+    const noSpans = keysOf({ keys: { caret: [], delete_span: [], edit: [] } });
+    for (const k of ["Backspace", "Delete"]) expect(actionForKey(key(k), { keys: noSpans })).toBeNull();
+    for (const k of ["c", "e"]) expect(actionForKey(key(k), { keys: noSpans })).toEqual({ type: "key", key: k });
     for (const k of ["d", "b", "n", "x"]) expect(actionForKey(key(k))).toEqual({ type: "key", key: k });
     // Contract B: ↑/↓ (and j/k) go between turns, t unfolds, m asks for similar records; the
     // widget lets them through when nothing handles them (widget.test.js).
@@ -109,7 +114,11 @@ describe("the keys table (contract B)", () => {
     expect(DEFAULT_KEYS.undo).toEqual(["Ctrl+z"]);
     expect(DEFAULT_KEYS.prev_question).toEqual(["Shift+Tab"]);
     expect(DEFAULT_KEYS.next_turn).toEqual(["ArrowDown", "j"]);
-    expect(Object.keys(DEFAULT_KEYS).length).toBe(19);
+    // the 19 of contract B, and the kinds' own: spans' caret and delete_span, edit's edit
+    expect(DEFAULT_KEYS.caret).toEqual(["c"]);
+    expect(DEFAULT_KEYS.delete_span).toEqual(["Backspace", "Delete"]);
+    expect(DEFAULT_KEYS.edit).toEqual(["e"]);
+    expect(Object.keys(DEFAULT_KEYS).length).toBe(22);
   });
   it("reads config.keys, keeping the defaults of actions it omits", () => {
     const keys = keysOf({ keys: { submit: ["x"], skip: ["Alt+k"], next: ["l"], prev: ["h"] } });

@@ -187,6 +187,21 @@ describe("rubric question", () => {
     expect(current(root)).toBe("helpfulness");
   });
 
+  it("moves between criteria with the table's prev_turn / next_turn, remapped (Review(keys=))", () => {
+    const keys = { next_turn: ["n"], prev_turn: ["p"] };
+    const { root } = mountWidget(widget, { ...configOf(), keys }, viewOf());
+    press(root, "ArrowDown"); // the old key moves nothing now
+    press(root, "j");
+    expect(current(root)).toBe("helpfulness");
+    press(root, "n");
+    press(root, "n");
+    expect(current(root)).toBe("coherence");
+    press(root, "p");
+    expect(current(root)).toBe("correctness");
+    expect(root.querySelector(".nbr-rubric-hint").textContent).toContain("p / n criterion");
+    expect(keyList({ ...configOf(), keys }).map(([k]) => k)).toContain("p / n");
+  });
+
   it("refuses a digit off the scale with a notice, sending nothing", () => {
     const { model, root } = mountWidget(widget, configOf(), viewOf());
     press(root, "7");
@@ -225,6 +240,7 @@ describe("rubric question", () => {
 
   it("lists its keys in the help", () => {
     const keys = keyList(configOf()).map(([k]) => k);
-    expect(keys).toEqual(expect.arrayContaining(["0–4", "↑ / ↓"]));
+    // the criterion keys are the table's prev_turn / next_turn (was the literal "↑ / ↓")
+    expect(keys).toEqual(expect.arrayContaining(["0–4", "↑ / ↓ or k / j"]));
   });
 });

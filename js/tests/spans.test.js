@@ -197,8 +197,12 @@ describe("drawing", () => {
     const { root } = mount();
     expect(root.querySelector(".nbr-spans-hint").textContent).toContain("Select text with the mouse");
     const keys = keyList(configOf()).map(([k]) => k);
-    for (const k of ["c", "← / → (caret)", "↑ / ↓", "Backspace", "drag an edge"]) expect(keys).toContain(k);
-    expect(keyList({ questions: [RATING] }).map(([k]) => k)).not.toContain("Backspace");
+    // the table's keys: prev_turn / next_turn select spans, delete_span is Backspace or Delete
+    // (the literals "↑ / ↓" and "Backspace" before the keys moved into the table)
+    for (const k of ["c", "← / → (caret)", "↑ / ↓ or k / j", "Backspace or Delete", "drag an edge"]) {
+      expect(keys).toContain(k);
+    }
+    expect(keyList({ questions: [RATING] }).map(([k]) => k)).not.toContain("Backspace or Delete");
   });
 });
 
@@ -282,6 +286,34 @@ describe("editing spans", () => {
     const e = press(root, "Backspace");
     expect(e.defaultPrevented).toBe(true);
     expect(lastValue(model)).toEqual([span("Japan", "bias")]);
+  });
+
+  it("deletes, selects and puts the caret with the table's keys, remapped (Review(keys=))", () => {
+    const keys = { delete_span: ["x"], next_turn: ["n"], prev_turn: ["p"], caret: ["w"] };
+    const { model, root } = mount({ ...configOf(), keys }, two());
+    const selected = () => root.querySelector(".nbr-span-item.nbr-selected")?.dataset.label ?? null;
+    press(root, "ArrowDown"); // the old keys do nothing now
+    expect(selected()).toBeNull();
+    press(root, "n");
+    expect(selected()).toBe("factual");
+    press(root, "n");
+    expect(selected()).toBe("bias");
+    press(root, "p");
+    expect(selected()).toBe("factual");
+    expect(root.querySelector(".nbr-spans-hint").textContent).toContain("x delete");
+    const sent = answers(model).length;
+    press(root, "Backspace");
+    press(root, "Delete");
+    expect(answers(model).length).toBe(sent);
+    press(root, "x");
+    expect(lastValue(model)).toEqual([span("Japan", "bias")]);
+    press(root, "c");
+    expect(root.querySelector(".nbr-spans-hint").textContent).not.toContain("Caret:");
+    press(root, "w");
+    expect(root.querySelector(".nbr-spans-hint").textContent).toContain("Caret:");
+    const help = keyList({ ...configOf(), keys }).map(([k]) => k);
+    for (const k of ["w", "p / n", "x"]) expect(help).toContain(k);
+    expect(help).not.toContain("Backspace or Delete");
   });
 
   it("clicking marked text picks the innermost span, and again the next one", () => {

@@ -125,8 +125,9 @@ def test_rubric_by_keyboard(page, open_notebook, jupyter_server):
     status, answers = stored(path, "r1")
     assert status == "draft"
     assert answers == {"scores": {"helpfulness": 4, "correctness": None, "coherence": 0}}
+    # the criterion keys are the table's prev_turn / next_turn (issue 23), was "↑/↓ criterion"
     expect(root.locator(".nbr-rubric-hint")).to_have_text(
-        "1 of 3 to rate · 0–4 rate correctness · ↑/↓ criterion"
+        "1 of 3 to rate · 0–4 rate correctness · ↑ / ↓ or k / j criterion"
     )
     page.keyboard.press("Enter")  # refused: a required rubric needs every criterion
     wait_ack(root, 3)

@@ -35,11 +35,24 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "release": (("Escape",), "hand focus back to the notebook"),
     "next_question": (("Tab",), "focus the next question"),
     "prev_question": (("Shift+Tab",), "focus the previous question"),
-    "next_turn": (("ArrowDown", "j"), "next turn (or criterion) of the focused question"),
-    "prev_turn": (("ArrowUp", "k"), "previous turn (or criterion) of the focused question"),
+    "next_turn": (("ArrowDown", "j"), "next turn (or criterion, or span) of the focused question"),
+    "prev_turn": (
+        ("ArrowUp", "k"),
+        "previous turn (or criterion, or span) of the focused question",
+    ),
     "unfold": (("t",), "unfold a folded turn"),
     "similar": (("m",), "records similar to this one"),
+    "caret": (("c",), "spans: keyboard caret on / off"),
+    "delete_span": (
+        ("Backspace", "Delete"),
+        "spans: delete the selected span (reject a suggested one)",
+    ),
+    "edit": (("e",), "edit: put the cursor in the editor"),
 }
+
+# Actions of one kind of question: in force only when a question of the review names them in
+# its `key_actions` (a class attribute), so a review without spans leaves `c` to option keys.
+KIND_ACTIONS = frozenset({"caret", "delete_span", "edit"})
 
 # Keys the widget uses that are not remappable: shown in keys_table(), never given away.
 FIXED: dict[str, tuple[tuple[str, ...], str]] = {
@@ -246,6 +259,8 @@ class KeyMap:
 
     def __init__(self, given: Mapping[str, Any] | None, questions: Sequence[Any] = ()):
         self.actions = action_keys(given)
+        used = {a for q in questions for a in getattr(q, "key_actions", ())}
+        self.idle = {a for a in KIND_ACTIONS if a not in used}  # no question here takes them
         owners = dict.fromkeys(DIGITS, "the digits that answer a question")
         for action, (keys, _) in FIXED.items():
             for key in keys:
@@ -253,11 +268,13 @@ class KeyMap:
         for action, keys in self.actions.items():
             for key in keys:
                 _claim(owners, key, f"action {action!r}")
+        idle_keys = {k for a in self.idle for k in self.actions[a]}
+        in_force = {k: who for k, who in owners.items() if k not in idle_keys}
         self.options: dict[str, list[str]] = {}
         for q in questions:
             keys = getattr(q, "option_keys", None)
             if keys is not None:
-                self.options[q.name] = self._resolve(q, keys, owners)
+                self.options[q.name] = self._resolve(q, keys, in_force)
 
     @staticmethod
     def _resolve(q: Any, keys: list[str] | str, owners: dict[str, str]) -> list[str]:
@@ -271,12 +288,15 @@ class KeyMap:
         return list(keys)
 
     def config(self) -> dict[str, list[str]]:
-        """`config["keys"]`: action -> keys (contract B)."""
-        return {action: list(keys) for action, keys in self.actions.items()}
+        """`config["keys"]`: action -> keys (contract B); a kind's action no question here
+        takes has none, so its keys stay free for option keys."""
+        return {a: [] if a in self.idle else list(k) for a, k in self.actions.items()}
 
     def rows(self) -> list[tuple[str, str, str]]:
         """(action, keys, what it does) for every key in force, for `keys_table()`."""
-        rows = [(a, ", ".join(k), ACTIONS[a][1]) for a, k in self.actions.items()]
+        rows = [
+            (a, ", ".join(k), ACTIONS[a][1]) for a, k in self.actions.items() if a not in self.idle
+        ]
         rows += [(a, ", ".join(k), what) for a, (k, what) in FIXED.items()]
         rows.append((ANSWER, "1-9, 0", "answer the focused question: its option by position"))
         for name, keys in self.options.items():

@@ -90,6 +90,7 @@ class Question(metaclass=_Kind):
     kind: ClassVar[str] = ""
     required_default: ClassVar[bool] = True
     one_key: ClassVar[bool] = False  # alone in a review, one key answers, submits, advances
+    key_actions: ClassVar[tuple[str, ...]] = ()  # kind actions of the keys table it takes
     title: ClassVar[str] = ""  # the card's name for the kind ("one label"); default `kind`
     task: ClassVar[str | None] = None  # the Hub task its answers train for, if any
     agreement_level: ClassVar[str | None] = None  # Krippendorff level; None: not computed

@@ -63,6 +63,7 @@ class Edit(Question):
     """
 
     kind = "edit"
+    key_actions = ("edit",)  # its key in the review's table (_ui/keymap.py)
     title = "corrected text"
     task = "text-generation"
     agreement_note = "not computed for edits"

@@ -52,6 +52,7 @@ class Spans(Question):
     whole_chat: bool = False  # field= is a chat column: spans in any message (set by check)
 
     kind = "spans"
+    key_actions = ("caret", "delete_span")  # its keys in the review's table (_ui/keymap.py)
     task = "token-classification"
 
     def __init__(
