@@ -100,8 +100,13 @@ class ModelLoop:
         main = self._main
         if main is not None and not main.is_closed():
             main.call_soon_threadsafe(fn)
-        else:  # plain Python: no event loop to hand it to
-            fn()
+        else:  # plain Python: no event loop to hand it to; wait for a change under way
+            session = self.review._session
+            if session is None:
+                fn()
+                return
+            with session.lock:
+                fn()
 
 
 def ahead(review: Review, cursor: Cursor) -> None:

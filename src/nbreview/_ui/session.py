@@ -8,6 +8,8 @@ the ack stays where it was, and the browser sends the message again (docs/protoc
 
 from __future__ import annotations
 
+import functools
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -29,6 +31,17 @@ if TYPE_CHECKING:
     from ..review import Review
 
 
+def _locked(method: Callable) -> Callable:
+    """Run the method holding the session's lock."""
+
+    @functools.wraps(method)
+    def run(self: Session, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            return method(self, *args, **kwargs)
+
+    return run
+
+
 class Session:
     """The cursor, the undo stack, the time on screen and the acks of one annotator."""
 
@@ -39,6 +52,9 @@ class Session:
         self.views = ViewBuilder(review, self.cursor)
         self.queue = Queue() if queue is None else queue
         self.channels = Channels()
+        # Held while a change is applied: a background thread (a re-rank in plain Python,
+        # where no event loop serializes it) waits for a submit under way to finish.
+        self.lock = threading.RLock()
         self.undo_stack: list[tuple[int, int]] = []  # (change id, row position)
         # After a restart the store's history goes on where the last undo stack stopped.
         self._stored_undo = review.store.last_change(review.name, review.annotator) is not None
@@ -111,6 +127,7 @@ class Session:
 
     # -- messages ----------------------------------------------------------------------------
 
+    @_locked
     def handle(self, message: Any) -> None:
         """Apply one browser message; a bad one becomes a notice, never an exception."""
         self.notice, self._wrote, self._replying = None, False, True
@@ -249,6 +266,7 @@ class Session:
         if status == "submitted" and self.feedback is not None:
             self.feedback.submitted(position, key)
 
+    @_locked
     def answer(self, answers: dict, submit: bool = False) -> None:
         questions = self.review.questions
         record = self.record_values(self.cursor.position)
@@ -260,6 +278,7 @@ class Session:
                 return self.cursor.advance()
         self._write(answers, "draft")
 
+    @_locked
     def accept(self) -> None:
         pending = self.suggestions(self.cursor.position)
         if not pending:
@@ -267,6 +286,7 @@ class Session:
             return
         self._write(pending, "draft")
 
+    @_locked
     def finish(self, status: str) -> None:
         if status == "submitted":
             state = self.views.state(self.cursor.key)
