@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from ..review import Review
 
 log = logging.getLogger("nbreview")
+HANDOFF = 1.0  # seconds the event loop has to run a handed-over call before it runs here
 AHEAD_BATCHES = 2  # batches of the queue ahead asked for, beyond the record on screen
 
 
@@ -97,16 +99,25 @@ class ModelLoop:
         self.on_main(refresh)
 
     def on_main(self, fn: Callable[[], Any]) -> None:
+        """Run `fn` on the kernel's event loop; when no loop runs it within HANDOFF seconds
+        (plain Python, or a loop left registered but stopped), here, once, under the
+        session's lock so it never lands inside a change under way."""
+        once = threading.Lock()
+        ran = threading.Event()
+
+        def run_once() -> None:
+            if once.acquire(blocking=False):
+                ran.set()
+                fn()
+
         main = self._main
         if main is not None and not main.is_closed():
-            main.call_soon_threadsafe(fn)
-        else:  # plain Python: no event loop to hand it to; wait for a change under way
-            session = self.review._session
-            if session is None:
-                fn()
+            main.call_soon_threadsafe(run_once)
+            if ran.wait(HANDOFF):
                 return
-            with session.lock:
-                fn()
+        session = self.review._session
+        with session.lock if session is not None else contextlib.nullcontext():
+            run_once()
 
 
 def ahead(review: Review, cursor: Cursor) -> None:
