@@ -329,8 +329,13 @@ class Review:
             "one_key": self.questions.one_key,
             "load_images": self.load_images,
             "layout": self.layout,
-            "keys": self.key_map.config(),
+            "keys": self._keys_in_force(),
         }
+
+    def _keys_in_force(self) -> dict:
+        """The key table the browser reads; "more like this" has no key without embeddings=."""
+        keys = self.key_map.config()
+        return keys if self._model.embeddings is not None else {**keys, "similar": []}
 
     def __repr__(self) -> str:
         if self._annotator is None:
