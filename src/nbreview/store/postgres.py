@@ -69,12 +69,6 @@ class PostgresDialect(Dialect):
         lock = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
         con.execute(f"SELECT {lock}(%s, hashtext(%s))", key)
 
-    def lock_record(self, con: Any, review: str, record: str) -> bool | None:
-        """Like FOR UPDATE SKIP LOCKED on a row: a record another claim holds is passed over."""
-        key = f"{review}\x1f{record}"
-        sql = "SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))"
-        return bool(con.execute(sql, (key,)).fetchone()[0])
-
     def pipeline(self, con: Any) -> contextlib.AbstractContextManager:
         return con.pipeline()
 
@@ -92,6 +86,7 @@ DIALECT = PostgresDialect(
         ("{order}", "id"),
         ("{lock}", " FOR UPDATE"),
         ("{in}", "= ANY(?)"),
+        ("{candidates}", "unnest(?::text[]) WITH ORDINALITY AS c(record, n)"),
         ("{+}", ""),
         ("{returning}", " RETURNING id"),
     ),
@@ -102,6 +97,8 @@ DIALECT = PostgresDialect(
 # Beyond the shared schema: the change log read per review, in order.
 INDEXES = ["CREATE INDEX IF NOT EXISTS nbreview_changes_review ON nbreview_changes(review, id)"]
 TABLES = tuple(re.findall(r"TABLE IF NOT EXISTS (\w+)", ";".join(DIALECT.schema())))
+# Looked for at every open beside the tables: a store made before it gets it (claims need it).
+CHECKED = (*TABLES, "nbreview_records_record")
 
 
 # -- the URL and its password -----------------------------------------------------------------
@@ -228,9 +225,9 @@ class PostgresStore(SQLStore):
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
             found = conn.execute(
-                "SELECT " + ", ".join(f"to_regclass('{t}') IS NOT NULL" for t in TABLES)
+                "SELECT " + ", ".join(f"to_regclass('{t}') IS NOT NULL" for t in CHECKED)
             ).fetchone()
-            present = dict(zip(TABLES, found, strict=True))
+            present = dict(zip(CHECKED, found, strict=True))
             if present["nbreview_meta"]:
                 try:
                     meta = dict(conn.execute("SELECT key, value FROM nbreview_meta").fetchall())
