@@ -3,6 +3,7 @@
     python benchmarks/load.py                      # 1 process, then 20, one table
     python benchmarks/load.py --procs 1 20 --seconds 20 --rows 20000
     python benchmarks/load.py --url postgresql://user@host/db   # an existing server
+    python benchmarks/load.py --before /tmp/main/src   # that tree's code too, run first
 
 Without `--url` a throw-away server is started as the tests do (tests/pg.py: Debian's
 binaries, fsync off), and each run gets a fresh database. Every annotator is one process,
@@ -26,7 +27,9 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import statistics
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -36,6 +39,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))  # pg.py: the throw-away server
 
 QUESTION = "quality"
+RESULT = "LOAD "
 
 
 DATA: dict = {}  # rows -> the dataset, built in the parent before it forks the annotators
@@ -114,7 +118,8 @@ def run(url: str, procs: int, rows: int, seconds: float) -> dict:
     DATA[rows] = DATA.get(rows) or dataset(rows)
     ctx = multiprocessing.get_context("fork")
     start, results = ctx.Barrier(procs + 1), ctx.Queue()
-    args = [(url, f"load-{procs}", i, rows, seconds, start, results) for i in range(procs)]
+    review = f"load-{procs}-{os.getpid()}"
+    args = [(url, review, i, rows, seconds, start, results) for i in range(procs)]
     workers = [ctx.Process(target=annotator, args=a) for a in args]
     for w in workers:
         w.start()
@@ -127,7 +132,7 @@ def run(url: str, procs: int, rows: int, seconds: float) -> dict:
         for w in workers:
             if w.is_alive():
                 w.kill()
-    return summarize(url, f"load-{procs}", out)
+    return summarize(url, review, out)
 
 
 def summarize(url: str, review: str, out: list[dict]) -> dict:
@@ -164,19 +169,31 @@ def summarize(url: str, review: str, out: list[dict]) -> dict:
     }
 
 
-def table(results: list[dict]) -> str:
+def table(results: list[tuple[str, dict]]) -> str:
     lines = [
-        "| annotators | records/s (total) | p50 / message | p99 / message | lost | "
+        "| code | annotators | records/s (total) | p50 / message | p99 / message | lost | "
         "double-handed | notices |",
-        "|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    for r in results:
+    for code, r in results:
         notices = sum(r["notices"].values())
         lines.append(
-            f"| {r['procs']} | {r['records_s']:.0f} | {r['p50_ms']:.1f} ms | "
+            f"| {code} | {r['procs']} | {r['records_s']:.0f} | {r['p50_ms']:.1f} ms | "
             f"{r['p99_ms']:.1f} ms | {r['lost']} | {r['double']} | {notices} |"
         )
     return "\n".join(lines)
+
+
+def measure(src: Path, url: str, procs: int, args: argparse.Namespace) -> dict:
+    """One run under one tree's code (its `src` first on PYTHONPATH), in a fresh process."""
+    command = [sys.executable, __file__, "--run", str(procs), "--url", url]
+    command += ["--seconds", str(args.seconds), "--rows", str(args.rows)]
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    for line in done.stdout.splitlines():
+        if line.startswith(RESULT):
+            return json.loads(line[len(RESULT) :])
+    raise RuntimeError(f"the run failed under {src}:\n{done.stdout}{done.stderr[-3000:]}")
 
 
 def main() -> None:
@@ -185,20 +202,28 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--url", help="an existing PostgreSQL database (default: a throw-away)")
+    parser.add_argument("--before", type=Path, help="another tree's `src`, run first (twin)")
+    parser.add_argument("--run", type=int, help=argparse.SUPPRESS)  # a child: one run
     args = parser.parse_args()
+    if args.run:
+        print(RESULT + json.dumps(run(args.url, args.run, args.rows, args.seconds)))
+        return
     cluster = None
     if args.url is None:
         from pg import Cluster, server_bin
 
         cluster = Cluster(server_bin())
         cluster.start()
+    trees = [("before", args.before)] if args.before else []
+    trees.append(("this tree", HERE.parent / "src"))
     try:
         results = []
         for procs in args.procs:
-            url = args.url or cluster.url(cluster.create_database())
-            results.append(run(url, procs, args.rows, args.seconds))
-            for text, n in results[-1]["notices"].items():
-                print(f"  {procs} annotators, {n}x notice: {text}", file=sys.stderr)
+            for code, src in trees:
+                url = args.url or cluster.url(cluster.create_database())
+                results.append((code, measure(src, url, procs, args)))
+                for text, n in results[-1][1]["notices"].items():
+                    print(f"  {code}, {procs} annotators, {n}x: {text}", file=sys.stderr)
         print(table(results))
     finally:
         if cluster is not None:

@@ -42,7 +42,7 @@ PICK = (
 RESERVE = (
     "INSERT INTO {t}reservations SELECT ?, ?, ?, ? WHERE "
     + FILLED.replace("{record}", "?")
-    + " < ?"
+    + " < ? RETURNING record"
 )
 LOOK = 64  # open candidates one claim considers: more than annotators claiming at once
 
@@ -82,6 +82,6 @@ def claim(
     record = rows[0][0]
     expires = at + int(ttl * 1e6)
     args = (review, record, annotator, expires, review, record, annotator, ADJUDICATOR, review)
-    if run(RESERVE, (*args, record, overlap)).rowcount != 1:  # a claim committed meanwhile
+    if run(RESERVE, (*args, record, overlap)).fetchone() is None:  # a claim committed meanwhile
         raise Retry(f"record {record!r} of {review!r} was just claimed")
     return record

@@ -47,6 +47,7 @@ RETRIES = 8  # for deadlocks and serialization failures, which a retry resolves
 WAIT = 1.5
 CONNECT_TIMEOUT = 2
 RECONNECT_TIMEOUT = 4.0
+FRESH = 1.0  # seconds after its last use a pooled connection is used without asking the server
 # Errors of the connection, not of the statement: they pass when the server is back.
 FAULTS = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
 
@@ -164,6 +165,22 @@ def _scrub(text: str, password: str | None) -> str:
     return text
 
 
+class Checker:
+    """The pool's check: a connection idle for a while is asked whether it is still alive
+    (a kernel left overnight, a server restarted); one handed back a moment ago is not, which
+    would cost every transaction a round trip more."""
+
+    def __init__(self) -> None:
+        self.last: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def used(self, conn: psycopg.Connection) -> None:
+        self.last[conn] = time.monotonic()
+
+    def check(self, conn: psycopg.Connection) -> None:
+        if time.monotonic() - self.last.get(conn, -FRESH) >= FRESH:
+            ConnectionPool.check_connection(conn)
+
+
 def _close_pool(pool: ConnectionPool) -> None:
     pool.close(timeout=5)
 
@@ -189,6 +206,7 @@ class PostgresStore(SQLStore):
             raise
         except (psycopg.Error, OSError) as exc:
             raise self._error("cannot be opened", exc) from None
+        self._checker = Checker()
         self._pool = ConnectionPool(
             conninfo,
             kwargs=kwargs,
@@ -199,7 +217,8 @@ class PostgresStore(SQLStore):
             name="nbreview",
             open=True,
             # a kernel left idle overnight may hold a connection the server has since dropped
-            check=ConnectionPool.check_connection,
+            check=self._checker.check,
+            reset=self._checker.used,
         )
         self._closer = weakref.finalize(self, _close_pool, self._pool)
 
@@ -257,11 +276,19 @@ class PostgresStore(SQLStore):
                 return
             create_schema(conn, DIALECT, INDEXES)
 
-    def _tx(self, what: str, work: Callable[[psycopg.Connection], T]) -> T:
-        """Run `work` in one transaction; retry it when the server asks us to (deadlock)."""
+    def _tx(self, what: str, work: Callable[[psycopg.Connection], T], pipelined=True) -> T:
+        """Run `work` in one transaction; retry it when the server asks us to (deadlock).
+
+        Pipelined: BEGIN, the statements up to the first whose rows are read, and COMMIT
+        with the last ones travel together, so a transaction costs the round trips of its
+        reads plus one, not one per statement (a COPY cannot be pipelined)."""
         for attempt in range(RETRIES):
             try:
-                with self._pool.connection() as conn, conn.transaction():
+                with (
+                    self._pool.connection() as conn,
+                    conn.pipeline() if pipelined else contextlib.nullcontext(),
+                    conn.transaction(),
+                ):
                     return work(conn)
             except (pg_errors.SerializationFailure, pg_errors.DeadlockDetected, Retry) as exc:
                 if attempt == RETRIES - 1:
@@ -299,7 +326,7 @@ class PostgresStore(SQLStore):
             with conn.cursor().copy(sql, args) as copy:
                 return b"".join(bytes(block) for block in copy)
 
-        return tables.from_csv(self._tx("could not be read", read), schema)
+        return tables.from_csv(self._tx("could not be read", read, pipelined=False), schema)
 
     def close(self) -> None:
         self._closer()
