@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import random
 import re
+import select
 import time
 import weakref
 from collections.abc import Callable, Sequence
@@ -172,8 +173,9 @@ def _scrub(text: str, password: str | None) -> str:
 
 class Checker:
     """The pool's check: a connection idle for a while is asked whether it is still alive
-    (a kernel left overnight, a server restarted); one handed back a moment ago is not, which
-    would cost every transaction a round trip more."""
+    (a kernel left overnight); one handed back a moment ago only when the server has written
+    to it since (terminated, restarting): asking every time cost each transaction a round
+    trip more."""
 
     def __init__(self) -> None:
         self.last: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -182,8 +184,18 @@ class Checker:
         self.last[conn] = time.monotonic()
 
     def check(self, conn: psycopg.Connection) -> None:
-        if time.monotonic() - self.last.get(conn, -FRESH) >= FRESH:
+        recent = time.monotonic() - self.last.get(conn, -FRESH) < FRESH
+        if not recent or _has_news(conn):
             ConnectionPool.check_connection(conn)
+
+
+def _has_news(conn: psycopg.Connection) -> bool:
+    """Whether the server wrote to an idle connection (a backend terminated, a server shut
+    down: its last words, or the socket's end), seen without a round trip."""
+    try:
+        return bool(select.select([conn.pgconn.socket], [], [], 0)[0])
+    except (OSError, ValueError, psycopg.Error):
+        return True
 
 
 def _pipelined(conn: psycopg.Connection, work: Callable[[psycopg.Connection], T]) -> T:
