@@ -25,7 +25,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import rekey as rekeying
-from . import suggestions as suggesting
 from . import tables
 from .base import (
     ADJUDICATOR,
@@ -70,9 +69,10 @@ CREATE TABLE IF NOT EXISTS {t}seats (
 CREATE TABLE IF NOT EXISTS {t}settings (
     review TEXT NOT NULL, annotator TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
     updated_at {int} NOT NULL, PRIMARY KEY (review, annotator, name));
+CREATE TABLE IF NOT EXISTS {t}suggestions (
+    review TEXT NOT NULL, record TEXT NOT NULL, question TEXT NOT NULL, name TEXT NOT NULL,
+    value TEXT, at {int} NOT NULL, PRIMARY KEY (review, record, question, name));
 """
-SCHEMA += suggesting.SCHEMA  # a callable's suggestions: store/suggestions.py
-
 
 META = (
     "INSERT INTO nbreview_meta VALUES ('app', ?), ('schema_version', ?) "
@@ -148,6 +148,18 @@ EXPIRE_SEATS = "DELETE FROM {t}seats WHERE review = ? AND annotator = ? AND expi
 SEATS = "SELECT seat, record FROM {t}seats WHERE review = ? AND annotator = ? AND seat <> ?"
 SEAT = upsert("seats", 5, "review, annotator, seat", excluded("record", "expires_at"))
 LEAVE = "DELETE FROM {t}seats WHERE review = ? AND annotator = ? AND seat = ?"
+# A callable's suggestions: a record it was asked about has a row per question, NULL where
+# it suggested nothing (so none is asked twice); kept for reopening, others, to_dataset.
+SUGGEST = "INSERT INTO {t}suggestions VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT "
+KEEP_SUGGESTION = SUGGEST + "DO NOTHING"
+SET_SUGGESTION = (
+    SUGGEST + f"(review, record, question, name) DO UPDATE SET {excluded('value', 'at')}"
+)
+ASKED = "SELECT DISTINCT record FROM {t}suggestions WHERE review = ? AND name = ? AND record {in}"
+SUGGESTIONS = (
+    "SELECT record, question, name, value, at FROM {t}suggestions WHERE review = ? "
+    "AND value IS NOT NULL"
+)
 # Reads.
 SUBMITTED_COUNTS = (
     "SELECT record, COUNT(*) FROM {t}records WHERE review = ? AND record {in} "
@@ -510,30 +522,24 @@ class SQLStore(ABC):
         """Give up a seat (its page closed): its record is free for the annotator's others."""
         self._do("leave a seat", LEAVE, (review, annotator, seat))
 
-    # -- a callable's suggestions (store/suggestions.py holds their SQL) ---------------------
+    # -- a callable's suggestions ------------------------------------------------------------
 
     def put_suggestions(self, review: str, name: str, rows: list, overwrite: bool = False) -> None:
         """Keep (record, question, value as JSON text or None) rows of callable `name`."""
-        d = self.d
-        put = suggesting.put
-        self._tx(
-            "could not store suggestions",
-            lambda c: put(c, d.prefix, d.mark, review, name, rows, overwrite),
-        )
+        at, sql = now_us(), SET_SUGGESTION if overwrite else KEEP_SUGGESTION
+        args = [(review, r, q, name, v, at) for r, q, v in rows]
+        self._tx("could not store suggestions", lambda con: self.d.many(con, sql, args))
 
     def suggested(self, review: str, name: str, keys: Sequence[str]) -> set[str]:
         """The records among `keys` that callable `name` was already asked about."""
-        d = self.d
-        return self._read(
-            "could not be read", lambda c: suggesting.done(c, d.prefix, d.mark, review, name, keys)
-        )
+        return {r[0] for r in self._rows(ASKED, (review, name, self.d.list_arg(keys)))}
 
     def suggestions(self, review: str, keys: Sequence[str] | None = None) -> list[tuple]:
         """(record, question, name, value, at) of stored suggestions, oldest first."""
-        d = self.d
-        return self._read(
-            "could not be read", lambda c: suggesting.rows(c, d.prefix, d.mark, review, keys)
-        )
+        if keys is None:
+            return self._rows(SUGGESTIONS + " ORDER BY at", (review,))
+        args = (review, self.d.list_arg(keys))
+        return self._rows(SUGGESTIONS + " AND record {in} ORDER BY at", args)
 
     # -- reads -------------------------------------------------------------------------------
 
