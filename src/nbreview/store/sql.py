@@ -87,6 +87,27 @@ def create_schema(con: Any, dialect: Dialect, extra: Sequence[str] = ()) -> None
     con.execute(dialect.sql(META), (APP, str(SCHEMA_VERSION)))
 
 
+def check_meta(where: str, meta: dict[str, str]) -> None:
+    """Refuse a store (`where` names it) of another application or of a schema this nbreview
+    cannot read, before anything is written to it."""
+    if meta.get("app") != APP:
+        raise StoreError(
+            f"{where} belongs to another application, not nbreview; it was left untouched: "
+            "choose another store"
+        )
+    text = meta.get("schema_version")
+    if text is None or not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise StoreError(
+            f"{where} has a bad schema_version {str(text)[:40]!r} in nbreview_meta (this "
+            f"nbreview reads versions 1 to {SCHEMA_VERSION}); it was left untouched"
+        )
+    if int(text) > SCHEMA_VERSION:
+        raise StoreError(
+            f"{where} was written by a newer nbreview (store schema {int(text)}, this version "
+            f"reads up to {SCHEMA_VERSION}); upgrade nbreview. It was left untouched"
+        )
+
+
 def excluded(*columns: str) -> str:
     """An upsert's SET of these columns to the values the INSERT gave."""
     return ", ".join(f"{c} = excluded.{c}" for c in columns)
@@ -214,8 +235,9 @@ class Dialect:
 
     prefix: str  # before every table name
     mark: str  # the placeholder of an argument
-    types: tuple[tuple[str, str], ...]  # SCHEMA's {int}, {real}, {serial}, {event_id}
-    words: tuple[tuple[str, str], ...]  # {order} of events, {lock}, {in} a list, {+}, {returning}
+    # SCHEMA's {int}, {real}, {serial}, {event_id}; the statements' {order} of events, {lock},
+    # {in} a list, {+}, {returning}
+    words: tuple[tuple[str, str], ...]
     legacy: str  # the test for a key of scheme 1 (32 lowercase hex digits)
     lock_first: bool = False  # a change locks its record's row before reading it
     nul: bool = True  # texts may hold a NUL byte
@@ -233,10 +255,7 @@ class Dialect:
         return found
 
     def schema(self) -> list[str]:
-        text = SCHEMA.replace("{t}", self.prefix)
-        for name, value in self.types:
-            text = text.replace("{" + name + "}", value)
-        return [s for s in text.split(";") if s.strip()]
+        return [s for s in self.sql(SCHEMA).split(";") if s.strip()]
 
     def list_arg(self, values: Sequence[str]) -> Any:
         """The argument of `{in}`: a list of texts."""
@@ -390,7 +409,8 @@ class SQLStore(ABC):
             state, state.change = self._state(rows.fetchall()), self.d.change_id(created)
             answers = {q: dump(v) for q, v in change.answers.items()}
             self._set_answers(con, state.change, key, state.answers, answers, at)
-            new = change.status if change.status is not None else state.status
+            new = change.status(state.answers) if callable(change.status) else change.status
+            new = state.status if new is None else new
             if lock:
                 self._set_status(con, state.change, key, state.status, new, at)
             else:  # the status, the time and the time on screen in one statement
