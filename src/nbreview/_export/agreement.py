@@ -86,8 +86,7 @@ def _row(q: Question, unit: AgreementUnit) -> dict:
     if unit.score is not None:
         row["alpha"], row["note"] = unit.score(a)
     else:
-        codes = unit.codes or q.agreement_codes
-        row["alpha"], row["note"] = alpha(*codes(a), unit.level)
+        row["alpha"], row["note"] = alpha(*unit.codes(a), unit.level)
     return row
 
 
