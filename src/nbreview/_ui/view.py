@@ -56,18 +56,19 @@ class ViewBuilder:
 
     def state(self, key: str, offline: bool = False) -> RecordState:
         """This annotator's saved state of a record, read once per message (a write returns
-        it); the last one read when the store is down."""
+        it) with its stored suggestions; the last one read when the store is down."""
         cached = self._state
         if cached is not None and cached[0] == key and (offline or self._fresh == key):
             return cached[1]
         review = self.review
         try:
-            state = review.store.record(review.name, review.annotator, key)
+            state = review.store.record(review.name, review.annotator, key, shown=True)
         except StoreUnavailable:
             if cached is not None and cached[0] == key:
                 return cached[1]
             raise
         self._state, self._fresh = (key, state), key
+        self._stored = (key, model_loop.stored(review, state.suggested))
         return state
 
     def begin(self) -> None:
@@ -90,7 +91,12 @@ class ViewBuilder:
             return self._stored[1]
         if offline:
             return {}
-        self._stored = (key, model_loop.stored(self.review, key, {}))
+        review = self.review
+        try:
+            rows = review.store.suggestions(review.name, [key])
+        except StoreUnavailable:
+            return {}
+        self._stored = (key, model_loop.stored(review, rows))
         return self._stored[1]
 
     def remember(self, key: str, state: RecordState) -> None:

@@ -58,6 +58,7 @@ class RecordState:
     annotated_at: int | None = None
     seconds: float = 0.0
     change: int | None = None  # the change that made this state, when a write returned it (undo)
+    suggested: list[tuple] = field(default_factory=list)  # stored suggestions, when read with it
 
 
 @dataclass(frozen=True)

@@ -138,8 +138,12 @@ NEW_CHANGE = (
     "VALUES (?, ?, ?, ?, ?, ?){returning}"
 )
 RECORD = (  # one record's state in one statement: its status row, then one row per answer
-    f"SELECT NULL, status, annotated_at, seconds FROM {{t}}records WHERE {KEY} "
-    f"UNION ALL SELECT question, value, NULL, NULL FROM {{t}}answers WHERE {KEY}"
+    f"SELECT NULL, NULL, status, annotated_at, seconds FROM {{t}}records WHERE {KEY} "
+    f"UNION ALL SELECT question, NULL, value, NULL, NULL FROM {{t}}answers WHERE {KEY}"
+)
+SHOWN = (  # and a row per stored suggestion: what a record shown reads from the store
+    f"{RECORD} UNION ALL SELECT question, name, value, at, NULL FROM {{t}}suggestions "
+    "WHERE review = ? AND record = ? AND value IS NOT NULL"
 )
 EVENT = "INSERT INTO {t}events (change, question, value, previous) VALUES (?, ?, ?, ?)"
 SET_ANSWER = upsert("answers", 6, f"{REC}, question", SET_VALUE)
@@ -420,12 +424,15 @@ class SQLStore(ABC):
         state.status, state.annotated_at = new, at
         return state
 
-    def _state(self, rows: list[tuple]) -> RecordState:
-        """RECORD's rows as a state; answers still as stored text (decoded by the caller)."""
-        state = RecordState(answers={q: v for q, v, *_ in rows if q is not None})
-        for question, status, at, seconds in rows:
+    def _state(self, rows: list[tuple], key: str = "") -> RecordState:
+        """RECORD's (or SHOWN's) rows as a state; answers still as stored text."""
+        state = RecordState(answers={q: v for q, n, v, *_ in rows if q is not None and n is None})
+        for question, name, value, at, seconds in rows:
             if question is None:
-                state.status, state.annotated_at, state.seconds = status, at, seconds
+                state.status, state.annotated_at, state.seconds = value, at, seconds
+            elif name is not None:
+                state.suggested.append((key, question, name, value, at))
+        state.suggested.sort(key=lambda row: row[4])
         return state
 
     def _set_answers(self, con, change_id, key, current: dict, answers: dict, at) -> None:
@@ -563,9 +570,12 @@ class SQLStore(ABC):
 
     # -- reads -------------------------------------------------------------------------------
 
-    def record(self, review: str, annotator: str, key: str) -> RecordState:
-        """The current state of one record for one annotator."""
-        state = self._state(self._rows(RECORD, (review, annotator, key) * 2))
+    def record(self, review: str, annotator: str, key: str, shown: bool = False) -> RecordState:
+        """The current state of one record for one annotator; `shown`: with the record's
+        stored suggestions (`suggested`, as `suggestions()` gives them), in the same read."""
+        args = (review, annotator, key) * 2
+        rows = self._rows(SHOWN, (*args, review, key)) if shown else self._rows(RECORD, args)
+        state = self._state(rows, key)
         state.answers = {q: load(v) for q, v in state.answers.items()}
         return state
 
