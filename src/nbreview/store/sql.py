@@ -136,13 +136,15 @@ NEW_CHANGE = (
     "INSERT INTO {t}changes (review, record, annotator, at, seconds, undo_of) "
     "VALUES (?, ?, ?, ?, ?, ?){returning}"
 )
-RECORD = (  # one record's state in one statement: its status row, then one row per answer
-    f"SELECT NULL, NULL, status, annotated_at, seconds FROM {{t}}records WHERE {KEY} "
-    f"UNION ALL SELECT question, NULL, value, NULL, NULL FROM {{t}}answers WHERE {KEY}"
+STATE = (  # records' states: a status row each, then a row per answer
+    "SELECT record, NULL, NULL, status, annotated_at, seconds FROM {t}records WHERE {where} "
+    "UNION ALL SELECT record, question, NULL, value, NULL, NULL FROM {t}answers WHERE {where}"
 )
-SHOWN = (  # and a row per stored suggestion: what a record shown reads from the store
-    f"{RECORD} UNION ALL SELECT question, name, value, at, NULL FROM {{t}}suggestions "
-    "WHERE review = ? AND record = ? AND value IS NOT NULL"
+RECORD = STATE.replace("{where}", KEY)  # one record's, in one statement
+SHOWN = (  # and a row per stored suggestion: what records shown read from the store
+    STATE.replace("{where}", "review = ? AND annotator = ? AND record {in}")
+    + " UNION ALL SELECT record, question, name, value, at, NULL FROM {t}suggestions "
+    "WHERE review = ? AND record {in} AND value IS NOT NULL"
 )
 EVENT = "INSERT INTO {t}events (change, question, value, previous) VALUES (?, ?, ?, ?)"
 SET_ANSWER = upsert("answers", 6, f"{REC}, question", SET_VALUE)
@@ -408,7 +410,8 @@ class SQLStore(ABC):
             if self.d.lock_first:  # the same record's writers queue here, take ids in order
                 self._x(con, ADD_SECONDS, (*key, None, at, 0.0))
             created = self._x(con, NEW_CHANGE, (key[0], key[2], key[1], at, change.seconds, None))
-            state = self._state(self._x(con, RECORD, key * 2).fetchall())
+            state = self._states(self._x(con, RECORD, key * 2).fetchall()).get(key[2])
+            state = state or RecordState()
             state.change = self.d.change_id(created)
             answers = {q: dump(v) for q, v in change.answers.items()}
             events = self._set_answers(con, state.change, key, state.answers, answers, at)
@@ -421,16 +424,18 @@ class SQLStore(ABC):
         state.annotated_at, state.seconds = at, (state.seconds or 0.0) + change.seconds
         return state
 
-    def _state(self, rows: list[tuple], key: str = "") -> RecordState:
-        """RECORD's (or SHOWN's) rows as a state; answers still as stored text."""
-        state = RecordState(answers={q: v for q, n, v, *_ in rows if q is not None and n is None})
-        for question, name, value, at, seconds in rows:
+    def _states(self, rows: list[tuple]) -> dict[str, RecordState]:
+        """STATE's (or SHOWN's) rows as states by record; answers still as stored text."""
+        states: dict[str, RecordState] = {}
+        for key, question, name, value, at, seconds in rows:
+            state = states.get(key) or states.setdefault(key, RecordState())
             if question is None:
                 state.status, state.annotated_at, state.seconds = value, at, seconds
-            elif name is not None:
+            elif name is None:
+                state.answers[question] = value
+            else:
                 state.suggested.append((key, question, name, value, at))
-        state.suggested.sort(key=lambda row: row[4])
-        return state
+        return states
 
     def _set_answers(self, con, change_id, key, current: dict, answers: dict, at) -> list:
         """Apply the answers (stored text) that differ; `current`, the stored text of the
@@ -565,13 +570,21 @@ class SQLStore(ABC):
 
     # -- reads -------------------------------------------------------------------------------
 
-    def record(self, review: str, annotator: str, key: str, shown: bool = False) -> RecordState:
-        """The current state of one record for one annotator; `shown`: with the record's
-        stored suggestions (`suggested`, as `suggestions()` gives them), in the same read."""
-        args = (review, annotator, key) * 2
-        rows = self._rows(SHOWN, (*args, review, key)) if shown else self._rows(RECORD, args)
-        state = self._state(rows, key)
+    def record(self, review: str, annotator: str, key: str) -> RecordState:
+        """The current state of one record for one annotator."""
+        state = self._states(self._rows(RECORD, (review, annotator, key) * 2)).get(key)
+        return self._decoded(state or RecordState())
+
+    def shown(self, review: str, annotator: str, keys: Sequence[str]) -> dict[str, RecordState]:
+        """The states of records about to be shown, by key (none for a record never touched),
+        with their stored suggestions (`suggested`, as `suggestions()` gives them), in one read."""
+        listed = self.d.list_arg(keys)
+        rows = self._rows(SHOWN, (review, annotator, listed) * 2 + (review, listed))
+        return {key: self._decoded(state) for key, state in self._states(rows).items()}
+
+    def _decoded(self, state: RecordState) -> RecordState:
         state.answers = {q: load(v) for q, v in state.answers.items()}
+        state.suggested.sort(key=lambda row: row[4])
         return state
 
     def submitted_counts(self, review: str, keys: list[str], exclude: str) -> dict[str, int]:
