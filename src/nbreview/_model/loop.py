@@ -64,7 +64,7 @@ class ModelLoop:
                 self.runner = Runner(self, self.suggesters)
             count = AHEAD_BATCHES * max(s.batch_size for s in self.suggesters)
             self.runner.want([cursor.position, *cursor.upcoming(count, True)])
-        self._rerank(getattr(self.review._session, "queue", None))
+        self._rerank(getattr(self.review.live.session, "queue", None))
 
     def _rerank(self, queue: Any) -> None:
         """Keep one re-ranker for the session's queue when it has order= and every=."""
@@ -85,13 +85,13 @@ class ModelLoop:
         `keys`), with a notice; run on the kernel's event loop when there is one."""
 
         def refresh() -> None:
-            session = self.review._session
+            session = self.review.live.session
             if session is None or (keys is not None and session.cursor.key not in keys):
                 return
             if notice is not None:
                 session.notice = notice
             try:
-                self.review._refresh()
+                self.review.live.refresh()
             except Exception:
                 log.exception("nbreview could not show suggestions")
 
@@ -114,16 +114,14 @@ class ModelLoop:
             main.call_soon_threadsafe(run_once)
             if ran.wait(HANDOFF):
                 return
-        session = self.review._session
+        session = self.review.live.session
         with session.lock if session is not None else contextlib.nullcontext():
             run_once()
 
 
 def ahead(review: Review, cursor: Cursor) -> None:
     """The view's one call: never raises, never waits."""
-    model = getattr(review, "_model", None)
-    if model is None:
-        return
+    model = review.context.model
     try:
         model.ahead(cursor)
     except Exception:
@@ -141,8 +139,7 @@ def stored_texts(review: Review, keys: list[str] | None = None) -> dict[tuple[st
 def preferred(review: Review, rows: list[tuple]) -> dict[tuple[str, str], str]:
     """Of stored suggestions ((record, question, name, value, at), oldest first), the one
     shown per (record, question)."""
-    model = getattr(review, "_model", None)
-    names = model.names if model is not None else []
+    names = review.context.model.names
     best: dict[tuple[str, str], tuple[int, str]] = {}
     for record, question, name, value, _at in rows:
         rank = names.index(name) if name in names else len(names)

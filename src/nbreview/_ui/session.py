@@ -218,14 +218,14 @@ class Session:
         if self.cursor.position is None:
             return
         if to not in ("next", "prev"):
-            self._leave()
+            self.leave()
             return self.goto(to)
         target = self.cursor.step(forward=to == "next")
         if target is None:
             edge = "last" if to == "next" else "first"
             self.notice = {"kind": "info", "text": f"This is the {edge} record of the queue."}
             return
-        self._leave()
+        self.leave()
         self.cursor.goto(target)
 
     def _set_queue(self, search: str | None, status: Any) -> None:
@@ -235,14 +235,14 @@ class Session:
         scope = self.cursor.scope
         if scope is not None:  # among the session's rows, in their order
             order = scope if order is None else scope[np.isin(scope, order)]
-        self._leave()
+        self.leave()
         review = self.review
         review.store.set_setting(review.name, review.annotator, "queue", queue.spec())
         self.use_queue(queue, hand_out(review, order))  # gold_rate: gold records mixed in
 
     # -- changes -----------------------------------------------------------------------------
 
-    def _leave(self) -> None:
+    def leave(self) -> None:
         """Store the time spent on the record shown before another one is shown."""
         key = self.cursor.key
         seconds = self.pending_seconds.get(key, 0.0) if key is not None else 0.0
@@ -323,7 +323,7 @@ class Session:
             return
         change_id, position = last
         self.hold(self.cursor.key_at(position))
-        self._leave()
+        self.leave()
         review = self.review
         key = review.store.undo(change_id)
         if self.undo_stack:
