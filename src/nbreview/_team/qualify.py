@@ -133,10 +133,10 @@ def first_gold(review: Review, order: np.ndarray | None) -> np.ndarray | None:
     """While an annotator qualifies, the gold records they still owe come first."""
     if getattr(review, "qualify", None) is None or review.annotator == ADJUDICATOR:
         return order
-    known = review._qualifier.result
+    known = review.live.qualifier.result
     if known is not None and known.qualified is not None:
         return order  # decided: read once, never again on this kernel's hand-outs
-    result = review._qualifier.update()
+    result = review.live.qualifier.update()
     if result.qualified is not None:
         return order
     from ..store.base import DONE

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -68,7 +68,9 @@ class Change:
     annotator: str
     record: str
     answers: Mapping[str, Any] = field(default_factory=dict)  # question -> value (None clears)
-    status: str | None = None  # new status, or None to leave it as it is
+    # The new status, or None to leave it as it is, or a function of the record's answers
+    # once the change is applied, called inside the transaction (submit only what is complete).
+    status: str | Callable[[dict[str, Any]], str] | None = None
     seconds: float = 0.0  # time spent on the record since the last change
     # When the change was made (µs since the epoch, UTC); None means now. Only imports set it
     # (Review.from_hub_folder keeps each answer's original annotated_at): a store writes this

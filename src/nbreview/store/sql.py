@@ -25,7 +25,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from . import rekey as rekeying
-from . import suggestions as suggesting
 from . import tables
 from .base import (
     ADJUDICATOR,
@@ -70,9 +69,10 @@ CREATE TABLE IF NOT EXISTS {t}seats (
 CREATE TABLE IF NOT EXISTS {t}settings (
     review TEXT NOT NULL, annotator TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
     updated_at {int} NOT NULL, PRIMARY KEY (review, annotator, name));
+CREATE TABLE IF NOT EXISTS {t}suggestions (
+    review TEXT NOT NULL, record TEXT NOT NULL, question TEXT NOT NULL, name TEXT NOT NULL,
+    value TEXT, at {int} NOT NULL, PRIMARY KEY (review, record, question, name));
 """
-SCHEMA += suggesting.SCHEMA  # a callable's suggestions: store/suggestions.py
-
 
 META = (
     "INSERT INTO nbreview_meta VALUES ('app', ?), ('schema_version', ?) "
@@ -85,6 +85,27 @@ def create_schema(con: Any, dialect: Dialect, extra: Sequence[str] = ()) -> None
     for statement in [*dialect.schema(), *extra]:
         con.execute(statement)
     con.execute(dialect.sql(META), (APP, str(SCHEMA_VERSION)))
+
+
+def check_meta(where: str, meta: dict[str, str]) -> None:
+    """Refuse a store (`where` names it) of another application or of a schema this nbreview
+    cannot read, before anything is written to it."""
+    if meta.get("app") != APP:
+        raise StoreError(
+            f"{where} belongs to another application, not nbreview; it was left untouched: "
+            "choose another store"
+        )
+    text = meta.get("schema_version")
+    if text is None or not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise StoreError(
+            f"{where} has a bad schema_version {str(text)[:40]!r} in nbreview_meta (this "
+            f"nbreview reads versions 1 to {SCHEMA_VERSION}); it was left untouched"
+        )
+    if int(text) > SCHEMA_VERSION:
+        raise StoreError(
+            f"{where} was written by a newer nbreview (store schema {int(text)}, this version "
+            f"reads up to {SCHEMA_VERSION}); upgrade nbreview. It was left untouched"
+        )
 
 
 def excluded(*columns: str) -> str:
@@ -148,6 +169,18 @@ EXPIRE_SEATS = "DELETE FROM {t}seats WHERE review = ? AND annotator = ? AND expi
 SEATS = "SELECT seat, record FROM {t}seats WHERE review = ? AND annotator = ? AND seat <> ?"
 SEAT = upsert("seats", 5, "review, annotator, seat", excluded("record", "expires_at"))
 LEAVE = "DELETE FROM {t}seats WHERE review = ? AND annotator = ? AND seat = ?"
+# A callable's suggestions: a record it was asked about has a row per question, NULL where
+# it suggested nothing (so none is asked twice); kept for reopening, others, to_dataset.
+SUGGEST = "INSERT INTO {t}suggestions VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT "
+KEEP_SUGGESTION = SUGGEST + "DO NOTHING"
+SET_SUGGESTION = (
+    SUGGEST + f"(review, record, question, name) DO UPDATE SET {excluded('value', 'at')}"
+)
+ASKED = "SELECT DISTINCT record FROM {t}suggestions WHERE review = ? AND name = ? AND record {in}"
+SUGGESTIONS = (
+    "SELECT record, question, name, value, at FROM {t}suggestions WHERE review = ? "
+    "AND value IS NOT NULL"
+)
 # Reads.
 SUBMITTED_COUNTS = (
     "SELECT record, COUNT(*) FROM {t}records WHERE review = ? AND record {in} "
@@ -202,8 +235,9 @@ class Dialect:
 
     prefix: str  # before every table name
     mark: str  # the placeholder of an argument
-    types: tuple[tuple[str, str], ...]  # SCHEMA's {int}, {real}, {serial}, {event_id}
-    words: tuple[tuple[str, str], ...]  # {order} of events, {lock}, {in} a list, {+}, {returning}
+    # SCHEMA's {int}, {real}, {serial}, {event_id}; the statements' {order} of events, {lock},
+    # {in} a list, {+}, {returning}
+    words: tuple[tuple[str, str], ...]
     legacy: str  # the test for a key of scheme 1 (32 lowercase hex digits)
     lock_first: bool = False  # a change locks its record's row before reading it
     nul: bool = True  # texts may hold a NUL byte
@@ -221,10 +255,7 @@ class Dialect:
         return found
 
     def schema(self) -> list[str]:
-        text = SCHEMA.replace("{t}", self.prefix)
-        for name, value in self.types:
-            text = text.replace("{" + name + "}", value)
-        return [s for s in text.split(";") if s.strip()]
+        return [s for s in self.sql(SCHEMA).split(";") if s.strip()]
 
     def list_arg(self, values: Sequence[str]) -> Any:
         """The argument of `{in}`: a list of texts."""
@@ -378,7 +409,8 @@ class SQLStore(ABC):
             state, state.change = self._state(rows.fetchall()), self.d.change_id(created)
             answers = {q: dump(v) for q, v in change.answers.items()}
             self._set_answers(con, state.change, key, state.answers, answers, at)
-            new = change.status if change.status is not None else state.status
+            new = change.status(state.answers) if callable(change.status) else change.status
+            new = state.status if new is None else new
             if lock:
                 self._set_status(con, state.change, key, state.status, new, at)
             else:  # the status, the time and the time on screen in one statement
@@ -510,30 +542,24 @@ class SQLStore(ABC):
         """Give up a seat (its page closed): its record is free for the annotator's others."""
         self._do("leave a seat", LEAVE, (review, annotator, seat))
 
-    # -- a callable's suggestions (store/suggestions.py holds their SQL) ---------------------
+    # -- a callable's suggestions ------------------------------------------------------------
 
     def put_suggestions(self, review: str, name: str, rows: list, overwrite: bool = False) -> None:
         """Keep (record, question, value as JSON text or None) rows of callable `name`."""
-        d = self.d
-        put = suggesting.put
-        self._tx(
-            "could not store suggestions",
-            lambda c: put(c, d.prefix, d.mark, review, name, rows, overwrite),
-        )
+        at, sql = now_us(), SET_SUGGESTION if overwrite else KEEP_SUGGESTION
+        args = [(review, r, q, name, v, at) for r, q, v in rows]
+        self._tx("could not store suggestions", lambda con: self.d.many(con, sql, args))
 
     def suggested(self, review: str, name: str, keys: Sequence[str]) -> set[str]:
         """The records among `keys` that callable `name` was already asked about."""
-        d = self.d
-        return self._read(
-            "could not be read", lambda c: suggesting.done(c, d.prefix, d.mark, review, name, keys)
-        )
+        return {r[0] for r in self._rows(ASKED, (review, name, self.d.list_arg(keys)))}
 
     def suggestions(self, review: str, keys: Sequence[str] | None = None) -> list[tuple]:
         """(record, question, name, value, at) of stored suggestions, oldest first."""
-        d = self.d
-        return self._read(
-            "could not be read", lambda c: suggesting.rows(c, d.prefix, d.mark, review, keys)
-        )
+        if keys is None:
+            return self._rows(SUGGESTIONS + " ORDER BY at", (review,))
+        args = (review, self.d.list_arg(keys))
+        return self._rows(SUGGESTIONS + " AND record {in} ORDER BY at", args)
 
     # -- reads -------------------------------------------------------------------------------
 
