@@ -350,6 +350,7 @@ class Review:
     def submit(self, i: int, **answers: Any) -> None:
         """Answer row `i` from code, validated exactly as the widget does, and submit it."""
         position = self.source.check_position(i)
+        qualifying.refuse_unqualified(self)  # qualify=: a failed test stops code too
         record = self.source.row(position, self.questions.target_columns())
         answers = self.questions.validate(answers, record)
         key = self.keys.key(position)

@@ -11,7 +11,6 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..store import StoreUnavailable
 from ..store.base import load
 from . import suggest as suggesting
 
@@ -134,22 +133,22 @@ def stored_texts(review: Review, keys: list[str] | None = None) -> dict[tuple[st
     callables first, else the latest stored."""
     if not hasattr(review.store, "suggestions"):
         return {}
-    preferred = review.context.model.names
+    return preferred(review, review.store.suggestions(review.name, keys))
+
+
+def preferred(review: Review, rows: list[tuple]) -> dict[tuple[str, str], str]:
+    """Of stored suggestions ((record, question, name, value, at), oldest first), the one
+    shown per (record, question)."""
+    names = review.context.model.names
     best: dict[tuple[str, str], tuple[int, str]] = {}
-    for record, question, name, value, _at in review.store.suggestions(review.name, keys):
-        rank = preferred.index(name) if name in preferred else len(preferred)
+    for record, question, name, value, _at in rows:
+        rank = names.index(name) if name in names else len(names)
         if (record, question) not in best or rank <= best[record, question][0]:
             best[record, question] = (rank, value)  # oldest first: the latest wins a tie
     return {k: v for k, (_, v) in best.items()}
 
 
-def stored(review: Review, key: str, answers: dict, offline: bool = False) -> dict[str, Any]:
-    """A callable's stored suggestions for the questions of `key` not answered yet."""
-    if offline:
-        return {}
-    try:
-        texts = stored_texts(review, [key])
-    except StoreUnavailable:
-        return {}
+def stored(review: Review, rows: list[tuple]) -> dict[str, Any]:
+    """A record's stored suggestions (its rows, as `preferred` takes them), by question."""
     known = set(review.questions.names)
-    return {q: load(v) for (_, q), v in texts.items() if q in known and q not in answers}
+    return {q: load(v) for (_, q), v in preferred(review, rows).items() if q in known}

@@ -36,8 +36,11 @@ def to_datetime(us: int | None) -> datetime | None:
     return None if us is None else datetime.fromtimestamp(us / 1e6, tz=timezone.utc)
 
 
+ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(...) makes one per call
+
+
 def dump(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False)
+    return None if value is None else ENCODE(value)
 
 
 def load(text: str | None) -> Any:
@@ -58,6 +61,7 @@ class RecordState:
     annotated_at: int | None = None
     seconds: float = 0.0
     change: int | None = None  # the change that made this state, when a write returned it (undo)
+    suggested: list[tuple] = field(default_factory=list)  # stored suggestions, when read with it
 
 
 @dataclass(frozen=True)
