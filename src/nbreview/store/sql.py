@@ -576,7 +576,7 @@ class SQLStore(ABC):
         return self._decoded(state or RecordState())
 
     def shown(self, review: str, annotator: str, keys: Sequence[str]) -> dict[str, RecordState]:
-        """The states of records about to be shown, by key (none for a record never touched),
+        """The states of records about to be shown, by key (none for one nothing is stored of),
         with their stored suggestions (`suggested`, as `suggestions()` gives them), in one read."""
         listed = self.d.list_arg(keys)
         rows = self._rows(SHOWN, (review, annotator, listed) * 2 + (review, listed))
