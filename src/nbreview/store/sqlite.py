@@ -32,6 +32,7 @@ DIALECT = Dialect(
         ("real", "REAL"),
         ("serial", "INTEGER PRIMARY KEY AUTOINCREMENT"),
         ("event_id", ""),
+        ("keyed", " WITHOUT ROWID"),  # one b-tree for a table whose key is its identity
     ),
     words=(
         ("{order}", "rowid"),

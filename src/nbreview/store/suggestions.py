@@ -10,6 +10,7 @@ placeholder, which `SQLStore` (sql.py) hands them: both backends share the SQL.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 from typing import Any
 
 from .base import now_us
@@ -18,9 +19,10 @@ from .base import now_us
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS {t}suggestions (review TEXT NOT NULL, record TEXT NOT NULL, "
     "question TEXT NOT NULL, name TEXT NOT NULL, value TEXT, at BIGINT NOT NULL, "
-    "PRIMARY KEY (review, record, question, name))"
+    "PRIMARY KEY (review, record, question, name)){keyed}"
 )
 CHUNK = 500  # keys per IN list
+ALL = 5_000  # from this many keys on, one scan of the callable's records beats IN lists
 
 
 def put(
@@ -40,11 +42,18 @@ def put(
         f"INSERT INTO {t}suggestions VALUES ({m}, {m}, {m}, {m}, {m}, {m}) "
         f"ON CONFLICT (review, record, question, name) {keep}"
     )
-    con.cursor().executemany(sql, [(review, r, q, name, v, at) for r, q, v in rows])
+    rows = list(rows)
+    if rows:  # the parameter tuples made by zip in C, not a Python loop per row
+        records, questions, values = zip(*rows, strict=True)
+        params = zip(repeat(review), records, questions, repeat(name), values, repeat(at))
+        con.cursor().executemany(sql, params)
 
 
 def done(con: Any, t: str, m: str, review: str, name: str, keys: Sequence[str]) -> set[str]:
     """The records among `keys` that callable `name` was already asked about."""
+    if len(keys) >= ALL:
+        sql = f"SELECT DISTINCT record FROM {t}suggestions WHERE review = {m} AND name = {m}"
+        return {r[0] for r in con.execute(sql, (review, name)).fetchall()}.intersection(keys)
     found: set[str] = set()
     for start in range(0, len(keys), CHUNK):
         chunk = list(keys[start : start + CHUNK])
