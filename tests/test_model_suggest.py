@@ -153,6 +153,12 @@ def test_to_dataset_adds_typed_suggestion_columns(tmp_path):
     labels = ds.features["verdict_suggestion"].names
     assert [labels[v] for v in ds["verdict_suggestion"][:2]] == ["reject", "accept"]
     assert "verdict_suggestion" not in r.to_dataset().column_names
+    # The DataFrame has them too, read as its answer columns are: label names, nullable ints
+    frame = r.to_pandas(suggestions=True)
+    assert frame["verdict_suggestion"].tolist()[:2] == ["reject", "accept"]
+    assert str(frame["quality_suggestion"].dtype) == "Int32"
+    assert frame["quality_suggestion"].tolist() == [1 + i % 5 for i in range(N)]
+    assert "verdict_suggestion" not in r.to_pandas().columns
 
 
 def test_suggest_ahead_of_time_resumes_and_overwrites(tmp_path):
