@@ -131,11 +131,7 @@ def test_a_failing_ranker_keeps_the_queue(tmp_path):
     state["fail"] = True
     s.answer({"verdict": "yes"}, submit=True)
     s.view()
-    reranker = r._model.reranker
-    for _ in range(100):
-        if reranker._told:
-            break
-        reranker.applied.wait(0.05)
+    assert r._model.reranker.told.wait(10)
     assert s.notice["text"] == "Re-ranking failed: model not trained"
     assert s.cursor.order.tolist()[:3] == [3, 2, 1]
 

@@ -98,9 +98,16 @@ def test_suggestions_arrive_in_the_background_and_survive_reopen(tmp_path):
 
 
 def test_an_answered_question_gets_no_suggestion(tmp_path):
-    r = review(tmp_path, suggest=Counting(delay=0.2), batch_size=4)
+    answered = threading.Event()
+
+    def after_the_answer(records):  # the model answers only once the reviewer has
+        assert answered.wait(10)
+        return judge(records)
+
+    r = review(tmp_path, suggest=after_the_answer, batch_size=4)
     r.session.view()
     r.session.answer({"quality": 5})  # answered before the suggestion arrived
+    answered.set()
     assert settle(r) == {"verdict": "reject"}
 
 
@@ -232,10 +239,7 @@ def test_the_widget_tells_a_failure_once_and_goes_on(tmp_path):
 
     r = review(tmp_path, suggest=broken, batch_size=4)
     r.session.view()
-    assert r._model.runner.settle(10)
-    deadline = time.monotonic() + 10  # the notice comes from the suggestions' own thread
-    while r.session.notice is None and time.monotonic() < deadline:
-        time.sleep(0.05)
+    assert r._model.runner.told.wait(10)  # the notice comes from the suggestions' own thread
     notice = r.session.notice
     assert notice["kind"] == "error"
     assert notice["text"].startswith("Suggestions failed: row")
