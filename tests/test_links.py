@@ -103,13 +103,13 @@ def test_a_valid_link_answers_under_its_name(served):
 def test_a_page_without_a_valid_token_is_refused_and_stores_nothing(served, query, caplog):
     ana = token_of(served, "ana")
     review = served(query.format(ana=ana, ana_cut=ana[:-3]))
-    assert review._annotator is None
+    assert review.live.annotator is None
     w = review.widget
     assert w.visitor["closed"] == "This link is not valid: ask for yours"
     assert w.record == {}  # no record reaches the page
     w._on_message(w, {"type": "annotator", "name": "ana"}, [])  # typing a name changes nothing
     w._on_message(w, {"type": "answer", "question": "verdict", "value": "good", "seq": 1}, [])
-    assert review._annotator is None
+    assert review.live.annotator is None
     assert review.store.answers(review.name) == []
     assert review.store.records(review.name) == []
     logged = caplog.text  # for the lead (the server's terminal), never on the page
@@ -131,7 +131,7 @@ def test_the_browser_cannot_set_a_trait(served, caplog):
 def test_without_the_secret_file_every_link_is_refused(served):
     query = f"annotator=ana&token={token_of(served, 'ana')}"
     served.secret.unlink()
-    assert served(query)._annotator is None
+    assert served(query).live.annotator is None
 
 
 @pytest.mark.parametrize(
@@ -218,10 +218,10 @@ def test_a_marimo_app_takes_a_valid_link_and_refuses_the_rest(served, monkeypatc
     assert w.visitor["annotator"] == "ana"
     for params in ({"annotator": "ana", "token": ben}, {"annotator": "ana"}, {}):
         refused = marimo_page(served, monkeypatch, params)
-        assert refused._annotator is None
+        assert refused.live.annotator is None
         assert refused.widget.visitor["closed"] == "This link is not valid: ask for yours"
         refused.widget._on_message(refused.widget, {"type": "annotator", "name": "ana"}, [])
-        assert refused._annotator is None  # and no name can be typed in
+        assert refused.live.annotator is None  # and no name can be typed in
     assert "refused: a private link whose token is not this name's (annotator 'ana')" in (
         caplog.text
     )
