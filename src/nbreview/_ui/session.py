@@ -24,7 +24,8 @@ from ..store import Change, StoreUnavailable
 from .channels import Channels
 from .cursor import Cursor, Seat
 from .feedback import GoldFeedback
-from .messages import Message, Refused, clip, header, parse
+from .messages import RECORD_TYPES, Message, Refused, clip, header, parse
+from .replay import Replay
 from .view import ViewBuilder
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class Session:
         self.views = ViewBuilder(review, self.cursor)
         self.queue = Queue() if queue is None else queue
         self.channels = Channels()
+        self.replay = Replay()  # records shown while a view's messages waited (a fault)
         # Held while a change is applied: a background thread (a re-rank in plain Python,
         # where no event loop serializes it) waits for a submit under way to finish.
         self.lock = threading.RLock()
@@ -141,6 +143,8 @@ class Session:
             verdict = self.channels.verdict(view, seq)
             if verdict != "next":  # a resend already stored, or a gap: nothing to do
                 if verdict == "ahead":  # behind one not stored yet, or a number made up
+                    if self.fault is not None:
+                        self.replay.waited(view, seq, self.cursor.key, self.cursor.position)
                     self.notice = self._unsaved() or {
                         "kind": "error",
                         "text": "Refused a message out of order.",
@@ -168,6 +172,7 @@ class Session:
                 self.pending_seconds = time_before
                 self.fault = str(exc)
                 self.notice = self._unsaved()
+                self.replay.waited(message.view, message.seq, self.cursor.key, where[0])
                 return
             self.notice = {"kind": "error", "text": clip(f"Saved, but then: {exc}")}
         except (ValueError, IndexError) as exc:  # refused: AnswerError, StoreError, a bad row
@@ -175,6 +180,7 @@ class Session:
         self.fault = None
         if message.seq is not None:
             self.channels.handled(message.view, message.seq)
+            self.replay.handled(message.view, message.seq)
 
     def _unsaved(self) -> dict | None:
         """The notice while a message waits to be stored: what failed, said at once."""
@@ -186,6 +192,8 @@ class Session:
 
     def _dispatch(self, message: Message) -> None:
         kind, body = message.type, message.body
+        if kind in RECORD_TYPES and body["key"] != self.cursor.key:
+            self._back_to(message)
         key = self.cursor.key
         if key is not None and message.seconds:
             self.pending_seconds[key] = self.pending_seconds.get(key, 0.0) + message.seconds
@@ -213,6 +221,14 @@ class Session:
         if kind == "accept":
             return self.accept()
         return self.finish("submitted" if kind == "submit" else "skipped")
+
+    def _back_to(self, message: Message) -> None:
+        """A resent change made on a record the page showed while the store failed: go back
+        to that record (storing the time on the one left) so the change lands on it."""
+        position = self.replay.position(message.view, message.seq, message.body["key"])
+        if position is not None:
+            self._leave()
+            self.cursor.goto(position)
 
     def _nav(self, to: Any) -> None:
         if self.cursor.position is None:
