@@ -21,6 +21,7 @@ from .._model.similar import similar_here
 from .._team.gold import hand_out
 from ..questions import AnswerError
 from ..store import Change, StoreUnavailable
+from ..store.expect import RecordChanged
 from .channels import Channels
 from .cursor import Cursor, Seat
 from .feedback import GoldFeedback
@@ -271,9 +272,14 @@ class Session:
         review, position = self.review, self.cursor.position
         key = self.cursor.key_at(position)
         seconds = self.pending_seconds.get(key, 0.0)
-        change = Change(review.name, review.annotator, key, answers, status, seconds)
-        state = review.store.write(change)  # the record's new state: nothing is read after
+        expect = self.views.shown.expect(key)  # another window's answer is never replaced
+        change = Change(review.name, review.annotator, key, answers, status, seconds, expect=expect)
+        try:
+            state = review.store.write(change)  # the record's new state: nothing is read after
+        except RecordChanged:
+            raise self._changed_elsewhere(key) from None
         self._wrote = True
+        self.views.shown.saw(key, state)
         self.pending_seconds.pop(key, None)
         self.views.remember(key, state)
         self.undo_stack.append((state.change, position))
@@ -281,6 +287,18 @@ class Session:
             self.cursor.mark(key, status)
         if status == "submitted" and self.feedback is not None:
             self.feedback.submitted(position, key)
+
+    def _changed_elsewhere(self, key: str) -> ValueError:
+        """The record changed in the store since the page was shown it (another window of
+        this name): the view shows what is stored now, and the change is refused."""
+        self.views.forget()
+        self.views.shown.forget(key)
+        self.cursor.mark(key, self.views.state(key).status)
+        return ValueError(
+            f"{self.review.annotator} changed this record in another window after this page "
+            "showed it: it now shows what is stored, and nothing was changed here; answer "
+            "again to change it"
+        )
 
     @_locked
     def answer(self, answers: dict, submit: bool = False) -> None:

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from . import expect as expecting
 from . import rekey as rekeying
 from . import suggestions as suggesting
 from . import tables
@@ -376,6 +377,7 @@ class SQLStore(ABC):
             created = self._x(con, NEW_CHANGE, (key[0], key[2], key[1], at, change.seconds, None))
             rows = self._x(con, RECORD, key * 2)
             state, state.change = self._state(rows.fetchall()), self.d.change_id(created)
+            expecting.check(state, change.expect)  # another window's answer stays
             answers = {q: dump(v) for q, v in change.answers.items()}
             self._set_answers(con, state.change, key, state.answers, answers, at)
             new = change.status if change.status is not None else state.status
