@@ -24,7 +24,7 @@ from pg import Cluster, server_bin
 TEXTS = [f"record {i}" for i in range(8)]
 
 
-def make(store, annotator: str = "alice") -> nr.Review:
+def make(store, annotator: str = "alice", **kwargs) -> nr.Review:
     data = datasets.Dataset.from_dict({"id": [f"r{i}" for i in range(8)], "text": TEXTS})
     return nr.Review(
         data,
@@ -33,6 +33,7 @@ def make(store, annotator: str = "alice") -> nr.Review:
         id="id",
         store=store,
         annotator=annotator,
+        **kwargs,
     )
 
 
@@ -363,3 +364,33 @@ def test_a_resubmit_after_a_full_disk_lands_and_moves_on(tmp_path):
     assert stored(review)[("r0", "quality")] == 3
     assert review.store.record("default", "alice", "r0").status == "submitted"
     assert view["record"]["key"] == "r1"
+
+
+# -- issue 25: a claim after a stored answer meets a lock -----------------------------------------
+
+
+def test_a_claim_locked_out_after_a_stored_submit_is_retried_before_any_notice(tmp_path):
+    """overlap=1: the submit is stored, then the claim of the next record meets a lock
+    another process holds past the busy timeout. The session tries again by itself, and
+    the reviewer sees the next record, not "Saved, but then" on the record just submitted."""
+    import threading
+
+    path = tmp_path / "store.sqlite"
+    review = make(path, overlap=1)
+    page = Page(review)
+    assert page.send("answer", question="quality", value=4)["notice"] is None
+    store, real, lockers = review.store, review.store.claim, []
+
+    def claim(*args, **kwargs):  # the real claim, on a file another process has just locked
+        if not lockers:
+            lockers.append(Locker(path))
+            threading.Timer(BUSY_SECONDS + 0.5, lockers[0].release).start()
+        return real(*args, **kwargs)
+
+    store.claim = claim
+    view = page.send("submit")
+    assert lockers, "the submit claimed no record"
+    assert view["notice"] is None, view["notice"]
+    assert view["record"]["key"] == "r1"
+    assert page.unacked == []
+    assert review.store.record("default", "alice", "r0").status == "submitted"

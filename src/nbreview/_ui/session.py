@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,8 @@ from .view import ViewBuilder
 
 if TYPE_CHECKING:
     from ..review import Review
+
+ADVANCE_WAITS = (0.1, 0.3, 0.6)  # pauses before the next record's claim is tried again
 
 
 def _locked(method: Callable) -> Callable:
@@ -288,6 +291,17 @@ class Session:
         if status == "submitted" and self.feedback is not None:
             self.feedback.submitted(position, key)
 
+    def _advance(self) -> None:
+        """After a stored submit or skip: the next record. Its claim (overlap=k) may meet a
+        lock past the busy timeout; the answer is stored, so try again a few times before
+        saying "Saved, but then", which would leave the reviewer on the record just done."""
+        for wait in ADVANCE_WAITS:
+            try:
+                return self.cursor.advance()
+            except StoreUnavailable:
+                time.sleep(wait)
+        return self.cursor.advance()
+
     def _changed_elsewhere(self, key: str) -> ValueError:
         """The record changed in the store since the page was shown it (another window of
         this name): the view shows what is stored now, and the change is refused."""
@@ -309,7 +323,7 @@ class Session:
             saved = self.views.state(self.cursor.key).answers
             if not questions.missing({**saved, **answers}, record):
                 self._write(answers, "submitted")
-                return self.cursor.advance()
+                return self._advance()
         self._write(answers, "draft")
 
     @_locked
@@ -329,7 +343,7 @@ class Session:
             if missing:
                 raise AnswerError(f"Answer the required questions first: {', '.join(missing)}")
         self._write({}, status)
-        self.cursor.advance()
+        self._advance()
 
     def _last_change(self) -> tuple[int, int] | None:
         """The change undo reverts next: this widget's last, else the store's (a restart)."""
