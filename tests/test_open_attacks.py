@@ -203,3 +203,30 @@ def test_a_chat_mixing_text_and_parts_is_keyed_without_an_id(tmp_path):
         again = nr.Review(df, [nr.Chat("messages")], [nr.Rating("q", scale=3)], **kwargs)
         assert again.to_pandas()["q"].tolist()[1] == 3
         assert again.progress.submitted == 1
+
+
+# -- 10. a saved filter planted for another annotator ---------------------------------------------
+
+SLOW_FILTER = "len(list_filter(range(0, 5000 + length(text)), lambda x: x % 7 = 0)) > 0"
+
+
+def test_a_saved_filter_planted_for_another_annotator_is_bounded(tmp_path):
+    """Someone with the store's file writes bob a queue whose filter runs for many seconds
+    (a hundred million list elements: 13 s here). bob's Review() stops it after 3 s, warns
+    naming why, and opens on every record."""
+    df = pd.DataFrame({"text": [f"record {i}" for i in range(20_000)]})
+    store = tmp_path / "s.sqlite"
+
+    def open_as(name: str) -> nr.Review:
+        return nr.Review(df, ["text"], [nr.Label("verdict", ["a", "b"])], store=store,
+                         annotator=name)  # fmt: skip
+
+    lead = open_as("lead")
+    lead.store.set_setting(lead.name, "bob", "queue", {"filter": SLOW_FILTER})
+    with pytest.warns(UserWarning, match=r"stopped after 3 s") as caught:
+        bob = open_as("bob")
+    assert "saved queue" in str(caught[0].message)
+    assert bob.session.queue_len() == 20_000  # the review opens, on every record
+    assert bob.position == 0
+    bob.queue("text = 'record 7'")  # a filter of bob's own is not bounded, and works
+    assert bob.session.queue_len() == 1

@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 import datasets
 import pandas as pd
 
-from ._data import migrate_keys
+from ._data import filter_sql, migrate_keys
 from ._data.fields import Field, as_field
 from ._data.keys import RecordKeys
 from ._data.progress import count_statuses, progress_counts
@@ -205,7 +205,8 @@ class Review:
             return
         try:
             queue = as_queue(saved)
-            self._order, self._queue = self._queue_order(queue), queue
+            with filter_sql.time_limit():  # a filter planted for this annotator: bounded
+                self._order, self._queue = self._queue_order(queue), queue
         except ValueError as exc:
             warnings.warn(f"the saved queue {saved!r} no longer applies ({exc})", stacklevel=3)
 
