@@ -51,7 +51,7 @@ def test_a_visitor_cannot_type_the_adjudicators_name(tmp_path, monkeypatch, name
     page._on_message(page, {"type": "annotator", "name": name}, [])
     assert page.visitor["ask"] is True  # still asking: the name was not taken
     assert "reserved" in page.visitor["error"]
-    assert review._annotator is None
+    assert review.live.annotator is None
     assert review.store.records(review.name) == []
 
 
@@ -59,7 +59,7 @@ def test_the_page_address_cannot_choose_the_adjudicator(tmp_path, monkeypatch):
     served_page(monkeypatch, "annotator=adjudicated")
     with pytest.warns(UserWarning, match="reserved"):
         review = small(tmp_path)
-    assert review._annotator is None  # the page asks its visitor instead
+    assert review.live.annotator is None  # the page asks its visitor instead
 
 
 def test_the_environment_cannot_choose_the_adjudicator(tmp_path, monkeypatch):
@@ -76,7 +76,7 @@ def test_a_visitor_named_so_cannot_decide_consensus(tmp_path, monkeypatch):
     served_page(monkeypatch)
     visitor = small(tmp_path)
     with pytest.raises(ValueError, match="reserved"):
-        visitor._answer_as("adjudicated")
+        visitor.live.answer_as("adjudicated")
     lead = small(tmp_path, annotator="lead")
     assert lead.to_pandas(annotators="consensus")["verdict"].iloc[0] == "good"
 

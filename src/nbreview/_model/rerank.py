@@ -80,8 +80,8 @@ class Reranker:
 
     def _apply(self, order: np.ndarray | None) -> None:
         """On the main thread: the new order, the record on screen kept."""
-        review = self.model.review
-        session = review._session
+        live = self.model.review.live
+        session = live.session
         if self._stopped or session is None or session.queue is not self.queue:
             return
         cursor = session.cursor
@@ -89,7 +89,7 @@ class Reranker:
         cursor.set_order(order)
         if position is not None:
             cursor.position, cursor.done = position, done
-        review._order = order
+        live.order = order  # later hand-outs (assignments changed) start from it
         self.reranks += 1
         self.applied.set()
-        review._refresh()
+        live.refresh()

@@ -1,5 +1,5 @@
 """Suggestions from a callable: batches of records in, `{question: value}` dicts out, checked
-and stored whole (store/suggestions.py) so none is computed twice.
+and stored whole (the store's suggestions table) so none is computed twice.
 
 A batch the callable fails on (raises, hangs, the wrong length, an item that is not a dict)
 stores nothing and is reported by its rows and the reason; a value its question refuses is

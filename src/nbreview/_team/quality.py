@@ -29,10 +29,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..questions import Question
-from ..questions.combine import Answers, encode
 from ..store.base import ADJUDICATOR, load_many
 from . import checks
 from .log import Log, read, reader, sql
+from .parts import Part, parts
 
 if TYPE_CHECKING:
     from ..review import Review
@@ -76,9 +76,14 @@ def quality(
         raise ValueError(f"min_seconds is a number of seconds, 0 or more, got {min_seconds!r}")
     log = read(review)
     frame = _counts(log).set_index("annotator")
-    # One fetch of the answers these figures read: gold records and shared records only.
-    gold_keys, shared_keys = _gold_records(review, log), _shared_records(log)
-    answers = log.answers(records=sorted(set(gold_keys) | set(shared_keys)))
+    # One read of the submitted answers (the checks look at all); gold and shared records'
+    # are what the other figures read, and each shared answer is decoded once (parts.py).
+    everything = log.answers()
+    keys = set(_gold_records(review, log)) | set(_shared_records(log))
+    answers = everything.filter(
+        pc.is_in(everything["record"], value_set=pa.array(sorted(keys), pa.string()))
+    )
+    agreed = parts(review, answers)
     gold = gold_grades(review, log, answers, tolerance)
     answered = gold.group_by("annotator").aggregate([("record", "count_distinct")])
     graded = gold.group_by("annotator").aggregate([("right", "sum"), ("counted", "sum")])
@@ -86,9 +91,9 @@ def quality(
     right = _by_annotator(frame, graded, "right_sum", np.nan)
     counted = _by_annotator(frame, graded, "counted_sum", np.nan)
     frame["gold_accuracy"] = (right / counted.where(counted > 0)).astype("float64")
-    frame["agreement"] = _by_annotator(frame, agreement(review, answers), "agreement", np.nan)
+    frame["agreement"] = _by_annotator(frame, agreement(agreed), "agreement", np.nan)
     frame["left_rate"] = _by_annotator(frame, left_rates(review, log), "left_rate", np.nan)
-    checks.add(review, frame, log, float(min_seconds))
+    checks.add(review, frame, log, float(min_seconds), everything, agreed)
     limits = {**checks.LIMITS, "min_seconds": float(min_seconds)}
     frame["flag"] = [
         "; ".join(x for x in [_flag(row["gold_accuracy"], least), *checks.flags(row, limits)] if x)
@@ -229,31 +234,20 @@ FROM v WHERE at_top = 1 GROUP BY annotator
 """
 
 
-def agreement(review: Review, answers: pa.Table) -> pa.Table:
+def agreement(agreed: list[Part]) -> pa.Table:
     """(annotator, agreement): their answers equal to the others' majority, by part."""
-    counts = answers.group_by(["record", "question"]).aggregate([("annotator", "count")])
-    many = counts.filter(pc.greater_equal(counts["annotator_count"], 2))
-    shared = answers.join(
-        many.select(["record", "question"]), ["record", "question"], join_type="inner"
-    )
-    parts = []
-    for q in review.questions:
-        a = Log.of(q, shared)
-        for n, part in enumerate(q.agreed_parts(a)):
-            if part.records:
-                parts.append(_units(f"{q.name}\x1f{n}", part))
-    if not parts:
+    if not agreed:
         return pa.table({"annotator": pa.array([], pa.string()), "agreement": pa.array([], "f8")})
-    return sql(AGREEMENT, t=pa.concat_tables(parts))
+    return sql(AGREEMENT, t=pa.concat_tables([_units(p) for p in agreed]))
 
 
-def _units(part: str, a: Answers) -> pa.Table:
-    records = pa.array(a.records, pa.string())
+def _units(p: Part) -> pa.Table:
+    records = pa.array(p.answers.records, pa.string())
     return pa.table(
         {
-            "unit": pc.binary_join_element_wise(part, records, "\x1f"),
-            "annotator": pa.array(a.annotators, pa.string()),
-            "value": encode(a.values),
+            "unit": pc.binary_join_element_wise(p.name, records, "\x1f"),
+            "annotator": pa.array(p.answers.annotators, pa.string()),
+            "value": p.values,
         }
     )
 

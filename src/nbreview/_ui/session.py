@@ -231,21 +231,21 @@ class Session:
         to that record (storing the time on the one left) so the change lands on it."""
         position = self.replay.position(message.view, message.seq, message.body["key"])
         if position is not None:
-            self._leave()
+            self.leave()
             self.cursor.goto(position)
 
     def _nav(self, to: Any) -> None:
         if self.cursor.position is None:
             return
         if to not in ("next", "prev"):
-            self._leave()
+            self.leave()
             return self.goto(to)
         target = self.cursor.step(forward=to == "next")
         if target is None:
             edge = "last" if to == "next" else "first"
             self.notice = {"kind": "info", "text": f"This is the {edge} record of the queue."}
             return
-        self._leave()
+        self.leave()
         self.cursor.goto(target)
 
     def _set_queue(self, search: str | None, status: Any) -> None:
@@ -255,14 +255,14 @@ class Session:
         scope = self.cursor.scope
         if scope is not None:  # among the session's rows, in their order
             order = scope if order is None else scope[np.isin(scope, order)]
-        self._leave()
+        self.leave()
         review = self.review
         review.store.set_setting(review.name, review.annotator, "queue", queue.spec())
         self.use_queue(queue, hand_out(review, order))  # gold_rate: gold records mixed in
 
     # -- changes -----------------------------------------------------------------------------
 
-    def _leave(self) -> None:
+    def leave(self) -> None:
         """Store the time spent on the record shown before another one is shown."""
         key = self.cursor.key
         seconds = self.pending_seconds.get(key, 0.0) if key is not None else 0.0
@@ -271,7 +271,9 @@ class Session:
             review.store.add_seconds(review.name, review.annotator, key, seconds)
             self.pending_seconds.pop(key, None)
 
-    def _write(self, answers: dict, status: str | None) -> None:
+    def _write(self, answers: dict, status: str | Callable[[dict], str]) -> str:
+        """Store a change to the record on screen; its new status (`status` may decide it
+        from the record's answers, in the write's transaction: nothing is read before)."""
         review, position = self.review, self.cursor.position
         key = self.cursor.key_at(position)
         seconds = self.pending_seconds.get(key, 0.0)
@@ -286,10 +288,22 @@ class Session:
         self.pending_seconds.pop(key, None)
         self.views.remember(key, state)
         self.undo_stack.append((state.change, position))
-        if status is not None:
-            self.cursor.mark(key, status)
-        if status == "submitted" and self.feedback is not None:
+        self.cursor.mark(key, state.status)
+        if state.status == "submitted" and self.feedback is not None:
             self.feedback.submitted(position, key)
+        return state.status
+
+    def _complete(self, record: dict, refuse: bool) -> Callable[[dict], str]:
+        """The status a submit gives, from the record's answers: "submitted" when every
+        required question is answered, else "draft" or (`refuse`) an AnswerError."""
+
+        def status(answers: dict) -> str:
+            missing = self.review.questions.missing(answers, record)
+            if missing and refuse:
+                raise AnswerError(f"Answer the required questions first: {', '.join(missing)}")
+            return "draft" if missing else "submitted"
+
+        return status
 
     def _advance(self) -> None:
         """After a stored submit or skip: the next record. Its claim (overlap=k) may meet a
@@ -316,15 +330,11 @@ class Session:
 
     @_locked
     def answer(self, answers: dict, submit: bool = False) -> None:
-        questions = self.review.questions
         record = self.record_values(self.cursor.position)
-        answers = questions.validate(answers, record)
-        if submit:
-            saved = self.views.state(self.cursor.key).answers
-            if not questions.missing({**saved, **answers}, record):
-                self._write(answers, "submitted")
-                return self._advance()
-        self._write(answers, "draft")
+        answers = self.review.questions.validate(answers, record)
+        status = self._complete(record, refuse=False) if submit else "draft"
+        if self._write(answers, status) == "submitted":
+            self._advance()
 
     @_locked
     def accept(self) -> None:
@@ -336,13 +346,8 @@ class Session:
 
     @_locked
     def finish(self, status: str) -> None:
-        if status == "submitted":
-            state = self.views.state(self.cursor.key)
-            record = self.record_values(self.cursor.position)
-            missing = self.review.questions.missing(state.answers, record)
-            if missing:
-                raise AnswerError(f"Answer the required questions first: {', '.join(missing)}")
-        self._write({}, status)
+        record = self.record_values(self.cursor.position)
+        self._write({}, self._complete(record, refuse=True) if status == "submitted" else status)
         self._advance()
 
     def _last_change(self) -> tuple[int, int] | None:
@@ -366,7 +371,7 @@ class Session:
             return
         change_id, position = last
         self.hold(self.cursor.key_at(position))
-        self._leave()
+        self.leave()
         review = self.review
         key = review.store.undo(change_id)
         if self.undo_stack:
