@@ -23,6 +23,7 @@ from .._team.gold import hand_out
 from ..questions import AnswerError
 from ..store import Change, StoreUnavailable
 from ..store.expect import RecordChanged
+from .budget import Budget
 from .channels import Channels
 from .cursor import Cursor, Seat
 from .feedback import GoldFeedback
@@ -57,6 +58,7 @@ class Session:
         self.views = ViewBuilder(review, self.cursor)
         self.queue = Queue() if queue is None else queue
         self.channels = Channels()
+        self.budget = Budget(review)  # what this annotator's answers may take (Review(budget=))
         self.replay = Replay()  # records shown while a view's messages waited (a fault)
         # Held while a change is applied: a background thread (a re-rank in plain Python,
         # where no event loop serializes it) waits for a submit under way to finish.
@@ -277,6 +279,7 @@ class Session:
         review, position = self.review, self.cursor.position
         key = self.cursor.key_at(position)
         seconds = self.pending_seconds.get(key, 0.0)
+        adding = self.budget.admit(answers, lambda: self.views.state(key).answers)
         expect = self.views.shown.expect(key)  # another window's answer is never replaced
         change = Change(review.name, review.annotator, key, answers, status, seconds, expect=expect)
         try:
@@ -284,6 +287,7 @@ class Session:
         except RecordChanged:
             raise self._changed_elsewhere(key) from None
         self._wrote = True
+        self.budget.stored(adding)
         self.views.shown.saw(key, state)
         self.pending_seconds.pop(key, None)
         self.views.remember(key, state)
