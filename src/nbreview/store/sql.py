@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from . import expect as expecting
 from . import rekey as rekeying
 from . import tables
 from .base import (
@@ -416,6 +417,7 @@ class SQLStore(ABC):
             state = self._states(self._x(con, RECORD, key * 2).fetchall()).get(key[2])
             state = state or RecordState()
             state.change = self.d.change_id(created)
+            expecting.check(state, change.expect)  # another window's answer stays
             answers = {q: dump(v) for q, v in change.answers.items()}
             events = self._set_answers(con, state.change, key, state.answers, answers, at)
             new = change.status(state.answers) if callable(change.status) else change.status
