@@ -40,6 +40,7 @@ from .base import (
     load_many,
     now_us,
 )
+from .usage import ANSWER_CHARS
 
 T = TypeVar("T")
 SCHEMA = """
@@ -330,6 +331,11 @@ class SQLStore(ABC):
         """The first column of the first row, or None."""
         rows = self._rows(sql, args)
         return rows[0][0] if rows else None
+
+    def answer_chars(self, review: str, annotator: str) -> int:
+        """The characters of every current answer (drafts too) of one annotator in one
+        review: what their budget is counted against (_ui/budget.py)."""
+        return int(self._one(ANSWER_CHARS, (review, annotator)) or 0)
 
     def _do(self, what: str, sql: str, args: tuple) -> None:
         self._tx(f"could not {what}", lambda con: self._x(con, sql, args))
