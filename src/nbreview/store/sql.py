@@ -40,7 +40,6 @@ from .base import (
     load_many,
     now_us,
 )
-from .usage import ANSWER_CHARS
 
 T = TypeVar("T")
 SCHEMA = """
@@ -158,6 +157,9 @@ CHANGE = "SELECT review, annotator, record FROM {t}changes WHERE id = ?"
 LOCK_STATUS = f"SELECT status FROM {{t}}records WHERE {KEY}{{lock}}"
 EVENTS = "SELECT question, previous FROM {t}events WHERE change = ? ORDER BY {order} DESC"
 ANSWER = f"SELECT question, value FROM {{t}}answers WHERE {KEY} AND question = ?"
+ANSWER_CHARS = (  # what a budget counts: characters of stored answer JSON, on both backends
+    "SELECT COALESCE(SUM(length(value)), 0) FROM {t}answers WHERE review = ? AND annotator = ?"
+)
 LAST_CHANGE = (
     "SELECT c.id, c.record FROM {t}changes c WHERE c.review = ? AND c.annotator = ? "
     "AND c.undo_of IS NULL AND EXISTS (SELECT 1 FROM {t}events e WHERE e.change = c.id) "
@@ -331,11 +333,6 @@ class SQLStore(ABC):
         """The first column of the first row, or None."""
         rows = self._rows(sql, args)
         return rows[0][0] if rows else None
-
-    def answer_chars(self, review: str, annotator: str) -> int:
-        """The characters of every current answer (drafts too) of one annotator in one
-        review: what their budget is counted against (_ui/budget.py)."""
-        return int(self._one(ANSWER_CHARS, (review, annotator)) or 0)
 
     def _do(self, what: str, sql: str, args: tuple) -> None:
         self._tx(f"could not {what}", lambda con: self._x(con, sql, args))
@@ -608,6 +605,10 @@ class SQLStore(ABC):
         """Submitted answers per record by annotators other than `exclude` and "adjudicated"."""
         args = (review, self.d.list_arg(keys), exclude, ADJUDICATOR)
         return dict(self._rows(SUBMITTED_COUNTS, args))
+
+    def answer_chars(self, review: str, annotator: str) -> int:
+        """Characters of every current answer (drafts too) of one annotator: their budget's use."""
+        return int(self._one(ANSWER_CHARS, (review, annotator)))
 
     def status_counts(self, review: str) -> list[tuple[str, str, int]]:
         """(annotator, status, records) for everyone: the team's progress, from the store alone."""
