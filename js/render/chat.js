@@ -145,9 +145,12 @@ function messageCard(m, i, unit) {
       content: typeof m.content === "string" || m.content == null ? "text" : "parts",
     },
   });
-  el.append(header(m, i, link), ...reasoningOf(m).map(reasoningFold));
-  const hasText = typeof m.content === "string" || text !== "" || toolCallsOf(m).length === 0;
-  if (hasText) {
+  const reasoning = reasoningOf(m);
+  el.append(header(m, i, link), ...reasoning.map(reasoningFold));
+  const parts = otherParts(m);
+  const calls = toolCallsOf(m);
+  // "(empty)" only where a message has nothing at all: no text beside a call is no text.
+  if (text !== "" || (calls.length === 0 && parts.length === 0 && reasoning.length === 0)) {
     el.append(...unit(text, "nbr-message-text", kind === "tool" ? "result" : "markdown"));
     const n = lineCount(text);
     if (kind === "tool" && n > FOLD_LINES) {
@@ -158,7 +161,7 @@ function messageCard(m, i, unit) {
     }
   }
   const results = [];
-  for (const part of otherParts(m)) {
+  for (const part of parts) {
     if (part.kind === "image") el.append(imagePart(part.src));
     else if (part.kind === "result") {
       const block = resultPart(part);
@@ -166,7 +169,7 @@ function messageCard(m, i, unit) {
       el.append(block);
     } else el.append(unknownPart(part.part));
   }
-  const cards = toolCallsOf(m).map(callCard);
+  const cards = calls.map(callCard);
   if (cards.length) el.append(h("div", { class: "nbr-tool-calls" }, cards.map((c) => c.card)));
   const rest = Object.entries(m).filter(
     ([k, v]) => !DRAWN_KEYS.has(k) && v !== null && v !== undefined && !(Array.isArray(v) && v.length === 0),

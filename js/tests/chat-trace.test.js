@@ -137,6 +137,24 @@ describe("drawing a trace", () => {
     const box = chatBox(PARTS);
     expect(claimTarget(box, "messages[1]").textContent).toBe("Let me check.");
   });
+
+  it("a message of tool calls only shows no text; (empty) is kept for a message with nothing", () => {
+    const call = { id: "c", type: "function", function: { name: "f", arguments: "{}" } };
+    const box = chatBox([
+      { role: "assistant", content: null, tool_calls: [call] },
+      { role: "assistant", content: "", tool_calls: [call], reasoning_content: "hm" },
+      { role: "assistant", content: null, reasoning_content: "only thinking" },
+      { role: "assistant", content: "" },
+      { role: "tool", tool_call_id: "c", content: "" },
+    ]);
+    const empty = (i) => message(box, i).querySelector(":scope > .nbr-message-text, :scope > .nbr-message-text-rendered");
+    expect(empty(0)).toBeNull();
+    expect(empty(1)).toBeNull();
+    expect(empty(2)).toBeNull();
+    expect(message(box, 0).querySelector(".nbr-tool-call")).not.toBeNull();
+    expect(empty(3).classList.contains("nbr-empty")).toBe(true); // really nothing: "(empty)"
+    expect(empty(4).classList.contains("nbr-empty")).toBe(true); // an empty tool result
+  });
 });
 
 const fill = (payload, i) => payload.replaceAll("{URL}", `http://127.0.0.1:9/hit/${i}`).replaceAll("{FLAG}", `__xss${i}`);

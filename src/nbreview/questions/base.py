@@ -49,9 +49,10 @@ class _Kind(type):
             return super().__call__(*args, **kwargs)
         name = args[0] if args else kwargs.get("name")
         if not cls.per_turn_ok:
+            able = [k.__name__ for k in QUESTION_KINDS.values() if k.per_turn_ok]
             raise ValueError(
                 f"question {name!r}: turns= asks once per turn, which {cls.__name__} questions "
-                "do not do; Rating, Label, MultiLabel, FreeText and Rubric do"
+                f"do not do; {', '.join(able[:-1])} and {able[-1]} do"
             )
         if turns is None:
             raise ValueError(f"question {name!r}: roles= needs turns=, the chat column to ask on")
