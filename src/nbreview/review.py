@@ -22,6 +22,8 @@ from ._model.loop import ModelLoop
 from ._serve.annotator import resolve_annotator
 from ._team import gold as golden
 from ._team import qualify as qualifying
+from ._ui.budget import DEFAULT as DEFAULT_BUDGET
+from ._ui.budget import check_budget
 from ._ui.config import review_config
 from ._ui.keymap import KeyMap
 from ._ui.live import Live
@@ -96,6 +98,7 @@ class Review:
         keys: dict[str, str | Sequence[str]] | None = None,
         assigned_only: bool = False,
         qualify: Any = None,
+        budget: int | None = DEFAULT_BUDGET,
     ):
         self.source = RecordSource.of(data)
         self.questions = QuestionSet(questions)
@@ -138,6 +141,7 @@ class Review:
         if not isinstance(assigned_only, bool):
             raise ValueError(f"assigned_only is True or False, got {assigned_only!r}")
         self.assigned_only = assigned_only  # no assignment: handed nothing (_team/assign.py)
+        self.budget = check_budget(budget)  # characters of answers per annotator (_ui/budget.py)
         # The model in the loop (API.md 12): suggesters, re-ranking, embeddings; checked here.
         self._model = ModelLoop(
             self,

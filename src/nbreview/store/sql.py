@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from . import expect as expecting
 from . import rekey as rekeying
 from . import tables
 from .base import (
@@ -156,6 +157,9 @@ CHANGE = "SELECT review, annotator, record FROM {t}changes WHERE id = ?"
 LOCK_STATUS = f"SELECT status FROM {{t}}records WHERE {KEY}{{lock}}"
 EVENTS = "SELECT question, previous FROM {t}events WHERE change = ? ORDER BY {order} DESC"
 ANSWER = f"SELECT question, value FROM {{t}}answers WHERE {KEY} AND question = ?"
+ANSWER_CHARS = (  # what a budget counts: characters of stored answer JSON, on both backends
+    "SELECT COALESCE(SUM(length(value)), 0) FROM {t}answers WHERE review = ? AND annotator = ?"
+)
 LAST_CHANGE = (
     "SELECT c.id, c.record FROM {t}changes c WHERE c.review = ? AND c.annotator = ? "
     "AND c.undo_of IS NULL AND EXISTS (SELECT 1 FROM {t}events e WHERE e.change = c.id) "
@@ -428,6 +432,7 @@ class SQLStore(ABC):
             state = self._states(self._x(con, RECORD, key * 2).fetchall()).get(key[2])
             state = state or RecordState()
             state.change = self.d.change_id(created)
+            expecting.check(state, change.expect)  # another window's answer stays
             answers = {q: dump(v) for q, v in change.answers.items()}
             events = self._set_answers(con, state.change, key, state.answers, answers, at)
             new = change.status(state.answers) if callable(change.status) else change.status
@@ -597,7 +602,7 @@ class SQLStore(ABC):
         return self._decoded(state or RecordState())
 
     def shown(self, review: str, annotator: str, keys: Sequence[str]) -> dict[str, RecordState]:
-        """The states of records about to be shown, by key (none for a record never touched),
+        """The states of records about to be shown, by key (none for one nothing is stored of),
         with their stored suggestions (`suggested`, as `suggestions()` gives them), in one read."""
         listed = self.d.list_arg(keys)
         rows = self._rows(SHOWN, (review, annotator, listed) * 2 + (review, listed))
@@ -612,6 +617,10 @@ class SQLStore(ABC):
         """Submitted answers per record by annotators other than `exclude` and "adjudicated"."""
         args = (review, self.d.list_arg(keys), exclude, ADJUDICATOR)
         return dict(self._rows(SUBMITTED_COUNTS, args))
+
+    def answer_chars(self, review: str, annotator: str) -> int:
+        """Characters of every current answer (drafts too) of one annotator: their budget's use."""
+        return int(self._one(ANSWER_CHARS, (review, annotator)))
 
     def status_counts(self, review: str) -> list[tuple[str, str, int]]:
         """(annotator, status, records) for everyone: the team's progress, from the store alone."""
