@@ -22,6 +22,8 @@ from ._model.loop import ModelLoop
 from ._serve.annotator import resolve_annotator
 from ._team import gold as golden
 from ._team import qualify as qualifying
+from ._ui.budget import DEFAULT as DEFAULT_BUDGET
+from ._ui.budget import check_budget
 from ._ui.config import review_config
 from ._ui.keymap import KeyMap
 from ._ui.live import Live
@@ -96,6 +98,7 @@ class Review:
         keys: dict[str, str | Sequence[str]] | None = None,
         assigned_only: bool = False,
         qualify: Any = None,
+        budget: int | None = DEFAULT_BUDGET,
     ):
         self.source = RecordSource.of(data)
         self.questions = QuestionSet(questions)
@@ -138,6 +141,7 @@ class Review:
         if not isinstance(assigned_only, bool):
             raise ValueError(f"assigned_only is True or False, got {assigned_only!r}")
         self.assigned_only = assigned_only  # no assignment: handed nothing (_team/assign.py)
+        self.budget = check_budget(budget)  # characters of answers per annotator (_ui/budget.py)
         # The model in the loop (API.md 12): suggesters, re-ranking, embeddings; checked here.
         self._model = ModelLoop(
             self,
@@ -382,9 +386,16 @@ class Review:
             ds = with_suggestions(self, ds, prefix)
         return ds
 
-    def to_pandas(self, prefix: str = "", annotators: str | None = None) -> pd.DataFrame:
+    def to_pandas(
+        self, prefix: str = "", annotators: str | None = None, suggestions: bool = False
+    ) -> pd.DataFrame:
         """The same as to_dataset(), as a DataFrame (a DataFrame input keeps its index)."""
-        return writeback.to_pandas(self.context, prefix, annotators)
+        frame = writeback.to_pandas(self.context, prefix, annotators)
+        if suggestions:
+            from ._model.export import with_suggestions_frame
+
+            frame = with_suggestions_frame(self, frame, prefix)
+        return frame
 
     def annotations(self) -> pd.DataFrame:
         """Every annotator's current answers, one row per (record, annotator, question)."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._data import filter_sql
 from .._data.queue import Queue, as_queue
 from .._serve.annotator import refuse_reserved
 from .._team import gold as golden
@@ -92,7 +93,8 @@ class Live:
             return
         try:
             queue = as_queue(saved)
-            self.order, self.queue = self.order_of(queue), queue
+            with filter_sql.time_limit():  # a filter planted for this annotator: bounded
+                self.order, self.queue = self.order_of(queue), queue
         except ValueError as exc:
             warnings.warn(f"the saved queue {saved!r} no longer applies ({exc})", stacklevel=3)
 

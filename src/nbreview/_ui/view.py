@@ -17,6 +17,7 @@ from .._model import loop as model_loop
 from ..store import RecordState, StoreUnavailable
 from ..store.base import ADJUDICATOR
 from .cursor import Cursor
+from .shown import Shown
 
 if TYPE_CHECKING:
     from ..review import Review
@@ -51,6 +52,7 @@ class ViewBuilder:
         targets = review.questions.target_columns()
         self._columns = list(dict.fromkeys(shown + targets + suggested))  # all a message reads
         self._team: tuple[float, list[dict]] | None = None  # (read at, counts per annotator)
+        self.shown = Shown()  # what the page was shown of each record: changes expect it
 
     # -- the store, read with a fallback ------------------------------------------------------
 
@@ -187,6 +189,7 @@ class ViewBuilder:
         review = self.review
         key = self.cursor.key_at(position)
         state = self.state(key, offline)
+        self.shown.saw(key, state)
         fixed, values = self._fixed(position, key), self.values(position)
         to_browser = review.questions.to_browser  # e.g. span offsets in UTF-16 units
         view = {

@@ -80,3 +80,5 @@ class Change:
     # (Review.from_hub_folder keeps each answer's original annotated_at): a store writes this
     # time, instead of its clock, to the change, the answers and the record's annotated_at.
     at: int | None = None
+    # (status, answers) the change's page was shown: stored only over that (store/expect.py).
+    expect: tuple[str | None, Mapping[str, Any]] | None = None

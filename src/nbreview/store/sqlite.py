@@ -19,6 +19,7 @@ import pyarrow as pa
 from . import tables
 from .base import StoreError, StoreUnavailable
 from .sql import Dialect, SQLStore, check_meta, create_schema
+from .sqlite_turns import take_turns
 
 T = TypeVar("T")
 HEADER = b"SQLite format 3\x00"
@@ -32,6 +33,7 @@ DIALECT = Dialect(
         ("{real}", "REAL"),
         ("{serial}", "INTEGER PRIMARY KEY AUTOINCREMENT"),
         ("{event_id}", ""),
+        ("{keyed}", " WITHOUT ROWID"),  # one b-tree: the key is the row
         ("{order}", "rowid"),
         ("{lock}", ""),  # a write transaction holds the whole file
         ("{in}", "IN (SELECT value FROM json_each(?))"),
@@ -208,15 +210,22 @@ class SQLiteStore(SQLStore):
         lock held past the busy timeout, a full disk, an I/O error become StoreUnavailable."""
         con = self._con
         with self._lock:
-            try:
-                con.execute("BEGIN IMMEDIATE")
-                result = work(con)
-                con.execute("COMMIT")
-                return result
+            try:  # a lock other writers keep passing is waited for (store/sqlite_turns.py)
+                return take_turns(con, lambda: self._once(con, work))
             except BaseException as exc:
-                if con.in_transaction:
-                    con.execute("ROLLBACK")
                 raise self._fault(what, exc) from None
+
+    @staticmethod
+    def _once(con: sqlite3.Connection, work: Callable[[Any], T]) -> T:
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            result = work(con)
+            con.execute("COMMIT")
+            return result
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
 
     def _read(self, what: str, work: Callable[[Any], T]) -> T:
         with self._lock:
