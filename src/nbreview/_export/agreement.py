@@ -31,8 +31,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from .._team.log import Log
 from ..questions.base import AgreementUnit
@@ -125,11 +123,10 @@ def _reader(review: ReviewContext, q: Question):
     columns = q.target_columns()
 
     def rows(records: set[str]) -> dict[str, Mapping[str, Any]]:
-        wanted = pa.array(sorted(records), pa.string())
-        positions = pc.index_in(wanted, value_set=review.keys.all()).to_pylist()
+        positions, keys = review.keys.find(records)  # the rows of these records alone
         out: dict[str, Mapping[str, Any]] = {}
-        for key, position in zip(wanted.to_pylist(), positions, strict=True):
-            if position is not None:  # rows with one key hold the same values: any will do
+        for key, position in zip(keys.to_pylist(), positions.tolist(), strict=True):
+            if key not in out:  # rows with one key hold the same values: any will do
                 out[key] = review.source.row(position, columns)
         return out
 
