@@ -139,3 +139,22 @@ def test_a_preference_with_strength_can_be_adjudicated(store_path):
     court.review.submit(0, better="b", better_strength="much")
     final = alice.to_pandas(annotators="consensus")
     assert (final["better"].iloc[0], final["better_strength"].iloc[0]) == ("b", "much")
+
+
+def test_the_lead_is_asked_the_questions_as_declared(store_path):
+    """Built from the review's question specs: a gold column, a suggestion and a rubric's
+    criteria come back as declared, each question once, and the browser is told the same."""
+    data = datasets.Dataset.from_dict(
+        {"id": ["r0", "r1"], "text": ["a", "b"], "g": [4, 2], "s": ["good", "bad"]}
+    )
+    questions = [
+        nr.Rating("quality", scale=5, gold="g"),
+        nr.Label("verdict", labels=LABELS, suggestion="s"),
+        nr.Rubric("rubric", criteria={"clear": "easy to follow", "kind": "polite"}, scale=3),
+    ]
+    options = {"fields": ["text"], "questions": questions, "id": "id", "store": store_path}
+    alice, bob = (nr.Review(data, **options, annotator=who) for who in ("alice", "bob"))
+    court = nr.Adjudicate(alice)
+    assert court.review.questions.specs() == bob.questions.specs()
+    assert court.review.questions.names == bob.questions.names
+    assert court.review._config()["questions"] == bob._config()["questions"]

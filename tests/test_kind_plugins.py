@@ -178,11 +178,13 @@ def test_no_exporter_branches_on_a_question_kind():
         *sorted((PACKAGE / "_export").glob("*.py")),
         *sorted((PACKAGE / "_hub").glob("*.py")),
         *sorted((PACKAGE / "questions").glob("*.py")),
+        *sorted((PACKAGE / "questions" / "families").glob("*.py")),  # choice, numeric, ...
         *sorted((PACKAGE / "_team").glob("*.py")),  # quality, alignment, summary, plots, gold
         PACKAGE / "_ui" / "feedback.py",
     ]
     assert len(modules) > 10
     assert {"quality.py", "alignment.py", "summary.py", "plots.py"} <= {m.name for m in modules}
+    assert {"choice.py", "numeric.py", "text.py", "compare.py"} <= {m.name for m in modules}
     assert [hit for m in modules for hit in _kind_comparisons(m)] == []
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
+import types
 from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
@@ -102,13 +103,13 @@ def test_a_valid_link_answers_under_its_name(served):
 def test_a_page_without_a_valid_token_is_refused_and_stores_nothing(served, query, caplog):
     ana = token_of(served, "ana")
     review = served(query.format(ana=ana, ana_cut=ana[:-3]))
-    assert review._annotator is None
+    assert review.live.annotator is None
     w = review.widget
     assert w.visitor["closed"] == "This link is not valid: ask for yours"
     assert w.record == {}  # no record reaches the page
     w._on_message(w, {"type": "annotator", "name": "ana"}, [])  # typing a name changes nothing
     w._on_message(w, {"type": "answer", "question": "verdict", "value": "good", "seq": 1}, [])
-    assert review._annotator is None
+    assert review.live.annotator is None
     assert review.store.answers(review.name) == []
     assert review.store.records(review.name) == []
     logged = caplog.text  # for the lead (the server's terminal), never on the page
@@ -130,7 +131,7 @@ def test_the_browser_cannot_set_a_trait(served, caplog):
 def test_without_the_secret_file_every_link_is_refused(served):
     query = f"annotator=ana&token={token_of(served, 'ana')}"
     served.secret.unlink()
-    assert served(query)._annotator is None
+    assert served(query).live.annotator is None
 
 
 @pytest.mark.parametrize(
@@ -192,3 +193,56 @@ def test_served_pages_use_a_template_without_cdn_links(tmp_path):
     template = cli.SHARE / "voila" / "templates" / cli.TEMPLATE
     assert "http" not in (template / "index.html.j2").read_text()
     assert (template / "conf.json").read_text().strip() == '{"base_template": "lab"}'
+
+
+def marimo_page(served, monkeypatch, params: dict) -> nr.Review:
+    """A session of `marimo run` started by `nbreview serve app.py --reviewers`: marimo's
+    module as the app sees it (its per-session query parameters), the secret's path set."""
+    fake = types.ModuleType("marimo")
+    fake.running_in_notebook = lambda: True
+    fake.query_params = lambda: params
+    fake.app_meta = lambda: types.SimpleNamespace(mode="run")
+    monkeypatch.setitem(sys.modules, "marimo", fake)
+    monkeypatch.setenv("NBREVIEW_LINKS", str(served.secret))
+    df = pd.DataFrame({"text": ["a", "b", "c"]})
+    return nr.Review(df, ["text"], [nr.Label("verdict", ["good", "bad"])], store=served.store)
+
+
+def test_a_marimo_app_takes_a_valid_link_and_refuses_the_rest(served, monkeypatch, caplog):
+    ana, ben = token_of(served, "ana"), token_of(served, "ben")
+    good = marimo_page(served, monkeypatch, {"annotator": "ana", "token": ana})
+    assert good.annotator == "ana"
+    w = good.widget
+    w.set_state({"visitor": {"annotator": "ben"}})  # marimo hands browser updates here
+    assert good.annotator == "ana"
+    assert w.visitor["annotator"] == "ana"
+    for params in ({"annotator": "ana", "token": ben}, {"annotator": "ana"}, {}):
+        refused = marimo_page(served, monkeypatch, params)
+        assert refused.live.annotator is None
+        assert refused.widget.visitor["closed"] == "This link is not valid: ask for yours"
+        refused.widget._on_message(refused.widget, {"type": "annotator", "name": "ana"}, [])
+        assert refused.live.annotator is None  # and no name can be typed in
+    assert "refused: a private link whose token is not this name's (annotator 'ana')" in (
+        caplog.text
+    )
+    assert ben not in caplog.text
+
+
+def test_serve_runs_a_marimo_app_with_the_links(tmp_path, capsys, monkeypatch):
+    app = tmp_path / "app.py"
+    app.write_text("import marimo\napp = marimo.App()\n")
+    ran = []
+    for name in ("NBREVIEW_LINKS", "NBREVIEW_STORE"):  # what serve sets, undone after the test
+        monkeypatch.setenv(name, "")
+    monkeypatch.setattr(
+        cli.subprocess, "call", lambda command: ran.append((command, dict(os.environ))) or 0
+    )
+    store = tmp_path / "answers.sqlite"
+    argv = ["serve", str(app), "--store", str(store), "--reviewers", "ana", "--port", "2718"]
+    assert cli.main([*argv, "--headless"]) == 0
+    command, env = ran[0]
+    assert command[1:5] == ["-m", "marimo", "run", str(app.resolve())]
+    assert command[5:] == ["--port", "2718", "--headless"]  # marimo's own options pass on
+    assert env["NBREVIEW_LINKS"] == str(store) + links.SECRET_SUFFIX  # the path, not the secret
+    assert env["NBREVIEW_STORE"] == str(store.resolve())
+    assert capsys.readouterr().out.startswith("ana\thttp://localhost:2718/?annotator=ana&token=")

@@ -8,6 +8,7 @@ exports then raised.
 
 from __future__ import annotations
 
+import json
 import sys
 import warnings
 from pathlib import Path
@@ -51,7 +52,7 @@ def test_a_visitor_cannot_type_the_adjudicators_name(tmp_path, monkeypatch, name
     page._on_message(page, {"type": "annotator", "name": name}, [])
     assert page.visitor["ask"] is True  # still asking: the name was not taken
     assert "reserved" in page.visitor["error"]
-    assert review._annotator is None
+    assert review.live.annotator is None
     assert review.store.records(review.name) == []
 
 
@@ -59,7 +60,7 @@ def test_the_page_address_cannot_choose_the_adjudicator(tmp_path, monkeypatch):
     served_page(monkeypatch, "annotator=adjudicated")
     with pytest.warns(UserWarning, match="reserved"):
         review = small(tmp_path)
-    assert review._annotator is None  # the page asks its visitor instead
+    assert review.live.annotator is None  # the page asks its visitor instead
 
 
 def test_the_environment_cannot_choose_the_adjudicator(tmp_path, monkeypatch):
@@ -76,7 +77,7 @@ def test_a_visitor_named_so_cannot_decide_consensus(tmp_path, monkeypatch):
     served_page(monkeypatch)
     visitor = small(tmp_path)
     with pytest.raises(ValueError, match="reserved"):
-        visitor._answer_as("adjudicated")
+        visitor.live.answer_as("adjudicated")
     lead = small(tmp_path, annotator="lead")
     assert lead.to_pandas(annotators="consensus")["verdict"].iloc[0] == "good"
 
@@ -203,3 +204,89 @@ def test_a_chat_mixing_text_and_parts_is_keyed_without_an_id(tmp_path):
         again = nr.Review(df, [nr.Chat("messages")], [nr.Rating("q", scale=3)], **kwargs)
         assert again.to_pandas()["q"].tolist()[1] == 3
         assert again.progress.submitted == 1
+
+
+# -- 10. a saved filter planted for another annotator ---------------------------------------------
+
+SLOW_FILTER = "len(list_filter(range(0, 5000 + length(text)), lambda x: x % 7 = 0)) > 0"
+
+
+def test_a_saved_filter_planted_for_another_annotator_is_bounded(tmp_path):
+    """Someone with the store's file writes bob a queue whose filter runs for many seconds
+    (a hundred million list elements: 13 s here). bob's Review() stops it after 3 s, warns
+    naming why, and opens on every record."""
+    df = pd.DataFrame({"text": [f"record {i}" for i in range(20_000)]})
+    store = tmp_path / "s.sqlite"
+
+    def open_as(name: str) -> nr.Review:
+        return nr.Review(df, ["text"], [nr.Label("verdict", ["a", "b"])], store=store,
+                         annotator=name)  # fmt: skip
+
+    lead = open_as("lead")
+    lead.store.set_setting(lead.name, "bob", "queue", {"filter": SLOW_FILTER})
+    with pytest.warns(UserWarning, match=r"stopped after 3 s") as caught:
+        bob = open_as("bob")
+    assert "saved queue" in str(caught[0].message)
+    assert bob.session.queue_len() == 20_000  # the review opens, on every record
+    assert bob.position == 0
+    bob.queue("text = 'record 7'")  # a filter of bob's own is not bounded, and works
+    assert bob.session.queue_len() == 1
+
+
+# -- 8. a budget for what one annotator's answers take -------------------------------------------
+
+
+def _comments(tmp_path, **kwargs) -> nr.Review:
+    df = pd.DataFrame({"text": [f"record {i}" for i in range(30)]})
+    questions = [nr.Rating("quality", scale=5), nr.FreeText("comment")]
+    return nr.Review(df, ["text"], questions, store=tmp_path / "s.sqlite", annotator="visitor",
+                     **kwargs)  # fmt: skip
+
+
+def _say(review: nr.Review, seq: int, row: int, question: str, value) -> dict:
+    session = review.session
+    session.handle({"type": "nav", "seq": 2 * seq - 1, "view": "v", "to": row})
+    key = session.view()["record"]["key"]
+    message = {"type": "answer", "seq": 2 * seq, "view": "v", "key": key, "question": question,
+               "value": value}  # fmt: skip
+    session.handle(message)
+    return session.view()
+
+
+def _chars(review: nr.Review) -> int:
+    rows = review.store.answers(review.name, review.annotator)
+    return sum(len(json.dumps(v, ensure_ascii=False)) for *_, v, _t in rows)
+
+
+def test_one_visitor_cannot_fill_the_store_past_the_default_budget(tmp_path):
+    """Issue 25, attack 8: answers at the largest size a message carries, one record after
+    another. The default budget refuses the one that would pass it, with a notice, and
+    keeps every answer saved before."""
+    review = _comments(tmp_path)
+    big = "x" * 1_999_000
+    notices = [_say(review, i + 1, i, "comment", f"{i}{big}")["notice"] for i in range(12)]
+    refused = [i for i, n in enumerate(notices) if n is not None]
+    assert refused, "no answer was refused: the store grows without bound"
+    assert "budget" in notices[refused[0]]["text"]
+    assert "20,000,000 characters" in notices[refused[0]]["text"]
+    assert _chars(review) <= 20_000_000
+    kept = {r: v for r, _a, q, v, _t in review.store.answers(review.name) if q == "comment"}
+    assert len(kept) == refused[0]  # every answer before the refused one is there, whole
+    assert all(v.endswith(big) for v in kept.values())
+
+
+def test_a_budget_is_set_per_review_and_a_shorter_answer_still_fits(tmp_path):
+    review = _comments(tmp_path, budget=100_000)
+    assert _say(review, 1, 0, "comment", "a" * 45_000)["notice"] is None
+    assert _say(review, 2, 1, "comment", "b" * 45_000)["notice"] is None
+    view = _say(review, 3, 2, "comment", "c" * 45_000)
+    assert "budget" in view["notice"]["text"]
+    assert view["record"]["answers"] == {}  # the page shows what is stored: nothing here
+    assert _say(review, 4, 2, "quality", 4)["notice"] is None  # a rating still fits
+    assert _say(review, 5, 0, "comment", "a" * 20_000)["notice"] is None  # replacing frees
+    assert _say(review, 6, 2, "comment", "c" * 30_000)["notice"] is None
+    assert _chars(review) <= 100_000
+    with pytest.raises(ValueError, match="budget must be a whole number"):
+        _comments(tmp_path, budget=-1)
+    unbounded = _comments(tmp_path, budget=None, name="other")
+    assert _say(unbounded, 1, 0, "comment", "d" * 150_000)["notice"] is None

@@ -246,3 +246,29 @@ def test_alone_undo_goes_back_to_the_record_just_left(window):
     assert view["notice"] is None
     assert a.session.position == 0
     assert answers(a) == {}
+
+
+# -- issue 25, fault 5: an acknowledged answer is never overwritten by the other window ----------
+
+
+def test_a_record_shown_open_before_the_other_window_answered_it_is_not_overwritten(window):
+    """b was shown a's record open (blocked); a answered it and moved on; b's heartbeat then
+    took the record, so b's page shows it open and unblocked. b's answer must not replace
+    a's acknowledged one: the write compares what b was shown with what is stored."""
+    a, b = window(), window()
+    pa, pb = Page(a), Page(b)
+    pb.send("nav", to="prev")
+    assert b.visitor["blocked"] is True
+    shown = b.view["record"]
+    assert shown["answers"] == {}
+    assert shown["status"] is None
+    assert pa.answer("good")["notice"] is None  # acknowledged, stored
+    b._on_message(None, {"type": "here"}, None)  # b's heartbeat: a left, b holds it now
+    assert b.visitor["blocked"] is False
+    key = a.review.keys.key(0)
+    view = pb.answer("bad")
+    assert answers(a) == {key: "good"}  # a's acknowledged answer stands
+    assert "another window" in view["notice"]["text"]
+    assert view["record"]["answers"] == {"verdict": "good"}  # b now sees what is stored
+    pb.answer("bad")  # asked again, knowing: a change like any other
+    assert answers(a) == {key: "bad"}

@@ -138,3 +138,19 @@ def test_agreement_leaves_the_unqualified_out(store_path):
     table = review(store_path, "lead").agreement()
     assert table["annotators"].tolist() == [0]  # ben's three wrong answers count for nothing
     assert math.isnan(table["alpha"].iloc[0])
+
+
+def test_code_of_an_unqualified_annotator_cannot_submit(store_url):
+    ben = review(store_url, "ben")
+    for seq in range(1, 4):
+        send(ben, wrong(ben.session.position), seq)
+    before = ben.store.answers(ben.name)
+    with pytest.raises(ValueError, match=r"annotator 'ben' did not qualify for this review"):
+        ben.submit(0, verdict="good")
+    again = review(store_url, "ben")  # another kernel, after a restart: refused too
+    with pytest.raises(ValueError, match="'ben' did not qualify"):
+        again.submit(1, verdict="bad")
+    assert ben.store.answers(ben.name) == before  # nothing stored
+    ana = review(store_url, "ana")  # still qualifying: code counts like keys
+    ana.submit(8, verdict="good")
+    assert ana.store.record(ana.name, "ana", "r08").status == "submitted"

@@ -165,7 +165,7 @@ def test_review_on_a_served_page_waits_for_a_name(tmp_path, monkeypatch):
     with pytest.raises(ValueError, match=r"no annotator yet.*\?annotator=NAME"):
         review.annotator  # noqa: B018
     review.queue(sort="text")  # kept, and saved under the name once it is known
-    review._answer_as("yan")
+    review.live.answer_as("yan")
     assert review.annotator == "yan"
     assert review.store.setting(review.name, "yan", "queue") == {"sort": "text"}
 

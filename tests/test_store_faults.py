@@ -24,7 +24,7 @@ from pg import Cluster, server_bin
 TEXTS = [f"record {i}" for i in range(8)]
 
 
-def make(store, annotator: str = "alice") -> nr.Review:
+def make(store, annotator: str = "alice", **kwargs) -> nr.Review:
     data = datasets.Dataset.from_dict({"id": [f"r{i}" for i in range(8)], "text": TEXTS})
     return nr.Review(
         data,
@@ -33,6 +33,7 @@ def make(store, annotator: str = "alice") -> nr.Review:
         id="id",
         store=store,
         annotator=annotator,
+        **kwargs,
     )
 
 
@@ -304,3 +305,92 @@ def test_a_read_only_postgres_is_unavailable_and_loses_nothing(pg_cluster, pg_da
         assert stored(review)[("r0", "quality")] == 4
     finally:
         review.store.close()
+
+
+# -- issue 25, fault 4: changes made after a failed submit land on their record ----------------
+
+
+def test_changes_after_a_failed_submit_land_on_their_record(tmp_path):
+    """The submit failed, so the page stayed on r0 and the reviewer changed r0 again; once
+    the lock is gone the resent submit moves on, and the later changes still reach r0."""
+    path = tmp_path / "store.sqlite"
+    review = make(path)
+    page = Page(review)
+    assert page.send("answer", question="quality", value=4)["notice"] is None
+    locker = Locker(path)
+    try:
+        view = page.send("submit")
+        assert view["notice"]["kind"] == "unsaved"
+        assert view["record"]["key"] == "r0"  # not moved on: the page shows r0 still
+        page.send("answer", question="comment", value="second thoughts")
+        page.send("answer", question="quality", value=5)
+    finally:
+        locker.release()
+    view = page.resend()
+    assert page.unacked == []
+    assert view["notice"] is None, view["notice"]
+    answers = stored(review)
+    assert answers[("r0", "comment")] == "second thoughts"
+    assert answers[("r0", "quality")] == 5
+    assert view["record"]["key"] == "r0"  # where the reviewer was, with what they changed
+    assert view["record"]["answers"] == {"quality": 5, "comment": "second thoughts"}
+
+
+def test_a_resubmit_after_a_full_disk_lands_and_moves_on(tmp_path):
+    """A full disk (SQLite's max_page_count on the store's own connection): the reviewer
+    changes r0 and submits again; once there is room, r0 holds the change, submitted."""
+    review = make(tmp_path / "store.sqlite")
+    page = Page(review)
+    assert page.send("answer", question="quality", value=2)["notice"] is None
+    con = review.store._con
+    pages = con.execute("PRAGMA page_count").fetchone()[0]
+    con.execute(f"PRAGMA max_page_count = {pages}")
+    try:
+        for i in range(40):  # long comments until the file may grow no more
+            view = page.send("answer", question="comment", value=f"{i} " + "x" * 8_000)
+            if view["notice"] and view["notice"]["kind"] == "unsaved":
+                break
+        else:
+            pytest.fail("the store never filled up")
+        assert "disk is full" in view["notice"]["text"]
+        assert page.send("submit")["record"]["key"] == "r0"
+        page.send("answer", question="quality", value=3)
+        page.send("submit")
+    finally:
+        con.execute("PRAGMA max_page_count = 1073741823")
+    view = page.resend()
+    assert page.unacked == []
+    assert view["notice"] is None, view["notice"]
+    assert stored(review)[("r0", "quality")] == 3
+    assert review.store.record("default", "alice", "r0").status == "submitted"
+    assert view["record"]["key"] == "r1"
+
+
+# -- issue 25: a claim after a stored answer meets a lock -----------------------------------------
+
+
+def test_a_claim_locked_out_after_a_stored_submit_is_retried_before_any_notice(tmp_path):
+    """overlap=1: the submit is stored, then the claim of the next record meets a lock
+    another process holds past the busy timeout. The session tries again by itself, and
+    the reviewer sees the next record, not "Saved, but then" on the record just submitted."""
+    import threading
+
+    path = tmp_path / "store.sqlite"
+    review = make(path, overlap=1)
+    page = Page(review)
+    assert page.send("answer", question="quality", value=4)["notice"] is None
+    store, real, lockers = review.store, review.store.claim, []
+
+    def claim(*args, **kwargs):  # the real claim, on a file another process has just locked
+        if not lockers:
+            lockers.append(Locker(path))
+            threading.Timer(BUSY_SECONDS + 0.5, lockers[0].release).start()
+        return real(*args, **kwargs)
+
+    store.claim = claim
+    view = page.send("submit")
+    assert lockers, "the submit claimed no record"
+    assert view["notice"] is None, view["notice"]
+    assert view["record"]["key"] == "r1"
+    assert page.unacked == []
+    assert review.store.record("default", "alice", "r0").status == "submitted"

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import os
-import warnings
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -21,11 +19,16 @@ from ._data.source import RecordSource
 from ._export import columns as writeback
 from ._keywords import suggest_keywords
 from ._model.loop import ModelLoop
-from ._serve.annotator import refuse_reserved, resolve_annotator
+from ._serve.annotator import resolve_annotator
 from ._team import gold as golden
 from ._team import qualify as qualifying
+from ._ui.budget import DEFAULT as DEFAULT_BUDGET
+from ._ui.budget import check_budget
+from ._ui.config import review_config
 from ._ui.keymap import KeyMap
+from ._ui.live import Live
 from ._ui.session import Session
+from .context import NO_ANNOTATOR, ReviewContext, check_name
 from .questions import Question
 from .questions.set import QuestionSet
 from .store import Change, Store, open_store
@@ -95,6 +98,7 @@ class Review:
         keys: dict[str, str | Sequence[str]] | None = None,
         assigned_only: bool = False,
         qualify: Any = None,
+        budget: int | None = DEFAULT_BUDGET,
     ):
         self.source = RecordSource.of(data)
         self.questions = QuestionSet(questions)
@@ -108,10 +112,10 @@ class Review:
         self.fields = [as_field(f) for f in fields]
         self.questions.use_fields(self.fields)  # e.g. a per-turn question's Steps separator
         self.id = id
-        self.name = self._check_name("name", name)
+        self.name = check_name("name", name)
         # None on a served page (Voilà, marimo run) given no name: its visitor is asked first.
         who = resolve_annotator(annotator)
-        self._annotator = None if who is None else self._check_name("annotator", who)
+        who = None if who is None else check_name("annotator", who)
         if layout not in LAYOUTS:
             raise ValueError(f"layout must be one of {LAYOUTS!r}, got {layout!r}")
         self.layout = layout
@@ -123,8 +127,8 @@ class Review:
         self.gold_rate = golden.check_rate(gold_rate, self.gold)
         self.gold_feedback = golden.check_feedback(gold_feedback, self.gold)
         self.qualify = qualifying.check(qualify, self.gold)  # nr.Qualify: a test passed first
-        self._qualifier = qualifying.Tracker(self)
-        self._alignments: dict[tuple[str, str], float] = {}  # judges compared, for the card
+        # Judges compared by alignment(): (column, question) -> tolerance, for the card.
+        self.compared_judges: dict[tuple[str, str], float] = {}
         shown = [f.column for f in self.fields]
         for q in self.questions:
             shown += q.target_columns()
@@ -137,6 +141,7 @@ class Review:
         if not isinstance(assigned_only, bool):
             raise ValueError(f"assigned_only is True or False, got {assigned_only!r}")
         self.assigned_only = assigned_only  # no assignment: handed nothing (_team/assign.py)
+        self.budget = check_budget(budget)  # characters of answers per annotator (_ui/budget.py)
         # The model in the loop (API.md 12): suggesters, re-ranking, embeddings; checked here.
         self._model = ModelLoop(
             self,
@@ -146,68 +151,44 @@ class Review:
             timeout=timeout,
             embeddings=embeddings,
         )
-        self._queue = as_queue(queue)
-        # A status queue needs the store; check the rest of it before the store is opened.
-        self._order = self._queue_order(replace(self._queue, status=None))
+        # Who answers here, their queue (checked now), qualification, session and widget.
+        self.live = Live(self, who, as_queue(queue), given=queue is not None)
         # The store is opened last: a Review that fails to build never creates or touches one.
         self.store = open_store(store)
         ids = {f"id column {id!r}": lambda: self.source.arrow_column(id)} if id is not None else {}
-        self.store.check_texts({"name": [self.name], "annotator": [self._annotator], **ids})
+        self.store.check_texts({"name": [self.name], "annotator": [who], **ids})
         self.keys.keep_index_with(self.store)  # rows by signature, kept between processes
         previous = self.store.review_config(self.name)
         scheme = migrate_keys.upgrade(self.keys, self.store, self.name, previous)
         self.store.register_review(self.name, {**self._config(for_store=True), **scheme})
-        self._queue_given = queue is not None
-        if self._annotator is not None:
-            self._settle_queue()
-        self._session: Session | None = None
-        self._widget = None
+        if who is not None:
+            self.live.settle()
 
     __init__ = suggest_keywords(__init__)  # feilds= names fields= (issue 23)
 
-    def _queue_order(self, queue: Queue):
-        return None if queue.is_everything else queue.positions(self)
+    @property
+    def context(self) -> ReviewContext:
+        """What the layers read of this review (context.py): data, questions, keys, store..."""
+        return ReviewContext(
+            name=self.name,
+            source=self.source,
+            questions=self.questions,
+            keys=self.keys,
+            store=self.store,
+            fields=tuple(self.fields),
+            id=self.id,
+            gold=self.gold,
+            qualify=self.qualify,
+            who=self.live.annotator,
+            model=self._model,
+        )
 
     @property
     def annotator(self) -> str:
         """Who is answering (a served page given no name asks its visitor before anything)."""
-        if self._annotator is None:
-            raise ValueError(
-                "this review has no annotator yet: the page asks its visitor for a name; "
-                "give Review(annotator=...) or open the page with ?annotator=NAME"
-            )
-        return self._annotator
-
-    def _answer_as(self, name: str) -> None:
-        """A served page's visitor said who they are: their queue, then (later) their session."""
-        if self._annotator is not None:
-            raise ValueError(f"this review already answers as {self._annotator!r}")
-        self._annotator = refuse_reserved(self._check_name("annotator", name), "the name")
-        try:
-            self._settle_queue()
-        except BaseException:
-            self._annotator = None
-            raise
-
-    def _settle_queue(self) -> None:
-        """The annotator's queue: the one given (kept for them), else the one they last set."""
-        if not self._queue_given:
-            self._restore_queue()
-            return
-        if self._queue.status is not None:
-            self._order = self._queue_order(self._queue)
-        self.store.set_setting(self.name, self.annotator, "queue", self._queue.spec())
-
-    def _restore_queue(self) -> None:
-        """Reopen with the queue this annotator last set, when it still applies."""
-        saved = self.store.setting(self.name, self.annotator, "queue")
-        if not saved:
-            return
-        try:
-            queue = as_queue(saved)
-            self._order, self._queue = self._queue_order(queue), queue
-        except ValueError as exc:
-            warnings.warn(f"the saved queue {saved!r} no longer applies ({exc})", stacklevel=3)
+        if self.live.annotator is None:
+            raise ValueError(NO_ANNOTATOR)
+        return self.live.annotator
 
     def queue(
         self,
@@ -223,19 +204,7 @@ class Review:
         """Choose and order the records to review (no arguments: every record in order).
         `sort="disagreement"`/`"suggestion_disagreement"`, or `order=fn(review) -> rows`
         re-ranked in the background after every `every` submitted answers (API.md 12)."""
-        return self._use_queue(Queue(filter, sort, status, search, seed, order=order, every=every))
-
-    def _use_queue(self, queue: Queue) -> Review:
-        if self._annotator is None:  # still asking who: kept, and saved once the name is known
-            self._order = self._queue_order(replace(queue, status=None))
-            self._queue, self._queue_given = queue, True
-            return self
-        order = self._queue_order(queue)  # fails before anything changes
-        self.store.set_setting(self.name, self.annotator, "queue", queue.spec())
-        self._queue, self._order = queue, order
-        if self._session is not None:
-            self._session.use_queue(queue, golden.hand_out(self, order))
-            self._refresh()
+        self.live.use_queue(Queue(filter, sort, status, search, seed, order=order, every=every))
         return self
 
     # -- the model in the loop (API.md 12; _model/) -------------------------------------------
@@ -263,12 +232,6 @@ class Review:
         from ._model.similar import similar_queue
 
         return similar_queue(self, row, k, embeddings)
-
-    @staticmethod
-    def _check_name(what: str, value: Any) -> str:
-        if not isinstance(value, str) or not value.strip():
-            raise ValueError(f"{what} must be a non-empty string, got {value!r}")
-        return value
 
     def _check_columns(self, suggestion_columns: list[str]) -> None:
         columns = self.source.columns
@@ -307,38 +270,10 @@ class Review:
             raise ValueError("fields is empty: name at least one column to show")
 
     def _config(self, for_store: bool = False) -> dict:
-        options = self.key_map.options  # a question's keys= as resolved ("mnemonic" spelled out)
-        config = {
-            "name": self.name,
-            "fields": [f.spec() for f in self.fields],
-            "questions": [
-                {**q, "keys": options[q["name"]]} if q["name"] in options else q
-                for q in self.questions.specs()
-            ],
-            "guidelines": self.guidelines,
-        }
-        if for_store:
-            return {**config, "id": self.id}
-        # The browser is never told which column holds the right answers.
-        config["questions"] = [
-            {k: v for k, v in q.items() if k != "gold"} for q in config["questions"]
-        ]
-        return {
-            **config,
-            "annotator": self._annotator,
-            "one_key": self.questions.one_key,
-            "load_images": self.load_images,
-            "layout": self.layout,
-            "keys": self._keys_in_force(),
-        }
-
-    def _keys_in_force(self) -> dict:
-        """The key table the browser reads; "more like this" has no key without embeddings=."""
-        keys = self.key_map.config()
-        return keys if self._model.embeddings is not None else {**keys, "similar": []}
+        return review_config(self, for_store)  # _ui/config.py
 
     def __repr__(self) -> str:
-        if self._annotator is None:
+        if self.live.annotator is None:
             return f"<nbreview.Review {self.name!r}: asking who answers, store {self.store.url!r}>"
         p = self.progress
         return (
@@ -354,25 +289,15 @@ class Review:
 
     @property
     def session(self) -> Session:
-        if self._session is None:
-            self._session = Session(self, golden.hand_out(self, self._order), self._queue)
-        return self._session
+        return self.live.open()
 
     @property
     def widget(self):
         """The widget, made once: displaying the review again shows the same live view."""
-        if self._widget is None:
-            from ._ui.page import PageWidget
-
-            self._widget = PageWidget(self)
-        return self._widget
+        return self.live.show()
 
     def _repr_mimebundle_(self, **kwargs: Any):
         return self.widget._repr_mimebundle_(**kwargs)
-
-    def _refresh(self) -> None:
-        if self._widget is not None:
-            self._widget.refresh()
 
     @property
     def position(self) -> int | None:
@@ -382,7 +307,7 @@ class Review:
     @position.setter
     def position(self, value: int) -> None:
         self.session.goto(value)
-        self._refresh()
+        self.live.refresh()
 
     # -- counts and answers from code ---------------------------------------------------------
 
@@ -418,23 +343,18 @@ class Review:
 
         return assignments(self)
 
-    def _rehand(self) -> None:
-        """Assignments changed: this kernel's own session walks the new hand-out at once."""
-        if self._session is not None and self._annotator is not None:
-            self._session.use_queue(self._queue, golden.hand_out(self, self._order))
-            self._refresh()
-
     def progress_by_annotator(self) -> pd.DataFrame:
         """Every annotator's submitted, skipped and draft records in the data, by name; with
         assignments, also `assigned` and `assigned_remaining` (records of theirs not done)."""
         from ._export.consensus import progress_by_annotator
         from ._team.assign import with_assignments
 
-        return with_assignments(self, progress_by_annotator(self))
+        return with_assignments(self, progress_by_annotator(self.context))
 
     def submit(self, i: int, **answers: Any) -> None:
         """Answer row `i` from code, validated exactly as the widget does, and submit it."""
         position = self.source.check_position(i)
+        qualifying.refuse_unqualified(self)  # qualify=: a failed test stops code too
         record = self.source.row(position, self.questions.target_columns())
         answers = self.questions.validate(answers, record)
         key = self.keys.key(position)
@@ -448,9 +368,9 @@ class Review:
         self.store.write(
             Change(self.name, self.annotator, key, answers=answers, status="submitted")
         )
-        if self._session is not None:
-            self._session.mark(key, "submitted")
-            self._refresh()
+        if self.live.session is not None:
+            self.live.session.mark(key, "submitted")
+            self.live.refresh()
 
     # -- write-back ---------------------------------------------------------------------------
 
@@ -459,26 +379,33 @@ class Review:
     ) -> datasets.Dataset:
         """The input plus one typed column per question and the record columns;
         `suggestions=True` adds `<question>_suggestion` columns."""
-        ds = writeback.to_dataset(self, prefix, annotators)
+        ds = writeback.to_dataset(self.context, prefix, annotators)
         if suggestions:
             from ._model.export import with_suggestions
 
             ds = with_suggestions(self, ds, prefix)
         return ds
 
-    def to_pandas(self, prefix: str = "", annotators: str | None = None) -> pd.DataFrame:
+    def to_pandas(
+        self, prefix: str = "", annotators: str | None = None, suggestions: bool = False
+    ) -> pd.DataFrame:
         """The same as to_dataset(), as a DataFrame (a DataFrame input keeps its index)."""
-        return writeback.to_pandas(self, prefix, annotators)
+        frame = writeback.to_pandas(self.context, prefix, annotators)
+        if suggestions:
+            from ._model.export import with_suggestions_frame
+
+            frame = with_suggestions_frame(self, frame, prefix)
+        return frame
 
     def annotations(self) -> pd.DataFrame:
         """Every annotator's current answers, one row per (record, annotator, question)."""
-        return writeback.annotations(self)
+        return writeback.annotations(self.context)
 
     def agreement(self) -> pd.DataFrame:
         """Per question: Krippendorff's alpha (span F1 for spans) over submitted answers."""
         from ._export.agreement import agreement
 
-        return agreement(self)
+        return agreement(self.context)
 
     # -- quality control (API.md 8; _team/quality.py, alignment.py, timing.py, plots.py) -------
 
@@ -507,7 +434,7 @@ class Review:
         from ._team.alignment import alignment
 
         result = alignment(self, column, question, tolerance, confidence)
-        self._alignments[(column, question)] = float(tolerance)
+        self.compared_judges[(column, question)] = float(tolerance)
         return result
 
     def timing(self) -> pd.DataFrame:
@@ -545,7 +472,15 @@ class Review:
         from ._export.trl import to_trl
 
         return to_trl(
-            self, kind, prompt, completion, label, good, preference, question=question, turns=turns
+            self.context,
+            kind,
+            prompt,
+            completion,
+            label,
+            good,
+            preference,
+            question=question,
+            turns=turns,
         )
 
     def to_openai(
@@ -565,7 +500,7 @@ class Review:
         from ._export.openai import to_openai
 
         options = {"chat": chat, "weights": weights, "good": good, "question": question}
-        return to_openai(self, kind, path, **options, prompt=prompt, tools=tools)
+        return to_openai(self.context, kind, path, **options, prompt=prompt, tools=tools)
 
     # -- publishing (hub.py, card.py, resume.py) ----------------------------------------------
 

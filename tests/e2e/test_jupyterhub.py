@@ -1,7 +1,9 @@
 """A real JupyterHub (PyPI) behind configurable-http-proxy (npm), with a local spawner and an
 authenticator with passwords: two reviewers log in, each gets the review as a Voilà page
-inside their own server, answers, and the store holds each answer under their login
-($JUPYTERHUB_USER), whatever the page's address says.
+inside their own server, answers, and the one PostgreSQL store both servers write to (a
+throw-away server, tests/pg.py; its URL reaches the spawned servers through
+`Spawner.environment`) holds each answer under their login ($JUPYTERHUB_USER), whatever
+the page's address says: the lead reads both from it.
 
 Needs `pip install jupyterhub` and `npm install -g configurable-http-proxy` (or its `bin` on
 PATH, or $CONFIGURABLE_HTTP_PROXY naming it).
@@ -11,27 +13,30 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import pytest
 from playwright.sync_api import Browser, expect
 from serving import free_port, script, served, wait_until
+
+import nbreview as nr
 
 ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts"
 SRC = Path(__file__).resolve().parents[2] / "src"
 PASSWORD = "review-pass"
 OPEN_TIMEOUT = 120_000
 
-NOTEBOOK = """
+TEXTS = ["alpha", "beta", "gamma", "delta"]
+NOTEBOOK = f"""
 import pandas as pd
 import nbreview as nr
 
-df = pd.DataFrame({"text": ["alpha", "beta", "gamma", "delta"]})
+df = pd.DataFrame({{"text": {TEXTS!r}}})
 review = nr.Review(df, ["text"], [nr.Label("verdict", ["good", "bad"])], id=None)
 review
 """
@@ -47,7 +52,7 @@ def proxy() -> str:
 
 
 @pytest.fixture
-def hub(tmp_path: Path):
+def hub(tmp_path: Path, pg_url: str):
     import jupyterhub  # noqa: F401  (a test requirement: fails loudly when missing)
 
     nb = nbformat.v4.new_notebook(
@@ -57,7 +62,7 @@ def hub(tmp_path: Path):
     )  # fmt: skip
     nbformat.write(nb, tmp_path / "review.ipynb")
     port, hub_port, api_port = free_port(), free_port(), free_port()
-    store = tmp_path / "answers.sqlite"
+    store = pg_url  # one PostgreSQL store for every user's server
     python_path = os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")]))
     config = f"""
 c.JupyterHub.ip = "127.0.0.1"
@@ -78,7 +83,7 @@ c.Spawner.notebook_dir = {str(tmp_path)!r}
 c.Spawner.default_url = "/voila/render/review.ipynb"
 c.Spawner.http_timeout = 90
 c.Spawner.start_timeout = 120
-c.Spawner.environment = {{"NBREVIEW_STORE": {str(store)!r}, "PYTHONPATH": {python_path!r}}}
+c.Spawner.environment = {{"NBREVIEW_STORE": {store!r}, "PYTHONPATH": {python_path!r}}}
 """
     (tmp_path / "jupyterhub_config.py").write_text(config)
     command = [script("jupyterhub"), "-f", str(tmp_path / "jupyterhub_config.py")]
@@ -137,6 +142,13 @@ def test_two_users_of_a_jupyterhub_answer_under_their_logins(hub, browser):
     url, store = hub
     log_in_and_answer(browser, url, "ana", "1", "ana")
     log_in_and_answer(browser, url, "ben", "2", "ben")
-    with sqlite3.connect(store) as con:
-        rows = con.execute("SELECT annotator, value FROM answers ORDER BY annotator").fetchall()
-    assert [(a, v.strip('"')) for a, v in rows] == [("ana", "good"), ("ben", "bad")]
+    # The lead, under their own name, reads the same PostgreSQL store: one answer each,
+    # on the first record, under each login.
+    lead = nr.Review(
+        pd.DataFrame({"text": TEXTS}), ["text"], [nr.Label("verdict", ["good", "bad"])],
+        id=None, store=store, annotator="lead",
+    )  # fmt: skip
+    first = lead.to_pandas(annotators="all").iloc[0]
+    assert (list(first["annotator"]), list(first["verdict"])) == (["ana", "ben"], ["good", "bad"])
+    progress = lead.progress_by_annotator().set_index("annotator")["submitted"]
+    assert progress.to_dict() == {"ana": 1, "ben": 1}

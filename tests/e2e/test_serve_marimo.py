@@ -140,3 +140,65 @@ def test_marimo_app_asks_a_visitor_without_a_name(app, page):
     with sqlite3.connect(store) as con:
         rows = con.execute("SELECT annotator, value FROM answers").fetchall()
     assert rows == [("noor", '"bad"')]
+
+
+@pytest.fixture
+def linked_app(tmp_path: Path):
+    """`nbreview serve app.py --reviewers ana,ben --store answers.sqlite`: marimo run, with
+    the private links printed in its log."""
+    store = tmp_path / "answers.sqlite"
+    (tmp_path / "app.py").write_text(APP.replace("store=STORE", "store=None"))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    command = [script("nbreview"), "serve", "app.py", "--port", str(port), "--store",
+               str(store), "--reviewers", "ana,ben", "--url", url, "--headless",
+               "--host", "127.0.0.1"]  # fmt: skip
+    with served(command, url, tmp_path, tmp_path / "serve.log"):
+        yield url, store, tmp_path / "serve.log"
+
+
+def printed_links(log: Path) -> dict[str, str]:
+    found = {}
+    for line in log.read_text().splitlines():
+        name, sep, link = line.partition("\t")
+        if sep and link.startswith("http"):
+            found[name] = link
+    return found
+
+
+def test_private_links_in_a_marimo_app(linked_app, browser: Browser):
+    url, store, log = linked_app
+    links = printed_links(log)
+    assert list(links) == ["ana", "ben"]
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    try:
+        for name, key in (("ana", "1"), ("ben", "2")):
+            page = context.new_page()
+            page.goto(links[name])
+            root = page.locator(".nbr-root")
+            expect(root).to_have_attribute("data-position", "0", timeout=OPEN_TIMEOUT)
+            expect(page.locator(".nbr-who")).to_have_text(f"Reviewing as {name}")
+            root.focus()
+            page.keyboard.press(key)
+            expect(root).to_have_attribute("data-ack", "1")
+        ben_token = links["ben"].split("token=")[1]
+        for address in (f"{url}?annotator=ana&token={ben_token}", f"{url}?annotator=ben"):
+            page = context.new_page()
+            page.goto(address)  # ben's token for ana; an open page's address with no token
+            refused = page.locator(".nbr-ask-error")
+            expect(refused).to_have_text(
+                "This link is not valid: ask for yours", timeout=OPEN_TIMEOUT
+            )
+            expect(page.locator(".nbr-fields")).to_be_hidden()
+            expect(page.locator(".nbr-ask-name")).to_be_hidden()  # no name can be typed
+        ARTIFACTS_DIR.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS_DIR / "marimo-private-link-refused.png"))
+    finally:
+        context.close()
+    with sqlite3.connect(store) as con:
+        rows = con.execute("SELECT annotator, value FROM answers ORDER BY annotator").fetchall()
+    assert rows == [("ana", '"good"'), ("ben", '"bad"')]
+    text = log.read_text()
+    assert "refused: a private link whose token is not this name's (annotator 'ana')" in text
+    assert "refused: a private link without a token (annotator 'ben')" in text
+    assert ben_token not in text.split("\n", 2)[-1]  # only the printed links carry tokens

@@ -15,8 +15,11 @@ Errors name the problem; none repeats what DuckDB read from anywhere.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import json
+import threading
 from collections.abc import Iterable, Iterator
 
 import duckdb
@@ -92,6 +95,39 @@ BLOCKED = {
     "json_serialize_plan",
 }
 BLOCKED_PREFIXES = ("pg_", "has_", "inet_", "__internal", "duckdb_")
+
+# A saved queue's filter re-runs when its annotator opens the review: one planted in the
+# store for someone else must not hold their Review() for long (issue 25, attack 10).
+SAVED_SECONDS = 3.0
+_limit: contextvars.ContextVar[float | None] = contextvars.ContextVar("filter_limit", default=None)
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float = SAVED_SECONDS) -> Iterator[None]:
+    """Filters run inside stop after `seconds` with a ValueError that says so."""
+    token = _limit.set(seconds)
+    try:
+        yield
+    finally:
+        _limit.reset(token)
+
+
+def run(con: duckdb.DuckDBPyConnection, sql: str) -> dict:
+    """Run a checked query to numpy columns, interrupted past the `time_limit` in force."""
+    seconds = _limit.get()
+    if seconds is None:
+        return con.execute(sql).fetchnumpy()
+    timer = threading.Timer(seconds, con.interrupt)
+    timer.start()
+    try:
+        return con.execute(sql).fetchnumpy()
+    except duckdb.InterruptException:
+        raise ValueError(
+            f"{PREFIX}: stopped after {seconds:g} s (a saved filter may run that long when the "
+            "review opens); set a simpler one with review.queue(...)"
+        ) from None
+    finally:
+        timer.cancel()
 
 
 def connect() -> duckdb.DuckDBPyConnection:

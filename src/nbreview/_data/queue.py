@@ -198,7 +198,7 @@ def _sql_order(review: Review, condition: str | None, queue: Queue) -> np.ndarra
         else:
             sql = head + tail
         con.register("records", _table(review))
-        result = con.execute(sql).fetchnumpy()[POSITION]
+        result = filter_sql.run(con, sql)[POSITION]  # bounded when a saved one re-runs
     except duckdb.Error as exc:
         raise ValueError(filter_sql.describe(exc, con, condition)) from None
     finally:

@@ -40,15 +40,15 @@ from ..store.base import ADJUDICATOR
 from .consensus import Answers, gather
 
 if TYPE_CHECKING:
+    from ..context import ReviewContext
     from ..questions import Question
-    from ..review import Review
 
 __all__ = ["agreement", "alpha", "marked", "pooled_span_f1", "span_f1", "tokens"]
 
 COLUMNS = ["question", "kind", "level", "alpha", "records", "annotators", "note"]
 
 
-def agreement(review: Review) -> pd.DataFrame:
+def agreement(review: ReviewContext) -> pd.DataFrame:
     """One row per question (or part of one): level, alpha, records and annotators counted."""
     data = gather(review, submitted_only=True)
     rows = []
@@ -86,8 +86,7 @@ def _row(q: Question, unit: AgreementUnit) -> dict:
     if unit.score is not None:
         row["alpha"], row["note"] = unit.score(a)
     else:
-        codes = unit.codes or q.agreement_codes
-        row["alpha"], row["note"] = alpha(*codes(a), unit.level)
+        row["alpha"], row["note"] = alpha(*unit.codes(a), unit.level)
     return row
 
 
@@ -106,7 +105,7 @@ def alpha(
     return float(krippendorff.alpha(reliability_data=matrix, level_of_measurement=level)), ""
 
 
-def _reader(review: Review, q: Question):
+def _reader(review: ReviewContext, q: Question):
     """Reads records by key: key -> the question's target columns, from a row holding it."""
     columns = q.target_columns()
 

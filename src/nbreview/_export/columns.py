@@ -20,12 +20,12 @@ from .types import TIMESTAMP, TIMESTAMP_FEATURE
 
 if TYPE_CHECKING:
     from .._data.keys import RecordKeys
-    from ..review import Review
+    from ..context import ReviewContext
 
 RECORD_COLUMNS = ("annotator", "status", "annotated_at")
 
 
-def _warn_if_others_answered(review: Review) -> None:
+def _warn_if_others_answered(review: ReviewContext) -> None:
     """A lead exporting under their own name, which answered nothing while others did."""
     others = sorted({r[1] for r in review.store.records(review.name) if r[2] == "submitted"})
     if others:
@@ -40,7 +40,7 @@ def _warn_if_others_answered(review: Review) -> None:
         )
 
 
-def added_columns(review: Review, annotators: str | None = None) -> dict[str, tuple]:
+def added_columns(review: ReviewContext, annotators: str | None = None) -> dict[str, tuple]:
     """Name -> (Arrow array, datasets feature) of every column a review adds, unprefixed."""
     check_mode(annotators)
     if annotators == "all":  # a list per column, one entry per annotator
@@ -112,7 +112,7 @@ class _Rows:
         return pc.take(values, self._positions(stored))
 
 
-def _prefixed(review: Review, prefix: str, annotators: str | None) -> dict[str, tuple]:
+def _prefixed(review: ReviewContext, prefix: str, annotators: str | None) -> dict[str, tuple]:
     if not isinstance(prefix, str):
         raise ValueError(f"prefix must be a string, got {prefix!r}")
     columns = {prefix + n: v for n, v in added_columns(review, annotators).items()}
@@ -125,7 +125,9 @@ def _prefixed(review: Review, prefix: str, annotators: str | None) -> dict[str, 
     return columns
 
 
-def to_dataset(review: Review, prefix: str = "", annotators: str | None = None) -> datasets.Dataset:
+def to_dataset(
+    review: ReviewContext, prefix: str = "", annotators: str | None = None
+) -> datasets.Dataset:
     columns = _prefixed(review, prefix, annotators)
     data = review.source.data
     if isinstance(data, datasets.Dataset):
@@ -166,7 +168,9 @@ def _named(array: pa.Array, feature: Any, index: pd.Index) -> pd.Series:
     return _series(array, index) if named is None else named
 
 
-def to_pandas(review: Review, prefix: str = "", annotators: str | None = None) -> pd.DataFrame:
+def to_pandas(
+    review: ReviewContext, prefix: str = "", annotators: str | None = None
+) -> pd.DataFrame:
     columns = _prefixed(review, prefix, annotators)
     data = review.source.data
     if isinstance(data, pd.DataFrame):
@@ -183,7 +187,7 @@ def to_pandas(review: Review, prefix: str = "", annotators: str | None = None) -
     return pd.concat([frame, pd.DataFrame(added, index=frame.index)], axis=1)
 
 
-def annotations(review: Review) -> pd.DataFrame:
+def annotations(review: ReviewContext) -> pd.DataFrame:
     """One row per (record, annotator, question): the current answers of everyone."""
     store, name = review.store, review.name
     status = {(r[0], r[1]): r[2] for r in store.records(name)}

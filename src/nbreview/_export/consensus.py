@@ -48,8 +48,8 @@ from ..store.base import ADJUDICATOR, DONE
 from .types import TIMESTAMP, TIMESTAMP_FEATURE
 
 if TYPE_CHECKING:
+    from ..context import ReviewContext
     from ..questions import Question
-    from ..review import Review
 
 MODES = ("all", "consensus")
 PAIR = pa.schema({"record": pa.string(), "annotator": pa.string()})
@@ -74,7 +74,7 @@ class Gathered:
     answers: dict[str, Answers]  # question name -> its answers
 
 
-def gather(review: Review, submitted_only: bool = False, answers: bool = True) -> Gathered:
+def gather(review: ReviewContext, submitted_only: bool = False, answers: bool = True) -> Gathered:
     """The store's states and answers of this review, for the records in the data only."""
     store, name = review.store, review.name
     keys = review.keys.all()
@@ -133,7 +133,7 @@ def _arrow_type(feature: Any) -> pa.DataType:
 # -- annotators="all" ---------------------------------------------------------------------------
 
 
-def all_columns(review: Review) -> dict[str, tuple]:
+def all_columns(review: ReviewContext) -> dict[str, tuple]:
     """Name -> (list array, List feature): one entry per annotator who touched the record."""
     data = gather(review)
     # every (record, annotator) touched: a status row, or an answer to one of the questions
@@ -192,7 +192,7 @@ def _split_adjudicated(a: Answers) -> tuple[Answers, Answers]:
     return team, final
 
 
-def consensus_columns(review: Review) -> dict[str, tuple]:
+def consensus_columns(review: ReviewContext) -> dict[str, tuple]:
     """Name -> (array, feature): the consensus of the submitted answers, and agreement."""
     if "agreement" in review.questions.names:
         raise ValueError(
@@ -245,7 +245,7 @@ def consensus_columns(review: Review) -> dict[str, tuple]:
 # -- progress of everyone ------------------------------------------------------------------------
 
 
-def progress_by_annotator(review: Review) -> pd.DataFrame:
+def progress_by_annotator(review: ReviewContext) -> pd.DataFrame:
     """One row per annotator in the store: submitted, skipped and draft records in the data."""
     status = gather(review, answers=False).status
     counts = status.group_by(["annotator", "status"]).aggregate([([], "count_all")])

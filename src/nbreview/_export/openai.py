@@ -29,8 +29,8 @@ from .openai_chat import clean, to_openai_messages
 from .picking import PromptColumn, column, submitted
 
 if TYPE_CHECKING:
+    from ..context import ReviewContext
     from ..questions import Question
-    from ..review import Review
 
 KINDS = ("sft", "dpo")
 FEATURES = {
@@ -44,7 +44,7 @@ FEATURES = {
 
 
 def to_openai(
-    review: Review,
+    review: ReviewContext,
     kind: str,
     path: str | os.PathLike | None = None,
     *,
@@ -86,7 +86,7 @@ def to_openai(
 # -- sft ----------------------------------------------------------------------------------------
 
 
-def _chat_column(review: Review, chat: str | None, turns: str | None) -> str:
+def _chat_column(review: ReviewContext, chat: str | None, turns: str | None) -> str:
     columns = review.source.columns
     if chat is not None:
         if chat not in columns:
@@ -109,7 +109,7 @@ def _chat_column(review: Review, chat: str | None, turns: str | None) -> str:
     )
 
 
-def _weights_question(review: Review, weights: str) -> tuple[Question, str]:
+def _weights_question(review: ReviewContext, weights: str) -> tuple[Question, str]:
     try:
         q = picking.one(review, "label", weights, "weights", per_turn=True)
     except ValueError as exc:
@@ -130,7 +130,7 @@ def _weights_question(review: Review, weights: str) -> tuple[Question, str]:
 
 
 def _sft(
-    review: Review, chat: str | None, weights: str | None, good: str | Sequence[str] | None
+    review: ReviewContext, chat: str | None, weights: str | None, good: str | Sequence[str] | None
 ) -> list[tuple[int, dict]]:
     q = turns = good_set = None
     if weights is not None:
@@ -173,7 +173,7 @@ def _weights(chat: list, answer: list, good: set[str]) -> list[int | None]:
 # -- dpo ----------------------------------------------------------------------------------------
 
 
-def _dpo(review: Review, question: str | None, prompt: str | None) -> list[tuple[int, dict]]:
+def _dpo(review: ReviewContext, question: str | None, prompt: str | None) -> list[tuple[int, dict]]:
     try:
         q = picking.one(review, "pairs", question, "question")
     except ValueError as exc:
@@ -223,7 +223,7 @@ def _output(source: Any, value: Any, prompt: Any, where: str) -> list[dict] | No
 # -- tools --------------------------------------------------------------------------------------
 
 
-def _tools_column(review: Review, tools: str | None) -> str | None:
+def _tools_column(review: ReviewContext, tools: str | None) -> str | None:
     """`tools=`, else a column named "tools" when there is one."""
     columns = review.source.columns
     if tools is None:
@@ -233,7 +233,7 @@ def _tools_column(review: Review, tools: str | None) -> str | None:
     return tools
 
 
-def _add_tools(review: Review, rows: list[tuple[int, dict]], name: str, kind: str) -> None:
+def _add_tools(review: ReviewContext, rows: list[tuple[int, dict]], name: str, kind: str) -> None:
     """Each row's tool definitions (a list, or its JSON text) beside its messages."""
     positions = [p for p, _ in rows]
     for (position, row), value in zip(rows, column(review, name, positions), strict=True):

@@ -21,13 +21,13 @@ from .._data.source import DataFrameSource
 from ..questions import QUESTION_KINDS
 
 if TYPE_CHECKING:
+    from ..context import ReviewContext
     from ..questions import Question
-    from ..review import Review
 
 GOOD = ("good", "accept", "yes", "pass", "correct")
 
 
-def submitted(review: Review) -> tuple[np.ndarray, list[dict]]:
+def submitted(review: ReviewContext) -> tuple[np.ndarray, list[dict]]:
     """Row positions (dataset order) with a submitted answer of the review's annotator, and
     that record's answers."""
     store, name, annotator = review.store, review.name, review.annotator
@@ -43,7 +43,7 @@ def submitted(review: Review) -> tuple[np.ndarray, list[dict]]:
     return positions, [answers.get(k, {}) for k in keys.take(positions).to_pylist()]
 
 
-def column(review: Review, name: str, positions: np.ndarray) -> list[Any]:
+def column(review: ReviewContext, name: str, positions: np.ndarray) -> list[Any]:
     """The values of a column at these rows, as Python objects (a `datasets.Json` column,
     which Arrow holds as JSON text, decoded; a DataFrame's cells as they are)."""
     positions = np.asarray(positions, dtype=np.int64)
@@ -91,7 +91,7 @@ def turn_answers(answer: Any, count: int, name: str, position: int, who: str) ->
 
 
 def one(
-    review: Review, role: str, chosen: str | None, what: str, per_turn: bool | None = None
+    review: ReviewContext, role: str, chosen: str | None, what: str, per_turn: bool | None = None
 ) -> Question:
     """The question `chosen` names (of a kind that takes `role`), else the only one there is,
     looking at the kinds of the lowest rank first (an Edit before a FreeText). `what` names
@@ -156,7 +156,7 @@ class PromptColumn:
     """The prompt column: `prompt=`, else a column named "prompt"; a chat makes it
     conversational."""
 
-    def __init__(self, review: Review, prompt: str | None, who: str):
+    def __init__(self, review: ReviewContext, prompt: str | None, who: str):
         columns = review.source.columns
         if prompt is None:
             if "prompt" not in columns:

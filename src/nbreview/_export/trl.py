@@ -31,7 +31,7 @@ from . import picking, trl_turns
 from .picking import PromptColumn, column, one, submitted
 
 if TYPE_CHECKING:
-    from ..review import Review
+    from ..context import ReviewContext
 
 KINDS = ("sft", "dpo", "kto", "stepwise")
 COLUMNS = {
@@ -43,7 +43,7 @@ MESSAGES = datasets.List({"role": datasets.Value("string"), "content": datasets.
 
 
 def to_trl(
-    review: Review,
+    review: ReviewContext,
     kind: str,
     prompt: str | None = None,
     completion: str | None = None,
@@ -102,7 +102,7 @@ def _dataset(kind: str, columns: dict[str, list], chat: bool) -> datasets.Datase
 # -- the formats --------------------------------------------------------------------------------
 
 
-def _sft(review: Review, source: PromptColumn, completion: str | None) -> datasets.Dataset:
+def _sft(review: ReviewContext, source: PromptColumn, completion: str | None) -> datasets.Dataset:
     try:
         q = one(review, "completion", completion, "completion")
     except ValueError as exc:
@@ -122,7 +122,7 @@ def _sft(review: Review, source: PromptColumn, completion: str | None) -> datase
     return _dataset("sft", out, source.chat)
 
 
-def _dpo(review: Review, source: PromptColumn, preference: str | None) -> datasets.Dataset:
+def _dpo(review: ReviewContext, source: PromptColumn, preference: str | None) -> datasets.Dataset:
     try:
         q = one(review, "pairs", preference, "preference")
     except ValueError as exc:
@@ -148,7 +148,7 @@ def _dpo(review: Review, source: PromptColumn, preference: str | None) -> datase
     return _dataset("dpo", out, source.chat)
 
 
-def _completion_target(review: Review, completion: str | None) -> Target:
+def _completion_target(review: ReviewContext, completion: str | None) -> Target:
     """KTO's completion: `completion=`, else the field of the only Spans/Edit question, else a
     column named response or completion."""
     columns = review.source.columns
@@ -179,7 +179,7 @@ def _completion_target(review: Review, completion: str | None) -> Target:
 
 
 def _kto(
-    review: Review,
+    review: ReviewContext,
     source: PromptColumn,
     completion: str | None,
     label: str | None,

@@ -26,8 +26,8 @@ from . import picking
 from .picking import PromptColumn, column, submitted, turn_answers, turns_of
 
 if TYPE_CHECKING:
+    from ..context import ReviewContext
     from ..questions import Question
-    from ..review import Review
 
 STEPWISE = datasets.Features(
     {
@@ -38,7 +38,7 @@ STEPWISE = datasets.Features(
 )
 
 
-def _question(review: Review, question: str | None, who: str) -> Question:
+def _question(review: ReviewContext, question: str | None, who: str) -> Question:
     try:
         q = picking.one(review, "label", question, "question", per_turn=True)
     except ValueError as exc:
@@ -51,7 +51,7 @@ def _question(review: Review, question: str | None, who: str) -> Question:
     return q
 
 
-def _is_chat(review: Review, q: Question) -> bool:
+def _is_chat(review: ReviewContext, q: Question) -> bool:
     chat = getattr(q, "chat", None)
     if chat is None:  # not checked yet: the column's first value says
         from .._data.chat import is_chat_column
@@ -64,7 +64,7 @@ def _steps(q: Question, value: Any) -> list[str] | None:
     return split_steps(value, getattr(q, "sep", None) or "\n\n")
 
 
-def _text_prompt(review: Review, prompt: str | None, who: str) -> PromptColumn:
+def _text_prompt(review: ReviewContext, prompt: str | None, who: str) -> PromptColumn:
     source = PromptColumn(review, prompt, who)
     if source.chat:
         raise ValueError(
@@ -75,7 +75,10 @@ def _text_prompt(review: Review, prompt: str | None, who: str) -> PromptColumn:
 
 
 def stepwise(
-    review: Review, prompt: str | None, question: str | None, good: str | Sequence[str] | None
+    review: ReviewContext,
+    prompt: str | None,
+    question: str | None,
+    good: str | Sequence[str] | None,
 ) -> datasets.Dataset:
     who = "to_trl('stepwise')"
     q = _question(review, question, who)
@@ -105,7 +108,10 @@ def stepwise(
 
 
 def kto_turns(
-    review: Review, prompt: str | None, question: str | None, good: str | Sequence[str] | None
+    review: ReviewContext,
+    prompt: str | None,
+    question: str | None,
+    good: str | Sequence[str] | None,
 ) -> datasets.Dataset:
     who = "to_trl('kto', turns=True)"
     q = _question(review, question, who)

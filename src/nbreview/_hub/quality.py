@@ -53,7 +53,7 @@ def judge_lines(review: Review, anonymize: bool) -> list[str]:
     from .._team.alignment import CONSENSUS, alignment
 
     out: list[str] = []
-    for (column, question), tolerance in getattr(review, "_alignments", {}).items():
+    for (column, question), tolerance in review.compared_judges.items():
         if column not in review.source.columns or question not in review.questions.names:
             continue
         frame = alignment(review, column, question, tolerance)

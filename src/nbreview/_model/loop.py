@@ -11,7 +11,6 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..store import StoreUnavailable
 from ..store.base import load
 from . import suggest as suggesting
 
@@ -65,7 +64,7 @@ class ModelLoop:
                 self.runner = Runner(self, self.suggesters)
             count = AHEAD_BATCHES * max(s.batch_size for s in self.suggesters)
             self.runner.want([cursor.position, *cursor.upcoming(count, True)])
-        self._rerank(getattr(self.review._session, "queue", None))
+        self._rerank(getattr(self.review.live.session, "queue", None))
 
     def _rerank(self, queue: Any) -> None:
         """Keep one re-ranker for the session's queue when it has order= and every=."""
@@ -86,13 +85,13 @@ class ModelLoop:
         `keys`), with a notice; run on the kernel's event loop when there is one."""
 
         def refresh() -> None:
-            session = self.review._session
+            session = self.review.live.session
             if session is None or (keys is not None and session.cursor.key not in keys):
                 return
             if notice is not None:
                 session.notice = notice
             try:
-                self.review._refresh()
+                self.review.live.refresh()
             except Exception:
                 log.exception("nbreview could not show suggestions")
 
@@ -115,16 +114,14 @@ class ModelLoop:
             main.call_soon_threadsafe(run_once)
             if ran.wait(HANDOFF):
                 return
-        session = self.review._session
+        session = self.review.live.session
         with session.lock if session is not None else contextlib.nullcontext():
             run_once()
 
 
 def ahead(review: Review, cursor: Cursor) -> None:
     """The view's one call: never raises, never waits."""
-    model = getattr(review, "_model", None)
-    if model is None:
-        return
+    model = review.context.model
     try:
         model.ahead(cursor)
     except Exception:
@@ -136,23 +133,22 @@ def stored_texts(review: Review, keys: list[str] | None = None) -> dict[tuple[st
     callables first, else the latest stored."""
     if not hasattr(review.store, "suggestions"):
         return {}
-    model = getattr(review, "_model", None)
-    preferred = model.names if model is not None else []
+    return preferred(review, review.store.suggestions(review.name, keys))
+
+
+def preferred(review: Review, rows: list[tuple]) -> dict[tuple[str, str], str]:
+    """Of stored suggestions ((record, question, name, value, at), oldest first), the one
+    shown per (record, question)."""
+    names = review.context.model.names
     best: dict[tuple[str, str], tuple[int, str]] = {}
-    for record, question, name, value, _at in review.store.suggestions(review.name, keys):
-        rank = preferred.index(name) if name in preferred else len(preferred)
+    for record, question, name, value, _at in rows:
+        rank = names.index(name) if name in names else len(names)
         if (record, question) not in best or rank <= best[record, question][0]:
             best[record, question] = (rank, value)  # oldest first: the latest wins a tie
     return {k: v for k, (_, v) in best.items()}
 
 
-def stored(review: Review, key: str, answers: dict, offline: bool = False) -> dict[str, Any]:
-    """A callable's stored suggestions for the questions of `key` not answered yet."""
-    if offline:
-        return {}
-    try:
-        texts = stored_texts(review, [key])
-    except StoreUnavailable:
-        return {}
+def stored(review: Review, rows: list[tuple]) -> dict[str, Any]:
+    """A record's stored suggestions (its rows, as `preferred` takes them), by question."""
     known = set(review.questions.names)
-    return {q: load(v) for (_, q), v in texts.items() if q in known and q not in answers}
+    return {q: load(v) for (_, q), v in preferred(review, rows).items() if q in known}

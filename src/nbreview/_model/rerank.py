@@ -29,6 +29,7 @@ class Reranker:
         self.seen: int | None = None  # submitted answers when the order was last computed
         self.reranks = 0
         self.applied = threading.Event()  # set after each new order is in place (tests)
+        self.told = threading.Event()  # set once its failure notice is out (tests)
         self._wake = threading.Event()
         self._stopped = False
         self._told = False
@@ -65,7 +66,8 @@ class Reranker:
                     self.model.show(
                         notice={"kind": "error", "text": f"Re-ranking failed: {exc}"[:300]}
                     )
-                    self._told = True  # after the notice is out: tests wait on this
+                    self._told = True
+                    self.told.set()  # after the notice is out: tests wait on this
 
     def _check(self) -> None:
         total = self._submitted()
@@ -80,8 +82,8 @@ class Reranker:
 
     def _apply(self, order: np.ndarray | None) -> None:
         """On the main thread: the new order, the record on screen kept."""
-        review = self.model.review
-        session = review._session
+        live = self.model.review.live
+        session = live.session
         if self._stopped or session is None or session.queue is not self.queue:
             return
         cursor = session.cursor
@@ -89,7 +91,7 @@ class Reranker:
         cursor.set_order(order)
         if position is not None:
             cursor.position, cursor.done = position, done
-        review._order = order
+        live.order = order  # later hand-outs (assignments changed) start from it
         self.reranks += 1
         self.applied.set()
-        review._refresh()
+        live.refresh()

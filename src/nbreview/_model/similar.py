@@ -105,7 +105,7 @@ def scores(source: RecordSource, column: str, row: int) -> np.ndarray:
 
 def nearest(review: Review, row: int, k: int = 20, embeddings: str | None = None) -> np.ndarray:
     """`row`, then the `k` rows most similar to it, most similar first."""
-    column = embeddings or getattr(getattr(review, "_model", None), "embeddings", None)
+    column = embeddings or review.context.model.embeddings
     if column is None:
         raise ValueError("similar needs an embeddings column: give embeddings=COLUMN")
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
@@ -127,7 +127,8 @@ def similar_queue(review: Review, row: int, k: int = 20, embeddings: str | None 
     from .._data.queue import Queue
 
     rows = nearest(review, row, k, embeddings)
-    return review._use_queue(Queue(rows=tuple(int(r) for r in rows)))
+    review.live.use_queue(Queue(rows=tuple(int(r) for r in rows)))
+    return review
 
 
 SIMILAR_K = 20  # records the widget's `m` puts in the queue after the one on screen
@@ -139,7 +140,7 @@ def similar_here(session) -> None:
     from .._data.queue import Queue
 
     review = session.review
-    if getattr(review._model, "embeddings", None) is None:
+    if review.context.model.embeddings is None:
         session.notice = {
             "kind": "info",
             "text": "No similar records: build the review with embeddings=COLUMN.",
@@ -150,9 +151,9 @@ def similar_here(session) -> None:
         return
     rows = nearest(review, position, SIMILAR_K)
     queue = Queue(rows=tuple(int(r) for r in rows))
-    session._leave()
+    session.leave()
     review.store.set_setting(review.name, review.annotator, "queue", queue.spec())
-    review._queue, review._order = queue, rows
+    review.live.queue, review.live.order = queue, rows
     session.use_queue(queue, rows)
     session.cursor.goto(position)
     session.notice = {

@@ -3,8 +3,9 @@ when served with private links, links.py), $NBREVIEW_ANNOTATOR, the login name.
 
 A served page (Voilà, `marimo run`) without any of the first three asks its visitor
 instead of recording everyone under the server's login name. In marimo every visitor's
-session shares the server's process, so the page parameter is read from marimo's own
-per-session `mo.query_params()`, never from the environment.
+session shares the server's process, so the page parameters (name and token) are read
+from marimo's own per-session `mo.query_params()`, never from the environment; a
+`marimo run` started by `nbreview serve app.py --reviewers` checks tokens as Voilà does.
 """
 
 from __future__ import annotations
@@ -100,12 +101,12 @@ def _voila_query(param: str = PARAM) -> str | None:
     return values[0] if values else None
 
 
-def _marimo_query() -> str | None:
+def _marimo_query(param: str = PARAM) -> str | None:
     mo = _marimo()
     if mo is None:
         return None
     try:
-        value = mo.query_params().get(PARAM)
+        value = mo.query_params().get(param)
     except Exception:
         return None
     if isinstance(value, list):
@@ -122,7 +123,8 @@ def page_annotator() -> str | None:
     from . import links
 
     if links_only():
-        return links.checked_name(_voila_query(), _voila_query(links.TOKEN_PARAM))
+        read = _voila_query if in_voila() else _marimo_query
+        return links.checked_name(read(), read(links.TOKEN_PARAM))
     for read in (_voila_query, _marimo_query):
         raw = read()
         if raw is None:
@@ -155,4 +157,4 @@ def links_only() -> bool:
     """A page served with private links: no valid token, no name, and nobody is asked."""
     from . import links
 
-    return links.required() and in_voila()
+    return links.required() and served()

@@ -2,13 +2,17 @@
 
 Voilà runs it with its code hidden, one kernel per visitor; a kernel whose page has been
 closed for a while is shut down (jupyter_server's culling). Any other option is Voilà's.
+A marimo notebook (`APP.py`) is served by `marimo run` instead, with the same store and
+private links (any other option is marimo's).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import re
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +30,7 @@ CULL_INTERVAL_SECONDS = 60
 SHARE = Path(__file__).parent / "share"
 TEMPLATE = "nbreview"
 INSTALL = 'nbreview serve needs Voilà: pip install "nbreview[serve]"'
+INSTALL_MARIMO = "nbreview serve APP.py runs `marimo run`: pip install marimo"
 OPEN_PAGES = (
     "nbreview serve: pages are open: anyone with the address answers under any name they "
     "give. Send private links instead with --reviewers ana,ben (or --reviewers-file FILE)."
@@ -63,7 +68,9 @@ def parser() -> argparse.ArgumentParser:
             "here go to Voilà (e.g. --theme=dark, --no-browser, --Voila.ip=0.0.0.0)."
         ),
     )
-    serve.add_argument("notebook", help="the review notebook (.ipynb)")
+    serve.add_argument(
+        "notebook", help="the review notebook (.ipynb; or a marimo APP.py, run by marimo run)"
+    )
     serve.add_argument("--port", type=int, default=8866, help="port to listen on (8866)")
     serve.add_argument(
         "--store",
@@ -137,14 +144,34 @@ def serve(args: argparse.Namespace, extra: Sequence[str]) -> int:
     if not notebook.is_file():
         print(f"nbreview serve: no notebook at {str(notebook)!r}", file=sys.stderr)
         return 2
-    try:
-        from voila.app import Voila
-    except ImportError:
-        print(INSTALL, file=sys.stderr)
-        return 2
-    if (problem := missing_kernel()) is not None:
+    app = notebook.suffix == ".py"  # a marimo notebook: served by `marimo run`
+    if (problem := missing_server(app)) is not None:
         print(problem, file=sys.stderr)
         return 2
+    if (code := hand_to_kernels(args)) is not None:
+        return code
+    if app:
+        return run_marimo(args, extra)
+    from voila.app import Voila
+
+    paths = [str(SHARE), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(paths)
+    Voila.launch_instance(argv=voila_argv(args, extra))
+    return 0
+
+
+def missing_server(app: bool) -> str | None:
+    """Why the page could not be served (Voilà, its kernel, or marimo missing), or None."""
+    if app:
+        return None if importlib.util.find_spec("marimo") else INSTALL_MARIMO
+    if importlib.util.find_spec("voila") is None:
+        return INSTALL
+    return missing_kernel()
+
+
+def hand_to_kernels(args: argparse.Namespace) -> int | None:
+    """The store and the links' secret *path* in the environment every page's kernel (or
+    marimo session) inherits; the private links printed. An exit code when they fail."""
     if args.store is not None:
         spec = store_spec(args.store)
         try:
@@ -152,7 +179,7 @@ def serve(args: argparse.Namespace, extra: Sequence[str]) -> int:
         except ValueError as exc:
             print(f"nbreview serve: {exc}", file=sys.stderr)
             return 2
-        os.environ[STORE_ENV] = spec  # every kernel Voilà starts inherits it
+        os.environ[STORE_ENV] = spec
     if args.reviewers or args.reviewers_file:
         try:
             os.environ[links.ENV] = str(print_links(args))
@@ -168,10 +195,18 @@ def serve(args: argparse.Namespace, extra: Sequence[str]) -> int:
             f"as {os.environ[ANNOTATOR_ENV].strip()!r} instead of being asked their name",
             file=sys.stderr,
         )
-    paths = [str(SHARE), *filter(None, os.environ.get("JUPYTER_PATH", "").split(os.pathsep))]
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(paths)
-    Voila.launch_instance(argv=voila_argv(args, extra))
-    return 0
+    return None
+
+
+def run_marimo(args: argparse.Namespace, extra: Sequence[str]) -> int:
+    """`marimo run APP --port PORT` with the environment above; other options are marimo's
+    (--headless, --host ...). Every visitor's session runs in that one server process."""
+    command = [sys.executable, "-m", "marimo", "run", str(Path(args.notebook).resolve()),
+               "--port", str(args.port), *extra]  # fmt: skip
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 130
 
 
 def main(argv: Sequence[str] | None = None) -> int:

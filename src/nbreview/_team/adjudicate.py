@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from .._data.queue import Queue
 from .._export.consensus import consensus_columns
+from ..questions import Question
 from ..review import Review
 from ..store.base import ADJUDICATOR
 
@@ -33,7 +34,7 @@ def disputed_rows(review: Review) -> np.ndarray:
     if not shared:
         return np.zeros(0, dtype=np.int64)
     many = pc.is_in(keys, value_set=pa.array(shared, pa.string())).to_numpy(zero_copy_only=False)
-    agreement = consensus_columns(review)["agreement"][0]
+    agreement = consensus_columns(review.context)["agreement"][0]
     share = agreement.to_numpy(zero_copy_only=False).astype(float)  # null -> nan
     rows = np.flatnonzero(many & ~(share >= 1.0))  # full agreement needs no settling
     # Least agreement first; records with no agreement figure (free text only) last.
@@ -60,15 +61,17 @@ class Adjudicate:
     def __init__(self, review: Review):
         if not isinstance(review, Review):
             raise ValueError(f"Adjudicate takes an nr.Review, got {type(review).__name__}")
+        ctx = review.context
         self.review = Review(
-            review.source.data,
-            fields=review.fields,
-            # the questions as given: a preference brings its strength companion back itself
-            questions=[review.questions[name] for name in review.questions._given],
-            id=review.id,
-            store=review.store,
+            ctx.source.data,
+            fields=list(ctx.fields),
+            # the questions as the user declared them, rebuilt from their specs: a preference
+            # brings its strength companion back itself (never a second one)
+            questions=[Question.from_spec(spec) for spec in ctx.questions.specs()],
+            id=ctx.id,
+            store=ctx.store,
             annotator=ADJUDICATOR,
-            name=review.name,
+            name=ctx.name,
             guidelines=review.guidelines or None,
             load_images=review.load_images,
         )

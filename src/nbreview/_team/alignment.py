@@ -218,7 +218,7 @@ def _alpha(q: Question, a: Answers, rows) -> float:
         if unit.score is not None:
             scores.append(unit.score(pairable)[0])
             continue
-        u, c, v = (unit.codes or q.agreement_codes)(pairable)
+        u, c, v = unit.codes(pairable)
         units += [(n, x) for x in u]
         coders += list(c)
         numbers += list(v)

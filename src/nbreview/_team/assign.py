@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._data.queue import Queue
+from ..context import check_name
 from ..store.base import ADJUDICATOR, DONE
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ def assign(
     rows: Iterable[int] | None = None,
 ) -> int:
     """Add the records chosen to `annotator`'s assignment; returns how many they now have."""
-    annotator = review._check_name("annotator", annotator)
+    annotator = check_name("annotator", annotator)
     if annotator == INDEX:
         raise ValueError("annotator must be a name")
     positions = _positions(review, filter, rows)
@@ -92,7 +93,7 @@ def assign(
     names = store.setting(review.name, INDEX, SETTING) or []
     if annotator not in names:
         store.set_setting(review.name, INDEX, SETTING, sorted([*names, annotator]))
-    review._rehand()
+    review.live.rehand()
     return len(merged)
 
 
@@ -104,7 +105,7 @@ def unassign(review: Review, annotator: str) -> None:
     if annotator in names:
         rest = [n for n in names if n != annotator]
         store.set_setting(review.name, INDEX, SETTING, rest or None)
-    review._rehand()
+    review.live.rehand()
 
 
 def _mask(review: Review, keys: list[str]) -> np.ndarray:

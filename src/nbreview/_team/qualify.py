@@ -103,6 +103,23 @@ def unqualified(review: Review) -> list[str]:
     return sorted(who for who, r in results(review).items() if r.qualified is False)
 
 
+def refuse_unqualified(review: Review) -> None:
+    """`review.submit()` from code by an annotator who failed the test: a ValueError naming
+    them, nothing stored (their page is closed; code must not go round it)."""
+    if review.qualify is None or review.annotator == ADJUDICATOR:
+        return
+    known = review.live.qualifier.result
+    result = known if known is not None and known.qualified is False else None
+    if result is None:  # not decided here yet: another kernel may have seen them fail
+        result = review.live.qualifier.update()
+    if result.qualified is False:
+        raise ValueError(
+            f"annotator {review.annotator!r} did not qualify for this review (accuracy "
+            f"{result.accuracy:.2f} on the {review.qualify.records} qualification records, "
+            f"under {review.qualify.min_accuracy:g}): their answers are not taken"
+        )
+
+
 class Tracker:
     """This kernel's annotator's qualification: read once, then again after their gold
     submits until decided (never on the path of a record that is not gold)."""
@@ -133,10 +150,10 @@ def first_gold(review: Review, order: np.ndarray | None) -> np.ndarray | None:
     """While an annotator qualifies, the gold records they still owe come first."""
     if getattr(review, "qualify", None) is None or review.annotator == ADJUDICATOR:
         return order
-    known = review._qualifier.result
+    known = review.live.qualifier.result
     if known is not None and known.qualified is not None:
         return order  # decided: read once, never again on this kernel's hand-outs
-    result = review._qualifier.update()
+    result = review.live.qualifier.update()
     if result.qualified is not None:
         return order
     from ..store.base import DONE

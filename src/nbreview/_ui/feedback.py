@@ -18,17 +18,17 @@ class GoldFeedback:
 
     def __init__(self, review: Review):
         self.review = review
-        self._feedback: dict | None = None
+        self.current: dict | None = None  # what is shown (page.py grades a qualification)
         self._shown_at: int | None = None  # the row on screen when it was first shown
 
     def submitted(self, position: int, key: str) -> None:
         """A record was submitted: feedback when it is a gold record, else none."""
         review = self.review
         expected = review.gold.expected(position)
-        self._feedback, self._shown_at = None, None
+        self.current, self._shown_at = None, None
         if not expected:
             return
-        if not review.gold_feedback and not review._qualifier.qualifying():
+        if not review.gold_feedback and not review.live.qualifier.qualifying():
             return  # qualify= alone: feedback on the qualification records only
         record = review.source.row(position, review.questions.target_columns())
         given = review.store.record(review.name, review.annotator, key).answers
@@ -39,7 +39,7 @@ class GoldFeedback:
             mark, parts = q.grade([given[name]], [value], [key], lambda _: {key: record})
             right[name] = bool(parts[0] > 0 and mark[0] == parts[0])
         to_browser = review.questions.to_browser
-        self._feedback = {
+        self.current = {
             "record": key,
             "questions": list(expected),
             "expected": to_browser(expected, record),
@@ -56,11 +56,11 @@ class GoldFeedback:
 
     def attach(self, view: dict[str, Any], position: int | None) -> dict[str, Any]:
         """The view with `feedback` while the row shown after the submit stays on screen."""
-        if self._feedback is None:
+        if self.current is None:
             return view
         if self._shown_at is None:
             self._shown_at = position
         if position != self._shown_at:  # another record: the feedback is over
-            self._feedback, self._shown_at = None, None
+            self.current, self._shown_at = None, None
             return view
-        return {**view, "feedback": self._feedback}
+        return {**view, "feedback": self.current}

@@ -18,6 +18,7 @@ from .._serve import links
 from .._serve.annotator import clean_name, links_only
 from .._team.qualify import STOPPED
 from ..store import StoreUnavailable
+from .config import review_config
 from .messages import clip
 from .presence import Presence
 from .session import Session
@@ -82,14 +83,14 @@ class PageWidget(ReviewWidget):
         self.tab: str | None = None  # the browser tab's id, from the page's "hello"
         self.fresh = True  # no message from the page has been handled yet
         self._graded: dict | None = None  # the gold feedback qualification last read
-        asking = review._annotator is None
+        asking = review.live.annotator is None
         if asking and links_only():
             session: Any = Closed(links.REFUSED)
-        elif not asking and review.qualify is not None and review._qualifier.failed():
+        elif not asking and review.qualify is not None and review.live.qualifier.failed():
             session = Closed(STOPPED)  # did not qualify, in an earlier sitting
         else:
             session = Waiting(self._named) if asking else self._seated(review.session)
-        super().__init__(session, review._config(), **kwargs)
+        super().__init__(session, review_config(review), **kwargs)
         self.visitor = self._visitor()
 
     def _seated(self, session: Session) -> Session:
@@ -99,15 +100,15 @@ class PageWidget(ReviewWidget):
         return session
 
     def _named(self, name: str) -> None:
-        self.review._answer_as(name)
+        self.review.live.answer_as(name)
         self.session = self._seated(self.review.session)
-        self.config = self.review._config()
+        self.config = review_config(self.review)
 
     def _visitor(self) -> dict:
         if isinstance(self.session, Closed):
             return {"ask": False, "closed": self.session.closed, "annotator": None}
         waiting = isinstance(self.session, Waiting)
-        visitor: dict[str, Any] = {"ask": waiting, "annotator": self.review._annotator}
+        visitor: dict[str, Any] = {"ask": waiting, "annotator": self.review.live.annotator}
         if waiting and self.session.error:
             visitor["error"] = self.session.error
         if self.presence is not None:
@@ -122,7 +123,7 @@ class PageWidget(ReviewWidget):
     def set_state(self, sync_data: dict) -> None:
         """Traits change from the kernel only: a browser's update (its name, the store, the
         record, another annotator's answers) is refused and logged, never applied."""
-        links.refuse(f"the browser tried to set {sorted(sync_data)!r}", self.review._annotator)
+        links.refuse(f"the browser tried to set {sorted(sync_data)!r}", self.review.live.annotator)
 
     def _on_message(self, widget: Any, content: Any, buffers: Any) -> None:
         kind = content.get("type") if isinstance(content, dict) else None
@@ -151,13 +152,13 @@ class PageWidget(ReviewWidget):
         review, session = self.review, self.session
         if review.qualify is None or isinstance(session, Waiting):
             return
-        if not review._qualifier.qualifying() or session.feedback is None:
+        if not review.live.qualifier.qualifying() or session.feedback is None:
             return
-        shown = session.feedback._feedback
+        shown = session.feedback.current
         if shown is None or shown is self._graded:  # no gold record newly submitted
             return
         self._graded = shown
-        if review._qualifier.update().qualified is False:
+        if review.live.qualifier.update().qualified is False:
             if self.presence is not None:
                 self.presence.leave()
             self.session, self.presence = Closed(STOPPED), None

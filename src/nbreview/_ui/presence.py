@@ -15,6 +15,7 @@ import weakref
 from typing import TYPE_CHECKING
 
 from ..store import StoreUnavailable
+from ..store.base import DONE
 
 if TYPE_CHECKING:
     from .session import Session
@@ -55,6 +56,7 @@ class Presence:
         self.blocked: str | None = None  # the record on screen, held by another window
         self.enabled = True
         self.moved = False  # whether join() passed over records other windows held
+        self._moving = False  # whether the change being handled moves on from a held record
         self._asked = self._synced = -1e18
         self._labels: dict = {}  # record key -> its label, under None: the queue order
         session.hold = self.guard
@@ -143,8 +145,9 @@ class Presence:
         name = self.where[2]
         lapsed = time.monotonic() - self._asked >= SEAT_TTL - 5
         held = self.holding == key and not lapsed
-        if held and not moving:  # a live seat holds it, so no other window of this name can;
-            return  # a change that moves on asks who is where first, to pass their records over
+        if held:  # a live seat holds it, so no other window of this name can; a change that
+            self._moving = moving  # moves on asks who is where after it (update: _pass_over)
+            return
         others_before = bool(self.others)
         if not self._take(key):
             raise ValueError(
@@ -160,6 +163,7 @@ class Presence:
 
     def update(self, force: bool = False) -> None:
         """After a message or a heartbeat: hold the record on screen, see who else is here."""
+        moving, self._moving = self._moving, False
         if not self.enabled or self.session.fault is not None:
             return  # the store is failing: the session says so, and waiting twice helps no one
         key = self.session.cursor.key
@@ -168,6 +172,21 @@ class Presence:
             return
         with contextlib.suppress(StoreUnavailable):  # the session reports store faults
             self._take(key)
+            if moving:
+                self._pass_over()
+
+    def _pass_over(self) -> None:
+        """After a change moved on (the seat asked nothing before it): past a record another
+        window holds, or has answered (learnt only now), as join() passes over at opening."""
+        cursor = self.session.cursor
+        for _ in range(MAX_MOVES):
+            key = cursor.key
+            if not self.enabled or cursor.done or key is None:
+                return
+            if self.holding == key and cursor.status.get(key) not in DONE:
+                return
+            cursor.advance()
+            self._take(cursor.key)
 
     def leave(self, final: bool = True) -> None:
         """Give the seat up: the page closed (its heartbeat takes it again if it comes back),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
@@ -21,14 +22,19 @@ from .._model.similar import similar_here
 from .._team.gold import hand_out
 from ..questions import AnswerError
 from ..store import Change, StoreUnavailable
+from ..store.expect import RecordChanged
+from .budget import Budget
 from .channels import Channels
 from .cursor import Cursor, Seat
 from .feedback import GoldFeedback
-from .messages import Message, Refused, clip, header, parse
+from .messages import RECORD_TYPES, Message, Refused, clip, header, parse
+from .replay import Replay
 from .view import ViewBuilder
 
 if TYPE_CHECKING:
     from ..review import Review
+
+ADVANCE_WAITS = (0.1, 0.3, 0.6)  # pauses before the next record's claim is tried again
 
 
 def _locked(method: Callable) -> Callable:
@@ -52,6 +58,8 @@ class Session:
         self.views = ViewBuilder(review, self.cursor)
         self.queue = Queue() if queue is None else queue
         self.channels = Channels()
+        self.budget = Budget(review)  # what this annotator's answers may take (Review(budget=))
+        self.replay = Replay()  # records shown while a view's messages waited (a fault)
         # Held while a change is applied: a background thread (a re-rank in plain Python,
         # where no event loop serializes it) waits for a submit under way to finish.
         self.lock = threading.RLock()
@@ -141,6 +149,8 @@ class Session:
             verdict = self.channels.verdict(view, seq)
             if verdict != "next":  # a resend already stored, or a gap: nothing to do
                 if verdict == "ahead":  # behind one not stored yet, or a number made up
+                    if self.fault is not None:
+                        self.replay.waited(view, seq, self.cursor.key, self.cursor.position)
                     self.notice = self._unsaved() or {
                         "kind": "error",
                         "text": "Refused a message out of order.",
@@ -168,6 +178,7 @@ class Session:
                 self.pending_seconds = time_before
                 self.fault = str(exc)
                 self.notice = self._unsaved()
+                self.replay.waited(message.view, message.seq, self.cursor.key, where[0])
                 return
             self.notice = {"kind": "error", "text": clip(f"Saved, but then: {exc}")}
         except (ValueError, IndexError) as exc:  # refused: AnswerError, StoreError, a bad row
@@ -175,6 +186,7 @@ class Session:
         self.fault = None
         if message.seq is not None:
             self.channels.handled(message.view, message.seq)
+            self.replay.handled(message.view, message.seq)
 
     def _unsaved(self) -> dict | None:
         """The notice while a message waits to be stored: what failed, said at once."""
@@ -186,6 +198,8 @@ class Session:
 
     def _dispatch(self, message: Message) -> None:
         kind, body = message.type, message.body
+        if kind in RECORD_TYPES and body["key"] != self.cursor.key:
+            self._back_to(message)
         key = self.cursor.key
         if key is not None and message.seconds:
             self.pending_seconds[key] = self.pending_seconds.get(key, 0.0) + message.seconds
@@ -214,18 +228,26 @@ class Session:
             return self.accept()
         return self.finish("submitted" if kind == "submit" else "skipped")
 
+    def _back_to(self, message: Message) -> None:
+        """A resent change made on a record the page showed while the store failed: go back
+        to that record (storing the time on the one left) so the change lands on it."""
+        position = self.replay.position(message.view, message.seq, message.body["key"])
+        if position is not None:
+            self.leave()
+            self.cursor.goto(position)
+
     def _nav(self, to: Any) -> None:
         if self.cursor.position is None:
             return
         if to not in ("next", "prev"):
-            self._leave()
+            self.leave()
             return self.goto(to)
         target = self.cursor.step(forward=to == "next")
         if target is None:
             edge = "last" if to == "next" else "first"
             self.notice = {"kind": "info", "text": f"This is the {edge} record of the queue."}
             return
-        self._leave()
+        self.leave()
         self.cursor.goto(target)
 
     def _set_queue(self, search: str | None, status: Any) -> None:
@@ -235,14 +257,14 @@ class Session:
         scope = self.cursor.scope
         if scope is not None:  # among the session's rows, in their order
             order = scope if order is None else scope[np.isin(scope, order)]
-        self._leave()
+        self.leave()
         review = self.review
         review.store.set_setting(review.name, review.annotator, "queue", queue.spec())
         self.use_queue(queue, hand_out(review, order))  # gold_rate: gold records mixed in
 
     # -- changes -----------------------------------------------------------------------------
 
-    def _leave(self) -> None:
+    def leave(self) -> None:
         """Store the time spent on the record shown before another one is shown."""
         key = self.cursor.key
         seconds = self.pending_seconds.get(key, 0.0) if key is not None else 0.0
@@ -251,32 +273,72 @@ class Session:
             review.store.add_seconds(review.name, review.annotator, key, seconds)
             self.pending_seconds.pop(key, None)
 
-    def _write(self, answers: dict, status: str | None) -> None:
+    def _write(self, answers: dict, status: str | Callable[[dict], str]) -> str:
+        """Store a change to the record on screen; its new status (`status` may decide it
+        from the record's answers, in the write's transaction: nothing is read before)."""
         review, position = self.review, self.cursor.position
         key = self.cursor.key_at(position)
         seconds = self.pending_seconds.get(key, 0.0)
-        change = Change(review.name, review.annotator, key, answers, status, seconds)
-        state = review.store.write(change)  # the record's new state: nothing is read after
+        adding = self.budget.admit(answers, lambda: self.views.state(key).answers)
+        expect = self.views.shown.expect(key)  # another window's answer is never replaced
+        change = Change(review.name, review.annotator, key, answers, status, seconds, expect=expect)
+        try:
+            state = review.store.write(change)  # the record's new state: nothing is read after
+        except RecordChanged:
+            raise self._changed_elsewhere(key) from None
         self._wrote = True
+        self.budget.stored(adding)
+        self.views.shown.saw(key, state)
         self.pending_seconds.pop(key, None)
         self.views.remember(key, state)
         self.undo_stack.append((state.change, position))
-        if status is not None:
-            self.cursor.mark(key, status)
-        if status == "submitted" and self.feedback is not None:
+        self.cursor.mark(key, state.status)
+        if state.status == "submitted" and self.feedback is not None:
             self.feedback.submitted(position, key)
+        return state.status
+
+    def _complete(self, record: dict, refuse: bool) -> Callable[[dict], str]:
+        """The status a submit gives, from the record's answers: "submitted" when every
+        required question is answered, else "draft" or (`refuse`) an AnswerError."""
+
+        def status(answers: dict) -> str:
+            missing = self.review.questions.missing(answers, record)
+            if missing and refuse:
+                raise AnswerError(f"Answer the required questions first: {', '.join(missing)}")
+            return "draft" if missing else "submitted"
+
+        return status
+
+    def _advance(self) -> None:
+        """After a stored submit or skip: the next record. Its claim (overlap=k) may meet a
+        lock past the busy timeout; the answer is stored, so try again a few times before
+        saying "Saved, but then", which would leave the reviewer on the record just done."""
+        for wait in ADVANCE_WAITS:
+            try:
+                return self.cursor.advance()
+            except StoreUnavailable:
+                time.sleep(wait)
+        return self.cursor.advance()
+
+    def _changed_elsewhere(self, key: str) -> ValueError:
+        """The record changed in the store since the page was shown it (another window of
+        this name): the view shows what is stored now, and the change is refused."""
+        self.views.forget()
+        self.views.shown.forget(key)
+        self.cursor.mark(key, self.views.state(key).status)
+        return ValueError(
+            f"{self.review.annotator} changed this record in another window after this page "
+            "showed it: it now shows what is stored, and nothing was changed here; answer "
+            "again to change it"
+        )
 
     @_locked
     def answer(self, answers: dict, submit: bool = False) -> None:
-        questions = self.review.questions
         record = self.record_values(self.cursor.position)
-        answers = questions.validate(answers, record)
-        if submit:
-            saved = self.views.state(self.cursor.key).answers
-            if not questions.missing({**saved, **answers}, record):
-                self._write(answers, "submitted")
-                return self.cursor.advance()
-        self._write(answers, "draft")
+        answers = self.review.questions.validate(answers, record)
+        status = self._complete(record, refuse=False) if submit else "draft"
+        if self._write(answers, status) == "submitted":
+            self._advance()
 
     @_locked
     def accept(self) -> None:
@@ -288,14 +350,9 @@ class Session:
 
     @_locked
     def finish(self, status: str) -> None:
-        if status == "submitted":
-            state = self.views.state(self.cursor.key)
-            record = self.record_values(self.cursor.position)
-            missing = self.review.questions.missing(state.answers, record)
-            if missing:
-                raise AnswerError(f"Answer the required questions first: {', '.join(missing)}")
-        self._write({}, status)
-        self.cursor.advance()
+        record = self.record_values(self.cursor.position)
+        self._write({}, self._complete(record, refuse=True) if status == "submitted" else status)
+        self._advance()
 
     def _last_change(self) -> tuple[int, int] | None:
         """The change undo reverts next: this widget's last, else the store's (a restart)."""
@@ -318,7 +375,7 @@ class Session:
             return
         change_id, position = last
         self.hold(self.cursor.key_at(position))
-        self._leave()
+        self.leave()
         review = self.review
         key = review.store.undo(change_id)
         if self.undo_stack:

@@ -17,6 +17,7 @@ from .._model import loop as model_loop
 from ..store import RecordState, StoreUnavailable
 from ..store.base import ADJUDICATOR
 from .cursor import Cursor
+from .shown import Shown
 
 if TYPE_CHECKING:
     from ..review import Review
@@ -51,24 +52,35 @@ class ViewBuilder:
         targets = review.questions.target_columns()
         self._columns = list(dict.fromkeys(shown + targets + suggested))  # all a message reads
         self._team: tuple[float, list[dict]] | None = None  # (read at, counts per annotator)
+        self.shown = Shown()  # what the page was shown of each record: changes expect it
 
     # -- the store, read with a fallback ------------------------------------------------------
 
     def state(self, key: str, offline: bool = False) -> RecordState:
         """This annotator's saved state of a record, read once per message (a write returns
-        it); the last one read when the store is down."""
+        it) with its stored suggestions; the last one read when the store is down."""
         cached = self._state
         if cached is not None and cached[0] == key and (offline or self._fresh == key):
             return cached[1]
-        review = self.review
         try:
-            state = review.store.record(review.name, review.annotator, key)
+            return self._read([key])[key]
         except StoreUnavailable:
             if cached is not None and cached[0] == key:
                 return cached[1]
             raise
+
+    def _read(self, keys: list[str]) -> dict[str, RecordState]:
+        """Records' states and stored suggestions in one read; the first's kept as the one
+        shown (for this message)."""
+        review = self.review
+        states = review.store.shown(review.name, review.annotator, keys)
+        states = {key: states.get(key) or RecordState() for key in keys}
+        self._shows(keys[0], states[keys[0]])
+        return states
+
+    def _shows(self, key: str, state: RecordState) -> None:
         self._state, self._fresh = (key, state), key
-        return state
+        self._stored = (key, model_loop.stored(self.review, state.suggested))
 
     def begin(self) -> None:
         """A new message: a state read for an earlier one may have changed (another kernel)."""
@@ -90,7 +102,12 @@ class ViewBuilder:
             return self._stored[1]
         if offline:
             return {}
-        self._stored = (key, model_loop.stored(self.review, key, {}))
+        review = self.review
+        try:
+            rows = review.store.suggestions(review.name, [key])
+        except StoreUnavailable:
+            return {}
+        self._stored = (key, model_loop.stored(review, rows))
         return self._stored[1]
 
     def remember(self, key: str, state: RecordState) -> None:
@@ -172,6 +189,7 @@ class ViewBuilder:
         review = self.review
         key = self.cursor.key_at(position)
         state = self.state(key, offline)
+        self.shown.saw(key, state)
         fixed, values = self._fixed(position, key), self.values(position)
         to_browser = review.questions.to_browser  # e.g. span offsets in UTF-16 units
         view = {
@@ -197,13 +215,17 @@ class ViewBuilder:
         """
         out: dict[str, list[dict]] = {}
         on_screen = self._state, self._row, self._fresh, self._stored  # the record on screen
-        for name, open_only in (("open", True), ("next", False)):
+        rows = {name: self.cursor.upcoming(count, name == "open") for name in ("open", "next")}
+        keys = list(dict.fromkeys(self.cursor.key_at(r) for r in rows["open"] + rows["next"]))
+        try:
+            states = self._read(keys) if keys else {}
+        except StoreUnavailable:
+            states = {}
+        for name in ("open", "next"):
             records = []
-            for row in self.cursor.upcoming(count, open_only):
-                try:
-                    record = self.record(row)
-                except StoreUnavailable:
-                    break
+            for row in rows[name] if states else []:
+                self._shows(self.cursor.key_at(row), states[self.cursor.key_at(row)])
+                record = self.record(row)
                 record["index"] = self.cursor.index_of(row)
                 budget -= len(json.dumps(record, ensure_ascii=False))
                 if budget < 0:

@@ -1,4 +1,9 @@
-"""Choice kinds: a rating on a scale, one label, several labels."""
+"""Choice kinds: a rating on a scale, one label, several labels.
+
+What they share is their families' (families/): `OptionKeys` (a key per option, one-key
+mode), `Choice` (labels: ClassLabel column, majority, nominal agreement, counts by name),
+`ChoiceSet` for MultiLabel (a list of them, per-label majority, presence agreement) and, for
+Rating, `Numeric` (mean, interval agreement, tolerance, numbers as numbers)."""
 
 from __future__ import annotations
 
@@ -8,29 +13,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import datasets
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import combine
-from .base import Question, label_items, plain_strings
-from .combine import Answers
-from .numeric import Numeric
-from .option_keys import OptionKeys
-
-
-def _check_labels(name: str, labels: Any) -> list[str]:
-    if isinstance(labels, str) or not isinstance(labels, Sequence):
-        raise ValueError(f"question {name!r}: labels must be a list of strings, got {labels!r}")
-    labels = list(labels)
-    if not labels:
-        raise ValueError(f"question {name!r}: the label list is empty; give at least one label")
-    bad = [label for label in labels if not isinstance(label, str) or not label]
-    if bad:
-        raise ValueError(f"question {name!r}: labels must be non-empty strings, got {bad!r}")
-    dupes = sorted({label for label in labels if labels.count(label) > 1})
-    if dupes:
-        raise ValueError(f"question {name!r}: duplicate labels {dupes!r}")
-    return labels
+from .base import Question
+from .families import Choice, ChoiceSet, Numeric, OptionKeys
+from .families.choice import check_labels
 
 
 def parse_scale(name: str, scale: Any) -> tuple[int, int]:
@@ -74,10 +61,9 @@ class Rating(OptionKeys, Numeric, Question):
     """A value on a scale (1..n, or low..high from 0 up), optionally with a label per value."""
 
     kind = "rating"
-    one_key = True
     per_turn_ok = True  # turns= asks it per message or step (turns.py)
     task = "text-classification"
-    center = combine.mean  # consensus, grading and agreement: numeric.py
+    center = combine.mean  # consensus, grading and agreement: families/numeric.py
 
     def __init__(
         self,
@@ -97,7 +83,7 @@ class Rating(OptionKeys, Numeric, Question):
         self.agreement_level = level
         self.low, self.high = parse_scale(name, scale)
         self.scale = self.high if self.low == 1 else (self.low, self.high)
-        self.labels = None if labels is None else _check_labels(name, labels)
+        self.labels = None if labels is None else check_labels(name, labels)
         count = self.high - self.low + 1
         if self.labels is not None and len(self.labels) != count:
             size = self.scale if self.low == 1 else f"{self.low}..{self.high} ({count} values)"
@@ -126,19 +112,11 @@ class Rating(OptionKeys, Numeric, Question):
             raise self._error(value, f"out of range {self.low}..{self.high}")
         return int(value)
 
-    def from_stored(self, texts: pa.Array) -> pa.Array:
-        try:  # a stored rating is its digits
-            return texts.cast(pa.int32())
-        except pa.ArrowInvalid:
-            return super().from_stored(texts)
-
     def spec(self) -> dict:
         scale = scale_spec(self.low, self.high)
         spec = {**super().spec(), "scale": scale, "labels": self.labels, **self.keys_spec()}
         level = self.agreement_level
         return spec if level == "interval" else {**spec, "level": level}
-
-    consensus_rule: ClassVar[str] = "their mean"
 
     def accepts(self) -> str:
         text = f"{self.low} to {self.high}"
@@ -157,15 +135,13 @@ class Rating(OptionKeys, Numeric, Question):
         return [str(v) for v in self.values]
 
 
-class Label(OptionKeys, Question):
+class Label(OptionKeys, Choice, Question):
     """Exactly one label out of a fixed list."""
 
     kind = "label"
-    one_key = True
     per_turn_ok = True  # turns= asks it per message or step (turns.py)
     title = "one label"
     task = "text-classification"
-    agreement_level = "nominal"
     trl_roles: ClassVar[Mapping[str, int]] = {"label": 0}
 
     def __init__(
@@ -179,14 +155,11 @@ class Label(OptionKeys, Question):
         keys: Sequence[str] | str | None = None,
     ):
         super().__init__(name, required=required, suggestion=suggestion, gold=gold)
-        self.labels = _check_labels(name, labels)
+        self.labels = check_labels(name, labels)
         self.set_option_keys(keys)
 
     def option_names(self) -> list[str]:
         return list(self.labels)
-
-    def feature(self) -> Any:
-        return datasets.ClassLabel(names=self.labels)
 
     def validate(self, value: Any, record: Mapping[str, Any] | None = None) -> Any:
         if value is None:
@@ -195,47 +168,19 @@ class Label(OptionKeys, Question):
             raise self._error(value, f"unknown label; the labels are {self.labels!r}")
         return value
 
-    def to_arrow(self, values: Sequence[Any]) -> pa.Array:
-        index = {label: i for i, label in enumerate(self.labels)}
-        return pa.array([index.get(v) for v in values], type=pa.int64())
-
-    def from_stored(self, texts: pa.Array) -> pa.Array:
-        names = plain_strings(texts)
-        if names is None:
-            return super().from_stored(texts)
-        return pc.index_in(names, value_set=pa.array(self.labels, pa.string())).cast(pa.int64())
-
     def spec(self) -> dict:
         return {**super().spec(), "labels": self.labels, **self.keys_spec()}
-
-    consensus_rule: ClassVar[str] = "the most frequent answer, null on a tie"
-
-    def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
-        return combine.majority(self, a)  # the most frequent label; a tie has none
-
-    def agreed_parts(self, a: Answers) -> list[Answers]:
-        return [a]
-
-    def summary_items(self, column: pa.Array) -> tuple[pa.Array, pa.Array]:
-        return label_items(self.labels, column)  # by name; MultiLabel: each label chosen
-
-    def summary_names(self) -> list[str] | None:
-        return list(self.labels)
 
     def accepts(self) -> str:
         return ", ".join(self.labels)
 
 
-class MultiLabel(Label):
+class MultiLabel(ChoiceSet, Label):
     """Any number of labels; an empty list means "none apply" and is an answer."""
 
     kind = "multilabel"
-    one_key = False
     title = "labels"
     trl_roles: ClassVar[Mapping[str, int]] = {}
-
-    def feature(self) -> Any:
-        return datasets.List(datasets.ClassLabel(names=self.labels))
 
     def validate(self, value: Any, record: Mapping[str, Any] | None = None) -> Any:
         if value is None:
@@ -247,37 +192,6 @@ class MultiLabel(Label):
             raise self._error(value, f"unknown labels {unknown!r}; the labels are {self.labels!r}")
         chosen = set(value)
         return [label for label in self.labels if label in chosen]
-
-    def to_arrow(self, values: Sequence[Any]) -> pa.Array:
-        index = {label: i for i, label in enumerate(self.labels)}
-        encoded = [None if v is None else [index[x] for x in v if x in index] for v in values]
-        return pa.array(encoded, type=pa.list_(pa.int64()))
-
-    def from_stored(self, texts: pa.Array) -> pa.Array:  # lists of labels: decoded in Python
-        return Question.from_stored(self, texts)
-
-    consensus_rule: ClassVar[str] = "each label more than half of them chose"
-
-    def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
-        """Per label majority: a label is in when more than half of the annotators chose it."""
-        chosen = pa.array(a.values, pa.list_(pa.string()))
-        records, kept = combine.majority_items(a, chosen)
-        codes = pc.index_in(kept["item"], value_set=pa.array(self.labels, pa.string()))
-        kept = kept.append_column("code", codes.cast(pa.int64()))
-        kept = kept.sort_by([("record", "ascending"), ("code", "ascending")])
-        return records, combine.lists(records, kept["record"], kept["code"], self.arrow_type())
-
-    def agreement_codes(self, a: Answers) -> tuple[list, list, list[float]]:
-        """Presence: every (record, label) a unit, 1 when the annotator chose the label, else 0,
-        so "nobody chose it" agrees too."""
-        units, coders, values = [], [], []
-        for record, annotator, chosen in zip(a.records, a.annotators, a.values, strict=True):
-            picked = set(chosen or ())
-            for label in self.labels:
-                units.append((record, label))
-                coders.append(annotator)
-                values.append(1.0 if label in picked else 0.0)
-        return units, coders, values
 
     def accepts(self) -> str:
         return super().accepts() + " (any number; an empty list means none apply)"

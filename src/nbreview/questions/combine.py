@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from .base import Question
 
 
+SCALARS = (int, float)  # bool is an int: JSON true/false, as json.dumps gives it alone
+
+
 @dataclass
 class Answers:
     """One question's answers: parallel lists, one entry per (record, annotator)."""
@@ -53,6 +56,9 @@ def encode(values: Sequence[Any]) -> pa.Array:
     """Canonical text of each answer, so equal answers group together whatever their kind."""
     if all(isinstance(v, str) for v in values):
         return pa.array(values, pa.string())
+    if values and all(v is None or isinstance(v, SCALARS) for v in values):
+        # one dumps for the list, cut at its separators: each piece is the value's own JSON
+        return pa.array(json.dumps(list(values)).removeprefix("[").removesuffix("]").split(", "))
     return pa.array([json.dumps(v, sort_keys=True, ensure_ascii=False) for v in values])
 
 

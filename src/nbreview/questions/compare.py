@@ -1,25 +1,23 @@
 """Questions that compare: a correction with its original, two fields, several fields.
 
-`Edit` stores the corrected text of a field (the SFT completion); `Preference` the name of
-the better of two fields (a DPO pair), `Ranking` every field's name, best first. They train
-models (see trl.py), so their answers name fields, never screen positions: the browser may
-show the fields in any order, and the order it shows for a record comes from `layout`.
+`Edit` stores the corrected text of a field (the SFT completion: the text family);
+`Preference` the name of the better of two fields (a DPO pair), `Ranking` every field's name,
+best first (the compare family: answers name fields, never screen positions, and the order
+shown for a record comes from `shown_order`). families/ holds the rules they share.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import datasets
-import pyarrow as pa
 
 from .._data.fields import Target
-from . import combine
-from .base import Question, label_items
+from .base import Question
 from .choice import Label
-from .combine import Answers
+from .families import Choice, Compare, Text
+from .families.compare import check_fields, digest
 
 if TYPE_CHECKING:
     from .._data.source import RecordSource
@@ -28,34 +26,7 @@ TIE = "tie"
 STRENGTHS = ("slightly", "much")
 
 
-def _digest(*parts: str) -> bytes:
-    """A stable hash of the parts: the same record always gets the same order."""
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()
-
-
-def _columns(name: str, fields: Any, least: int, most: int | None = None) -> list[str]:
-    """The field names a comparison is between: distinct, non-empty strings."""
-    if isinstance(fields, str) or not isinstance(fields, Sequence):
-        raise ValueError(
-            f"question {name!r}: fields names the columns to compare, as a list of column "
-            f"names, got {fields!r}"
-        )
-    fields = list(fields)
-    bad = [f for f in fields if not isinstance(f, str) or not f]
-    if bad:
-        raise ValueError(f"question {name!r}: fields must be column names, got {bad!r}")
-    dupes = sorted({f for f in fields if fields.count(f) > 1})
-    if dupes:
-        raise ValueError(f"question {name!r}: fields names {dupes!r} twice")
-    if len(fields) < least or (most is not None and len(fields) > most):
-        want = f"exactly {least}" if most == least else f"at least {least}"
-        raise ValueError(
-            f"question {name!r}: fields needs {want} columns to compare, got {len(fields)}"
-        )
-    return fields
-
-
-class Edit(Question):
+class Edit(Text, Question):
     """The corrected text of a field: a column, or one chat message ("messages[-1]").
 
     The answer is the whole corrected text. Storing the original unchanged is an answer
@@ -65,6 +36,7 @@ class Edit(Question):
     kind = "edit"
     key_actions = ("edit",)  # its key in the review's table (_ui/keymap.py)
     title = "corrected text"
+    text_noun = "a corrected text"
     task = "text-generation"
     agreement_note = "not computed for edits"
     trl_roles: ClassVar[Mapping[str, int]] = {"completion": 0}  # the SFT completion
@@ -93,9 +65,6 @@ class Edit(Question):
     def target_columns(self) -> list[str]:
         return [self.target.column]
 
-    def feature(self) -> Any:
-        return datasets.Value("string")
-
     def check(self, source: RecordSource) -> None:
         self.target.check(source, f"question {self.name!r}")  # "messages[-1]": a chat message
         if self.target.message is None and not source.is_text_column(self.target.column):
@@ -109,24 +78,14 @@ class Edit(Question):
         """The text this question corrects, in one record (None when the record has none)."""
         return self.target.text(record)
 
-    def validate(self, value: Any, record: Mapping[str, Any] | None = None) -> Any:
-        if value is None:
-            return None
-        if not isinstance(value, str):
-            raise self._error(value, "a corrected text is a string")
-        return value or None  # an emptied box is no answer, as for FreeText
-
     def from_suggestion(self, value: Any, record: Mapping[str, Any] | None = None) -> Any:
         return value if isinstance(value, str) and value.strip() else None
-
-    def is_answered(self, value: Any) -> bool:
-        return isinstance(value, str) and value.strip() != ""
 
     def spec(self) -> dict:
         return {**super().spec(), "field": self.field}
 
 
-class Preference(Question):
+class Preference(Compare, Choice, Question):
     """The better of two fields, or "tie"; stored as the field's name, never as a side.
 
     The widget shows the two side by side, in an order fixed per record by a hash of the
@@ -136,9 +95,6 @@ class Preference(Question):
     """
 
     kind = "preference"
-    task = "text-generation"
-    agreement_level = "nominal"
-    trl_roles: ClassVar[Mapping[str, int]] = {"pairs": 0}
 
     def __init__(
         self,
@@ -152,7 +108,7 @@ class Preference(Question):
         gold: str | None = None,
     ):
         super().__init__(name, required=required, suggestion=suggestion, gold=gold)
-        self.fields = _columns(name, fields, 2, 2)
+        self.fields = check_fields(name, fields, 2, 2)
         for flag, value in (("allow_tie", allow_tie), ("strength", strength)):
             if not isinstance(value, bool):
                 raise ValueError(f"question {name!r}: {flag} is True or False, got {value!r}")
@@ -173,14 +129,8 @@ class Preference(Question):
         """Every answer: the two field names, then "tie" when ties are allowed."""
         return [*self.fields, TIE] if self.allow_tie else list(self.fields)
 
-    def target_columns(self) -> list[str]:
-        return list(self.fields)
-
     def companions(self) -> list[Question]:
         return [] if self._strength is None else [self._strength]
-
-    def feature(self) -> Any:
-        return datasets.ClassLabel(names=self.labels)
 
     def validate(self, value: Any, record: Mapping[str, Any] | None = None) -> Any:
         if value is None:
@@ -190,17 +140,13 @@ class Preference(Question):
         sides = " (the answer names the field, not the side)" if value in ("left", "right") else ""
         raise self._error(value, f"the answers are {self.labels!r}{sides}")
 
-    def to_arrow(self, values: Sequence[Any]) -> pa.Array:
-        index = {label: i for i, label in enumerate(self.labels)}
-        return pa.array([index.get(v) for v in values], type=pa.int64())
-
     def sides(self, key: str) -> tuple[str, str]:
         """(left, right): the fields in the order the widget shows them for record `key`."""
         a, b = self.fields
-        return (b, a) if _digest(self.name, key)[0] & 1 else (a, b)
+        return (b, a) if digest(self.name, key)[0] & 1 else (a, b)
 
-    def layout(self, key: str, record: Mapping[str, Any]) -> dict | None:
-        return {"order": list(self.sides(key))}
+    def shown_order(self, key: str) -> list[str]:
+        return list(self.sides(key))
 
     def left_choices(self, records: Sequence[str], values: Sequence[Any]) -> list[bool | None]:
         """The chosen field against the side `sides(key)` showed it on; a tie chose none."""
@@ -208,20 +154,6 @@ class Preference(Question):
             value == self.sides(key)[0] if value in self.fields else None
             for key, value in zip(records, values, strict=True)
         ]
-
-    def summary_items(self, column: pa.Array) -> tuple[pa.Array, pa.Array]:
-        return label_items(self.labels, column)
-
-    def summary_names(self) -> list[str] | None:
-        return self.labels
-
-    consensus_rule: ClassVar[str] = "the most frequent answer, null on a tie"
-
-    def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
-        return combine.majority(self, a)
-
-    def agreed_parts(self, a: Answers) -> list[Answers]:
-        return [a]
 
     def pairs(self, answer: Any) -> list[tuple[str, str]]:
         if answer not in self.fields:  # a tie says nothing about which is better
@@ -231,7 +163,6 @@ class Preference(Question):
     def spec(self) -> dict:
         return {
             **super().spec(),
-            "fields": list(self.fields),
             "allow_tie": self.allow_tie,
             "strength": self.strength,
         }
@@ -262,7 +193,7 @@ class PreferenceStrength(Label):
         return chosen in self.preference.fields and not self.is_answered(answers.get(self.name))
 
 
-class Ranking(Question):
+class Ranking(Compare, Question):
     """The fields ordered best first: every field name once.
 
     The widget first shows them in an order fixed per record by a hash of the record key and
@@ -271,9 +202,7 @@ class Ranking(Question):
     """
 
     kind = "ranking"
-    task = "text-generation"
     agreement_note = "not computed for rankings"
-    trl_roles: ClassVar[Mapping[str, int]] = {"pairs": 0}
 
     def __init__(
         self,
@@ -285,13 +214,10 @@ class Ranking(Question):
         gold: str | None = None,
     ):
         super().__init__(name, required=required, suggestion=suggestion, gold=gold)
-        self.fields = _columns(name, fields, 2)
+        self.fields = check_fields(name, fields, 2)
 
     def __repr__(self) -> str:
         return f"nr.Ranking({self.name!r}, fields={self.fields!r})"
-
-    def target_columns(self) -> list[str]:
-        return list(self.fields)
 
     def feature(self) -> Any:
         return datasets.List(datasets.Value("string"))
@@ -315,14 +241,11 @@ class Ranking(Question):
 
     def initial_order(self, key: str) -> list[str]:
         """The order the widget first shows for record `key`, before anyone moves a field."""
-        return sorted(self.fields, key=lambda f: _digest(self.name, key, f))
+        return sorted(self.fields, key=lambda f: digest(self.name, key, f))
 
-    def layout(self, key: str, record: Mapping[str, Any]) -> dict | None:
-        return {"order": self.initial_order(key)}
+    def shown_order(self, key: str) -> list[str]:
+        return self.initial_order(key)
 
     def pairs(self, answer: Any) -> list[tuple[str, str]]:
         """The best against each lower one."""
         return [(answer[0], lower) for lower in answer[1:]] if answer else []
-
-    def spec(self) -> dict:
-        return {**super().spec(), "fields": list(self.fields)}

@@ -1,39 +1,28 @@
 """`nr.Number(name, min=None, max=None, step=None)`: a typed number (a price, a count of
 errors, a latency read off a trace). A float64 column; annotators combine by their median
 (one outlier does not move it), agree at the interval level, and grade within a tolerance
-(numeric.py holds what it shares with Rating)."""
+(families/numeric.py holds what it shares with Rating)."""
 
 from __future__ import annotations
 
-import math
-import numbers
 import statistics
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import Any
 
 import datasets
-import pyarrow as pa
 
 from . import combine
 from .base import Question
-from .numeric import Numeric
-
-
-def _real(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+from .families import Numeric
+from .families.numeric import number_text, real
 
 
 def _bound(name: str, what: str, value: Any) -> float | None:
     if value is None:
         return None
-    if not _real(value):
+    if not real(value):
         raise ValueError(f"question {name!r}: {what} must be a finite number, got {value!r}")
     return float(value)
-
-
-def _text(value: float) -> str:
-    """A number as a person writes it: 3, 2.5, 0.001."""
-    return f"{value:g}" if abs(value) < 1e15 else str(value)
 
 
 class Number(Numeric, Question):
@@ -42,8 +31,7 @@ class Number(Numeric, Question):
 
     kind = "number"
     title = "a number"
-    center = combine.median
-    consensus_rule: ClassVar[str] = "their median"
+    center = combine.median  # consensus, grading, agreement, summary: families/numeric.py
 
     def __init__(
         self,
@@ -73,7 +61,7 @@ class Number(Numeric, Question):
     def validate(self, value: Any, record: Mapping[str, Any] | None = None) -> Any:
         if value is None:
             return None
-        if not _real(value):
+        if not real(value):
             raise self._error(value, "a number answer is a finite int or float")
         value = float(value)
         if (self.min is not None and value < self.min) or (
@@ -83,26 +71,21 @@ class Number(Numeric, Question):
         if self.step is not None:
             steps = (value - (self.min or 0.0)) / self.step
             if abs(steps - round(steps)) > 1e-9 * max(1.0, abs(steps)):
-                raise self._error(value, f"not a step of {_text(self.step)} from {self._base()}")
+                step = number_text(self.step)
+                raise self._error(value, f"not a step of {step} from {self._base()}")
         return value
-
-    def from_stored(self, texts: pa.Array) -> pa.Array:
-        try:  # a stored number is its digits
-            return texts.cast(pa.float64())
-        except pa.ArrowInvalid:
-            return super().from_stored(texts)
 
     def spec(self) -> dict:
         return {**super().spec(), "min": self.min, "max": self.max, "step": self.step}
 
     def _base(self) -> str:
-        return _text(self.min) if self.min is not None else "0"
+        return number_text(self.min) if self.min is not None else "0"
 
     def accepts(self) -> str:
-        low = "-∞" if self.min is None else _text(self.min)
-        high = "∞" if self.max is None else _text(self.max)
+        low = "-∞" if self.min is None else number_text(self.min)
+        high = "∞" if self.max is None else number_text(self.max)
         text = "any number" if self.min is None and self.max is None else f"{low} to {high}"
-        return text + (f", in steps of {_text(self.step)}" if self.step is not None else "")
+        return text + (f", in steps of {number_text(self.step)}" if self.step is not None else "")
 
     def count_rows(self, given: list, feature: Any) -> list[list[Any]]:
         """The card's figures: how the numbers spread, not one row per distinct value."""
@@ -110,16 +93,8 @@ class Number(Numeric, Question):
             return []
         values = [float(v) for v in given]
         return [
-            ["min", _text(min(values))],
-            ["median", _text(statistics.median(values))],
-            ["mean", _text(statistics.fmean(values))],
-            ["max", _text(max(values))],
+            ["min", number_text(min(values))],
+            ["median", number_text(statistics.median(values))],
+            ["mean", number_text(statistics.fmean(values))],
+            ["max", number_text(max(values))],
         ]
-
-    def answer_text(self, value: Any) -> str:
-        return _text(float(value)) if _real(value) else super().answer_text(value)
-
-    def summary_items(self, column: pa.Array) -> tuple[pa.Array, pa.Array]:
-        index, _ = super().summary_items(column)
-        values = column.filter(pa.compute.is_valid(column)).to_pylist()
-        return index, pa.array([_text(v) for v in values], pa.string())

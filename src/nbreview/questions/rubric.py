@@ -18,9 +18,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .base import AgreementUnit, AnswerError, Question, Rows, Table, number
+from .base import AnswerError, Question, number
 from .choice import parse_scale, scale_spec
 from .combine import Answers
+from .families.numeric import within
+from .hooks import AgreementUnit, Rows, Table
 
 WIDE = 11  # scales with more values list only the values given in the card's counts
 
@@ -215,7 +217,8 @@ class Rubric(Question):
         rows: Rows,
         tolerance: float = 0,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Each criterion with a known score is one part, right within `tolerance` points."""
+        """Each criterion with a known score is one part, right within `tolerance` points
+        (the numeric family's `within`)."""
         right, counted = np.zeros(len(given)), np.zeros(len(given))
         for i, (got, want) in enumerate(zip(given, expected, strict=True)):
             got = got if isinstance(got, Mapping) else {}
@@ -224,7 +227,7 @@ class Rubric(Question):
                 if score is None:
                     continue
                 counted[i] += 1
-                if got.get(c) is not None and abs(got[c] - score) <= tolerance:
+                if got.get(c) is not None and within(got[c], score, tolerance):
                     right[i] += 1
         return right, counted
 

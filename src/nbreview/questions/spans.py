@@ -24,9 +24,10 @@ from .._data.offsets import (
     spans_to_utf16,
 )
 from . import combine
-from .base import AgreementUnit, AnswerError, Question, Rows
-from .choice import _check_labels
+from .base import AnswerError, Question
 from .combine import Answers
+from .families.choice import check_labels
+from .hooks import AgreementUnit, Rows
 from .span_f1 import marked, pooled_span_f1, tokens
 
 GOLD_F1 = 0.5  # token-overlap F1 with the gold spans at which an answer counts as right
@@ -75,7 +76,7 @@ class Spans(Question):
             raise ValueError(f"question {name!r}: overlap is True or False, got {overlap!r}")
         self.field = field
         self.target = Target.parse(field)
-        self.labels = _check_labels(name, labels)
+        self.labels = check_labels(name, labels)
         self.overlap = overlap
 
     def __repr__(self) -> str:

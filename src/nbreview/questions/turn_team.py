@@ -17,8 +17,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._data.chat import as_list, turn_tools
-from .base import AgreementUnit, Question, Rows, Table
+from .base import Question
 from .combine import Answers
+from .hooks import AgreementUnit, Rows, Table
 
 UNIT = "\x1f"  # between a record's key and a turn's index, in a (record, turn) unit
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -36,8 +36,11 @@ def to_datetime(us: int | None) -> datetime | None:
     return None if us is None else datetime.fromtimestamp(us / 1e6, tz=timezone.utc)
 
 
+ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(...) makes one per call
+
+
 def dump(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False)
+    return None if value is None else ENCODE(value)
 
 
 def load(text: str | None) -> Any:
@@ -58,6 +61,7 @@ class RecordState:
     annotated_at: int | None = None
     seconds: float = 0.0
     change: int | None = None  # the change that made this state, when a write returned it (undo)
+    suggested: list[tuple] = field(default_factory=list)  # stored suggestions, when read with it
 
 
 @dataclass(frozen=True)
@@ -68,9 +72,13 @@ class Change:
     annotator: str
     record: str
     answers: Mapping[str, Any] = field(default_factory=dict)  # question -> value (None clears)
-    status: str | None = None  # new status, or None to leave it as it is
+    # The new status, or None to leave it as it is, or a function of the record's answers
+    # once the change is applied, called inside the transaction (submit only what is complete).
+    status: str | Callable[[dict[str, Any]], str] | None = None
     seconds: float = 0.0  # time spent on the record since the last change
     # When the change was made (µs since the epoch, UTC); None means now. Only imports set it
     # (Review.from_hub_folder keeps each answer's original annotated_at): a store writes this
     # time, instead of its clock, to the change, the answers and the record's annotated_at.
     at: int | None = None
+    # (status, answers) the change's page was shown: stored only over that (store/expect.py).
+    expect: tuple[str | None, Mapping[str, Any]] | None = None

@@ -44,8 +44,8 @@ def rekey(con: Any, dialect: Any, review: str, mapping: Mapping[str, str]) -> No
         )
 
     move("records", "record, annotator, status, annotated_at, seconds", _merge_records)
-    move("answers", "record, annotator, question, value, updated_at", _merge_answers)
-    move("reservations", "record, annotator, expires_at", _merge_reservations)
+    move("answers", "record, annotator, question, value, updated_at", _latest(3, 4))
+    move("reservations", "record, annotator, expires_at", _latest(2, 2))
     new = f"(SELECT new FROM {TEMP} WHERE old = {{t}}changes.record)"
     sql = f"UPDATE {{t}}changes SET record = {new} WHERE review = ? AND record IN "
     sql += f"(SELECT old FROM {TEMP})"
@@ -63,12 +63,6 @@ def _merge_records(rows: list[tuple]) -> list[tuple]:
     return [tuple(r) for r in out.values()]
 
 
-def _merge_answers(rows: list[tuple]) -> list[tuple]:
-    """One row per (record, annotator, question): the latest answer."""
-    out = {(r[0], r[1], r[2]): r for r in sorted(rows, key=lambda r: r[4])}
-    return list(out.values())
-
-
-def _merge_reservations(rows: list[tuple]) -> list[tuple]:
-    out = {(r[0], r[1]): r for r in sorted(rows, key=lambda r: r[2])}
-    return list(out.values())
+def _latest(width: int, at: int) -> Callable[[list[tuple]], list[tuple]]:
+    """A merge keeping, per key (the first `width` columns), the row latest by column `at`."""
+    return lambda rows: list({r[:width]: r for r in sorted(rows, key=lambda r: r[at])}.values())

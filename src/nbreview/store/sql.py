@@ -19,13 +19,14 @@ import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, TypeVar
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from . import expect as expecting
 from . import rekey as rekeying
-from . import suggestions as suggesting
 from . import tables
 from .base import (
     ADJUDICATOR,
@@ -70,9 +71,10 @@ CREATE TABLE IF NOT EXISTS {t}seats (
 CREATE TABLE IF NOT EXISTS {t}settings (
     review TEXT NOT NULL, annotator TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
     updated_at {int} NOT NULL, PRIMARY KEY (review, annotator, name));
+CREATE TABLE IF NOT EXISTS {t}suggestions (
+    review TEXT NOT NULL, record TEXT NOT NULL, question TEXT NOT NULL, name TEXT NOT NULL,
+    value TEXT, at {int} NOT NULL, PRIMARY KEY (review, record, question, name)){keyed};
 """
-SCHEMA += suggesting.SCHEMA  # a callable's suggestions: store/suggestions.py
-
 
 META = (
     "INSERT INTO nbreview_meta VALUES ('app', ?), ('schema_version', ?) "
@@ -85,6 +87,27 @@ def create_schema(con: Any, dialect: Dialect, extra: Sequence[str] = ()) -> None
     for statement in [*dialect.schema(), *extra]:
         con.execute(statement)
     con.execute(dialect.sql(META), (APP, str(SCHEMA_VERSION)))
+
+
+def check_meta(where: str, meta: dict[str, str]) -> None:
+    """Refuse a store (`where` names it) of another application or of a schema this nbreview
+    cannot read, before anything is written to it."""
+    if meta.get("app") != APP:
+        raise StoreError(
+            f"{where} belongs to another application, not nbreview; it was left untouched: "
+            "choose another store"
+        )
+    text = meta.get("schema_version")
+    if text is None or not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise StoreError(
+            f"{where} has a bad schema_version {str(text)[:40]!r} in nbreview_meta (this "
+            f"nbreview reads versions 1 to {SCHEMA_VERSION}); it was left untouched"
+        )
+    if int(text) > SCHEMA_VERSION:
+        raise StoreError(
+            f"{where} was written by a newer nbreview (store schema {int(text)}, this version "
+            f"reads up to {SCHEMA_VERSION}); upgrade nbreview. It was left untouched"
+        )
 
 
 def excluded(*columns: str) -> str:
@@ -109,16 +132,21 @@ SETTING = "SELECT value FROM {t}settings WHERE review = ? AND annotator = ? AND 
 SET_SETTING = upsert("settings", 5, "review, annotator, name", SET_VALUE)
 DROP_SETTING = "DELETE FROM {t}settings WHERE review = ? AND annotator = ? AND name = ?"
 # A change: lock (or create) the record's row, log the change, read the record's state.
-TOUCH = upsert("records", 6, REC, f"{excluded('annotated_at')}, {ADD}")
 SAVE_RECORD = upsert("records", 6, REC, f"{excluded('status', 'annotated_at')}, {ADD}")
 ADD_SECONDS = upsert("records", 6, REC, ADD)
 NEW_CHANGE = (
     "INSERT INTO {t}changes (review, record, annotator, at, seconds, undo_of) "
     "VALUES (?, ?, ?, ?, ?, ?){returning}"
 )
-RECORD = (  # one record's state in one statement: its status row, then one row per answer
-    f"SELECT NULL, status, annotated_at, seconds FROM {{t}}records WHERE {KEY} "
-    f"UNION ALL SELECT question, value, NULL, NULL FROM {{t}}answers WHERE {KEY}"
+STATE = (  # records' states: a status row each, then a row per answer
+    "SELECT record, NULL, NULL, status, annotated_at, seconds FROM {t}records WHERE {where} "
+    "UNION ALL SELECT record, question, NULL, value, NULL, NULL FROM {t}answers WHERE {where}"
+)
+RECORD = STATE.replace("{where}", KEY)  # one record's, in one statement
+SHOWN = (  # and a row per stored suggestion: what records shown read from the store
+    STATE.replace("{where}", "review = ? AND annotator = ? AND record {in}")
+    + " UNION ALL SELECT record, question, name, value, at, NULL FROM {t}suggestions "
+    "WHERE review = ? AND record {in} AND value IS NOT NULL"
 )
 EVENT = "INSERT INTO {t}events (change, question, value, previous) VALUES (?, ?, ?, ?)"
 SET_ANSWER = upsert("answers", 6, f"{REC}, question", SET_VALUE)
@@ -148,6 +176,20 @@ EXPIRE_SEATS = "DELETE FROM {t}seats WHERE review = ? AND annotator = ? AND expi
 SEATS = "SELECT seat, record FROM {t}seats WHERE review = ? AND annotator = ? AND seat <> ?"
 SEAT = upsert("seats", 5, "review, annotator, seat", excluded("record", "expires_at"))
 LEAVE = "DELETE FROM {t}seats WHERE review = ? AND annotator = ? AND seat = ?"
+# A callable's suggestions: a record it was asked about has a row per question, NULL where
+# it suggested nothing (so none is asked twice); kept for reopening, others, to_dataset.
+SUGGEST = "INSERT INTO {t}suggestions VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT "
+KEEP_SUGGESTION = SUGGEST + "DO NOTHING"
+SET_SUGGESTION = (
+    SUGGEST + f"(review, record, question, name) DO UPDATE SET {excluded('value', 'at')}"
+)
+ASKED_ALL = "SELECT DISTINCT record FROM {t}suggestions WHERE review = ? AND name = ?"
+ASKED = ASKED_ALL + " AND record {in}"
+ASK_ALL = 5_000  # keys from which one scan of a callable's records beats a list of them
+SUGGESTIONS = (
+    "SELECT record, question, name, value, at FROM {t}suggestions WHERE review = ? "
+    "AND value IS NOT NULL"
+)
 # Reads.
 SUBMITTED_COUNTS = (
     "SELECT record, COUNT(*) FROM {t}records WHERE review = ? AND record {in} "
@@ -202,8 +244,9 @@ class Dialect:
 
     prefix: str  # before every table name
     mark: str  # the placeholder of an argument
-    types: tuple[tuple[str, str], ...]  # SCHEMA's {int}, {real}, {serial}, {event_id}
-    words: tuple[tuple[str, str], ...]  # {order} of events, {lock}, {in} a list, {+}, {returning}
+    # SCHEMA's {int}, {real}, {serial}, {event_id}; the statements' {order} of events, {lock},
+    # {in} a list, {+}, {returning}
+    words: tuple[tuple[str, str], ...]
     legacy: str  # the test for a key of scheme 1 (32 lowercase hex digits)
     lock_first: bool = False  # a change locks its record's row before reading it
     nul: bool = True  # texts may hold a NUL byte
@@ -221,10 +264,7 @@ class Dialect:
         return found
 
     def schema(self) -> list[str]:
-        text = SCHEMA.replace("{t}", self.prefix)
-        for name, value in self.types:
-            text = text.replace("{" + name + "}", value)
-        return [s for s in text.split(";") if s.strip()]
+        return [s for s in self.sql(SCHEMA).split(";") if s.strip()]
 
     def list_arg(self, values: Sequence[str]) -> Any:
         """The argument of `{in}`: a list of texts."""
@@ -369,36 +409,42 @@ class SQLStore(ABC):
         """Log the change and apply what differs: the new state comes from the one read of
         the old, in the same transaction (PostgreSQL: in one pipeline, a few round trips)."""
         at = now_us() if change.at is None else change.at
-        key, lock = (change.review, change.annotator, change.record), self.d.lock_first
+        key = (change.review, change.annotator, change.record)
         with self.d.pipeline(con):
-            if lock:  # the same record's writers queue here, and take change ids in order
-                self._x(con, TOUCH, (*key, None, at, change.seconds))
+            if self.d.lock_first:  # the same record's writers queue here, take ids in order
+                self._x(con, ADD_SECONDS, (*key, None, at, 0.0))
             created = self._x(con, NEW_CHANGE, (key[0], key[2], key[1], at, change.seconds, None))
-            rows = self._x(con, RECORD, key * 2)
-            state, state.change = self._state(rows.fetchall()), self.d.change_id(created)
+            state = self._states(self._x(con, RECORD, key * 2).fetchall()).get(key[2])
+            state = state or RecordState()
+            state.change = self.d.change_id(created)
+            expecting.check(state, change.expect)  # another window's answer stays
             answers = {q: dump(v) for q, v in change.answers.items()}
-            self._set_answers(con, state.change, key, state.answers, answers, at)
-            new = change.status if change.status is not None else state.status
-            if lock:
-                self._set_status(con, state.change, key, state.status, new, at)
-            else:  # the status, the time and the time on screen in one statement
-                self._set_status(con, state.change, key, state.status, new, at, touch=None)
-                self._x(con, SAVE_RECORD, (*key, new, at, change.seconds))
-                state.seconds = (state.seconds or 0.0) + change.seconds
-        state.status, state.annotated_at = new, at
+            events = self._set_answers(con, state.change, key, state.answers, answers, at)
+            new = change.status(state.answers) if callable(change.status) else change.status
+            if new is not None and new != state.status:
+                events.append((state.change, None, dump(new), dump(state.status)))
+                state.status = new
+            self.d.many(con, EVENT, events)
+            self._x(con, SAVE_RECORD, (*key, state.status, at, change.seconds))
+        state.annotated_at, state.seconds = at, (state.seconds or 0.0) + change.seconds
         return state
 
-    def _state(self, rows: list[tuple]) -> RecordState:
-        """RECORD's rows as a state; answers still as stored text (decoded by the caller)."""
-        state = RecordState(answers={q: v for q, v, *_ in rows if q is not None})
-        for question, status, at, seconds in rows:
+    def _states(self, rows: list[tuple]) -> dict[str, RecordState]:
+        """STATE's (or SHOWN's) rows as states by record; answers still as stored text."""
+        states: dict[str, RecordState] = {}
+        for key, question, name, value, at, seconds in rows:
+            state = states.get(key) or states.setdefault(key, RecordState())
             if question is None:
-                state.status, state.annotated_at, state.seconds = status, at, seconds
-        return state
+                state.status, state.annotated_at, state.seconds = value, at, seconds
+            elif name is None:
+                state.answers[question] = value
+            else:
+                state.suggested.append((key, question, name, value, at))
+        return states
 
-    def _set_answers(self, con, change_id, key, current: dict, answers: dict, at) -> None:
+    def _set_answers(self, con, change_id, key, current: dict, answers: dict, at) -> list:
         """Apply the answers (stored text) that differ; `current`, the stored text of the
-        record's answers, becomes its new answers, decoded."""
+        record's answers, becomes its new answers, decoded. Their events, to log."""
         events, upserts, deletes = [], [], []
         for question, value in answers.items():
             previous = current.get(question)
@@ -411,16 +457,9 @@ class SQLStore(ABC):
                     upserts.append((*key, question, value, at))
                     current[question] = value
         current.update((question, load(text)) for question, text in current.items())
-        self.d.many(con, EVENT, events)
         self.d.many(con, DROP_ANSWER, deletes)
         self.d.many(con, SET_ANSWER, upserts)
-
-    def _set_status(self, con, change_id, key, old, new, at, touch: bool | None = False) -> None:
-        """Log a new status; write it when it changed or `touch`, not at all when None."""
-        if new != old:
-            self._x(con, EVENT, (change_id, None, dump(new), dump(old)))
-        if touch is not None and (new != old or touch):
-            self._x(con, SET_STATUS, (new, at, *key))
+        return events
 
     def add_seconds(self, review: str, annotator: str, record: str, seconds: float) -> None:
         """Add time on screen to a record, answered or not (a row with no status if need be),
@@ -449,12 +488,17 @@ class SQLStore(ABC):
         undo = self.d.change_id(
             self._x(con, NEW_CHANGE, (key[0], key[2], key[1], at, 0.0, change_id))
         )
+        logged = []
         for question, previous in events:
             if question is None:
-                self._set_status(con, undo, key, status and status[0], load(previous), at, True)
+                old, new = status and status[0], load(previous)
+                if new != old:
+                    logged.append((undo, None, previous, dump(old)))
+                self._x(con, SET_STATUS, (new, at, *key))
             else:
                 current = dict(self._x(con, ANSWER, (*key, question)).fetchall())
-                self._set_answers(con, undo, key, current, {question: previous}, at)
+                logged += self._set_answers(con, undo, key, current, {question: previous}, at)
+        self.d.many(con, EVENT, logged)
         return key[2]
 
     # -- claims and seats --------------------------------------------------------------------
@@ -510,37 +554,48 @@ class SQLStore(ABC):
         """Give up a seat (its page closed): its record is free for the annotator's others."""
         self._do("leave a seat", LEAVE, (review, annotator, seat))
 
-    # -- a callable's suggestions (store/suggestions.py holds their SQL) ---------------------
+    # -- a callable's suggestions ------------------------------------------------------------
 
     def put_suggestions(self, review: str, name: str, rows: list, overwrite: bool = False) -> None:
         """Keep (record, question, value as JSON text or None) rows of callable `name`."""
-        d = self.d
-        put = suggesting.put
-        self._tx(
-            "could not store suggestions",
-            lambda c: put(c, d.prefix, d.mark, review, name, rows, overwrite),
-        )
+        at, sql = now_us(), SET_SUGGESTION if overwrite else KEEP_SUGGESTION
+        if not rows:
+            return
+        records, questions, values = zip(*rows, strict=True)  # the tuples made in C
+        args = list(zip(repeat(review), records, questions, repeat(name), values, repeat(at)))
+        self._tx("could not store suggestions", lambda con: self.d.many(con, sql, args))
 
     def suggested(self, review: str, name: str, keys: Sequence[str]) -> set[str]:
-        """The records among `keys` that callable `name` was already asked about."""
-        d = self.d
-        return self._read(
-            "could not be read", lambda c: suggesting.done(c, d.prefix, d.mark, review, name, keys)
-        )
+        """The records among `keys` that callable `name` was already asked about (many
+        keys: one scan of the callable's records, matched here)."""
+        if len(keys) >= ASK_ALL:
+            return {r[0] for r in self._rows(ASKED_ALL, (review, name))}.intersection(keys)
+        return {r[0] for r in self._rows(ASKED, (review, name, self.d.list_arg(keys)))}
 
     def suggestions(self, review: str, keys: Sequence[str] | None = None) -> list[tuple]:
         """(record, question, name, value, at) of stored suggestions, oldest first."""
-        d = self.d
-        return self._read(
-            "could not be read", lambda c: suggesting.rows(c, d.prefix, d.mark, review, keys)
-        )
+        if keys is None:
+            return self._rows(SUGGESTIONS + " ORDER BY at", (review,))
+        args = (review, self.d.list_arg(keys))
+        return self._rows(SUGGESTIONS + " AND record {in} ORDER BY at", args)
 
     # -- reads -------------------------------------------------------------------------------
 
     def record(self, review: str, annotator: str, key: str) -> RecordState:
         """The current state of one record for one annotator."""
-        state = self._state(self._rows(RECORD, (review, annotator, key) * 2))
+        state = self._states(self._rows(RECORD, (review, annotator, key) * 2)).get(key)
+        return self._decoded(state or RecordState())
+
+    def shown(self, review: str, annotator: str, keys: Sequence[str]) -> dict[str, RecordState]:
+        """The states of records about to be shown, by key (none for one nothing is stored of),
+        with their stored suggestions (`suggested`, as `suggestions()` gives them), in one read."""
+        listed = self.d.list_arg(keys)
+        rows = self._rows(SHOWN, (review, annotator, listed) * 2 + (review, listed))
+        return {key: self._decoded(state) for key, state in self._states(rows).items()}
+
+    def _decoded(self, state: RecordState) -> RecordState:
         state.answers = {q: load(v) for q, v in state.answers.items()}
+        state.suggested.sort(key=lambda row: row[4])
         return state
 
     def submitted_counts(self, review: str, keys: list[str], exclude: str) -> dict[str, int]:

@@ -17,8 +17,9 @@ from typing import Any, TypeVar
 import pyarrow as pa
 
 from . import tables
-from .base import APP, SCHEMA_VERSION, StoreError, StoreUnavailable
-from .sql import Dialect, SQLStore, create_schema
+from .base import StoreError, StoreUnavailable
+from .sql import Dialect, SQLStore, check_meta, create_schema
+from .sqlite_turns import take_turns
 
 T = TypeVar("T")
 HEADER = b"SQLite format 3\x00"
@@ -27,13 +28,12 @@ CACHE_KIB = 16_384  # page cache: an export scans tens of MB of answers (the def
 DIALECT = Dialect(
     prefix="",
     mark="?",
-    types=(
-        ("int", "INTEGER"),
-        ("real", "REAL"),
-        ("serial", "INTEGER PRIMARY KEY AUTOINCREMENT"),
-        ("event_id", ""),
-    ),
     words=(
+        ("{int}", "INTEGER"),
+        ("{real}", "REAL"),
+        ("{serial}", "INTEGER PRIMARY KEY AUTOINCREMENT"),
+        ("{event_id}", ""),
+        ("{keyed}", " WITHOUT ROWID"),  # one b-tree: the key is the row
         ("{order}", "rowid"),
         ("{lock}", ""),  # a write transaction holds the whole file
         ("{in}", "IN (SELECT value FROM json_each(?))"),
@@ -44,6 +44,7 @@ DIALECT = Dialect(
 )
 
 
+REFUSED = (sqlite3.ProgrammingError, sqlite3.IntegrityError)  # a statement's fault, not the store's
 # SQLite's message (lower case) -> what to tell the reviewer.
 SQLITE_REASONS = (
     ("locked", "the store file is locked by another program"),
@@ -54,21 +55,6 @@ SQLITE_REASONS = (
     ("disk i/o", "the disk could not be written (I/O error)"),
     ("unable to open", "the store file could not be opened"),
 )
-
-
-def sqlite_unavailable(path: str, exc: sqlite3.Error) -> StoreUnavailable:
-    """The reviewer-facing fault for an error SQLite raised while reading or writing."""
-    text = str(exc).lower()
-    reason = next((why for needle, why in SQLITE_REASONS if needle in text), None)
-    return StoreUnavailable(f"{reason or f'the store failed ({exc})'}: {path}")
-
-
-def is_sqlite_fault(exc: BaseException) -> bool:
-    """Errors that may pass: locks, I/O, a full disk; not a bug in a statement."""
-    return isinstance(exc, sqlite3.OperationalError) or (
-        isinstance(exc, sqlite3.DatabaseError)
-        and not isinstance(exc, (sqlite3.ProgrammingError, sqlite3.IntegrityError))
-    )
 
 
 def _check_existing(path: Path) -> None:
@@ -90,14 +76,8 @@ def _check_existing(path: Path) -> None:
             "it was left untouched: choose another store path"
         )
     tables, meta = _read_meta(path)
-    if not tables:
-        return
-    if meta.get("app") != APP:
-        raise StoreError(
-            f"{str(path)!r} is a SQLite database of another application, not an nbreview store; "
-            "it was left untouched: choose another store path"
-        )
-    _check_version(path, meta.get("schema_version"))
+    if tables:
+        check_meta(f"store {str(path)!r}", meta)
 
 
 def _read_meta(path: Path) -> tuple[set[str], dict[str, str]]:
@@ -134,20 +114,6 @@ def _read_only_uri(path: Path) -> str:
     uri = path.resolve().as_uri()
     live = all(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
     return f"{uri}?mode=ro" if live else f"{uri}?mode=ro&immutable=1"
-
-
-def _check_version(path: Path, text: str | None) -> None:
-    """The store schema must be a version this nbreview reads: 1 up to SCHEMA_VERSION."""
-    if text is None or not text.isascii() or not text.isdigit() or int(text) < 1:
-        raise StoreError(
-            f"store {str(path)!r} has a bad schema_version {str(text)[:40]!r} in nbreview_meta "
-            f"(this nbreview reads versions 1 to {SCHEMA_VERSION}); it was left untouched"
-        )
-    if int(text) > SCHEMA_VERSION:
-        raise StoreError(
-            f"{str(path)!r} was written by a newer nbreview (store schema {int(text)}, this "
-            f"version reads up to {SCHEMA_VERSION}); upgrade nbreview. The file was left untouched"
-        )
 
 
 def _check_writable(path: Path) -> None:
@@ -244,15 +210,22 @@ class SQLiteStore(SQLStore):
         lock held past the busy timeout, a full disk, an I/O error become StoreUnavailable."""
         con = self._con
         with self._lock:
-            try:
-                con.execute("BEGIN IMMEDIATE")
-                result = work(con)
-                con.execute("COMMIT")
-                return result
+            try:  # a lock other writers keep passing is waited for (store/sqlite_turns.py)
+                return take_turns(con, lambda: self._once(con, work))
             except BaseException as exc:
-                if con.in_transaction:
-                    con.execute("ROLLBACK")
                 raise self._fault(what, exc) from None
+
+    @staticmethod
+    def _once(con: sqlite3.Connection, work: Callable[[Any], T]) -> T:
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            result = work(con)
+            con.execute("COMMIT")
+            return result
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
 
     def _read(self, what: str, work: Callable[[Any], T]) -> T:
         with self._lock:
@@ -262,12 +235,15 @@ class SQLiteStore(SQLStore):
                 raise self._fault(what, exc) from None
 
     def _fault(self, what: str, exc: BaseException) -> BaseException:
-        """What may pass becomes StoreUnavailable; a refused statement a StoreError."""
+        """What may pass (a lock, I/O, a full disk) becomes StoreUnavailable in words a
+        reviewer can act on; a refused statement a StoreError."""
         if not isinstance(exc, sqlite3.Error):
             return exc
-        if is_sqlite_fault(exc):
-            return sqlite_unavailable(self.url, exc)
-        return StoreError(f"store {self.url!r} {what}: {exc}")
+        if isinstance(exc, REFUSED) or not isinstance(exc, sqlite3.DatabaseError):
+            return StoreError(f"store {self.url!r} {what}: {exc}")
+        text = str(exc).lower()
+        reason = next((why for needle, why in SQLITE_REASONS if needle in text), None)
+        return StoreUnavailable(f"{reason or f'the store failed ({exc})'}: {self.url}")
 
     def _arrow(self, query: tuple, args: tuple, schema: pa.Schema) -> pa.Table:
         """The text form (store/tables.py) a range of rowids at a time, or JSON when a
