@@ -26,7 +26,7 @@ function tick() {
     if (w.chat.isConnected) {
       w.seen = true;
       w.update();
-    } else if (w.seen) WINDOWS.delete(w); // a record gone from the page
+    } else if (w.seen || ++w.missed > 20) WINDOWS.delete(w); // a record gone from the page
   }
 }
 
@@ -60,7 +60,7 @@ export function detachedIn(container) {
 export class ChatWindow {
   /** `onAttach(els)` runs for cards as they come into the page (render them, show them raw…). */
   constructor(chat, onAttach) {
-    Object.assign(this, { chat, onAttach, items: [], first: 0, last: -1, pin: null, seen: false });
+    Object.assign(this, { chat, onAttach, items: [], first: 0, last: -1, seen: false, missed: 0 });
     this.heights = new WeakMap(); // card → its height last measured (with the gap after it)
     this.measured = { n: 0, sum: 0 };
     this.index = new Map(); // card → its place in items
@@ -187,8 +187,7 @@ export class ChatWindow {
   update() {
     if (!this.items.length) return;
     this.measure();
-    const [a, b] = this.pin ?? this.range();
-    this.pin = null;
+    const [a, b] = this.range();
     if (a !== this.first || b !== this.last) this.attach(a, b);
     else this.spacers();
   }

@@ -261,6 +261,11 @@ def test_a_long_chat_is_windowed_and_keeps_keys_folds_and_controls(page, open_no
     expect(first).to_have_count(1, timeout=10_000)
     expect(first.locator(".nbr-reasoning")).not_to_have_attribute("data-folded", "")
     shot(page, "turns-long-light")
+    try:
+        set_theme(page, "JupyterLab Dark", light=False)
+        shot(page, "turns-long-dark")
+    finally:
+        set_theme(page, "JupyterLab Light", light=True)
 
     violations = [v for v in severe(page, root) if v["id"] != "aria-progressbar-name"]
     assert not violations, describe(violations)
