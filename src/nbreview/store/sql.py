@@ -157,6 +157,9 @@ CHANGE = "SELECT review, annotator, record FROM {t}changes WHERE id = ?"
 LOCK_STATUS = f"SELECT status FROM {{t}}records WHERE {KEY}{{lock}}"
 EVENTS = "SELECT question, previous FROM {t}events WHERE change = ? ORDER BY {order} DESC"
 ANSWER = f"SELECT question, value FROM {{t}}answers WHERE {KEY} AND question = ?"
+ANSWER_CHARS = (  # what a budget counts: characters of stored answer JSON, on both backends
+    "SELECT COALESCE(SUM(length(value)), 0) FROM {t}answers WHERE review = ? AND annotator = ?"
+)
 LAST_CHANGE = (
     "SELECT c.id, c.record FROM {t}changes c WHERE c.review = ? AND c.annotator = ? "
     "AND c.undo_of IS NULL AND EXISTS (SELECT 1 FROM {t}events e WHERE e.change = c.id) "
@@ -602,6 +605,10 @@ class SQLStore(ABC):
         """Submitted answers per record by annotators other than `exclude` and "adjudicated"."""
         args = (review, self.d.list_arg(keys), exclude, ADJUDICATOR)
         return dict(self._rows(SUBMITTED_COUNTS, args))
+
+    def answer_chars(self, review: str, annotator: str) -> int:
+        """Characters of every current answer (drafts too) of one annotator: their budget's use."""
+        return int(self._one(ANSWER_CHARS, (review, annotator)))
 
     def status_counts(self, review: str) -> list[tuple[str, str, int]]:
         """(annotator, status, records) for everyone: the team's progress, from the store alone."""
