@@ -13,6 +13,7 @@ frame after that (`frame_ms`, when the browser is about to paint the new record)
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import shutil
 import statistics
@@ -34,9 +35,23 @@ review = nr.Review(ds, fields=["prompt", "response"], questions=[nr.Rating("qual
 review
 """
 
+SUGGEST_CELL = """
+import time, datasets, nbreview as nr
+
+CALLS = globals().setdefault("CALLS", [0])
+
+def sleepy(records):  # a model that takes 200 ms per batch
+    CALLS[0] += 1
+    time.sleep(0.2)
+    return [{{"quality": 1 + r["_row"] % 5}} for r in records]
+
+ds = datasets.Dataset.from_file({data!r})
+nr.Review(ds, fields=["prompt", "response"], questions=[nr.Rating("quality", scale=5)],
+          id="id", store="{name}.sqlite", annotator="bench", suggest=sleepy if {suggest} else None)
+"""
+
 TIMER = """
-() => {
-  const root = document.querySelector('.nbr-root');
+(root) => {
   const bench = (window.__nbrBench = { samples: [], pending: null });
   document.addEventListener('keydown', (event) => {
     if (event.key === '1') bench.pending = { t0: performance.now(), key: root.dataset.key };
@@ -64,11 +79,13 @@ def _e2e():
     return module
 
 
-def latency(args: dict) -> dict:
+@contextlib.contextmanager
+def _lab(cells: list[str]):
+    """A private JupyterLab and a headless Chromium page with a notebook of `cells` open:
+    yields (notebook, page, browser)."""
     from playwright.sync_api import sync_playwright
 
     e2e = _e2e()
-    presses = int(args.get("presses", 50))
     base = Path(tempfile.mkdtemp(prefix="nbreview-bench-lab-"))
     dirs = e2e._make_private_dirs(base)
     e2e._write_lab_settings(dirs["settings"])
@@ -88,7 +105,7 @@ def latency(args: dict) -> dict:
         port = e2e._read_port(proc, dirs["runtime"], server.log_path)
         server.url = f"http://127.0.0.1:{port}"
         e2e._wait_ready(server)
-        e2e._write_notebook(dirs["root"], "bench.ipynb", [CELL.format(data=args["data"])])
+        e2e._write_notebook(dirs["root"], "bench.ipynb", cells)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=e2e.CHROMIUM, headless=True, args=e2e.CHROMIUM_ARGS
@@ -98,43 +115,72 @@ def latency(args: dict) -> dict:
                 page = context.new_page()
                 page.set_default_timeout(30_000)
                 page.add_init_script(e2e._PAGE_HELPERS)
-                notebook = e2e.Notebook(page, server, "bench.ipynb").open()
-                notebook.run_cell(0, key="Control+Enter")
-                root = notebook.cell(0).locator(".nbr-root")
-                root.wait_for(state="visible", timeout=30_000)
-                first_key = page.evaluate(TIMER)
-                root.focus()
-                for i in range(WARMUP + presses):
-                    page.keyboard.press("1")
-                    page.wait_for_function(
-                        "n => window.__nbrBench.samples.length > n", arg=i, timeout=15_000
-                    )
-                    page.wait_for_timeout(50)  # a beat between presses, as a fast reviewer
-                samples = page.evaluate("window.__nbrBench.samples")[WARMUP:]
-                # Every press reached the kernel and the store: one submitted record each.
-                submitted = int(notebook.exec("print(review.progress.submitted)").strip())
-                chromium = browser.version
+                yield e2e.Notebook(page, server, "bench.ipynb").open(), page, browser
             finally:
                 browser.close()
-        if submitted != WARMUP + presses:
-            raise RuntimeError(f"{WARMUP + presses} presses, but {submitted} records submitted")
-        dom = [s["dom"] for s in samples]
-        frame = [s["frame"] for s in samples]
-        return {
-            "n": len(samples),
-            "dom_median_ms": statistics.median(dom),
-            "dom_p90_ms": percentile(dom, 0.9),
-            "frame_median_ms": statistics.median(frame),
-            "frame_p90_ms": percentile(frame, 0.9),
-            "first_key": first_key,
-            "submitted": submitted,
-            "chromium": chromium,
-        }
     finally:
         e2e._stop_server(server)
         log.close()
         shutil.rmtree(base, ignore_errors=True)
 
 
+def _presses(page, notebook, cell: int, presses: int) -> list[dict]:
+    """Run `cell` (a review widget), then time `presses` presses of `1` on it."""
+    notebook.run_cell(cell, key="Control+Enter")
+    root = notebook.cell(cell).locator(".nbr-root")
+    root.wait_for(state="visible", timeout=30_000)
+    root.evaluate(TIMER)
+    root.focus()
+    for i in range(presses):
+        page.keyboard.press("1")
+        page.wait_for_function("n => window.__nbrBench.samples.length > n", arg=i, timeout=15_000)
+        page.wait_for_timeout(50)  # a beat between presses, as a fast reviewer
+    return page.evaluate("window.__nbrBench.samples")
+
+
+def _figures(samples: list[dict], prefix: str = "") -> dict:
+    dom, frame = [s["dom"] for s in samples], [s["frame"] for s in samples]
+    return {
+        f"{prefix}n": len(samples),
+        f"{prefix}dom_median_ms": statistics.median(dom),
+        f"{prefix}dom_p90_ms": percentile(dom, 0.9),
+        f"{prefix}frame_median_ms": statistics.median(frame),
+        f"{prefix}frame_p90_ms": percentile(frame, 0.9),
+    }
+
+
+def latency(args: dict) -> dict:
+    presses = int(args.get("presses", 50))
+    with _lab([CELL.format(data=args["data"])]) as (notebook, page, browser):
+        samples = _presses(page, notebook, 0, WARMUP + presses)[WARMUP:]
+        # Every press reached the kernel and the store: one submitted record each.
+        submitted = int(notebook.exec("print(review.progress.submitted)").strip())
+        chromium = browser.version
+    if submitted != WARMUP + presses:
+        raise RuntimeError(f"{WARMUP + presses} presses, but {submitted} records submitted")
+    return {**_figures(samples), "submitted": submitted, "chromium": chromium}
+
+
+def suggest(args: dict) -> dict:
+    """The same presses on two reviews of the same data in one page, one with `suggest=` a
+    callable sleeping 200 ms per batch at work in its thread, one without, in alternating
+    rounds so both see the same machine."""
+    presses, rounds = int(args.get("presses", 50)), int(args.get("rounds", 2))
+    labels = ["without", "with"] * rounds
+    cells = [
+        SUGGEST_CELL.format(data=args["data"], name=f"{label}{i}", suggest=label == "with")
+        for i, label in enumerate(labels)
+    ]
+    out: dict[str, list] = {"with": [], "without": []}
+    with _lab(cells) as (notebook, page, browser):
+        for i, label in enumerate(labels):
+            out[label] += _presses(page, notebook, i, WARMUP + presses // rounds)[WARMUP:]
+        asked = int(notebook.exec("print(CALLS[0])").strip())
+        chromium = browser.version
+    figures = {**_figures(out["with"], "with_"), **_figures(out["without"], "without_")}
+    ratio = figures["with_frame_median_ms"] / figures["without_frame_median_ms"]
+    return {**figures, "ratio": ratio, "batches_asked": asked, "chromium": chromium}
+
+
 if __name__ == "__main__":
-    task_main({"latency": latency})
+    task_main({"latency": latency, "suggest": suggest})

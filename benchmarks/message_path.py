@@ -1,9 +1,11 @@
-"""One answer message, from the browser's message to the reply: SQL statements and Python time.
+"""Browser messages, from the message to the reply: SQL statements and Python time.
 
-    python benchmarks/message_path.py            # main's code beside this tree's, one run
-    python benchmarks/message_path.py --base DIR # another tree's `src` as the "before"
+    python benchmarks/message_path.py             # the original (ORIGINAL) beside this tree
+    python benchmarks/message_path.py --rev main  # another revision as the "before"
+    python benchmarks/message_path.py --base DIR  # another tree's `src` as the "before"
 
-The parent extracts main's `src` (`git archive main src`) into a temp folder, copies this
+The parent extracts the revision's `src` (`git archive REV src`; by default main before issue
+24's store work, the twin the issue's targets compare to) into a temp folder, copies this
 tree's built front end beside it, and runs the same measurement in one child process per
 tree (PYTHONPATH pointing at each `src`), then prints one markdown table, each figure beside
 its twin. A child builds 2,000 rows (prompt ~200 chars, response ~1,000), a review with
@@ -11,9 +13,11 @@ a Rating and a Label on a new SQLite store, opens its widget and sends it messag
 browser does (`_on_message`: `session.handle` and the reply the widget syncs, `refresh`).
 
 - **Statements** are counted with SQLite's `set_trace_callback` on the store's connection:
-  SELECTs are reads, everything else (BEGIN, INSERT, UPDATE, DELETE, COMMIT) writes. An
-  *answer* is a rating on a record not answered yet (saved as a draft); a *submit* is the
-  one-key path (the last required answer with `submit: true`, then the next record).
+  SELECTs are reads, everything else (BEGIN, INSERT, UPDATE, DELETE, COMMIT) writes, one
+  message of each kind: an *answer* (a rating on a record not answered yet: a draft), a
+  *submit* (the one-key path: the last required answer with `submit: true`, then the next
+  record), `nav` to the next record, `skip`, `undo` (of the skip), `ahead` (the browser asks
+  for the records ahead) and a submit once the records ahead are sent with every record.
 - **Time** is the median of 1,000 answer messages (each on its own record, a `nav` to the
   next record between them, not timed), and of 200 submits; each tree runs in 3 processes,
   alternated with the other's, and the table gives its fastest (the least disturbed by
@@ -39,6 +43,8 @@ RESULT = "MESSAGE-PATH "
 ROWS = 2_000
 ANSWERS = 1_000
 SUBMITS = 200
+ORIGINAL = "1ee2b2f"  # main before issue 24's store work: the twin the issue's targets compare to
+KINDS = ("answer", "submit", "nav", "skip", "undo", "ahead", "submit, records ahead on")
 
 
 # -- the child: one tree's code ---------------------------------------------------------------
@@ -71,7 +77,7 @@ def build(folder: Path):
 
 
 class Counter:
-    """SQL statements run on the store's connection, by kind, while `on` is set."""
+    """SQL statements run on the store's connection, by kind, while one call runs."""
 
     def __init__(self, store) -> None:
         self.on, self.reads, self.writes, self.seen = False, 0, 0, []
@@ -84,6 +90,16 @@ class Counter:
                 self.reads += 1
             else:
                 self.writes += 1
+
+    def count(self, call) -> dict:
+        """{writes, reads, sql} of the statements `call()` runs."""
+        self.reads = self.writes = 0
+        self.seen, self.on = [], True
+        try:
+            call()
+        finally:
+            self.on = False
+        return {"writes": self.writes, "reads": self.reads, "sql": self.seen}
 
 
 def child() -> None:
@@ -103,34 +119,36 @@ def child() -> None:
         def key() -> str:
             return widget.view["record"]["key"]
 
+        def rate(value: int = 3) -> dict:
+            return {"type": "answer", "key": key(), "question": "quality", "value": value}
+
+        def submit() -> dict:
+            return {"type": "answer", "key": key(), "question": "verdict", "value": "accept",
+                    "submit": True}  # fmt: skip
+
         send({"type": "nav", "to": "next"})  # warm up: the first view, imports
-        counter.on = True
-        send({"type": "answer", "key": key(), "question": "quality", "value": 3})
-        counter.on = False
-        answer = (counter.writes, counter.reads, counter.seen)
+        counts = {"answer": counter.count(lambda: send(rate()))}
+        counts["submit"] = counter.count(lambda: send(submit()))
+        counts["nav"] = counter.count(lambda: send({"type": "nav", "to": "next"}))
+        counts["skip"] = counter.count(lambda: send({"type": "skip", "key": key()}))
+        counts["undo"] = counter.count(lambda: send({"type": "undo"}))
         answers = []
         for i in range(ANSWERS):
-            message = {"type": "answer", "key": key(), "question": "quality", "value": 1 + i % 5}
-            answers.append(send(message))
+            answers.append(send(rate(1 + i % 5)))
             assert widget.view["notice"] is None, widget.view["notice"]
             send({"type": "nav", "to": "next"})
-        counter.reads = counter.writes = 0
-        counter.seen = []
         submits = []
         for i in range(SUBMITS):
-            send({"type": "answer", "key": key(), "question": "quality", "value": 1 + i % 5})
-            message = {"type": "answer", "key": key(), "question": "verdict"}
-            counter.on = i == 0
-            submits.append(send({**message, "value": "accept", "submit": True}))
-            counter.on = False
+            send(rate(1 + i % 5))
+            submits.append(send(submit()))
             assert widget.view["notice"] is None, widget.view["notice"]
+        # The browser asks for the records ahead once a view is on screen; from then on every
+        # record shown sends the next ones with it.
+        counts["ahead"] = counter.count(lambda: widget._on_message(widget, {"type": "ahead"}, []))
+        send(rate())
+        counts["submit, records ahead on"] = counter.count(lambda: send(submit()))
         out = {
-            "answer_writes": answer[0],
-            "answer_reads": answer[1],
-            "answer_sql": answer[2],
-            "submit_writes": counter.writes,
-            "submit_reads": counter.reads,
-            "submit_sql": counter.seen,
+            "counts": counts,
             "answer_ms": statistics.median(answers) * 1000,
             "submit_ms": statistics.median(submits) * 1000,
         }
@@ -142,11 +160,11 @@ def child() -> None:
 # -- the parent: both trees, one table --------------------------------------------------------
 
 
-def main_src(work: Path) -> Path:
-    """main's `src`, with this tree's built front end (a build output git does not hold)."""
+def base_src(work: Path, rev: str) -> Path:
+    """`rev`'s `src`, with this tree's built front end (a build output git does not hold)."""
     repo = os.environ.get("NBREVIEW_MAIN", "/work/main")
     archive = subprocess.run(
-        ["git", "-C", repo, "archive", "main", "src"], capture_output=True, check=True
+        ["git", "-C", repo, "archive", rev, "src"], capture_output=True, check=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(work)], input=archive, check=True)
     static = TREE / "src" / "nbreview" / "static"
@@ -165,37 +183,24 @@ def measure(src: Path) -> dict:
     raise RuntimeError(f"the measurement failed under {src}:\n{done.stdout}{done.stderr}")
 
 
-def table(before: dict, after: dict) -> str:
+def table(before: dict, after: dict, rev: str) -> str:
     def sql(r: dict, kind: str) -> str:
-        return f"{r[kind + '_writes']} writes + {r[kind + '_reads']} reads"
+        n = r["counts"][kind]
+        return f"{n['writes']} writes + {n['reads']} read{'s' if n['reads'] != 1 else ''}"
 
-    rows = [
-        ("SQL statements per answer", sql(before, "answer"), sql(after, "answer")),
-        ("SQL statements per one-key submit", sql(before, "submit"), sql(after, "submit")),
-        (
-            "Python time per answer (median of 1,000)",
-            f"{before['answer_ms']:.2f} ms",
-            f"{after['answer_ms']:.2f} ms",
-        ),
-        (
-            "Python time per one-key submit (median of 200)",
-            f"{before['submit_ms']:.2f} ms",
-            f"{after['submit_ms']:.2f} ms",
-        ),
-    ]
-    speed = before["answer_ms"] / after["answer_ms"]
-    lines = ["| measure | before (main) | after (this tree) |", "|---|---|---|"]
-    lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
-    lines.append(
-        f"\nAnswer messages {speed:.1f}x faster; submits "
-        f"{before['submit_ms'] / after['submit_ms']:.1f}x."
-    )
-    return "\n".join(lines)
+    rows = [(f"SQL statements per {kind}", sql(before, kind), sql(after, kind)) for kind in KINDS]
+    for name, n in (("answer", "1,000"), ("submit", "200")):
+        ms = f"{name}_ms"
+        rows.append((f"Python time per {name} (median of {n})", f"{before[ms]:.2f} ms",
+                     f"{after[ms]:.2f} ms ({before[ms] / after[ms]:.1f}x)"))  # fmt: skip
+    lines = [f"| measure | before ({rev}) | after (this tree) |", "|---|---|---|"]
+    return "\n".join(lines + [f"| {a} | {b} | {c} |" for a, b, c in rows])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--child", action="store_true")
+    parser.add_argument("--rev", default=ORIGINAL, help="the git revision to compare with")
     parser.add_argument("--base", type=Path, help="the `src` folder of the code to compare with")
     parser.add_argument("--rounds", type=int, default=3, help="processes per tree, alternated")
     parser.add_argument("--sql", action="store_true", help="list each statement too")
@@ -203,14 +208,14 @@ def main() -> None:
     if args.child:
         return child()
     with tempfile.TemporaryDirectory() as work:
-        base = args.base or main_src(Path(work))
+        base = args.base or base_src(Path(work), args.rev)
         runs = [(measure(base), measure(TREE / "src")) for _ in range(args.rounds)]
     before, after = (best([run[i] for run in runs]) for i in (0, 1))
-    print(table(before, after))
+    print(table(before, after, str(args.base or args.rev)))
     if args.sql:
         for name, r in (("before", before), ("after", after)):
-            for kind in ("answer", "submit"):
-                print(f"\n{name}, {kind}:\n  " + "\n  ".join(r[f"{kind}_sql"]))
+            for kind in KINDS:
+                print(f"\n{name}, {kind}:\n  " + "\n  ".join(r["counts"][kind]["sql"]))
 
 
 def best(results: list[dict]) -> dict:

@@ -3,8 +3,12 @@ straightlined, each named in the flag when it crosses its threshold."""
 
 from __future__ import annotations
 
+import os
 import random
+import subprocess
+import sys
 import warnings
+from pathlib import Path
 
 import datasets
 import pandas as pd
@@ -15,6 +19,7 @@ import nbreview as nr
 from nbreview._team import checks
 from nbreview.store import Change
 
+SRC = Path(__file__).resolve().parents[1] / "src"
 N = 60
 LABELS = ["good", "bad", "unsure"]
 
@@ -110,3 +115,38 @@ def test_fast_accepted_and_straightlined_are_counted_and_flagged(store_path):
 def test_min_seconds_is_checked(store_path):
     with pytest.raises(ValueError, match="min_seconds"):
         review(store_path).quality(min_seconds=-1)
+
+
+IMPORT_CHECK = """
+import random
+import sys
+import pandas as pd
+import nbreview as nr
+from nbreview._team import dawid_skene
+from nbreview.store import Change
+labels, rng = ["good", "bad", "unsure"], random.Random(3)
+df = pd.DataFrame({{"id": [f"r{{i}}" for i in range(40)], "text": ["t"] * 40}})
+lead = nr.Review(df, ["text"], [nr.Label("verdict", labels)], id="id", store={store!r},
+                 annotator="lead")
+truth = [rng.choice(labels) for _ in range(40)]
+for who in ["ana", "ben", "chloe", "rand"]:
+    for i in range(40):
+        good = who != "rand" and rng.random() < 0.9
+        value = truth[i] if good else rng.choice(labels)
+        lead.store.write(Change("default", who, f"r{{i}}", {{"verdict": value}}, "submitted", 5))
+table = lead.quality().set_index("annotator")
+assert table["competence"].idxmin() == "rand", table
+assert "nltk" not in sys.modules, "crowd-kit's text aggregators were imported"
+assert "crowdkit.aggregation" not in sys.modules
+from crowdkit.aggregation import MACE, DawidSkene  # the whole package still imports after
+assert dawid_skene.model() is DawidSkene
+print("ok")
+"""
+
+
+def test_competence_imports_dawid_skene_alone_and_crowd_kit_still_imports(tmp_path):
+    """crowd-kit's package imports NLTK (~5 s); quality() takes DawidSkene alone."""
+    code = IMPORT_CHECK.format(store=str(tmp_path / "s.sqlite"))
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.stdout.strip().endswith("ok"), done.stderr[-2000:]

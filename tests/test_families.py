@@ -18,7 +18,7 @@ from huggingface_hub import DatasetCard
 
 import nbreview as nr
 from nbreview.questions import QUESTION_KINDS, Question, combine
-from nbreview.questions.families import Choice, Compare, Numeric, OptionKeys, Text
+from nbreview.questions.families import Choice, ChoiceSet, Compare, Numeric, OptionKeys, Text
 from nbreview.questions.families.choice import check_labels
 from nbreview.questions.families.compare import check_fields, digest
 from nbreview.questions.families.numeric import real
@@ -63,6 +63,26 @@ class Verdict(OptionKeys, Choice, Question):
         return {**super().spec(), "labels": self.labels, **self.keys_spec()}
 
 
+class Tags(ChoiceSet, Question):
+    """A toy choice kind of any number of its labels."""
+
+    kind = "toy-tags"
+
+    def __init__(self, name: str, labels: list[str], **kwargs: Any):
+        super().__init__(name, **kwargs)
+        self.labels = check_labels(name, labels)
+
+    def validate(self, value: Any, record: Mapping[str, Any] | None = None) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, list) or not set(value) <= set(self.labels):
+            raise self._error(value, f"tags are a list of {self.labels!r}")
+        return [label for label in self.labels if label in value]
+
+    def spec(self) -> dict:
+        return {**super().spec(), "labels": self.labels}
+
+
 class Note(Text, Question):
     """A toy text kind: a short note."""
 
@@ -95,7 +115,7 @@ class Best(Compare, Question):
         return [(answer, f) for f in self.fields if f != answer] if answer in self.fields else []
 
 
-TOYS = (Score, Verdict, Note, Best)
+TOYS = (Score, Verdict, Tags, Note, Best)
 for toy in TOYS:  # registered only while a test here uses them (other modules list the kinds)
     QUESTION_KINDS.pop(toy.kind)
 
@@ -231,6 +251,29 @@ def test_a_choice_kind_takes_digits_or_its_own_keys_and_one_key_mode(make_review
         make_review(questions=[Verdict("v", ["keep", "drop"], keys=["y", "s"])])
     two = make_review(questions=[Verdict("v", ["keep", "drop"]), nr.FreeText("why")])
     assert two.widget.config["one_key"] is False
+
+
+def test_a_choice_set_kind_gets_per_label_majority_and_presence_agreement(make_review):
+    labels = ["typo", "tone", "fact"]
+    given = {
+        "alice": [{"t": ["typo", "tone"]}, {"t": []}],
+        "bob": [{"t": ["typo"]}, {"t": []}],
+        "carol": [{"t": ["typo", "fact"]}, {"t": ["fact"]}],
+    }
+    alice = _team(make_review, lambda: [Tags("t", labels)], given)
+    consensus = alice.to_dataset(annotators="consensus")
+    assert consensus.features["t"] == datasets.List(datasets.ClassLabel(names=labels))
+    assert consensus["t"][:3] == [[0], [], None]  # typo by all; fact by one of three: out
+    row = alice.agreement().set_index("question").loc["t"]
+    assert (row["level"], row["records"]) == ("nominal", 2)
+    import krippendorff
+
+    # presence: a unit per (record, label), 1 when the annotator chose it
+    data = np.array([[1, 1, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0], [1, 0, 1, 0, 0, 1]], dtype=float)
+    expected = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+    assert row["alpha"] == pytest.approx(expected)
+    assert alice.summary("t")["count"].tolist() == [3, 1, 2]
+    assert make_review(questions=[Tags("t", labels)]).widget.config["one_key"] is False
 
 
 # -- text ---------------------------------------------------------------------------------------

@@ -218,10 +218,10 @@ def test_a_marimo_app_takes_a_valid_link_and_refuses_the_rest(served, monkeypatc
     assert w.visitor["annotator"] == "ana"
     for params in ({"annotator": "ana", "token": ben}, {"annotator": "ana"}, {}):
         refused = marimo_page(served, monkeypatch, params)
-        assert refused._annotator is None
+        assert refused.live.annotator is None
         assert refused.widget.visitor["closed"] == "This link is not valid: ask for yours"
         refused.widget._on_message(refused.widget, {"type": "annotator", "name": "ana"}, [])
-        assert refused._annotator is None  # and no name can be typed in
+        assert refused.live.annotator is None  # and no name can be typed in
     assert "refused: a private link whose token is not this name's (annotator 'ana')" in (
         caplog.text
     )

@@ -131,10 +131,44 @@ def test_a_failing_ranker_keeps_the_queue(tmp_path):
     state["fail"] = True
     s.answer({"verdict": "yes"}, submit=True)
     s.view()
-    reranker = r._model.reranker
-    for _ in range(100):
-        if reranker._told:
-            break
-        reranker.applied.wait(0.05)
+    assert r._model.reranker.told.wait(10)
     assert s.notice["text"] == "Re-ranking failed: model not trained"
     assert s.cursor.order.tolist()[:3] == [3, 2, 1]
+
+
+def test_agreement_matches_counting_by_hand_over_many_records():
+    """The numpy agreement against a plain count of the same answers: several questions,
+    annotators answering some of them, records with one annotator left out."""
+    import random
+    from collections import Counter
+
+    import pyarrow as pa
+
+    from nbreview._model.disagree import agreement
+
+    rng = random.Random(4)
+    rows = []
+    for record in range(300):
+        people = rng.sample(["a", "b", "c", "d"], rng.randint(1, 4))
+        for who in people:
+            for question in rng.sample(["q1", "q2", "q3"], rng.randint(1, 3)):
+                rows.append((f"k{record}", who, question, f'"{rng.choice("xyz")}"'))
+    names = ["record", "annotator", "question", "text"]
+    table = pa.table(dict(zip(names, zip(*rows, strict=True), strict=True)))
+    records, shares, people = agreement(table)
+    got = {k: (s, p) for k, s, p in zip(records.to_pylist(), shares, people, strict=True)}
+    expected = {}
+    for key in {r[0] for r in rows}:
+        mine = [r for r in rows if r[0] == key]
+        annotators = {r[1] for r in mine}
+        if len(annotators) < 2:
+            continue
+        per_question = [
+            Counter(r[3] for r in mine if r[2] == q) for q in sorted({r[2] for r in mine})
+        ]
+        share = sum(max(c.values()) / sum(c.values()) for c in per_question) / len(per_question)
+        expected[key] = (share, len(annotators))
+    assert set(got) == set(expected)
+    for key, (share, n) in expected.items():
+        assert got[key][0] == pytest.approx(share)
+        assert got[key][1] == n

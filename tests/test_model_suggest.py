@@ -98,9 +98,16 @@ def test_suggestions_arrive_in_the_background_and_survive_reopen(tmp_path):
 
 
 def test_an_answered_question_gets_no_suggestion(tmp_path):
-    r = review(tmp_path, suggest=Counting(delay=0.2), batch_size=4)
+    answered = threading.Event()
+
+    def after_the_answer(records):  # the model answers only once the reviewer has
+        assert answered.wait(10)
+        return judge(records)
+
+    r = review(tmp_path, suggest=after_the_answer, batch_size=4)
     r.session.view()
     r.session.answer({"quality": 5})  # answered before the suggestion arrived
+    answered.set()
     assert settle(r) == {"verdict": "reject"}
 
 
@@ -153,6 +160,12 @@ def test_to_dataset_adds_typed_suggestion_columns(tmp_path):
     labels = ds.features["verdict_suggestion"].names
     assert [labels[v] for v in ds["verdict_suggestion"][:2]] == ["reject", "accept"]
     assert "verdict_suggestion" not in r.to_dataset().column_names
+    # The DataFrame has them too, read as its answer columns are: label names, nullable ints
+    frame = r.to_pandas(suggestions=True)
+    assert frame["verdict_suggestion"].tolist()[:2] == ["reject", "accept"]
+    assert str(frame["quality_suggestion"].dtype) == "Int32"
+    assert frame["quality_suggestion"].tolist() == [1 + i % 5 for i in range(N)]
+    assert "verdict_suggestion" not in r.to_pandas().columns
 
 
 def test_suggest_ahead_of_time_resumes_and_overwrites(tmp_path):
@@ -226,10 +239,7 @@ def test_the_widget_tells_a_failure_once_and_goes_on(tmp_path):
 
     r = review(tmp_path, suggest=broken, batch_size=4)
     r.session.view()
-    assert r._model.runner.settle(10)
-    deadline = time.monotonic() + 10  # the notice comes from the suggestions' own thread
-    while r.session.notice is None and time.monotonic() < deadline:
-        time.sleep(0.05)
+    assert r._model.runner.told.wait(10)  # the notice comes from the suggestions' own thread
     notice = r.session.notice
     assert notice["kind"] == "error"
     assert notice["text"].startswith("Suggestions failed: row")

@@ -57,9 +57,10 @@ def test_a_failing_store_read_is_shown_not_raised(store_path, monkeypatch):
     lead = review(store_path)
     monitor = lead.monitor(every=5)
     try:
-        monkeypatch.setattr(type(lead), "quality", lambda self: 1 / 0)
+        monkeypatch.setattr(type(lead.store), "times", lambda self, name: 1 / 0)
         monitor.refresh()
         assert "could not read the store" in monitor.html
+        assert monitor.error == "division by zero"
     finally:
         monitor.close()
 
@@ -67,3 +68,30 @@ def test_a_failing_store_read_is_shown_not_raised(store_path, monkeypatch):
 def test_every_is_checked(store_path):
     with pytest.raises(ValueError, match="every="):
         review(store_path).monitor(every=0)
+
+
+def test_the_slow_figures_come_from_a_thread_of_their_own_and_only_when_work_changed(
+    store_path, monkeypatch
+):
+    lead = review(store_path)
+    for who in ("ana", "ben", "chloé"):
+        submit(lead, who, 0)
+    fits = []
+    quality = type(lead).quality
+    monkeypatch.setattr(type(lead), "quality", lambda self: fits.append(1) or quality(self))
+    monitor = lead.monitor(every=5)
+    try:
+        assert "being computed" in monitor.html or "as of" in monitor.html  # drawn at once
+        wait_for(lambda: "as of" in monitor.html)  # then the fit's thread redraws
+        assert monitor.slow is not None
+        assert set(monitor.slow.quality["annotator"]) == {"ana", "ben", "chloé"}
+        assert fits == [1]
+        monitor.slow_every = 0  # due at every refresh from now on
+        monitor.refresh()
+        time.sleep(0.3)
+        assert fits == [1]  # nothing new in the store: no refit
+        submit(lead, "ana", 1, "b")
+        monitor.refresh()
+        wait_for(lambda: len(fits) == 2)
+    finally:
+        monitor.close()

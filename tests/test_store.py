@@ -233,6 +233,47 @@ def test_status_is_kept_when_a_change_does_not_set_one(store):
     assert store.record("default", "alice", "rec-1").status == "skipped"
 
 
+def test_a_status_decided_from_the_answers_in_the_write(store):
+    """A submit reads nothing first: the write applies the answers, then asks for the status
+    given all of them; a refusal raised there stores nothing of the change."""
+    complete = lambda answers: "submitted" if {"quality", "verdict"} <= set(answers) else "draft"  # noqa: E731
+    store.write(change("rec-1", quality=3, status="draft"))
+    assert store.write(
+        Change("default", "alice", "rec-1", {"verdict": "good"}, complete)
+    ).status == ("submitted")
+    assert (
+        store.write(Change("default", "alice", "rec-2", {"quality": 1}, complete)).status == "draft"
+    )
+    before = store.history("default")
+
+    def refuse(answers: dict) -> str:
+        raise ValueError("answer the rest first")
+
+    with pytest.raises(ValueError, match="answer the rest first"):
+        store.write(Change("default", "alice", "rec-2", {"quality": 5}, refuse))
+    assert store.history("default") == before
+    assert store.record("default", "alice", "rec-2").answers == {"quality": 1}
+
+
+def test_records_shown_are_read_with_their_suggestions(store):
+    store.write(change("rec-1", quality=3, status="draft"))
+    store.write(change("rec-1", annotator="bob", quality=1, status="submitted"))
+    store.put_suggestions(
+        "default", "judge", [("rec-1", "verdict", '"good"'), ("rec-2", "quality", None)]
+    )
+    store.put_suggestions("default", "other", [("rec-2", "verdict", '"bad"')])
+    shown = store.shown("default", "alice", ["rec-1", "rec-2", "rec-3"])
+    assert set(shown) == {"rec-1", "rec-2"}  # rec-3: nothing stored of it
+    assert (shown["rec-1"].answers, shown["rec-1"].status) == ({"quality": 3}, "draft")
+    assert [row[:4] for row in shown["rec-1"].suggested] == [
+        ("rec-1", "verdict", "judge", '"good"')
+    ]
+    assert shown["rec-2"].answers == {}
+    assert shown["rec-2"].status is None
+    assert [row[:4] for row in shown["rec-2"].suggested] == [("rec-2", "verdict", "other", '"bad"')]
+    assert store.shown("default", "alice", []) == {}
+
+
 def test_clearing_an_answer_is_logged(store):
     store.write(change("rec-1", quality=2, comment="x", status="draft"))
     store.write(change("rec-1", comment=None))

@@ -386,9 +386,16 @@ class Review:
             ds = with_suggestions(self, ds, prefix)
         return ds
 
-    def to_pandas(self, prefix: str = "", annotators: str | None = None) -> pd.DataFrame:
+    def to_pandas(
+        self, prefix: str = "", annotators: str | None = None, suggestions: bool = False
+    ) -> pd.DataFrame:
         """The same as to_dataset(), as a DataFrame (a DataFrame input keeps its index)."""
-        return writeback.to_pandas(self.context, prefix, annotators)
+        frame = writeback.to_pandas(self.context, prefix, annotators)
+        if suggestions:
+            from ._model.export import with_suggestions_frame
+
+            frame = with_suggestions_frame(self, frame, prefix)
+        return frame
 
     def annotations(self) -> pd.DataFrame:
         """Every annotator's current answers, one row per (record, annotator, question)."""

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .suggest import BatchFailed, Tally, make, outcomes
 
@@ -35,13 +37,8 @@ def fill(
 ) -> pd.DataFrame:
     s = make(review.questions, fn, name=name, **options)
     positions = _rows(review, rows)
-    keys = review.keys.take(positions).to_pylist() if len(positions) else []
-    if not overwrite and keys:
-        done = review.store.suggested(review.name, s.name, keys)
-        positions = np.array(
-            [p for p, k in zip(positions.tolist(), keys, strict=True) if k not in done],
-            dtype=np.int64,
-        )
+    if not overwrite and len(positions):
+        positions = _not_done(review, s.name, positions)
     tally, pending = Tally(), []
     with _bar(len(positions), s.name) as bar:
         for batch, _, outcome in outcomes(review, s, positions.tolist(), per_call=PER_CALL):
@@ -69,6 +66,16 @@ def _rows(review: Review, rows: Sequence[int] | None) -> np.ndarray:
         raise ValueError(f"rows takes a list of row positions, got {rows!r}")
     checked = [review.source.check_position(r) for r in rows]
     return np.array(list(dict.fromkeys(checked)), dtype=np.int64)
+
+
+def _not_done(review: Review, name: str, positions: np.ndarray) -> np.ndarray:
+    """The positions whose records callable `name` was not asked about, matched in Arrow."""
+    keys = review.keys.take(positions)
+    done = review.store.suggested(review.name, name, keys.to_pylist())
+    if not done:
+        return positions
+    asked = pc.is_in(keys, value_set=pa.array(list(done), pa.string()))
+    return positions[~asked.to_numpy(zero_copy_only=False)]
 
 
 def _bar(total: int, name: str):

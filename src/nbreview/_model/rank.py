@@ -98,37 +98,17 @@ def _positions(review: Review, keys: list[str] | pa.Array) -> np.ndarray:
     keys = keys if isinstance(keys, pa.Array) else pa.array(keys, pa.string())
     if len(keys) == 0:
         return np.zeros(0, dtype=np.int64)
-    found, found_keys = review.keys.find(keys.to_pylist())
+    found, found_keys = review.keys.find(keys)
     at = pc.index_in(keys, value_set=found_keys)
     rows = pc.take(pa.array(found, pa.int64()), at).fill_null(-1)
     return rows.to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
 
 
-AGREEMENT = """
-WITH c AS (SELECT record, question, text, COUNT(*) AS n FROM answers
-           GROUP BY record, question, text),
-     q AS (SELECT record, question, MAX(n)::DOUBLE / SUM(n) AS share FROM c
-           GROUP BY record, question),
-     a AS (SELECT record, COUNT(DISTINCT annotator) AS people FROM answers
-           GROUP BY record HAVING COUNT(DISTINCT annotator) >= 2)
-SELECT q.record, AVG(q.share) AS agreement, ANY_VALUE(a.people)::DOUBLE AS people
-FROM q JOIN a USING (record) GROUP BY q.record
-"""
-
-
 def disagreement(review: Review) -> np.ndarray:
-    import duckdb
+    from .disagree import agreement
 
-    answers = review.store.submitted_answers(review.name)
-    con = duckdb.connect()
-    try:
-        con.register("answers", answers)
-        found = con.sql(AGREEMENT).to_arrow_table()
-    finally:
-        con.close()
-    records = found["record"].combine_chunks()
-    agreement, people = found["agreement"].to_numpy(), found["people"].to_numpy()
-    return _first_by(review, records, agreement, -people)
+    records, agreement_, people = agreement(review.store.submitted_answers(review.name))
+    return _first_by(review, records, agreement_, -people)
 
 
 def _first_by(review: Review, keys, primary: np.ndarray, secondary: np.ndarray) -> np.ndarray:

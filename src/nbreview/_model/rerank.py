@@ -29,6 +29,7 @@ class Reranker:
         self.seen: int | None = None  # submitted answers when the order was last computed
         self.reranks = 0
         self.applied = threading.Event()  # set after each new order is in place (tests)
+        self.told = threading.Event()  # set once its failure notice is out (tests)
         self._wake = threading.Event()
         self._stopped = False
         self._told = False
@@ -65,7 +66,8 @@ class Reranker:
                     self.model.show(
                         notice={"kind": "error", "text": f"Re-ranking failed: {exc}"[:300]}
                     )
-                    self._told = True  # after the notice is out: tests wait on this
+                    self._told = True
+                    self.told.set()  # after the notice is out: tests wait on this
 
     def _check(self) -> None:
         total = self._submitted()

@@ -37,6 +37,7 @@ class Runner:
         self._thread: threading.Thread | None = None
         self._known: dict[str, set[str]] = {s.name: set() for s in suggesters}
         self._told: set[str] = set()  # kinds of trouble already told ("failed", "invalid")
+        self.told = threading.Event()  # set once a notice is on the session (tests wait on it)
 
     def want(self, positions: list[int]) -> None:
         """Suggest for these rows (the one on screen first) from now on; returns at once."""
@@ -104,3 +105,4 @@ class Runner:
             return
         self._told.add(kind)
         self.loop.show(notice={"kind": "error" if kind == "failed" else "info", "text": text[:300]})
+        self.told.set()

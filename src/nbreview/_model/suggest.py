@@ -12,6 +12,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -89,14 +90,9 @@ def records(review: Review, positions: Sequence[int]) -> list[dict]:
             columns[c] = source.take(c, rows).to_pylist()
         except Exception:  # a column Arrow cannot type (mixed objects): value by value
             columns[c] = [source.row(int(p), [c])[c] for p in rows]
-    out = [
-        dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)
-    ]
-    if not columns:
-        out = [{} for _ in rows]
-    for record, p in zip(out, rows.tolist(), strict=True):
-        record[ROW] = p
-    return out
+    columns[ROW] = rows.tolist()
+    names = list(columns)  # one dict per row, made by map and zip in C, no Python loop
+    return list(map(dict, map(zip, repeat(names), zip(*columns.values(), strict=True))))
 
 
 class BatchFailed(ValueError):
@@ -118,8 +114,47 @@ def span(batch: list[dict]) -> str:
     return f"rows {rows[0]}-{rows[-1]}" if len(rows) > 1 else f"row {rows[0]}"
 
 
-def check(s: Suggester, batch: list[dict], keys: list[str], result: Any) -> Outcome:
-    """The callable's result for a batch as rows to store, or BatchFailed saying why."""
+def judged(s: Suggester, batches: list[tuple[list[dict], list[str]]], results: list):
+    """Yield (records, keys, Outcome or BatchFailed): each failed batch alone, then the good
+    batches of the group together, their values checked in one pass per question."""
+    records_, keys_, items_ = [], [], []
+    for (batch, keys), result in zip(batches, results, strict=True):
+        try:
+            items = _items(batch, result)
+        except BatchFailed as exc:
+            yield batch, keys, exc
+            continue
+        records_ += batch
+        keys_ += keys
+        items_ += items
+    if items_:
+        yield records_, keys_, check(s, records_, keys_, items_)
+
+
+def check(s: Suggester, batch: list[dict], keys: list[str], items: list[Mapping]) -> Outcome:
+    """Rows to store for the items (one dict per record), values the questions refuse
+    dropped and counted."""
+    out = Outcome()
+    names = {q.name for q in s.questions}
+    if not set().union(*items) <= names:  # a key no question has: which items
+        for i in [i for i, item in enumerate(items) if not item.keys() <= names]:
+            for extra in set(items[i]) - names:
+                out.invalid[str(extra)] += 1
+                why = f"row {batch[i][ROW]}: no question {extra!r} to suggest for"
+                out.example = out.example or why
+    for q in s.questions:
+        texts, refused = _texts(q, [item.get(q.name) for item in items], batch)
+        if refused:
+            out.invalid[q.name] += len(refused)
+            i, why = refused[0]
+            out.example = out.example or f"row {batch[i][ROW]}, {q.name}: {why}"
+        out.suggested[q.name] += len(texts) - texts.count(None)
+        out.rows += zip(keys, repeat(q.name), texts)
+    return out
+
+
+def _items(batch: list[dict], result: Any) -> list[Mapping]:
+    """The result's items (None as {}), or BatchFailed when its shape is wrong."""
     if isinstance(result, BaseException):
         raise BatchFailed(f"{span(batch)}: the callable raised {type(result).__name__}: {result}")
     if not isinstance(result, (list, tuple)):
@@ -130,42 +165,47 @@ def check(s: Suggester, batch: list[dict], keys: list[str], result: Any) -> Outc
         raise BatchFailed(
             f"{span(batch)}: the callable returned {len(result)} results for {len(batch)} records"
         )
-    for record, item in zip(batch, result, strict=True):
-        if item is not None and not isinstance(item, Mapping):
+    items = [{} if item is None else item for item in result]
+    for record, item in zip(batch, items, strict=True):
+        if type(item) is not dict and not isinstance(item, Mapping):
             raise BatchFailed(
                 f"{span(batch)}: the result for row {record[ROW]} is a {type(item).__name__}, "
                 "not a dict of {question: value}"
             )
-    out = Outcome()
-    names = {q.name for q in s.questions}
-    memo: dict = {}  # (question, value) -> (stored text, why): most suggestions repeat
-    for record, key, item in zip(batch, keys, result, strict=True):
-        item = item or {}
-        for extra in set(item) - names:
-            out.invalid[str(extra)] += 1
-            out.example = out.example or f"row {record[ROW]}: no question {extra!r} to suggest for"
-        for q in s.questions:
-            text, why = _text(q, item.get(q.name), record, memo)
-            if why is not None:
-                out.invalid[q.name] += 1
-                out.example = out.example or f"row {record[ROW]}, {q.name}: {why}"
-            elif text is not None:
-                out.suggested[q.name] += 1
-            out.rows.append((key, q.name, text))
-    return out
+    return items
 
 
-def _text(q: Question, value: Any, record: dict, memo: dict) -> tuple[str | None, str | None]:
-    """(the suggestion as stored JSON text or None, why it was refused or None); a kind
-    that reads no column checks a value the same way on every record: checked once."""
-    plain = isinstance(value, (str, int, float, bool)) and not q.target_columns()
-    if plain and (q.name, type(value), value) in memo:
-        return memo[q.name, type(value), value]
-    checked, why = _valid(q, value, record)
-    found = (None if checked is None else dump(checked), why)
-    if plain:
-        memo[q.name, type(value), value] = found
-    return found
+def _texts(q: Question, values: list, batch: list[dict]) -> tuple[list, list[tuple[int, str]]]:
+    """(the suggestions as stored JSON texts or None, [(index, why)] of refused ones). A kind
+    that reads no column checks a value the same way on every record: each distinct plain
+    value is checked once, the rest is a dict lookup in C."""
+    if not q.target_columns():
+        try:
+            distinct = set(values)
+        except TypeError:  # lists, dicts: value by value
+            distinct = None
+        if distinct is not None and _plain(distinct):
+            found = {v: _stored(q, v, None) for v in distinct}
+            texts = list(map({v: t for v, (t, _) in found.items()}.__getitem__, values))
+            bad = {v: why for v, (_, why) in found.items() if why is not None}
+            return texts, [(i, bad[v]) for i, v in enumerate(values) if v in bad] if bad else []
+    found_each = [_stored(q, v, record) for v, record in zip(values, batch, strict=True)]
+    refused = [(i, why) for i, (_, why) in enumerate(found_each) if why is not None]
+    return [text for text, _ in found_each], refused
+
+
+def _plain(distinct: set) -> bool:
+    """Values a set keeps apart as the questions do (True and 1 are one in a set)."""
+    types = {type(v) for v in distinct}
+    return types <= PLAIN and not (bool in types and types & {int, float})
+
+
+PLAIN = {str, int, float, bool, type(None)}
+
+
+def _stored(q: Question, value: Any, record: dict | None) -> tuple[str | None, str | None]:
+    checked, why = _valid(q, value, record or {})
+    return (None if checked is None else dump(checked), why)
 
 
 def _valid(q: Question, value: Any, record: dict) -> tuple[Any, str | None]:
@@ -215,9 +255,4 @@ def outcomes(review: Review, s: Suggester, positions: Sequence[int], per_call: i
             (batch_records[i : i + s.batch_size], keys[i : i + s.batch_size])
             for i in range(0, len(rows), s.batch_size)
         ]
-        results = s.caller.call([b for b, _ in batches])
-        for (batch, batch_keys), result in zip(batches, results, strict=True):
-            try:
-                yield batch, batch_keys, check(s, batch, batch_keys, result)
-            except BatchFailed as exc:
-                yield batch, batch_keys, exc
+        yield from judged(s, batches, s.caller.call([b for b, _ in batches]))

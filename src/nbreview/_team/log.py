@@ -13,6 +13,7 @@ records of the data, joined and grouped by Arrow and DuckDB rather than row by r
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -78,14 +79,27 @@ def answers_of(review: Review, question: Question) -> tuple[Answers, pa.Array]:
     return Log.of(question, table.filter(keep)), rows.filter(keep)
 
 
+_found: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # review -> (keys, rows)
+
+
 def row_positions(review: Review, records: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """The row of each record key in the data (its first, for rows of equal content), or null."""
+    """The row of each record key in the data (its first, for rows of equal content), or null.
+
+    Keys found once are remembered for the review (its data never changes), so a monitor
+    re-reading the store every few seconds looks up only the records answered since."""
     records = flat(records)
     if len(records) == 0:
         return pa.array([], pa.int64())
-    positions, keys = review.keys.find(set(pc.unique(records).to_pylist()))  # ascending
-    at = pc.index_in(records, value_set=keys)  # a key's first occurrence: its first row
-    return pc.take(pa.array(positions, pa.int64()), at)
+    keys, rows = _found.get(review, (pa.array([], pa.string()), pa.array([], pa.int64())))
+    unique = pc.unique(records)
+    new = unique.filter(pc.invert(pc.is_in(unique, value_set=keys)))
+    if len(new):
+        positions, hits = review.keys.find(new)  # ascending
+        at = pc.index_in(new, value_set=hits)  # a key's first occurrence: its first row
+        keys = pa.concat_arrays([keys, new.cast(pa.string())])
+        rows = pa.concat_arrays([rows, pc.take(pa.array(positions, pa.int64()), at)])
+        _found[review] = (keys, rows)
+    return pc.take(rows, pc.index_in(records, value_set=keys))
 
 
 def reader(review: Review, q: Question):

@@ -3,9 +3,11 @@
 A background thread rebuilds the view every `every` seconds while a page shows it (the
 front end says so with a "seen" message each period; no message for three periods and the
 thread only waits), so it never runs on a reviewer's path and costs nothing when hidden.
-It reads what quality() reads: progress per annotator and per assignment, gold accuracy,
-agreement so far, flags, submitted per hour, and a small bar chart drawn as inline SVG made
-here (no script, no CDN). Every name and figure is escaped: annotator names come from pages.
+It reads what quality() reads: progress per annotator and per assignment, gold accuracy and
+submitted per hour at every refresh; agreement so far, competence and the flags, which fit
+every answer, from a second thread at most every 30 s (or 5 periods) while the work
+changes; and a small bar chart drawn as inline SVG made here (no script, no CDN). Every
+name and figure is escaped: annotator names come from pages.
 """
 
 from __future__ import annotations
@@ -15,16 +17,19 @@ import logging
 import math
 import threading
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import anywidget
 import pandas as pd
+import pyarrow.compute as pc
 import traitlets
 
 if TYPE_CHECKING:
     from ..review import Review
 
 log = logging.getLogger("nbreview")
+SLOW = 30  # seconds: the slow figures are refitted at most this often (or 5 periods)
 
 ESM = """
 export default {
@@ -98,29 +103,56 @@ def chart(counts: dict[str, int], width: int = 360, bar: int = 16) -> str:
     return "".join(parts)
 
 
-def snapshot(review: Review) -> str:
-    """The monitor's HTML now: every figure read from the store."""
-    progress = review.progress_by_annotator()
-    quality = review.quality()
-    merged = progress.merge(quality, on=["annotator"], how="left", suffixes=("", "_q"))
+@dataclass
+class Slow:
+    """What a monitor refits in a thread of its own, at most every `slow` seconds while
+    answers come in: quality()'s agreement, competence and flags, and agreement()'s alphas."""
+
+    at: float  # time.time() when they were read
+    quality: pd.DataFrame
+    alphas: pd.DataFrame
+
+
+def snapshot(review: Review, slow: Slow | None = None) -> str:
+    """The monitor's HTML now: progress, time and gold accuracy read from the store now; the
+    figures that fit every answer (agreement, competence, flags) as of `slow`."""
+    from .quality import progress
+
+    team = progress(review)
+    if slow is not None:
+        keep = ["annotator", "agreement", "competence", "flag"]
+        team = team.merge(slow.quality[keep], on="annotator", how="left")
+    counts = dict(zip(team["annotator"], team["submitted"].astype(int), strict=True))
     assignments = review.assignments()
-    agreement = review.agreement()
-    counts = dict(zip(progress["annotator"], progress["submitted"].astype(int), strict=True))
     per_assignment = _table(
         assignments, ["annotator", "assigned", "submitted", "remaining"], "nbr-monitor-assign"
     )
-    team = _table(merged, TEAM_COLUMNS, "nbr-monitor-team")
-    alphas = _table(agreement, ["question", "level", "alpha", "records"], "nbr-monitor-alpha")
+    table = _table(team, TEAM_COLUMNS, "nbr-monitor-team")
     stamp = time.strftime("%H:%M:%S")
+    if slow is None:
+        alphas, fitted = "", "agreement, competence and flags are being computed"
+    else:
+        alphas = _table(slow.alphas, ["question", "level", "alpha", "records"], "nbr-monitor-alpha")
+        when = time.strftime("%H:%M:%S", time.localtime(slow.at))
+        fitted = f"agreement, competence and flags as of {when}"
     return (
         '<div class="nbr-monitor-body" style="font-family: var(--jp-ui-font-family, '
         'sans-serif); font-size: 13px">'
         f"<div><strong>{html.escape(review.name)}</strong>: {len(review.source)} records, "
         f"{sum(counts.values())} answers submitted · updated {stamp}</div>"
-        f"{chart(counts)}<h4>Team</h4>{team}"
+        f'{chart(counts)}<h4>Team</h4>{table}<div class="nbr-monitor-fitted">{fitted}</div>'
         + (f"<h4>Assignments</h4>{per_assignment}" if per_assignment else "")
         + f"<h4>Agreement so far</h4>{alphas}</div>"
     )
+
+
+def state(review: Review) -> tuple:
+    """A cheap sign that the store's work changed: rows, latest change, time on screen."""
+    times = review.store.times(review.name)
+    at, seconds = times["annotated_at"], times["seconds"]
+    if not len(at):
+        return (0,)
+    return (times.num_rows, pc.max(at).as_py(), pc.sum(seconds).as_py())
 
 
 def check_every(every: Any) -> float:
@@ -130,7 +162,13 @@ def check_every(every: Any) -> float:
 
 
 class Monitor(anywidget.AnyWidget):
-    """The live view; `stop()` (or closing the widget) ends its thread."""
+    """The live view; `stop()` (or closing the widget) ends its threads.
+
+    Each refresh (every `every` s while shown) reads the store's progress and gold records
+    only (well under a second on 100,000 answers); the figures that fit every answer are
+    refitted in a second thread at most every `slow` s, and only when the work changed,
+    so a reviewer answering in the same kernel is not slowed by a fit every refresh.
+    """
 
     _esm = ESM
     html = traitlets.Unicode("").tag(sync=True)
@@ -139,9 +177,14 @@ class Monitor(anywidget.AnyWidget):
     def __init__(self, review: Review, every: float = 10, **kwargs: Any):
         super().__init__(every=check_every(every), **kwargs)
         self.review = review
+        self.slow_every = max(SLOW, 5 * self.every)
         self.seen_at = 0.0  # when a page last said it shows the monitor
         self.refreshes = 0
         self.error: str | None = None
+        self.slow: Slow | None = None
+        self._slow_state: tuple | None = None  # the store's state the slow figures are of
+        self._fitting: threading.Thread | None = None
+        self._lock = threading.Lock()  # one redraw at a time (the fit's thread redraws too)
         self._stop = threading.Event()
         self.refresh()
         self.on_msg(self._on_message)
@@ -156,15 +199,51 @@ class Monitor(anywidget.AnyWidget):
         return time.monotonic() - self.seen_at < 3 * self.every
 
     def refresh(self) -> None:
-        """Read the store and redraw (a failure is shown in the view, never raised)."""
-        try:
-            self.html = snapshot(self.review)
-            self.error = None
-        except Exception as exc:  # the store away, say: the monitor says so and goes on
-            log.exception("nbreview monitor could not refresh")
-            self.error = str(exc)
-            self.html = f"<div>The monitor could not read the store: {html.escape(str(exc))}</div>"
+        """Read the store and redraw (a failure is shown in the view, never raised); start
+        a refit of the slow figures when they are due."""
+        self._draw()
         self.refreshes += 1
+        if self.error is None:
+            self._fit_if_due()
+
+    def _draw(self) -> None:
+        with self._lock:
+            try:
+                self.html = snapshot(self.review, self.slow)
+                self.error = None
+            except Exception as exc:  # the store away, say: the monitor says so and goes on
+                log.exception("nbreview monitor could not refresh")
+                self.error = str(exc)
+                self.html = (
+                    f"<div>The monitor could not read the store: {html.escape(str(exc))}</div>"
+                )
+
+    def _fit_if_due(self) -> None:
+        if self._fitting is not None and self._fitting.is_alive():
+            return
+        if self.slow is not None and time.time() - self.slow.at < self.slow_every:
+            return
+        try:
+            now = state(self.review)
+        except Exception:  # shown by the next refresh
+            return
+        if self.slow is not None and now == self._slow_state:
+            return  # nothing new since the last fit
+        self._fitting = threading.Thread(
+            target=self._fit, args=(now,), name="nbreview-monitor-fit", daemon=True
+        )
+        self._fitting.start()
+
+    def _fit(self, now: tuple) -> None:
+        try:
+            at = time.time()
+            self.slow = Slow(at, self.review.quality(), self.review.agreement())
+            self._slow_state = now
+        except Exception:  # the last figures stay; the next due refit tries again
+            log.exception("nbreview monitor could not fit agreement and competence")
+            return
+        if not self._stop.is_set():
+            self._draw()
 
     def _run(self) -> None:
         while not self._stop.wait(self.every):

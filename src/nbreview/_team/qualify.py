@@ -108,10 +108,10 @@ def refuse_unqualified(review: Review) -> None:
     them, nothing stored (their page is closed; code must not go round it)."""
     if review.qualify is None or review.annotator == ADJUDICATOR:
         return
-    known = review._qualifier.result
+    known = review.live.qualifier.result
     result = known if known is not None and known.qualified is False else None
     if result is None:  # not decided here yet: another kernel may have seen them fail
-        result = review._qualifier.update()
+        result = review.live.qualifier.update()
     if result.qualified is False:
         raise ValueError(
             f"annotator {review.annotator!r} did not qualify for this review (accuracy "

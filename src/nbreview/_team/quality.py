@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from json import dumps
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -84,15 +85,9 @@ def quality(
         pc.is_in(everything["record"], value_set=pa.array(sorted(keys), pa.string()))
     )
     agreed = parts(review, answers)
-    gold = gold_grades(review, log, answers, tolerance)
-    answered = gold.group_by("annotator").aggregate([("record", "count_distinct")])
-    graded = gold.group_by("annotator").aggregate([("right", "sum"), ("counted", "sum")])
-    frame["gold_answered"] = _by_annotator(frame, answered, "record_count_distinct", 0)
-    right = _by_annotator(frame, graded, "right_sum", np.nan)
-    counted = _by_annotator(frame, graded, "counted_sum", np.nan)
-    frame["gold_accuracy"] = (right / counted.where(counted > 0)).astype("float64")
+    _gold_columns(frame, review, log, answers, tolerance)
     frame["agreement"] = _by_annotator(frame, agreement(agreed), "agreement", np.nan)
-    frame["left_rate"] = _by_annotator(frame, left_rates(review, log), "left_rate", np.nan)
+    frame["left_rate"] = _by_annotator(frame, left_rates(review, everything), "left_rate", np.nan)
     checks.add(review, frame, log, float(min_seconds), everything, agreed)
     limits = {**checks.LIMITS, "min_seconds": float(min_seconds)}
     frame["flag"] = [
@@ -113,6 +108,58 @@ def quality(
     out = frame.reset_index()[columns]
     ints = dict.fromkeys(("submitted", "gold_answered", "skipped"), "int64")
     return out.astype({**ints, "annotator": object})
+
+
+def progress(review: Review, tolerance: float = 0) -> pd.DataFrame:
+    """quality()'s cheap columns (submitted, skipped, median_seconds, per_hour,
+    gold_answered, gold_accuracy): the records' statuses and the gold records' answers
+    only, what a monitor re-reads every few seconds."""
+    log = read(review)
+    frame = _counts(log).set_index("annotator")
+    gold_keys = _gold_records(review, log)
+    answers = _gold_answers(review, log, gold_keys) if gold_keys else None
+    _gold_columns(frame, review, log, answers, points(tolerance))
+    return frame.reset_index().astype({"annotator": object})
+
+
+POINT_READS = 5000  # submitted gold records read one by one, under a scan of every answer
+
+
+def _gold_answers(review: Review, log: Log, gold_keys: list[str]) -> pa.Table:
+    """The submitted answers of the gold records (`tables.SUBMITTED`'s columns): one
+    indexed read per (record, annotator) when they are few (a store's read of a list of
+    records scans every answer), else that scan."""
+    submitted = log.submitted()
+    on = submitted.filter(pc.is_in(submitted["record"], value_set=pa.array(gold_keys)))
+    if on.num_rows > POINT_READS:
+        return log.answers(records=gold_keys)
+    rows: dict[str, list] = {"record": [], "annotator": [], "question": [], "text": []}
+    pairs = zip(on["record"].to_pylist(), on["annotator"].to_pylist(), strict=True)
+    for record, who in pairs:
+        state = review.store.record(review.name, who, record)
+        if state.status != "submitted":  # changed since the records were read
+            continue
+        for question, value in state.answers.items():
+            for column, item in zip(rows, (record, who, question, dumps(value)), strict=True):
+                rows[column].append(item)
+    return pa.table({c: pa.array(v, pa.string()) for c, v in rows.items()})
+
+
+def _gold_columns(
+    frame: pd.DataFrame, review: Review, log: Log, answers: pa.Table | None, tolerance: float
+) -> None:
+    """gold_answered and gold_accuracy on the frame (indexed by annotator), in place."""
+    if answers is None:  # no gold record submitted
+        frame["gold_answered"] = 0
+        frame["gold_accuracy"] = np.nan
+        return
+    gold = gold_grades(review, log, answers, tolerance)
+    answered = gold.group_by("annotator").aggregate([("record", "count_distinct")])
+    graded = gold.group_by("annotator").aggregate([("right", "sum"), ("counted", "sum")])
+    frame["gold_answered"] = _by_annotator(frame, answered, "record_count_distinct", 0)
+    right = _by_annotator(frame, graded, "right_sum", np.nan)
+    counted = _by_annotator(frame, graded, "counted_sum", np.nan)
+    frame["gold_accuracy"] = (right / counted.where(counted > 0)).astype("float64")
 
 
 def _counts(log: Log) -> pd.DataFrame:
@@ -252,13 +299,13 @@ def _units(p: Part) -> pa.Table:
     )
 
 
-def left_rates(review: Review, log: Log) -> pa.Table:
+def left_rates(review: Review, answers: pa.Table) -> pa.Table:
     """(annotator, left_rate): the share of sided answers that chose the left side."""
     annotators, lefts = [], []
     for q in review.questions:
         if type(q).left_choices is Question.left_choices:  # a kind that shows no sides
             continue
-        a = Log.of(q, log.answers(q.name))
+        a = Log.of(q, answers)
         choices = q.left_choices(a.records, a.values)
         chosen = [(who, c) for who, c in zip(a.annotators, choices, strict=True) if c is not None]
         annotators += [who for who, _ in chosen]

@@ -1,8 +1,9 @@
 """Choice kinds: a rating on a scale, one label, several labels.
 
 What they share is their families' (families/): `OptionKeys` (a key per option, one-key
-mode), `Choice` (labels: ClassLabel column, majority, nominal agreement, counts by name) and,
-for Rating, `Numeric` (mean, interval agreement, tolerance, numbers as numbers)."""
+mode), `Choice` (labels: ClassLabel column, majority, nominal agreement, counts by name),
+`ChoiceSet` for MultiLabel (a list of them, per-label majority, presence agreement) and, for
+Rating, `Numeric` (mean, interval agreement, tolerance, numbers as numbers)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 import datasets
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import combine
-from .base import AgreementUnit, Question, Rows
-from .combine import Answers
-from .families import Choice, Numeric, OptionKeys
+from .base import Question
+from .families import Choice, ChoiceSet, Numeric, OptionKeys
 from .families.choice import check_labels
 
 
@@ -177,16 +175,12 @@ class Label(OptionKeys, Choice, Question):
         return ", ".join(self.labels)
 
 
-class MultiLabel(Label):
+class MultiLabel(ChoiceSet, Label):
     """Any number of labels; an empty list means "none apply" and is an answer."""
 
     kind = "multilabel"
-    one_key = False
     title = "labels"
     trl_roles: ClassVar[Mapping[str, int]] = {}
-
-    def feature(self) -> Any:
-        return datasets.List(datasets.ClassLabel(names=self.labels))
 
     def validate(self, value: Any, record: Mapping[str, Any] | None = None) -> Any:
         if value is None:
@@ -198,40 +192,6 @@ class MultiLabel(Label):
             raise self._error(value, f"unknown labels {unknown!r}; the labels are {self.labels!r}")
         chosen = set(value)
         return [label for label in self.labels if label in chosen]
-
-    def to_arrow(self, values: Sequence[Any]) -> pa.Array:
-        index = {label: i for i, label in enumerate(self.labels)}
-        encoded = [None if v is None else [index[x] for x in v if x in index] for v in values]
-        return pa.array(encoded, type=pa.list_(pa.int64()))
-
-    def from_stored(self, texts: pa.Array) -> pa.Array:  # lists of labels: decoded in Python
-        return Question.from_stored(self, texts)
-
-    consensus_rule: ClassVar[str] = "each label more than half of them chose"
-
-    def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
-        """Per label majority: a label is in when more than half of the annotators chose it."""
-        chosen = pa.array(a.values, pa.list_(pa.string()))
-        records, kept = combine.majority_items(a, chosen)
-        codes = pc.index_in(kept["item"], value_set=pa.array(self.labels, pa.string()))
-        kept = kept.append_column("code", codes.cast(pa.int64()))
-        kept = kept.sort_by([("record", "ascending"), ("code", "ascending")])
-        return records, combine.lists(records, kept["record"], kept["code"], self.arrow_type())
-
-    def agreement_units(self, a: Answers, rows: Rows) -> list[AgreementUnit]:
-        return [AgreementUnit(self.name, a, self.agreement_level, codes=self.presence)]
-
-    def presence(self, a: Answers) -> tuple[list, list, list[float]]:
-        """Alpha's codes: every (record, label) a unit, 1 when the annotator chose the label,
-        else 0, so "nobody chose it" agrees too."""
-        units, coders, values = [], [], []
-        for record, annotator, chosen in zip(a.records, a.annotators, a.values, strict=True):
-            picked = set(chosen or ())
-            for label in self.labels:
-                units.append((record, label))
-                coders.append(annotator)
-                values.append(1.0 if label in picked else 0.0)
-        return units, coders, values
 
     def accepts(self) -> str:
         return super().accepts() + " (any number; an empty list means none apply)"

@@ -19,6 +19,7 @@ import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, TypeVar
 
 import pyarrow as pa
@@ -72,7 +73,7 @@ CREATE TABLE IF NOT EXISTS {t}settings (
     updated_at {int} NOT NULL, PRIMARY KEY (review, annotator, name));
 CREATE TABLE IF NOT EXISTS {t}suggestions (
     review TEXT NOT NULL, record TEXT NOT NULL, question TEXT NOT NULL, name TEXT NOT NULL,
-    value TEXT, at {int} NOT NULL, PRIMARY KEY (review, record, question, name));
+    value TEXT, at {int} NOT NULL, PRIMARY KEY (review, record, question, name)){keyed};
 """
 
 META = (
@@ -156,6 +157,9 @@ CHANGE = "SELECT review, annotator, record FROM {t}changes WHERE id = ?"
 LOCK_STATUS = f"SELECT status FROM {{t}}records WHERE {KEY}{{lock}}"
 EVENTS = "SELECT question, previous FROM {t}events WHERE change = ? ORDER BY {order} DESC"
 ANSWER = f"SELECT question, value FROM {{t}}answers WHERE {KEY} AND question = ?"
+ANSWER_CHARS = (  # what a budget counts: characters of stored answer JSON, on both backends
+    "SELECT COALESCE(SUM(length(value)), 0) FROM {t}answers WHERE review = ? AND annotator = ?"
+)
 LAST_CHANGE = (
     "SELECT c.id, c.record FROM {t}changes c WHERE c.review = ? AND c.annotator = ? "
     "AND c.undo_of IS NULL AND EXISTS (SELECT 1 FROM {t}events e WHERE e.change = c.id) "
@@ -182,7 +186,9 @@ KEEP_SUGGESTION = SUGGEST + "DO NOTHING"
 SET_SUGGESTION = (
     SUGGEST + f"(review, record, question, name) DO UPDATE SET {excluded('value', 'at')}"
 )
-ASKED = "SELECT DISTINCT record FROM {t}suggestions WHERE review = ? AND name = ? AND record {in}"
+ASKED_ALL = "SELECT DISTINCT record FROM {t}suggestions WHERE review = ? AND name = ?"
+ASKED = ASKED_ALL + " AND record {in}"
+ASK_ALL = 5_000  # keys from which one scan of a callable's records beats a list of them
 SUGGESTIONS = (
     "SELECT record, question, name, value, at FROM {t}suggestions WHERE review = ? "
     "AND value IS NOT NULL"
@@ -556,11 +562,17 @@ class SQLStore(ABC):
     def put_suggestions(self, review: str, name: str, rows: list, overwrite: bool = False) -> None:
         """Keep (record, question, value as JSON text or None) rows of callable `name`."""
         at, sql = now_us(), SET_SUGGESTION if overwrite else KEEP_SUGGESTION
-        args = [(review, r, q, name, v, at) for r, q, v in rows]
+        if not rows:
+            return
+        records, questions, values = zip(*rows, strict=True)  # the tuples made in C
+        args = list(zip(repeat(review), records, questions, repeat(name), values, repeat(at)))
         self._tx("could not store suggestions", lambda con: self.d.many(con, sql, args))
 
     def suggested(self, review: str, name: str, keys: Sequence[str]) -> set[str]:
-        """The records among `keys` that callable `name` was already asked about."""
+        """The records among `keys` that callable `name` was already asked about (many
+        keys: one scan of the callable's records, matched here)."""
+        if len(keys) >= ASK_ALL:
+            return {r[0] for r in self._rows(ASKED_ALL, (review, name))}.intersection(keys)
         return {r[0] for r in self._rows(ASKED, (review, name, self.d.list_arg(keys)))}
 
     def suggestions(self, review: str, keys: Sequence[str] | None = None) -> list[tuple]:
@@ -578,7 +590,7 @@ class SQLStore(ABC):
         return self._decoded(state or RecordState())
 
     def shown(self, review: str, annotator: str, keys: Sequence[str]) -> dict[str, RecordState]:
-        """The states of records about to be shown, by key (none for a record never touched),
+        """The states of records about to be shown, by key (none for one nothing is stored of),
         with their stored suggestions (`suggested`, as `suggestions()` gives them), in one read."""
         listed = self.d.list_arg(keys)
         rows = self._rows(SHOWN, (review, annotator, listed) * 2 + (review, listed))
@@ -593,6 +605,10 @@ class SQLStore(ABC):
         """Submitted answers per record by annotators other than `exclude` and "adjudicated"."""
         args = (review, self.d.list_arg(keys), exclude, ADJUDICATOR)
         return dict(self._rows(SUBMITTED_COUNTS, args))
+
+    def answer_chars(self, review: str, annotator: str) -> int:
+        """Characters of every current answer (drafts too) of one annotator: their budget's use."""
+        return int(self._one(ANSWER_CHARS, (review, annotator)))
 
     def status_counts(self, review: str) -> list[tuple[str, str, int]]:
         """(annotator, status, records) for everyone: the team's progress, from the store alone."""

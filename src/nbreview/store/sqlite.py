@@ -33,6 +33,7 @@ DIALECT = Dialect(
         ("{real}", "REAL"),
         ("{serial}", "INTEGER PRIMARY KEY AUTOINCREMENT"),
         ("{event_id}", ""),
+        ("{keyed}", " WITHOUT ROWID"),  # one b-tree: the key is the row
         ("{order}", "rowid"),
         ("{lock}", ""),  # a write transaction holds the whole file
         ("{in}", "IN (SELECT value FROM json_each(?))"),

@@ -5,9 +5,10 @@ A family is a mixin listed before `Question` in a kind's bases; it implements th
 own (its arguments, `validate`, `spec`, its words on the card).
 
 - `Choice` (choice.py): one of a list of labels. ClassLabel column, majority consensus,
-  nominal agreement, counts and `summary()` by label name. `OptionKeys`: options picked by a
-  key (digits by position, or `keys=`), so one key is a whole answer (one-key mode).
-  Label, MultiLabel, Preference, Rating's keys.
+  nominal agreement, counts and `summary()` by label name (Label, Preference); `ChoiceSet`:
+  any number of them, a label in the consensus when most chose it (MultiLabel).
+  `OptionKeys`: options picked by a key (digits by position, or `keys=`), so one key is a
+  whole answer (one-key mode): Label, MultiLabel, Rating.
 - `Numeric` (numeric.py): a number. Float consensus by the kind's `center` (mean or
   median), interval agreement, grading within a tolerance, numbers written and counted as
   numbers. Rating, Number; Rubric grades its criteria with the same `within`.
@@ -18,9 +19,9 @@ own (its arguments, `validate`, `spec`, its words on the card).
   Preference, Ranking.
 """
 
-from .choice import Choice, OptionKeys
+from .choice import Choice, ChoiceSet, OptionKeys
 from .compare import Compare
 from .numeric import Numeric
 from .text import Text
 
-__all__ = ["Choice", "Compare", "Numeric", "OptionKeys", "Text"]
+__all__ = ["Choice", "ChoiceSet", "Compare", "Numeric", "OptionKeys", "Text"]

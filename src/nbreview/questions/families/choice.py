@@ -1,9 +1,12 @@
 """The choice family: an answer picked from a fixed list of options.
 
-`Choice` (Label, MultiLabel, Preference and its strength): the answer is one of `labels`
-(MultiLabel: a set of them), stored by name and exported as a ClassLabel column (its index).
-Several annotators combine by majority (the most frequent label, none on a tie), agree at
-the nominal level, and the card and `summary()` count by label name, every label listed.
+`Choice` (Label, Preference and its strength): the answer is one of `labels`, stored by
+name and exported as a ClassLabel column (its index). Several annotators combine by majority
+(the most frequent label, none on a tie), agree at the nominal level, and the card and
+`summary()` count by label name, every label listed.
+
+`ChoiceSet` (MultiLabel): any number of the labels, a list of ClassLabel; a label is in the
+consensus when more than half chose it, and agreement scores each label's presence.
 
 `OptionKeys` (Label, MultiLabel, Rating): the Python side of answering by key. Each option
 has a key: a digit by its position unless `keys=` gave a list, or "mnemonic" (resolved
@@ -25,8 +28,9 @@ import pyarrow.compute as pc
 
 from ..._ui.keymap import option_keys
 from .. import combine
-from ..base import plain_strings
+from ..base import Question, plain_strings
 from ..combine import Answers
+from ..hooks import AgreementUnit, Rows
 
 
 def check_labels(name: str, labels: Any) -> list[str]:
@@ -119,3 +123,46 @@ class Choice:
             rows = [[label, counts[i]] for i, label in enumerate(inner.names)]
             return [*rows, ["(none apply)", sum(1 for v in given if not v)]]
         return []
+
+
+class ChoiceSet(Choice):
+    """Mixin: the answer is a list of `labels` (none apply: an empty list), in label order."""
+
+    name: str
+    one_key: ClassVar[bool] = False  # a set takes several presses
+    consensus_rule: ClassVar[str] = "each label more than half of them chose"
+
+    def feature(self) -> Any:
+        return datasets.List(datasets.ClassLabel(names=self.labels))
+
+    def to_arrow(self, values: Sequence[Any]) -> pa.Array:
+        index = {label: i for i, label in enumerate(self.labels)}
+        encoded = [None if v is None else [index[x] for x in v if x in index] for v in values]
+        return pa.array(encoded, type=pa.list_(pa.int64()))
+
+    def from_stored(self, texts: pa.Array) -> pa.Array:  # lists of labels: decoded in Python
+        return Question.from_stored(self, texts)
+
+    def consensus(self, a: Answers) -> tuple[pa.Array, pa.Array]:
+        """Per label majority: a label is in when more than half of the annotators chose it."""
+        chosen = pa.array(a.values, pa.list_(pa.string()))
+        records, kept = combine.majority_items(a, chosen)
+        codes = pc.index_in(kept["item"], value_set=pa.array(self.labels, pa.string()))
+        kept = kept.append_column("code", codes.cast(pa.int64()))
+        kept = kept.sort_by([("record", "ascending"), ("code", "ascending")])
+        return records, combine.lists(records, kept["record"], kept["code"], self.arrow_type())
+
+    def agreement_units(self, a: Answers, rows: Rows) -> list[AgreementUnit]:
+        return [AgreementUnit(self.name, a, self.agreement_level, codes=self.presence)]
+
+    def presence(self, a: Answers) -> tuple[list, list, list[float]]:
+        """Alpha's codes: every (record, label) a unit, 1 when the annotator chose the label,
+        else 0, so "nobody chose it" agrees too."""
+        units, coders, values = [], [], []
+        for record, annotator, chosen in zip(a.records, a.annotators, a.values, strict=True):
+            picked = set(chosen or ())
+            for label in self.labels:
+                units.append((record, label))
+                coders.append(annotator)
+                values.append(1.0 if label in picked else 0.0)
+        return units, coders, values
