@@ -81,6 +81,18 @@ def export(args: dict) -> dict:
     return {"first_s": first, "warm_s": warm, "mb": memory.grown}
 
 
+def consensus(args: dict) -> dict:
+    """`to_dataset(annotators="consensus")`: every submitted answer, one column per row."""
+    review = _review(args, args.get("id"))
+    with Memory() as memory:
+        annotated, first = timed(lambda: review.to_dataset(annotators="consensus"))
+    answered = len(annotated) - annotated.data.column("quality").null_count
+    assert answered == args["answers"], f"consensus found {answered}, not {args['answers']}"
+    warm = min(timed(lambda: review.to_dataset(annotators="consensus"))[1] for _ in range(3))
+    every = review.keys._all is not None  # whether every row's key was computed
+    return {"first_s": first, "warm_s": warm, "mb": memory.grown, "every_key": float(every)}
+
+
 def reopen(args: dict) -> dict:
     if args.get("cold"):
         _forget_index(Path(args["store"]))
@@ -129,6 +141,7 @@ def all_keys(args: dict) -> dict:
 TASKS = {
     "prefill": prefill,
     "export": export,
+    "consensus": consensus,
     "reopen": reopen,
     "second_window": second_window,
     "all_keys": all_keys,
@@ -168,11 +181,14 @@ def fmt(r: dict, key: str, unit: str = "s") -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 
 
-def measure(trees: dict[str, Path], path: Path, work: Path, runs: int, reopen_only: bool) -> dict:
+def measure(
+    trees: dict[str, Path], path: Path, work: Path, runs: int, reopen_only: bool, export_only: bool
+) -> dict:
     stores = {}
     setups = (("100k", 100_000, None), ("100k-id", 100_000, "id"),
               ("10k", 10_000, None), ("10k-id", 10_000, "id"))  # fmt: skip
-    for label, answers, id in setups[2:] if reopen_only else setups:
+    chosen = setups[2:] if reopen_only else setups[:2] if export_only else setups
+    for label, answers, id in chosen:
         store = work / f"{label}.sqlite"
         log(f"setup: {answers:,} answers ({'id=' if id else 'content keys'})")
         run(SRC, "prefill", {"data": str(path), "store": str(store), "answers": answers,
@@ -185,6 +201,8 @@ def measure(trees: dict[str, Path], path: Path, work: Path, runs: int, reopen_on
         r = out.setdefault(tree, {})
         if not reopen_only:
             export_part(r, src, base, stores, runs)
+        if export_only:
+            continue
         common = {**base, "answers": 10_000}
         r["reopen_id"] = run(
             src, "reopen", {**common, "store": str(stores["10k-id"]), "id": "id"}, runs
@@ -208,6 +226,8 @@ def export_part(r: dict, src: Path, base: dict, stores: dict, runs: int) -> None
     r["export_id"] = run(src, "export", with_id, runs)
     r["export_cold"] = run(src, "export", {**common, "store": str(stores["100k"]), "cold": 1}, runs)
     r["export"] = run(src, "export", {**common, "store": str(stores["100k"])}, runs)
+    r["consensus_id"] = run(src, "consensus", with_id, runs)
+    r["consensus"] = run(src, "consensus", {**common, "store": str(stores["100k"])}, runs)
 
 
 def ratio(a: dict, b: dict, key: str) -> str:
@@ -242,6 +262,20 @@ def table_rows(out: dict[str, dict[str, dict]], rows: int) -> list[list[str]]:
             "the same without `id=`, first call, index built in this process (first open; RSS)",
             "",
             lambda r: f"{fmt(r['export_cold'], 'first_s')} ({fmt(r['export_cold'], 'mb', 'mb')})",
+        ),
+        (
+            f"`to_dataset(annotators='consensus')`, 100,000 answers, {n}: without `id=` vs "
+            "with it, first call",
+            "within 2x",
+            lambda r: versus(r["consensus"], r["consensus_id"], "first_s"),
+        ),
+        (
+            "the same, best of 3 more calls (every row's key computed without `id=`: 1 = yes)",
+            "within 2x",
+            lambda r: (
+                f"{versus(r['consensus'], r['consensus_id'], 'warm_s')} "
+                f"({r['consensus']['every_key']:.0f})"
+            ),
         ),
         (
             f"reopen + widget + `progress`, 10,000 answers, {n}: without `id=` vs with it (RSS)",
@@ -290,6 +324,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, help="an existing data.py file of --rows rows")
     parser.add_argument("--runs", type=int, default=RUNS, help="processes per figure")
     parser.add_argument("--reopen-only", action="store_true", help="reopen and second window")
+    parser.add_argument("--export-only", action="store_true", help="to_dataset and consensus")
     args = parser.parse_args()
     trees = {"before": args.before} if args.before else {}
     trees["after" if args.before else "value"] = SRC
@@ -301,7 +336,8 @@ def main() -> None:
         if path is None:
             log(f"writing the synthetic dataset, {args.rows:,} rows")
             path = data.write(args.rows, work / "rows.arrow")
-        lines = table_rows(measure(trees, path, work, args.runs, args.reopen_only), args.rows)
+        found = measure(trees, path, work, args.runs, args.reopen_only, args.export_only)
+        lines = table_rows(found, args.rows)
     header = ["measure", "target", *trees]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))

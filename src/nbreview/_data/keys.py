@@ -155,6 +155,19 @@ class RecordKeys:
                 self._all = pa.concat_arrays(parts) if parts else pa.array([], type=pa.string())
         return self._all
 
+    def sparse(self, wanted: Collection[str] | pa.Array | pa.ChunkedArray) -> pa.Array:
+        """Every row's key where it is one of `wanted` (the records a store holds), null
+        elsewhere: enough for a per-row column of stored answers, at the cost of the rows
+        that have answers (content keys: found through the index, never a pass hashing every
+        row); with `id=`, or once every key is known, simply every row's key."""
+        if self.id_column is not None or self._all is not None:
+            return self.all()
+        positions, keys = self.find(wanted)
+        rows = len(self.source)
+        index, valid = np.zeros(rows, dtype=np.int64), np.zeros(rows, dtype=bool)
+        index[positions], valid[positions] = np.arange(len(positions)), True
+        return keys.take(pa.array(index, mask=~valid))
+
     def take(self, positions) -> pa.Array:
         """Keys of arbitrary rows (a queue's order), in the order given."""
         positions = np.asarray(positions, dtype=np.int64)

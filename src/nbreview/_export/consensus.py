@@ -69,7 +69,7 @@ def check_mode(annotators: Any) -> None:
 
 @dataclass
 class Gathered:
-    keys: pa.Array  # the dataset's record keys, by row position
+    keys: pa.Array  # by row position, the record key of rows the store holds, else null
     status: pa.Table  # record, annotator, status, annotated_at: every touched record's state
     answers: dict[str, Answers]  # question name -> its answers
 
@@ -77,8 +77,10 @@ class Gathered:
 def gather(review: ReviewContext, submitted_only: bool = False, answers: bool = True) -> Gathered:
     """The store's states and answers of this review, for the records in the data only."""
     store, name = review.store, review.name
-    keys = review.keys.all()
     rows = store.records(name)
+    found = store.answers(name) if answers else []
+    # Rows whose record the store holds: the others' keys are never computed (content keys).
+    keys = review.keys.sparse({r[0] for r in rows} | {r[0] for r in found})
     status = pa.table(
         {
             "record": pa.array([r[0] for r in rows], pa.string()),
@@ -96,7 +98,6 @@ def gather(review: ReviewContext, submitted_only: bool = False, answers: bool = 
         keep = pc.and_(keep, pc.invert(pc.is_in(status["annotator"], value_set=out)))
     status = status.filter(keep).combine_chunks()
     by_question = {q: Answers([], [], []) for q in review.questions.names}
-    found = store.answers(name) if answers else []
     if found:
         records = pa.array([r[0] for r in found], pa.string())
         pairs = _pair(records, pa.array([r[1] for r in found], pa.string()))

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .._data.chat import is_chat_type, is_messages
 from .._data.fields import Target
@@ -37,10 +36,8 @@ def submitted(review: ReviewContext) -> tuple[np.ndarray, list[dict]]:
     answers: dict[str, dict] = {}
     for record, _, question, value, _ in store.answers(name, annotator):
         answers.setdefault(record, {})[question] = value
-    keys = review.keys.all()
-    chosen = pc.is_in(keys, value_set=pa.array(done, pa.string()))
-    positions = np.flatnonzero(chosen.to_numpy(zero_copy_only=False))
-    return positions, [answers.get(k, {}) for k in keys.take(positions).to_pylist()]
+    positions, keys = review.keys.find(done)  # ascending; only those rows' keys computed
+    return positions, [answers.get(k, {}) for k in keys.to_pylist()]
 
 
 def column(review: ReviewContext, name: str, positions: np.ndarray) -> list[Any]:

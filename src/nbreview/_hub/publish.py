@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 import datasets
 import huggingface_hub
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .._export.types import TIMESTAMP
 from ..store.base import ADJUDICATOR
@@ -114,9 +113,7 @@ def _check_complete(review: Review, annotators: str | None) -> None:
     drafts = [r[0] for r in review.store.records(review.name, who) if r[2] == "draft"]
     if not drafts:
         return
-    keys = review.keys.all()
-    found = pc.is_in(keys, value_set=pa.array(drafts, pa.string()))
-    rows = pc.indices_nonzero(found).to_pylist()
+    rows = review.keys.find(drafts)[0].tolist()  # the drafts' rows, not every row's key
     if rows:
         shown = ", ".join(map(str, rows[:10])) + (", ..." if len(rows) > 10 else "")
         raise IncompleteReviewError(
@@ -129,7 +126,8 @@ def _check_complete(review: Review, annotators: str | None) -> None:
 def _log(review: Review, anonymize: bool) -> datasets.Dataset:
     """`annotations()` of this dataset's records, each answer as JSON text."""
     frame = review.annotations()
-    frame = frame[frame["record"].isin(review.keys.all().to_pylist())]
+    held = review.keys.find(set(frame["record"]))[1]  # records of this dataset
+    frame = frame[frame["record"].isin(held.to_pylist())]
     table = pa.table(
         {
             "record": pa.array(frame["record"], pa.string()),

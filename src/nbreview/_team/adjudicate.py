@@ -30,9 +30,9 @@ def disputed_rows(review: Review) -> np.ndarray:
     ]
     counts = Counter(record for record, _ in submitted)
     shared = [record for record, n in counts.items() if n >= 2]
-    keys = review.keys.all()
     if not shared:
         return np.zeros(0, dtype=np.int64)
+    keys = review.keys.sparse(shared)  # only the shared records' rows are looked at
     many = pc.is_in(keys, value_set=pa.array(shared, pa.string())).to_numpy(zero_copy_only=False)
     agreement = consensus_columns(review.context)["agreement"][0]
     share = agreement.to_numpy(zero_copy_only=False).astype(float)  # null -> nan

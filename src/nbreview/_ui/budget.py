@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ..store.base import dump
-from ..store.usage import answer_chars
 
 DEFAULT = 20_000_000  # characters: ten answers at the largest size a message may carry
 
@@ -43,7 +42,7 @@ class Budget:
         if limit is None or not adding:
             return adding
         if self.used is None or self.used + adding > limit:  # exact: what is stored now
-            self.used = answer_chars(review.store, review.name, review.annotator)
+            self.used = review.store.answer_chars(review.name, review.annotator)
             current = stored()
             freed = sum(len(dump(current[q])) for q in answers if current.get(q) is not None)
             if self.used - freed + adding > limit:

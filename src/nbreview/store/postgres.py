@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import random
 import re
+import select
 import threading
 import time
 import weakref
@@ -29,6 +30,7 @@ from urllib.parse import quote, unquote
 import psycopg
 import pyarrow as pa
 from psycopg import errors as pg_errors
+from psycopg import pq
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from . import tables
@@ -48,6 +50,7 @@ RETRIES = 8  # for deadlocks and serialization failures, which a retry resolves
 WAIT = 1.5
 CONNECT_TIMEOUT = 2
 RECONNECT_TIMEOUT = 4.0
+FRESH = 1.0  # seconds after its last use a pooled connection is used without asking the server
 # Errors of the connection, not of the statement: they pass when the server is back.
 FAULTS = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
 
@@ -70,13 +73,11 @@ class PostgresDialect(Dialect):
         lock = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
         con.execute(f"SELECT {lock}(%s, hashtext(%s))", key)
 
-    def lock_record(self, con: Any, review: str, record: str) -> bool | None:
-        """Like FOR UPDATE SKIP LOCKED on a row: a record another claim holds is passed over."""
-        key = f"{review}\x1f{record}"
-        sql = "SELECT pg_try_advisory_xact_lock(hashtextextended(%s, 0))"
-        return bool(con.execute(sql, (key,)).fetchone()[0])
-
     def pipeline(self, con: Any) -> contextlib.AbstractContextManager:
+        """A pipeline, unless the transaction already runs in one (a nested one would wait
+        for every statement before it: a round trip for nothing)."""
+        if con.pgconn.pipeline_status != pq.PipelineStatus.OFF:
+            return contextlib.nullcontext()
         return con.pipeline()
 
 
@@ -92,6 +93,7 @@ DIALECT = PostgresDialect(
         ("{order}", "id"),
         ("{lock}", " FOR UPDATE"),
         ("{in}", "= ANY(?)"),
+        ("{candidates}", "unnest(?::text[]) WITH ORDINALITY AS c(record, n)"),
         ("{+}", ""),
         ("{returning}", " RETURNING id"),
     ),
@@ -102,6 +104,8 @@ DIALECT = PostgresDialect(
 # Beyond the shared schema: the change log read per review, in order.
 INDEXES = ["CREATE INDEX IF NOT EXISTS nbreview_changes_review ON nbreview_changes(review, id)"]
 TABLES = tuple(re.findall(r"TABLE IF NOT EXISTS (\w+)", ";".join(DIALECT.schema())))
+# Looked for at every open beside the tables: a store made before it gets it (claims need it).
+CHECKED = (*TABLES, "nbreview_records_record")
 
 
 # -- the URL and its password -----------------------------------------------------------------
@@ -167,6 +171,49 @@ def _scrub(text: str, password: str | None) -> str:
     return text
 
 
+class Checker:
+    """The pool's check: a connection idle for a while is asked whether it is still alive
+    (a kernel left overnight); one handed back a moment ago only when the server has written
+    to it since (terminated, restarting): asking every time cost each transaction a round
+    trip more."""
+
+    def __init__(self) -> None:
+        self.last: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def used(self, conn: psycopg.Connection) -> None:
+        self.last[conn] = time.monotonic()
+
+    def check(self, conn: psycopg.Connection) -> None:
+        recent = time.monotonic() - self.last.get(conn, -FRESH) < FRESH
+        if not recent or _has_news(conn):
+            ConnectionPool.check_connection(conn)
+
+
+def _has_news(conn: psycopg.Connection) -> bool:
+    """Whether the server wrote to an idle connection (a backend terminated, a server shut
+    down: its last words, or the socket's end), seen without a round trip."""
+    try:
+        return bool(select.select([conn.pgconn.socket], [], [], 0)[0])
+    except (OSError, ValueError, psycopg.Error):
+        return True
+
+
+def _pipelined(conn: psycopg.Connection, work: Callable[[psycopg.Connection], T]) -> T:
+    """`work(conn)` between a BEGIN and a COMMIT queued in one pipeline (psycopg's own
+    transaction() waits for its BEGIN and its COMMIT: two round trips more); rolled back
+    when anything fails, the error raised as it came."""
+    try:
+        with conn.pipeline():
+            conn.execute("BEGIN")
+            result = work(conn)
+            conn.execute("COMMIT")
+        return result
+    except BaseException:
+        with contextlib.suppress(psycopg.Error):  # a broken connection: the pool drops it
+            conn.rollback()
+        raise
+
+
 def _close_pool(pool: ConnectionPool) -> None:
     """Close the pool; from one of its own threads (a collection may run there), in another:
     a thread cannot wait for itself to stop."""
@@ -197,6 +244,7 @@ class PostgresStore(SQLStore):
             raise
         except (psycopg.Error, OSError) as exc:
             raise self._error("cannot be opened", exc) from None
+        self._checker = Checker()
         self._pool = ConnectionPool(
             conninfo,
             kwargs=kwargs,
@@ -207,7 +255,8 @@ class PostgresStore(SQLStore):
             name="nbreview",
             open=True,
             # a kernel left idle overnight may hold a connection the server has since dropped
-            check=ConnectionPool.check_connection,
+            check=self._checker.check,
+            reset=self._checker.used,
         )
         self._closer = weakref.finalize(self, _close_pool, self._pool)
 
@@ -233,9 +282,9 @@ class PostgresStore(SQLStore):
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
             found = conn.execute(
-                "SELECT " + ", ".join(f"to_regclass('{t}') IS NOT NULL" for t in TABLES)
+                "SELECT " + ", ".join(f"to_regclass('{t}') IS NOT NULL" for t in CHECKED)
             ).fetchone()
-            present = dict(zip(TABLES, found, strict=True))
+            present = dict(zip(CHECKED, found, strict=True))
             if present["nbreview_meta"]:
                 try:
                     meta = dict(conn.execute("SELECT key, value FROM nbreview_meta").fetchall())
@@ -249,12 +298,19 @@ class PostgresStore(SQLStore):
                 return
             create_schema(conn, DIALECT, INDEXES)
 
-    def _tx(self, what: str, work: Callable[[psycopg.Connection], T]) -> T:
-        """Run `work` in one transaction; retry it when the server asks us to (deadlock)."""
+    def _tx(self, what: str, work: Callable[[psycopg.Connection], T], pipelined=True) -> T:
+        """Run `work` in one transaction; retry it when the server asks us to (deadlock).
+
+        Pipelined (`pipelined`): BEGIN, the statements up to the first whose rows are read,
+        and COMMIT with the last ones travel together, so a transaction costs one round trip
+        plus one per read, not one per statement (a COPY cannot be pipelined)."""
         for attempt in range(RETRIES):
             try:
-                with self._pool.connection() as conn, conn.transaction():
-                    return work(conn)
+                with self._pool.connection() as conn:
+                    if not pipelined:
+                        with conn.transaction():
+                            return work(conn)
+                    return _pipelined(conn, work)
             except (pg_errors.SerializationFailure, pg_errors.DeadlockDetected, Retry) as exc:
                 if attempt == RETRIES - 1:
                     raise self._error(what, exc) from None
@@ -291,7 +347,7 @@ class PostgresStore(SQLStore):
             with conn.cursor().copy(sql, args) as copy:
                 return b"".join(bytes(block) for block in copy)
 
-        return tables.from_csv(self._tx("could not be read", read), schema)
+        return tables.from_csv(self._tx("could not be read", read, pipelined=False), schema)
 
     def close(self) -> None:
         self._closer()

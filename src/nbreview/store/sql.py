@@ -16,6 +16,7 @@ table goes in `SCHEMA`, which both backends create. Nothing changes in either ba
 from __future__ import annotations
 
 import contextlib
+import functools
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from typing import Any, TypeVar
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from . import claims as claiming
 from . import expect as expecting
 from . import rekey as rekeying
 from . import tables
@@ -40,6 +42,7 @@ from .base import (
     load_many,
     now_us,
 )
+from .claims import Retry  # noqa: F401  (the backends' retry signal lives with the claims)
 
 T = TypeVar("T")
 SCHEMA = """
@@ -62,6 +65,7 @@ CREATE TABLE IF NOT EXISTS {t}records (
     annotated_at {int} NOT NULL, seconds {real} NOT NULL DEFAULT 0,
     PRIMARY KEY (review, annotator, record));
 CREATE INDEX IF NOT EXISTS {t}records_status ON {t}records(review, status);
+CREATE INDEX IF NOT EXISTS {t}records_record ON {t}records(review, record);
 CREATE TABLE IF NOT EXISTS {t}reservations (
     review TEXT NOT NULL, record TEXT NOT NULL, annotator TEXT NOT NULL,
     expires_at {int} NOT NULL, PRIMARY KEY (review, record, annotator));
@@ -157,21 +161,15 @@ CHANGE = "SELECT review, annotator, record FROM {t}changes WHERE id = ?"
 LOCK_STATUS = f"SELECT status FROM {{t}}records WHERE {KEY}{{lock}}"
 EVENTS = "SELECT question, previous FROM {t}events WHERE change = ? ORDER BY {order} DESC"
 ANSWER = f"SELECT question, value FROM {{t}}answers WHERE {KEY} AND question = ?"
+ANSWER_CHARS = (  # what a budget counts: characters of stored answer JSON, on both backends
+    "SELECT COALESCE(SUM(length(value)), 0) FROM {t}answers WHERE review = ? AND annotator = ?"
+)
 LAST_CHANGE = (
     "SELECT c.id, c.record FROM {t}changes c WHERE c.review = ? AND c.annotator = ? "
     "AND c.undo_of IS NULL AND EXISTS (SELECT 1 FROM {t}events e WHERE e.change = c.id) "
     "AND NOT EXISTS (SELECT 1 FROM {t}changes u WHERE u.undo_of = c.id) ORDER BY c.id DESC LIMIT 1"
 )
 # Claims and seats.
-RELEASE = "DELETE FROM {t}reservations WHERE review = ? AND (annotator = ? OR expires_at < ?)"
-TAKEN = (  # others' submitted answers plus live claims, a claim whose holder submitted once
-    "SELECT (SELECT COUNT(*) FROM {t}records WHERE review = ? AND record = ? "
-    "AND status = 'submitted' AND annotator NOT IN (?, ?)) + "
-    "(SELECT COUNT(*) FROM {t}reservations v WHERE v.review = ? AND v.record = ? "
-    "AND NOT EXISTS (SELECT 1 FROM {t}records d WHERE d.review = v.review "
-    "AND d.record = v.record AND d.annotator = v.annotator AND d.status = 'submitted'))"
-)
-RESERVE = "INSERT INTO {t}reservations VALUES (?, ?, ?, ?)"
 EXPIRE_SEATS = "DELETE FROM {t}seats WHERE review = ? AND annotator = ? AND expires_at < ?"
 SEATS = "SELECT seat, record FROM {t}seats WHERE review = ? AND annotator = ? AND seat <> ?"
 SEAT = upsert("seats", 5, "review, annotator, seat", excluded("record", "expires_at"))
@@ -237,6 +235,18 @@ SUBMITTED = (
     "a",
 )
 
+# Every answer of a review but "adjudicated"'s, no join: a change writes a record's row with
+# its answers, so SUBMITTED's rows are these minus those of the few records not submitted.
+TEAM_ANSWERS = (
+    ["record", "annotator", "question", "value"],
+    "{t}answers WHERE {+}review = ? AND annotator <> ?",
+    "{t}answers",
+)
+NOT_SUBMITTED = (
+    "SELECT annotator, record FROM {t}records WHERE review = ? AND annotator <> ? "
+    "AND (status IS NULL OR status <> 'submitted')"
+)
+
 
 @dataclass(frozen=True)
 class Dialect:
@@ -245,7 +255,8 @@ class Dialect:
     prefix: str  # before every table name
     mark: str  # the placeholder of an argument
     # SCHEMA's {int}, {real}, {serial}, {event_id}; the statements' {order} of events, {lock},
-    # {in} a list, {+}, {returning}
+    # {in} a list, {+}, {returning}, {candidates} (a list of texts as rows (record, n), n its
+    # place in the list)
     words: tuple[tuple[str, str], ...]
     legacy: str  # the test for a key of scheme 1 (32 lowercase hex digits)
     lock_first: bool = False  # a change locks its record's row before reading it
@@ -278,11 +289,6 @@ class Dialect:
         """A rekey of one review waits for its claims (`shared`: claims do not wait for each
         other), seat takers of one annotator take turns (SQLite: its write lock does all)."""
 
-    def lock_record(self, con: Any, review: str, record: str) -> bool | None:
-        """Lock a record for a claim if it is free: True, False when another claim holds it,
-        None where the transaction already excludes every other (SQLite)."""
-        return None
-
     def pipeline(self, con: Any) -> contextlib.AbstractContextManager:
         """Statements sent together and answered together, where the driver can."""
         return contextlib.nullcontext()
@@ -290,10 +296,6 @@ class Dialect:
     def change_id(self, cursor: Any) -> int:
         """The id NEW_CHANGE made: RETURNING where the database has it, else lastrowid."""
         return cursor.lastrowid if dict(self.words)["{returning}"] == "" else cursor.fetchone()[0]
-
-
-class Retry(Exception):
-    """A lock another transaction holds (without waiting for it): run this one again."""
 
 
 class SQLStore(ABC):
@@ -512,23 +514,8 @@ class SQLStore(ABC):
 
         def work(con: Any) -> str | None:
             self.d.lock_review(con, review, shared=True)  # only a rekey waits for claims
-            at, busy = now_us(), False
-            self._x(con, RELEASE, (review, annotator, at))  # earlier and expired claims
-            for record in candidates:
-                args = (review, record, annotator, ADJUDICATOR, review, record)
-                if self._x(con, TAKEN, args).fetchone()[0] >= overlap:
-                    continue
-                locked = self.d.lock_record(con, review, record)  # two never take its last place
-                if locked is False:  # another claimer is on it: the next one, or all again
-                    busy = True
-                    continue
-                if locked and self._x(con, TAKEN, args).fetchone()[0] >= overlap:
-                    continue  # filled while this claim waited for it
-                self._x(con, RESERVE, (review, record, annotator, at + int(ttl * 1e6)))
-                return record
-            if busy:
-                raise Retry(f"records of {review!r} were being claimed")
-            return None
+            run = functools.partial(self._x, con)
+            return claiming.claim(run, self.d, review, annotator, candidates, overlap, ttl)
 
         return self._tx("could not claim a record", work)
 
@@ -603,6 +590,10 @@ class SQLStore(ABC):
         args = (review, self.d.list_arg(keys), exclude, ADJUDICATOR)
         return dict(self._rows(SUBMITTED_COUNTS, args))
 
+    def answer_chars(self, review: str, annotator: str) -> int:
+        """Characters of every current answer (drafts too) of one annotator: their budget's use."""
+        return int(self._one(ANSWER_CHARS, (review, annotator)))
+
     def status_counts(self, review: str) -> list[tuple[str, str, int]]:
         """(annotator, status, records) for everyone: the team's progress, from the store alone."""
         return self._rows(STATUS_COUNTS, (review,))
@@ -655,6 +646,13 @@ class SQLStore(ABC):
         if records is not None:
             source, args = source + " AND a.record {in}", [*args, self.d.list_arg(records)]
         return self._arrow((columns, source, alias), tuple(args), tables.SUBMITTED)
+
+    def team_answers(self, review: str) -> tuple[pa.Table, list[tuple[str, str]]]:
+        """(every answer but "adjudicated"'s as `tables.SUBMITTED`, the (annotator, record)
+        pairs not submitted): `submitted_answers(review)` is the first without the second,
+        read without SQLite looking up each answer's record (half its time)."""
+        skip = self._rows(NOT_SUBMITTED, (review, ADJUDICATOR))
+        return self._arrow(TEAM_ANSWERS, (review, ADJUDICATOR), tables.SUBMITTED), skip
 
 
 Store = SQLStore  # what Review and the layers above hold: one SQL store, any backend

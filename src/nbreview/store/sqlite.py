@@ -37,6 +37,7 @@ DIALECT = Dialect(
         ("{order}", "rowid"),
         ("{lock}", ""),  # a write transaction holds the whole file
         ("{in}", "IN (SELECT value FROM json_each(?))"),
+        ("{candidates}", "(SELECT value AS record, key AS n FROM json_each(?)) AS c"),
         ("{+}", "+"),
         ("{returning}", ""),  # lastrowid: RETURNING makes SQLite's commit slower
     ),

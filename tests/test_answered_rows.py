@@ -1,0 +1,57 @@
+"""The lead's exports touch the rows that have answers only (issue 25): consensus, every
+annotator's answers, agreement, the disputed records to adjudicate and a Hub export give,
+without `id=`, what the same review with `id=` gives, and never compute every row's key."""
+
+from __future__ import annotations
+
+import datasets
+
+import nbreview as nr
+from nbreview._export.picking import submitted
+from nbreview._hub.publish import _log
+from nbreview._team.adjudicate import disputed_rows
+
+ROWS = 3000
+
+
+def reviews(ds, folder, name: str, **kwargs) -> nr.Review:
+    labels = nr.Label("verdict", ["good", "bad"])
+    return nr.Review(ds, ["t"], [labels], store=folder / "s.sqlite", annotator=name, **kwargs)
+
+
+def timeless(columns: dict) -> dict:
+    """The columns, with only whether each row has a time: the two stores' clocks differ."""
+    at = columns.pop("annotated_at")
+    columns["annotated"] = [None if t is None else bool(t) for t in at]
+    return columns
+
+
+def test_exports_without_id_match_the_same_with_id_and_hash_answered_rows_only(tmp_path):
+    texts = [f"row {i} " + "words " * (i % 7) for i in range(ROWS)]
+    ds = datasets.Dataset.from_dict({"t": texts, "id": [f"r{i}" for i in range(ROWS)]})
+    found = {}
+    for twin, kwargs in (("content", {}), ("id", {"id": "id"})):
+        folder = tmp_path / twin
+        folder.mkdir()
+        alice, bob = reviews(ds, folder, "alice", **kwargs), reviews(ds, folder, "bob", **kwargs)
+        for i in (3, 40, 41, 2999):
+            alice.submit(i, verdict="good")
+            bob.submit(i, verdict="bad" if i in (40, 2999) else "good")
+        bob.submit(1000, verdict="bad")
+        lead = reviews(ds, folder, "lead", **kwargs)
+        lead.submit(5, verdict="good")
+        found[twin] = {
+            "consensus": timeless(lead.to_dataset(annotators="consensus").to_dict()),
+            "all": timeless(lead.to_dataset(annotators="all").to_dict()),
+            "agreement": lead.agreement().to_dict(),
+            "disputed": disputed_rows(lead).tolist(),
+            "mine": submitted(lead)[0].tolist(),
+            "log": len(_log(lead, anonymize=False)),  # one row per answer of the data's records
+        }
+        if twin == "content":
+            assert lead.keys._all is None  # no pass computed every row's key
+    assert found["content"]["disputed"] == found["id"]["disputed"] == [40, 2999]
+    assert found["content"]["mine"] == found["id"]["mine"] == [5]
+    for part in ("consensus", "all", "agreement"):
+        assert found["content"][part] == found["id"][part], part
+    assert found["content"]["log"] == found["id"]["log"] == 10
