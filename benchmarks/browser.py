@@ -164,9 +164,10 @@ def latency(args: dict) -> dict:
 def suggest(args: dict) -> dict:
     """The same presses on two reviews of the same data in one page, one with `suggest=` a
     callable sleeping 200 ms per batch at work in its thread, one without, in alternating
-    rounds so both see the same machine."""
+    rounds (ABBA) so both see the same machine and as many widgets on the page."""
     presses, rounds = int(args.get("presses", 50)), int(args.get("rounds", 2))
-    labels = ["without", "with"] * rounds
+    # without, with, with, without, ...: each kind as often early as late in the page
+    labels = [x for r in range(rounds) for x in (("without", "with"), ("with", "without"))[r % 2]]
     cells = [
         SUGGEST_CELL.format(data=args["data"], name=f"{label}{i}", suggest=label == "with")
         for i, label in enumerate(labels)

@@ -14,6 +14,8 @@ longest task, and the frames from keydown to the next record painted.
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -43,8 +45,8 @@ def trace(n):
         out.append({{"role": "assistant", "content": ANSWER.format(i=i, a=i * 2)}})
     return out
 
-df = pd.DataFrame({{"id": ["short-1", "long", "short-2"],
-                    "messages": [trace(8), trace({n}), trace(20)]}})
+df = pd.DataFrame({{"id": ["short-1", "long", "short-2", "short-3", "short-2-twin"],
+                    "messages": [trace(8), trace({n}), trace(20), trace(8), trace(20)]}})
 review = nr.Review(df, fields=[nr.Chat("messages")],
                    questions=[nr.Rating("helpful", scale=5, turns="messages")],
                    id="id", store="chat-bench.sqlite", annotator="bench")
@@ -104,25 +106,62 @@ def _tasks_since(page, t0: float) -> list[float]:
     )
 
 
-def _open_next(page, index: int, settle_ms: int) -> dict:
+# Chromium's trace: every task of the page's main thread, wall time (dur) and the time the
+# thread really ran (tdur, CPU). On a loaded machine a task's wall time grows with the queue
+# for the cores; its CPU time does not, so it says what the page itself costs.
+TRACE_CATEGORIES = ["toplevel", "devtools.timeline", "disabled-by-default-devtools.timeline"]
+
+
+def _main_thread_tasks(trace: bytes) -> list[tuple[float, float]]:
+    """(wall ms, CPU ms) of each top-level task on the renderer's main thread."""
+    events = json.loads(trace)
+    events = events.get("traceEvents", events) if isinstance(events, dict) else events
+    mains = {
+        (e["pid"], e["tid"])
+        for e in events
+        if e.get("ph") == "M" and e.get("args", {}).get("name") == "CrRendererMain"
+    }
+    per: dict[tuple, list[tuple[float, float]]] = {}
+    for e in events:
+        if e.get("name") == "RunTask" and e.get("ph") == "X" and (e["pid"], e["tid"]) in mains:
+            cpu = e.get("tdur", e.get("dur", 0))
+            per.setdefault((e["pid"], e["tid"]), []).append((e.get("dur", 0) / 1e3, cpu / 1e3))
+    return max(per.values(), key=len, default=[])
+
+
+class Traced:
+    """Trace a phase: the longest task by wall and by CPU time, and how many passed 200 ms."""
+
+    def __init__(self, browser, page, name: str, out: dict):
+        self.browser, self.page, self.name, self.out = browser, page, name, out
+
+    def __enter__(self):
+        self.browser.start_tracing(page=self.page, categories=TRACE_CATEGORIES)
+        return self
+
+    def __exit__(self, *exc):
+        tasks = _main_thread_tasks(self.browser.stop_tracing())
+        self.out[f"{self.name}_longest_wall_ms"] = round(max((w for w, _ in tasks), default=0))
+        self.out[f"{self.name}_longest_cpu_ms"] = round(max((c for _, c in tasks), default=0))
+        self.out[f"{self.name}_cpu_over_200"] = sum(c > 200 for _, c in tasks)
+        self.out[f"{self.name}_cpu_over_50"] = sum(c > 50 for _, c in tasks)
+
+
+def _open_next(page, settle_ms: int) -> dict:
     before = page.evaluate("window.__nbrBench.samples.length")
+    ahead = page.evaluate("document.querySelector('.nbr-root').dataset.ahead")
     page.keyboard.press("ArrowRight")
     page.wait_for_function("n => window.__nbrBench.samples.length > n", arg=before, timeout=60_000)
     sample = page.evaluate("window.__nbrBench.samples.at(-1)")
     page.wait_for_timeout(settle_ms)
-    return sample
+    return {**sample, "ahead": ahead}
 
 
-def open_chat(args: dict) -> dict:
-    from playwright.sync_api import sync_playwright
-
-    e2e = _e2e()
-    n = int(args.get("messages", 2000))
-    base = Path(tempfile.mkdtemp(prefix="nbreview-bench-chat-"))
+def _server(e2e, base: Path):
     dirs = e2e._make_private_dirs(base)
     e2e._write_lab_settings(dirs["settings"])
     e2e._write_kernelspec(dirs["data"])
-    log = open(base / "server.log", "wb")  # noqa: SIM115 - closed in finally
+    log = open(base / "server.log", "wb")  # noqa: SIM115 - closed by the caller
     proc = subprocess.Popen(
         e2e._server_command(dirs["root"]),
         env=e2e._server_env(dirs),
@@ -133,10 +172,54 @@ def open_chat(args: dict) -> dict:
         start_new_session=True,
     )
     server = e2e.JupyterServer("", e2e.TOKEN, dirs["root"], base, proc)
+    port = e2e._read_port(proc, dirs["runtime"], server.log_path)
+    server.url = f"http://127.0.0.1:{port}"
+    e2e._wait_ready(server)
+    return server, dirs, log
+
+
+def _measure(browser, page, root, n: int) -> dict:
+    """From the first record: → to the long chat, scroll it, → to the short chat after it;
+    then → twice more to the twin (the same short chat after a short one)."""
+    out: dict = {}
+    root.focus()
+    with Traced(browser, page, "open", out):
+        long_open = _open_next(page, 1500)
+    out["open_long_tasks"] = len(_tasks_since(page, long_open["t0"]))
+    t_scroll = page.evaluate("performance.now()")
+    with Traced(browser, page, "scroll", out):
+        scroll = page.evaluate(SCROLL)
+        page.wait_for_timeout(1000)
+    out["scroll_long_tasks"] = len(_tasks_since(page, t_scroll))
+    out["scroll_steps"], out["scroll_height"] = scroll["steps"], scroll["height"]
+    last = f'.nbr-root .nbr-message[data-index="{n - 1}"]'
+    out["last_message_shown"] = page.locator(last).count()
+    root.focus()
+    with Traced(browser, page, "after_long", out):
+        after_long = _open_next(page, 1500)
+    root.focus()
+    _open_next(page, 1500)  # short-3
+    with Traced(browser, page, "after_short", out):
+        after_short = _open_next(page, 1500)
+    for name, sample in (
+        ("long", long_open),
+        ("after_long", after_long),
+        ("after_short", after_short),
+    ):
+        out[f"{name}_dom_ms"] = round(sample["dom"])
+        out[f"{name}_frame_ms"] = round(sample["frame"])
+        out[f"{name}_ahead"] = sample["ahead"]
+    return out
+
+
+def open_chat(args: dict) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    e2e = _e2e()
+    n = int(args.get("messages", 2000))
+    base = Path(tempfile.mkdtemp(prefix="nbreview-bench-chat-"))
+    server, dirs, log = _server(e2e, base)
     try:
-        port = e2e._read_port(proc, dirs["runtime"], server.log_path)
-        server.url = f"http://127.0.0.1:{port}"
-        e2e._wait_ready(server)
         e2e._write_notebook(dirs["root"], "chat.ipynb", [CELL.format(n=n)])
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
@@ -144,51 +227,21 @@ def open_chat(args: dict) -> dict:
             )
             try:
                 page = browser.new_context(viewport=e2e.VIEWPORT).new_page()
-                page.set_default_timeout(60_000)
+                page.set_default_timeout(120_000)
                 page.add_init_script(e2e._PAGE_HELPERS)
                 notebook = e2e.Notebook(page, server, "chat.ipynb").open()
                 page.evaluate(OBSERVE)
                 notebook.run_cell(0, key="Control+Enter")
                 root = notebook.cell(0).locator(".nbr-root")
-                root.wait_for(state="visible", timeout=60_000)
+                root.wait_for(state="visible", timeout=120_000)
                 page.wait_for_selector(".nbr-root .nbr-message")
                 page.evaluate(TIMER)
                 page.wait_for_timeout(2000)  # the records sent ahead arrive
-                root.focus()
-                long_open = _open_next(page, 1, 1500)
-                last = f'.nbr-root .nbr-message[data-index="{n - 1}"]'
-                page.wait_for_selector(last, state="attached")
-                shown = page.evaluate("document.querySelectorAll('.nbr-root .nbr-message').length")
-                opened = _tasks_since(page, long_open["t0"])
-                scroll = page.evaluate(SCROLL)
-                page.wait_for_timeout(1000)
-                scrolled = _tasks_since(page, long_open["t0"])
-                root.focus()
-                short_open = _open_next(page, 2, 1500)
-                twin = _tasks_since(page, short_open["t0"])
-                rendered = page.evaluate(
-                    "document.querySelectorAll('.nbr-root .nbr-rendered[data-pending]').length"
-                )
-                chromium = browser.version
+                out = _measure(browser, page, root, n)
+                out["chromium"] = browser.version
             finally:
                 browser.close()
-        if shown != n:
-            raise RuntimeError(f"{n} messages sent, {shown} drawn")
-        return {
-            "messages": n,
-            "open_longest_ms": max(opened, default=0.0),
-            "open_long_tasks": len(opened),
-            "open_and_scroll_longest_ms": max(scrolled, default=0.0),
-            "open_and_scroll_long_tasks": len(scrolled),
-            "scroll_steps": scroll["steps"],
-            "long_chat_dom_ms": long_open["dom"],
-            "long_chat_frame_ms": long_open["frame"],
-            "twin_longest_ms": max(twin, default=0.0),
-            "twin_dom_ms": short_open["dom"],
-            "twin_frame_ms": short_open["frame"],
-            "pending_after_next": rendered,
-            "chromium": chromium,
-        }
+        return {"messages": n, "load_average": round(os.getloadavg()[0], 1), **out}
     finally:
         e2e._stop_server(server)
         log.close()

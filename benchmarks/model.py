@@ -109,7 +109,7 @@ def disagreement(args: dict) -> dict:
         _, first = timed(lambda: review.queue(sort="disagreement"))
         seconds = _median(lambda: review.queue(sort="disagreement"))
         column = _median(lambda: review.queue(sort="score"))
-        read = _median(lambda: review.store.submitted_answers("default"))  # the store's part
+        read = _median(lambda: review.store.team_answers("default"))  # the store's part
         cpu = time.process_time()
         review.queue(sort="disagreement")
         cpu = time.process_time() - cpu  # one thread throughout: what a quiet machine takes

@@ -25,6 +25,7 @@ import { buildRoot, buildShell } from "./widget/shell.js";
 import { buildFeedback } from "./widget/feedback.js";
 import { createView } from "./widget/view.js";
 import { attachVisitor } from "./widget/visitor.js";
+import { attachMore } from "./render/more.js";
 import "./widget/unfold.js";
 
 export { effect, registerAction, send, set } from "./core/reducer.js";
@@ -121,6 +122,7 @@ function render({ model, el, signal }) {
 
   const unguard = guardShortcuts(p.root, (e) => ownsKey(e, store.state.keys));
   const unlisten = listenKernel(model, store);
+  const unmore = attachMore(model, p.fields); // "Show more" on a long field (after the view)
   // anywidget aborts the signal when the model is destroyed (the kernel stopped); a kernel
   // restart leaves the model with a dead comm, which ipywidgets announces as comm_live_update
   // (it only ever turns false once a view is rendered).
@@ -137,6 +139,7 @@ function render({ model, el, signal }) {
     }
     unguard();
     unlisten();
+    unmore();
     visitor.destroy();
     model.off("comm_live_update", goStale);
     p.kinds.destroy();

@@ -172,3 +172,29 @@ def test_agreement_matches_counting_by_hand_over_many_records():
     for key, (share, n) in expected.items():
         assert got[key][0] == pytest.approx(share)
         assert got[key][1] == n
+
+
+def test_team_answers_less_unsubmitted_are_the_submitted_answers(tmp_path):
+    """The disagreement sort's join-free read keeps exactly the submitted answers: a draft
+    and a skipped record's answers are left out, as `submitted_answers()` leaves them."""
+    from nbreview._model.disagree import submitted
+
+    answer(tmp_path, "a", {1: "yes", 2: "no", 3: "yes"})
+    answer(tmp_path, "b", {1: "no", 4: "maybe"})
+    drafts = review(tmp_path, annotator="c")
+    drafts.position = 1
+    drafts.session.answer({"verdict": "yes"})  # a draft: not submitted
+    drafts.position = 2
+    drafts.session.answer({"verdict": "no"})
+    drafts.session.finish("skipped")  # skipped with an answer
+    store = drafts.store
+    expected = store.submitted_answers(drafts.name).to_pylist()
+    everything, skip = store.team_answers(drafts.name)
+    assert everything.num_rows == 7  # the draft's and the skipped record's answers too
+    assert sorted(skip) == [("c", "r1"), ("c", "r2")]
+    got = submitted(everything, skip).to_pylist()
+    assert len(expected) == 5
+    key = lambda row: (row["record"], row["annotator"])  # noqa: E731
+    assert sorted(got, key=key) == sorted(expected, key=key)
+    r = review(tmp_path).queue(sort="disagreement")
+    assert r.session.cursor.order.tolist()[:1] == [1]  # a and b disagree; c's draft not counted

@@ -290,3 +290,36 @@ def test_a_budget_is_set_per_review_and_a_shorter_answer_still_fits(tmp_path):
         _comments(tmp_path, budget=-1)
     unbounded = _comments(tmp_path, budget=None, name="other")
     assert _say(unbounded, 1, 0, "comment", "d" * 150_000)["notice"] is None
+
+
+# -- 9. a 50 MB field ---------------------------------------------------------------------------
+
+
+def test_a_50_mb_field_crosses_in_pieces(tmp_path):
+    """The record on screen syncs the first 100,000 characters of a 50 MB field; "Show more"
+    (a `more` message) brings the rest piece by piece, and the pieces make the whole text.
+    A field a span question marks is sent whole (its offsets need every character)."""
+    from nbreview._ui import long_fields
+
+    text = "lorem ipsum " * 4_400_000 + "THE END"
+    note = text[:300_000]  # long too, but a question marks it
+    df = pd.DataFrame({"id": ["big", "small"], "text": [text, "short"], "note": [note, "n"]})
+    review = nr.Review(df, ["text", "note"], [nr.Spans("marks", field="note", labels=["x"])],
+                       id="id", store=tmp_path / "s.sqlite", annotator="a")  # fmt: skip
+    widget = review.widget
+    state = {k: v for k, v in widget.get_state().items() if k not in ("_esm", "_css")}
+    synced = len(json.dumps(state))
+    assert synced < 1_000_000  # not 50 MB: the marked field whole, the other one cut
+    assert widget.record["more"] == {"text": len(text)}
+    shown = widget.record["fields"]["text"]
+    assert shown == text[:100_000]
+    assert widget.record["fields"]["note"] == note  # marked by a question: whole
+    pieces = [shown]
+    while sum(map(len, pieces)) < len(text):
+        ask = {"type": "more", "key": "big", "column": "text", "start": sum(map(len, pieces))}
+        reply = long_fields.piece(review, review.session, ask)
+        assert len(reply["text"]) <= 1_000_000
+        pieces.append(reply["text"])
+    assert "".join(pieces) == text
+    assert long_fields.piece(review, review.session, {**ask, "key": "small"}) is None
+    assert long_fields.piece(review, review.session, {**ask, "column": "id"}) is None

@@ -230,7 +230,8 @@ export class TurnSet {
     this.ctx.focus?.(this.index);
     this.redraw();
     if (scroll) {
-      const el = this.ctx.turnElement?.(this.column, i) ?? this.ensure(i)?.el;
+      const at = this.ctx.revealTurn ?? this.ctx.turnElement; // a long chat's card put back in the page
+      const el = at?.(this.column, i) ?? this.ensure(i)?.el;
       el?.scrollIntoView?.({ block: "nearest", inline: "nearest" });
     }
   }

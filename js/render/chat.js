@@ -8,6 +8,7 @@ import { h } from "../dom.js";
 import { jsonFragment } from "./code.js";
 import { clipFold, FOLD_LINES, hiddenFold, lineCount } from "./folds.js";
 import { defer, later } from "./lazy.js";
+import { ChatWindow, WINDOW_FROM } from "./window.js";
 import { sanitize } from "./sanitize.js";
 import { escapeHtml } from "./markdown.js";
 import {
@@ -240,10 +241,13 @@ function buildUpTo(state, last) {
   }
   state.next = Math.max(state.next, end);
   attachResults(batch, state.open);
+  const cards = [];
   for (const b of batch) {
-    if (!b.nested) state.chat.append(b.el);
+    if (!b.nested) cards.push(b.el);
     added.push(b.el); // a result nested in an earlier card is rendered on its own too
   }
+  if (state.win) state.win.add(cards, state.messages.length - state.next);
+  else state.chat.append(...cards);
   if (added.length) state.onAdded?.(added);
   return added;
 }
@@ -265,8 +269,10 @@ function buildRest(state) {
  */
 export function buildChat(messages, unit) {
   const chat = h("div", { class: "nbr-chat", role: "list" });
-  const state = { messages, unit, chat, els: [], open: [], next: 0, slots: new Map(), onAdded: null };
+  const state = { messages, unit, chat, els: [], open: [], next: 0, slots: new Map(), onAdded: null, onAttach: null, win: null };
   CHATS.set(chat, state);
+  // A long chat keeps only the cards near the view in the page (js/render/window.js).
+  if (messages.length > WINDOW_FROM) state.win = new ChatWindow(chat, (els) => state.onAttach?.(els));
   buildUpTo(state, FIRST_MESSAGES - 1);
   if (state.next < messages.length) buildRest(state);
   return chat;
@@ -297,4 +303,10 @@ export function chatSlot(chat, i, make) {
 export function onMessagesAdded(chat, fn) {
   const state = CHATS.get(chat);
   if (state) state.onAdded = fn;
+}
+
+/** Call `fn(cards)` with the cards a windowed chat puts back in the page (none otherwise). */
+export function onMessagesAttached(chat, fn) {
+  const state = CHATS.get(chat);
+  if (state) state.onAttach = fn;
 }

@@ -3,6 +3,7 @@
 // opens or closes it; the widget's `unfold` key (t) opens every fold of the record, and closes
 // them again when all are open. Buttons never take focus: the widget root keeps the keys.
 import { h } from "../dom.js";
+import { detachedIn } from "./window.js";
 
 /** Tool results longer than this many lines start folded. */
 export const FOLD_LINES = 40;
@@ -70,7 +71,8 @@ export function clipFold(el, lines) {
 
 /** `t`: open every fold in `container`; when every one is open already, close them all. */
 export function toggleFolds(container) {
-  const folds = [...container.querySelectorAll(".nbr-fold")];
+  // A long chat's cards out of the page (js/render/window.js) count too.
+  const folds = [container, ...detachedIn(container)].flatMap((el) => [...el.querySelectorAll(".nbr-fold")]);
   const open = folds.some((f) => f.hasAttribute("data-folded"));
   for (const f of folds) setOpen(f, open);
   return open;

@@ -33,7 +33,8 @@ export function later(step) {
   }, null);
 }
 
-function enqueue(run, target) {
+/** Run `run(target)` in a later task, in the slices deferred work runs in. */
+export function enqueue(run, target) {
   QUEUE.push([run, target]);
   if (!pumping) {
     pumping = true;

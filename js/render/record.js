@@ -7,12 +7,22 @@
 import "./render.css";
 import "./trace.css";
 import { h } from "../dom.js";
-import { buildChat, chatLength, chatMessage, chatSlot, isChat, messageText, onMessagesAdded } from "./chat.js";
+import {
+  buildChat,
+  chatLength,
+  chatMessage,
+  chatSlot,
+  isChat,
+  messageText,
+  onMessagesAdded,
+  onMessagesAttached,
+} from "./chat.js";
 import { toggleFolds } from "./folds.js";
-import { runJob, schedule } from "./lazy.js";
+import { enqueue, runJob, schedule } from "./lazy.js";
 import { buildSteps, stepsOf } from "./steps.js";
 import { messagePosition, parseTarget } from "./target.js";
 import { notice, rawBody, unitParts } from "./units.js";
+import { schedule as scheduleWindows, windowOf } from "./window.js";
 
 export { toggleFolds };
 
@@ -107,6 +117,10 @@ export function showUnits(container, { raw = false, loadImages = false } = {}) {
   const chats = [...container.querySelectorAll(".nbr-chat")];
   for (const chat of chats) {
     const run = (m) => renderPending(m, options);
+    if (windowOf(chat)) {
+      showWindowed(chat, raw, run);
+      continue;
+    }
     schedule(chat, [...chat.querySelectorAll(":scope > .nbr-message")], run);
     // Messages a long chat builds later: shown as the others are, rendered as they come into view.
     onMessagesAdded(chat, (added) => {
@@ -131,6 +145,26 @@ export function showUnits(container, { raw = false, loadImages = false } = {}) {
     const offset = claimed.getBoundingClientRect().top - chat.getBoundingClientRect().top;
     chat.scrollTop += Math.max(0, offset - 8);
   }
+}
+
+/** A windowed chat (js/render/window.js): each card shown as the others are when it comes
+ * back into the page, and rendered then, a slice at a time. */
+function showWindowed(chat, raw, run) {
+  const show = (cards) => {
+    for (const m of cards) {
+      for (const unit of [m, ...m.querySelectorAll(".nbr-md-unit")]) {
+        unit.dataset.view = raw || unit.hasAttribute("data-claimed") ? "raw" : "rendered";
+      }
+      if (!m.hasAttribute("data-unrendered") && !m.querySelector("[data-pending]")) continue;
+      enqueue(() => {
+        if (!m.isConnected) return; // scrolled past before its turn came: rendered when back
+        run(m);
+        scheduleWindows(); // its height changed
+      }, m);
+    }
+  };
+  onMessagesAttached(chat, show);
+  show([...chat.querySelectorAll(":scope > .nbr-message")]);
 }
 
 const STEPS = new WeakMap(); // a steps section → its steps, by index
@@ -199,6 +233,15 @@ export function turnSlot(container, column, i) {
     turn.append(slot);
   }
   return slot;
+}
+
+/** Turn `i`'s element put in the page (a long chat keeps only the cards near the view in
+ * it), to be scrolled into view; null when the record does not show it. */
+export function revealTurn(container, column, i) {
+  const el = turnElement(container, column, i);
+  const section = [...container.children].find((f) => f.dataset.column === column);
+  if (el && section?.dataset.kind === "chat") windowOf(chatIn(section))?.reveal(el);
+  return el;
 }
 
 /** The element of turn `i` of field `column` (to scroll to and mark), built if need be, or null. */

@@ -17,11 +17,14 @@ export function listenMouse(s, el, markOf, render) {
   return { stopDrag: () => stopDrag(m) };
 }
 
+// The question takes the focus when the button is released, not pressed: over a whole chat,
+// focusing a message shows its label panel and hides another's, which would move the text
+// under a pointer that is starting a selection.
 function onMouseDown(m, e) {
   if (e.button !== 0) return;
-  m.s.ctx.focus?.(m.s.index);
   const handle = e.target.closest?.(".nbr-handle");
   if (handle) {
+    m.s.ctx.focus?.(m.s.index);
     e.preventDefault(); // no text selection while an edge is dragged
     e.stopPropagation();
     startDrag(m, handle.dataset.edge);
@@ -32,7 +35,10 @@ function onMouseUp(m, e) {
   const { st } = m.s;
   if (e.button !== 0 || st.drag) return;
   const sel = m.el.ownerDocument.getSelection?.();
-  if (sel && sel.rangeCount > 0 && !sel.isCollapsed && selected(m, sel, e)) return;
+  if (sel && sel.rangeCount > 0 && !sel.isCollapsed && selected(m, sel, e)) {
+    m.s.ctx.focus?.(m.s.index);
+    return;
+  }
   const tag = e.target.closest?.(".nbr-tag");
   const seg = e.target.closest?.(".nbr-seg");
   if (tag) select(m.s, m.markOf(tag.dataset.mark));
@@ -44,6 +50,7 @@ function onMouseUp(m, e) {
     if (at !== null) st.caret = { anchor: at, focus: at };
   }
   m.render();
+  m.s.ctx.focus?.(m.s.index);
 }
 
 /** Text dragged over: it becomes the selection, snapped to words (Alt: to characters). */

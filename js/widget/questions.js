@@ -1,7 +1,7 @@
 // The questions as built components (js/kinds/), and the `ctx` they talk to the widget through
 // (docs/protocol.md, "Front end: question kinds"): answers and actions go to the store, what is
 // shown comes from its state.
-import { claimTarget, turnElement, turnSlot } from "../render/record.js";
+import { claimTarget, revealTurn, turnElement, turnSlot } from "../render/record.js";
 import { currentOf } from "../core/state.js";
 import { buildQuestion } from "../kinds/index.js";
 
@@ -26,6 +26,7 @@ export function createQuestions({ container, fields, store, refocus }) {
     // Per-turn questions (js/kinds/turns.js): where turn i of a chat or steps field is drawn.
     turnSlot: (column, i) => turnSlot(fields, column, i),
     turnElement: (column, i) => turnElement(fields, column, i),
+    revealTurn: (column, i) => revealTurn(fields, column, i),
     keys: () => store.state.keys,
     fieldKind: (column) => (store.state.config.fields ?? []).find((f) => f.column === column)?.kind ?? null,
   };

@@ -95,3 +95,43 @@ def test_a_widget_whose_kernel_restarted_says_so(page, open_notebook, jupyter_se
         ).strip()
         == '[["2"]]'
     )
+
+
+LONG = """
+import pandas as pd, nbreview as nr
+text = "".join(f"line {i:07d} of a very long field\\n" for i in range(45_000)) + "THE LAST LINE"
+df = pd.DataFrame({"id": ["long", "short"], "text": [text, "a short one"]})
+review = nr.Review(df, fields=["text"], questions=[nr.Rating("quality")], id="id",
+                   store="{store}", annotator="alice")
+review
+"""
+
+
+def test_a_long_field_shows_its_start_then_the_rest_on_show_more(
+    page, open_notebook, jupyter_server
+):
+    """Issue 25, attack 9: a 1.5 MB field arrives cut at 100,000 characters with a "Show
+    more" button; each click brings the next piece, until the last line is on screen."""
+    store = jupyter_server.root_dir / "long.sqlite"
+    nb = open_notebook([LONG.replace("{store}", store.name)])
+    nb.run_cell(0, key="Control+Enter")
+    root = nb.cell(0).locator(".nbr-root")
+    root.wait_for(state="visible", timeout=30_000)
+    field = root.locator('.nbr-field[data-column="text"]')
+    body = field.locator(".nbr-field-body")
+    more = field.locator(".nbr-show-more")
+    expect(more).to_contain_text("Show more (100,000 of 1,530,013 characters shown)")
+    assert len(body.text_content()) == 100_000
+    assert "THE LAST LINE" not in body.text_content()
+    more.click()
+    expect(more).to_contain_text("1,100,000 of 1,530,013", timeout=15_000)
+    more.click()
+    expect(more).to_have_count(0, timeout=15_000)
+    text = body.text_content()
+    assert len(text) == 1_530_013
+    assert text.endswith("line 0044999 of a very long field\nTHE LAST LINE")
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS_DIR / "long-field-shown.png"))
+    field.locator(".nbr-field-header").click()
+    page.keyboard.press("3")  # the widget still answers
+    expect(root).to_have_attribute("data-key", "short", timeout=15_000)

@@ -192,3 +192,159 @@ def test_agent_trace_turn_by_turn(page, open_notebook):
     assert page.evaluate("window.__xss") is None
     assert root.locator("img, script").count() == 0
     shot(root, "turns-xss-light")
+
+
+LONG_SETUP = r"""
+import pandas as pd, nbreview as nr
+def long_trace(n):
+    out = []
+    for i in range(n // 2):
+        out.append({"role": "user", "content": f"Question **{i}**: what is {i} * 2?"})
+        out.append({"role": "assistant", "content": f"It is **{i * 2}**.",
+                    "reasoning_content": f"Double {i}."})
+    return out
+df = pd.DataFrame({"id": ["long"], "messages": [long_trace(400)]})
+review = nr.Review(df, fields=[nr.Chat("messages")],
+                   questions=[nr.Rating("helpful", scale=5, turns="messages")],
+                   id="id", store="long.sqlite", annotator="alice")
+review
+"""
+
+IN_VIEW = """(el) => {
+    const chat = el.closest('.nbr-chat').getBoundingClientRect(), r = el.getBoundingClientRect();
+    return r.bottom > Math.max(chat.top, 0) && r.top < Math.min(chat.bottom, innerHeight);
+}"""
+
+
+def test_a_long_chat_is_windowed_and_keeps_keys_folds_and_controls(page, open_notebook):
+    """400 messages: only the cards near the view are in the page; j moves the mark far down
+    and scrolls its card into view, a digit rates it, the bottom renders when scrolled to, t
+    opens folds in cards out of the page, and axe finds nothing serious."""
+    from axe import describe, severe
+
+    nb = open_notebook([LONG_SETUP])
+    nb.run_cell(0, key="Control+Enter")
+    root = nb.cell(0).locator(".nbr-root")
+    root.wait_for(state="visible", timeout=30_000)
+    chat = root.locator(".nbr-chat[data-windowed]")
+    expect(chat).to_have_count(1)
+    in_page = root.locator(".nbr-chat > .nbr-message")
+    assert 5 < in_page.count() < 120, in_page.count()
+
+    root.focus()
+    assert marked(root, "helpful") == ["1"]
+    for _ in range(40):
+        page.keyboard.press("j")
+    assert marked(root, "helpful") == ["81"]
+    card = root.locator('.nbr-message[data-index="81"]')
+    expect(card).to_have_class(re.compile(r"\bnbr-turn-current\b"))
+    page.wait_for_timeout(300)
+    assert card.evaluate(IN_VIEW), "the marked turn is scrolled into view"
+    expect(root.locator('.nbr-chat > .nbr-message[data-index="0"]')).to_have_count(0)
+    page.keyboard.press("4")
+    wait_ack(root, 1)
+    assert marked(root, "helpful") == ["83"]
+    expect(card.locator(".nbr-turn-slot .nbr-option.nbr-selected")).to_have_count(1)
+
+    chat.evaluate("el => { el.scrollTop = el.scrollHeight; }")
+    last = root.locator('.nbr-message[data-index="399"]')
+    expect(last).to_have_count(1, timeout=10_000)
+    for _ in range(5):  # the spacers' estimates become measured heights: scroll till the end
+        chat.evaluate("el => { el.scrollTop = el.scrollHeight; }")
+        page.wait_for_timeout(200)
+    expect(last.locator(".nbr-message-text-rendered strong")).to_have_text("398", timeout=10_000)
+    assert last.evaluate(IN_VIEW)
+    page.keyboard.press("t")
+    expect(last.locator(".nbr-reasoning")).not_to_have_attribute("data-folded", "")
+    chat.evaluate("el => { el.scrollTop = 0; }")
+    first = root.locator('.nbr-message[data-index="1"]')
+    expect(first).to_have_count(1, timeout=10_000)
+    expect(first.locator(".nbr-reasoning")).not_to_have_attribute("data-folded", "")
+    shot(page, "turns-long-light")
+    try:
+        set_theme(page, "JupyterLab Dark", light=False)
+        shot(page, "turns-long-dark")
+    finally:
+        set_theme(page, "JupyterLab Light", light=True)
+
+    violations = [v for v in severe(page, root) if v["id"] != "aria-progressbar-name"]
+    assert not violations, describe(violations)
+    out = nb.exec("print(review.to_dataset()[0]['helpful'][81])")
+    assert out.strip().splitlines()[-1] == "4"
+
+
+SPANS_SETUP = r"""
+import pandas as pd, nbreview as nr
+chat = [
+    {"role": "user", "content": "Say hello to the **world** in Arabic."},
+    {"role": "assistant", "content": "مرحبا 🌍 بالعالم الكبير — hello world"},
+    {"role": "user", "content": "Thanks!"},
+]
+df = pd.DataFrame({"id": ["a"], "messages": [chat]})
+review = nr.Review(df, fields=[nr.Chat("messages")],
+                   questions=[nr.Spans("errors", field="messages", labels=["wrong", "unsafe"])],
+                   id="id", store="chat-spans.sqlite", annotator="alice")
+review
+"""
+
+CHAR_BOX = """([index, word]) => {
+    const el = document.querySelector(
+        `.nbr-message[data-index="${index}"] .nbr-spans-text[data-question="errors"]`);
+    const start = el.textContent.indexOf(word);
+    const rect = (pos) => {
+        for (const seg of el.querySelectorAll('.nbr-seg')) {
+            const a = +seg.dataset.start, b = +seg.dataset.end;
+            if (pos >= a && pos < b) {
+                const r = document.createRange();
+                r.setStart(seg.firstChild, pos - a);
+                r.setEnd(seg.firstChild, pos - a + 1);
+                return r.getBoundingClientRect();
+            }
+        }
+    };
+    const a = rect(start), b = rect(start + word.length - 1);
+    return {x1: a.left + a.width / 2, y1: a.top + a.height / 2,
+            x2: b.left + b.width / 2, y2: b.top + b.height / 2};
+}"""
+
+
+def test_spans_over_a_whole_chat_by_mouse_in_an_arabic_message(page, open_notebook):
+    """Spans over a whole chat show the chat as a chat (a role and a box per message); a word
+    of the second (Arabic, after an emoji) message selected with the mouse and labelled is
+    stored with that message's index and offsets in code points of its text."""
+    nb = open_notebook([SPANS_SETUP])
+    nb.run_cell(0, key="Control+Enter")
+    root = nb.cell(0).locator(".nbr-root")
+    root.wait_for(state="visible", timeout=30_000)
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    messages = root.locator(".nbr-chat > .nbr-message")
+    expect(messages).to_have_count(3)
+    for i, role in enumerate(["user", "assistant", "user"]):
+        expect(messages.nth(i).locator(".nbr-message-role")).to_have_text(role)
+    box = page.locator('.nbr-message[data-index="1"] .nbr-spans-text').first
+    expect(box).to_have_attribute("dir", "auto")
+    box.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)  # the notebook lays itself out again after the resize
+    a = page.evaluate(CHAR_BOX, [1, "بالعالم"])
+    page.mouse.move(a["x1"], a["y1"])
+    page.mouse.down()
+    page.mouse.move(a["x2"], a["y2"], steps=8)
+    page.mouse.up()
+    hint = root.locator('.nbr-turn-question[data-turn="1"] .nbr-spans-hint')
+    expect(hint).to_contain_text("“بالعالم” selected")
+    page.keyboard.press("1")
+    wait_ack(root, 1)
+    shot(page, "turns-chat-spans-light")
+    try:
+        set_theme(page, "JupyterLab Dark", light=False)
+        shot(page, "turns-chat-spans-dark")
+    finally:
+        set_theme(page, "JupyterLab Light", light=True)
+
+    out = nb.exec("import json; print(json.dumps(review.to_dataset()[0]['errors']))")
+    [span] = json.loads(out.strip().splitlines()[-1])
+    text = "مرحبا 🌍 بالعالم الكبير — hello world"
+    assert span["message"] == 1
+    assert span["label"] == "wrong"
+    assert span["text"] == "بالعالم" == text[span["start"] : span["end"]]  # code points
+    assert span["start"] == text.index("بالعالم")

@@ -31,11 +31,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from .._team.log import Log
 from ..questions.base import AgreementUnit
 from ..questions.span_f1 import marked, pooled_span_f1, span_f1, tokens
 from ..store.base import ADJUDICATOR
-from .consensus import Answers, gather
+from .consensus import Answers
 
 if TYPE_CHECKING:
     from ..context import ReviewContext
@@ -48,15 +51,29 @@ COLUMNS = ["question", "kind", "level", "alpha", "records", "annotators", "note"
 
 def agreement(review: ReviewContext) -> pd.DataFrame:
     """One row per question (or part of one): level, alpha, records and annotators counted."""
-    data = gather(review, submitted_only=True)
+    table = _submitted(review)
     rows = []
     for q in review.questions:
-        answers = _without_adjudicated(data.answers[q.name])
+        answers = _without_adjudicated(Log.of(q, table))
         for unit in q.agreement_units(answers, _reader(review, q)):
             rows.append(_row(q, unit))
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["alpha"] = frame["alpha"].astype("float64")
     return frame.astype({"records": "int64", "annotators": "int64"})
+
+
+def _submitted(review: ReviewContext) -> pa.Table:
+    """Submitted answers of records of the data, read as Arrow in one statement (100,000
+    answers in a fraction of gather()'s time), without those who did not qualify."""
+    from .._team.log import read
+    from .._team.qualify import unqualified
+
+    table = read(review).answers()
+    out = unqualified(review)
+    if out:
+        keep = pc.invert(pc.is_in(table["annotator"], value_set=pa.array(out, pa.string())))
+        table = table.filter(keep)
+    return table
 
 
 def _without_adjudicated(a: Answers) -> Answers:

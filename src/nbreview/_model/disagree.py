@@ -29,6 +29,16 @@ def _runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values[starts], np.diff(np.r_[starts, len(values)])
 
 
+def submitted(answers: pa.Table, skip: list[tuple[str, str]]) -> pa.Table:
+    """The answers but those of the (annotator, record) pairs in `skip`, matched in Arrow."""
+    if not skip:
+        return answers
+    unit = "\x1f"  # joins annotator and record: neither holds it
+    pairs = pc.binary_join_element_wise(answers["annotator"], answers["record"], unit)
+    unwanted = pa.array([f"{a}{unit}{r}" for a, r in skip], pa.string())
+    return answers.filter(pc.invert(pc.is_in(pairs, value_set=unwanted)))
+
+
 def agreement(answers: pa.Table, least: int = 2) -> tuple[pa.Array, np.ndarray, np.ndarray]:
     """(records, agreement, annotators) of the records answered by at least `least`
     annotators. A record's agreement is the mean, over its questions, of the share of

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -23,7 +24,8 @@ if TYPE_CHECKING:
     from ..review import Review
 
 FLUSH = 4096  # suggestion rows stored per transaction
-PER_CALL = 32  # rounds of batches read and handed to the callable's thread together
+PER_CALL = 128  # rounds of batches read and handed to the callable's thread together: each
+# hand-off is two thread wake-ups, milliseconds each on a busy machine
 
 
 def fill(
@@ -40,23 +42,55 @@ def fill(
     if not overwrite and len(positions):
         positions = _not_done(review, s.name, positions)
     tally, pending = Tally(), []
-    with _bar(len(positions), s.name) as bar:
+    with _bar(len(positions), s.name) as bar, _Writer(review, s.name, overwrite) as writer:
         for batch, _, outcome in outcomes(review, s, positions.tolist(), per_call=PER_CALL):
             tally.add(s, batch, outcome)
             if not isinstance(outcome, BatchFailed):
                 pending += outcome.rows
             if len(pending) >= FLUSH:
-                review.store.put_suggestions(review.name, s.name, pending, overwrite)
+                writer.put(pending)
                 pending = []
             bar.update(len(batch))
-        if pending:
-            review.store.put_suggestions(review.name, s.name, pending, overwrite)
+        writer.put(pending)
     _warn(tally)
     names = [q.name for q in s.questions]
     counts = {k: [getattr(tally, k)[n] for n in names] for k in ("suggested", "invalid", "failed")}
     return pd.DataFrame({"question": names, **counts}).astype(
         {"suggested": "int64", "invalid": "int64", "failed": "int64"}
     )
+
+
+class _Writer:
+    """Stores rows in a thread of its own, one transaction at a time, while the next
+    batches are read and called (SQLite leaves the GIL while it writes). At most one write
+    is in flight; its error is raised at the next put or on leaving, and leaving waits for
+    it: each transaction is whole, and what returns is stored."""
+
+    def __init__(self, review: Review, name: str, overwrite: bool):
+        self.store, self.review = review.store, review.name
+        self.name, self.overwrite = name, overwrite
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="nbreview-store")
+        self.flight: Future | None = None
+
+    def put(self, rows: list) -> None:
+        self._wait()
+        if rows:
+            args = (self.review, self.name, rows, self.overwrite)
+            self.flight = self.pool.submit(self.store.put_suggestions, *args)
+
+    def _wait(self) -> None:
+        flight, self.flight = self.flight, None
+        if flight is not None:
+            flight.result()
+
+    def __enter__(self) -> _Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self._wait()
+        finally:
+            self.pool.shutdown(wait=True)
 
 
 def _rows(review: Review, rows: Sequence[int] | None) -> np.ndarray:

@@ -105,9 +105,9 @@ def _positions(review: Review, keys: list[str] | pa.Array) -> np.ndarray:
 
 
 def disagreement(review: Review) -> np.ndarray:
-    from .disagree import agreement
+    from .disagree import agreement, submitted
 
-    records, agreement_, people = agreement(review.store.submitted_answers(review.name))
+    records, agreement_, people = agreement(submitted(*review.store.team_answers(review.name)))
     return _first_by(review, records, agreement_, -people)
 
 

@@ -79,18 +79,18 @@ def answers_of(review: Review, question: Question) -> tuple[Answers, pa.Array]:
     return Log.of(question, table.filter(keep)), rows.filter(keep)
 
 
-_found: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # review -> (keys, rows)
+_found: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # RecordKeys -> (keys, rows)
 
 
 def row_positions(review: Review, records: pa.ChunkedArray | pa.Array) -> pa.Array:
     """The row of each record key in the data (its first, for rows of equal content), or null.
 
-    Keys found once are remembered for the review (its data never changes), so a monitor
+    Keys found once are remembered for the review's keys (its data never changes), so a monitor
     re-reading the store every few seconds looks up only the records answered since."""
     records = flat(records)
     if len(records) == 0:
         return pa.array([], pa.int64())
-    keys, rows = _found.get(review, (pa.array([], pa.string()), pa.array([], pa.int64())))
+    keys, rows = _found.get(review.keys, (pa.array([], pa.string()), pa.array([], pa.int64())))
     unique = pc.unique(records)
     new = unique.filter(pc.invert(pc.is_in(unique, value_set=keys)))
     if len(new):
@@ -98,7 +98,7 @@ def row_positions(review: Review, records: pa.ChunkedArray | pa.Array) -> pa.Arr
         at = pc.index_in(new, value_set=hits)  # a key's first occurrence: its first row
         keys = pa.concat_arrays([keys, new.cast(pa.string())])
         rows = pa.concat_arrays([rows, pc.take(pa.array(positions, pa.int64()), at)])
-        _found[review] = (keys, rows)
+        _found[review.keys] = (keys, rows)
     return pc.take(rows, pc.index_in(records, value_set=keys))
 
 

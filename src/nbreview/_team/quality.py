@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import weakref
 from json import dumps
 from typing import TYPE_CHECKING, Any
 
@@ -125,24 +126,33 @@ def progress(review: Review, tolerance: float = 0) -> pd.DataFrame:
 POINT_READS = 5000  # submitted gold records read one by one, under a scan of every answer
 
 
+_gold_read: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # keys -> {pair: (at, rows)}
+
+
 def _gold_answers(review: Review, log: Log, gold_keys: list[str]) -> pa.Table:
     """The submitted answers of the gold records (`tables.SUBMITTED`'s columns): one
-    indexed read per (record, annotator) when they are few (a store's read of a list of
-    records scans every answer), else that scan."""
-    submitted = log.submitted()
-    on = submitted.filter(pc.is_in(submitted["record"], value_set=pa.array(gold_keys)))
-    if on.num_rows > POINT_READS:
+    indexed read per (record, annotator) submitted or changed since the last call (a
+    store's read of a list of records scans every answer), or that scan when many are new."""
+    r = log.records
+    on = r.filter(pc.is_in(r["record"], value_set=pa.array(gold_keys)))
+    known = _gold_read.setdefault(review.keys, {})
+    columns = ("record", "annotator", "annotated_at", "status")
+    pairs = zip(*(on[c].to_pylist() for c in columns), strict=True)
+    current = {
+        (rec, who): at
+        for rec, who, at, status in pairs
+        if status == "submitted" and who != ADJUDICATOR
+    }
+    new = [p for p, at in current.items() if known.get(p, (None,))[0] != at]
+    if len(new) > POINT_READS:
         return log.answers(records=gold_keys)
-    rows: dict[str, list] = {"record": [], "annotator": [], "question": [], "text": []}
-    pairs = zip(on["record"].to_pylist(), on["annotator"].to_pylist(), strict=True)
-    for record, who in pairs:
+    for record, who in new:
         state = review.store.record(review.name, who, record)
-        if state.status != "submitted":  # changed since the records were read
-            continue
-        for question, value in state.answers.items():
-            for column, item in zip(rows, (record, who, question, dumps(value)), strict=True):
-                rows[column].append(item)
-    return pa.table({c: pa.array(v, pa.string()) for c, v in rows.items()})
+        rows = [(q, dumps(v)) for q, v in state.answers.items()]
+        known[(record, who)] = (current[(record, who)], rows if state.status == "submitted" else [])
+    table = [(p[0], p[1], q, t) for p in current for q, t in known[p][1]]
+    names = ("record", "annotator", "question", "text")
+    return pa.table({n: pa.array([t[i] for t in table], pa.string()) for i, n in enumerate(names)})
 
 
 def _gold_columns(

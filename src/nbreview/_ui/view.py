@@ -16,6 +16,7 @@ from .._data.queue import preview
 from .._model import loop as model_loop
 from ..store import RecordState, StoreUnavailable
 from ..store.base import ADJUDICATOR
+from . import long_fields
 from .cursor import Cursor
 from .shown import Shown
 
@@ -48,6 +49,7 @@ class ViewBuilder:
         for q in review.questions:  # a question may target a column that is not shown
             shown += [c for c in q.target_columns() if c not in shown]
         self._shown = shown  # the columns a record's `fields` hold
+        self._whole = set(review.questions.target_columns())  # marked or edited: never cut
         suggested = [q.suggestion for q in review.questions if q.suggestion]
         targets = review.questions.target_columns()
         self._columns = list(dict.fromkeys(shown + targets + suggested))  # all a message reads
@@ -128,8 +130,10 @@ class ViewBuilder:
         fixed = self._row[2]
         if not fixed:
             shown = {c: values[c] for c in self._shown}
-            fixed["fields"] = jsonable(fields_to_browser(self.review.fields, shown))  # Steps split
+            cut, more = long_fields.clip(self.review.fields, shown, self._whole)  # long: cut
+            fixed["fields"] = jsonable(fields_to_browser(self.review.fields, cut))  # Steps split
             fixed["layout"] = self.review.questions.layout(key, shown)  # e.g. a preference's sides
+            fixed["more"] = more
         return fixed
 
     def team(self, offline: bool = False) -> list[dict]:
@@ -202,6 +206,8 @@ class ViewBuilder:
         }
         if fixed["layout"]:
             view["layout"] = fixed["layout"]
+        if fixed["more"]:
+            view["more"] = fixed["more"]
         if self.others is not None:
             others = self.others.get(key, {})
             view["others"] = {name: to_browser(a, values) for name, a in sorted(others.items())}

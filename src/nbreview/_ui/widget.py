@@ -9,11 +9,12 @@ from typing import Any
 import anywidget
 import traitlets
 
+from . import long_fields
 from .session import Session
 
 STATIC = Path(__file__).parent.parent / "static"
 # What a record carries that does not change while it is on screen: sent once per record.
-RECORD_ONCE = ("key", "row", "fields", "layout")
+RECORD_ONCE = ("key", "row", "fields", "layout", "more")
 log = logging.getLogger("nbreview")
 
 
@@ -43,7 +44,7 @@ def split_record(view: dict) -> tuple[dict, dict]:
     if not record:
         return {}, view
     fixed = {k: record[k] for k in RECORD_ONCE if k in record}
-    changing = {k: v for k, v in record.items() if k not in ("fields", "layout")}
+    changing = {k: v for k, v in record.items() if k not in ("fields", "layout", "more")}
     return fixed, {**view, "record": changing}
 
 
@@ -76,6 +77,12 @@ class ReviewWidget(anywidget.AnyWidget):
         return {**record, "ahead": reads()}
 
     def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("type") == "more":
+            # "Show more" on a long field: its next piece, as a message (_ui/long_fields.py)
+            reply = long_fields.piece(getattr(self.session, "review", None), self.session, content)
+            if reply is not None:
+                self.send(reply)
+            return
         if isinstance(content, dict) and content.get("type") == "ahead":
             # A view is on screen: read ahead now, not in the state sent to open the widget.
             self._ahead = True

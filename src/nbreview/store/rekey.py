@@ -1,10 +1,10 @@
 """Renaming a review's record keys: how a store moves to a new key scheme, in one transaction.
 
-`SQLStore.rekey` runs it inside its transaction: every row of the
-review under an old key moves to its new key in records, answers, reservations and the
-change log. Where a row already exists under the new key (an old version kept writing old
-keys, or two old keys name one record now), the two are merged: the later status and
-answer win, time on screen adds up, the later claim stays. Settings hold no record keys.
+`SQLStore.rekey` runs it inside its transaction: every row of the review under an old key
+moves to its new key in records, answers, reservations and the change log. Where a row
+already exists under the new key (an old version kept writing old keys, or two old keys name
+one record now), the two are merged: the later status and answer win, time on screen adds
+up, the later claim stays. Settings hold no record keys.
 """
 
 from __future__ import annotations

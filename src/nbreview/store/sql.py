@@ -235,6 +235,18 @@ SUBMITTED = (
     "a",
 )
 
+# Every answer of a review but "adjudicated"'s, no join: a change writes a record's row with
+# its answers, so SUBMITTED's rows are these minus those of the few records not submitted.
+TEAM_ANSWERS = (
+    ["record", "annotator", "question", "value"],
+    "{t}answers WHERE {+}review = ? AND annotator <> ?",
+    "{t}answers",
+)
+NOT_SUBMITTED = (
+    "SELECT annotator, record FROM {t}records WHERE review = ? AND annotator <> ? "
+    "AND (status IS NULL OR status <> 'submitted')"
+)
+
 
 @dataclass(frozen=True)
 class Dialect:
@@ -634,6 +646,13 @@ class SQLStore(ABC):
         if records is not None:
             source, args = source + " AND a.record {in}", [*args, self.d.list_arg(records)]
         return self._arrow((columns, source, alias), tuple(args), tables.SUBMITTED)
+
+    def team_answers(self, review: str) -> tuple[pa.Table, list[tuple[str, str]]]:
+        """(every answer but "adjudicated"'s as `tables.SUBMITTED`, the (annotator, record)
+        pairs not submitted): `submitted_answers(review)` is the first without the second,
+        read without SQLite looking up each answer's record (half its time)."""
+        skip = self._rows(NOT_SUBMITTED, (review, ADJUDICATOR))
+        return self._arrow(TEAM_ANSWERS, (review, ADJUDICATOR), tables.SUBMITTED), skip
 
 
 Store = SQLStore  # what Review and the layers above hold: one SQL store, any backend

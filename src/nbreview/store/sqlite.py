@@ -48,13 +48,11 @@ DIALECT = Dialect(
 REFUSED = (sqlite3.ProgrammingError, sqlite3.IntegrityError)  # a statement's fault, not the store's
 # SQLite's message (lower case) -> what to tell the reviewer.
 SQLITE_REASONS = (
-    ("locked", "the store file is locked by another program"),
-    ("busy", "the store file is locked by another program"),
-    ("full", "the disk is full"),
-    ("readonly", "the store file is read-only"),
-    ("read-only", "the store file is read-only"),
-    ("disk i/o", "the disk could not be written (I/O error)"),
-    ("unable to open", "the store file could not be opened"),
+    (("locked", "busy"), "the store file is locked by another program"),
+    (("full",), "the disk is full"),
+    (("readonly", "read-only"), "the store file is read-only"),
+    (("disk i/o",), "the disk could not be written (I/O error)"),
+    (("unable to open",), "the store file could not be opened"),
 )
 
 
@@ -106,12 +104,8 @@ def _read_meta(path: Path) -> tuple[set[str], dict[str, str]]:
 
 
 def _read_only_uri(path: Path) -> str:
-    """A URI that reads the file and creates nothing beside it.
-
-    A store in use has its -wal and -shm: read it through SQLite's locks, so a checkpoint
-    running in another kernel is not mistaken for damage. Otherwise immutable=1, which
-    opens no -wal/-shm at all.
-    """
+    """A URI that reads the file and creates nothing beside it: through SQLite's locks when
+    its -wal and -shm exist (another kernel's checkpoint is not damage), else immutable."""
     uri = path.resolve().as_uri()
     live = all(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm"))
     return f"{uri}?mode=ro" if live else f"{uri}?mode=ro&immutable=1"
@@ -243,7 +237,7 @@ class SQLiteStore(SQLStore):
         if isinstance(exc, REFUSED) or not isinstance(exc, sqlite3.DatabaseError):
             return StoreError(f"store {self.url!r} {what}: {exc}")
         text = str(exc).lower()
-        reason = next((why for needle, why in SQLITE_REASONS if needle in text), None)
+        reason = next((why for words, why in SQLITE_REASONS if any(w in text for w in words)), None)
         return StoreUnavailable(f"{reason or f'the store failed ({exc})'}: {self.url}")
 
     def _arrow(self, query: tuple, args: tuple, schema: pa.Schema) -> pa.Table:
