@@ -103,9 +103,10 @@ _limit: contextvars.ContextVar[float | None] = contextvars.ContextVar("filter_li
 
 
 @contextlib.contextmanager
-def time_limit(seconds: float = SAVED_SECONDS) -> Iterator[None]:
-    """Filters run inside stop after `seconds` with a ValueError that says so."""
-    token = _limit.set(seconds)
+def time_limit(seconds: float | None = None) -> Iterator[None]:
+    """Filters run inside stop after `seconds` (SAVED_SECONDS unless given) with a ValueError
+    that says so."""
+    token = _limit.set(SAVED_SECONDS if seconds is None else seconds)
     try:
         yield
     finally:
