@@ -299,7 +299,8 @@ class PostgresStore(SQLStore):
             create_schema(conn, DIALECT, INDEXES)
 
     def _tx(self, what: str, work: Callable[[psycopg.Connection], T], pipelined=True) -> T:
-        """Run `work` in one transaction; retry it when the server asks us to (deadlock).
+        """Run `work` in one transaction; retry it when the server asks us to (deadlock) or
+        ended the connection under it (a backend terminated after the pool's check).
 
         Pipelined (`pipelined`): BEGIN, the statements up to the first whose rows are read,
         and COMMIT with the last ones travel together, so a transaction costs one round trip
@@ -311,7 +312,12 @@ class PostgresStore(SQLStore):
                         with conn.transaction():
                             return work(conn)
                     return _pipelined(conn, work)
-            except (pg_errors.SerializationFailure, pg_errors.DeadlockDetected, Retry) as exc:
+            except (
+                pg_errors.SerializationFailure,
+                pg_errors.DeadlockDetected,
+                Retry,
+                pg_errors.AdminShutdown,
+            ) as exc:  # AdminShutdown: terminated before our COMMIT, so the server rolled back
                 if attempt == RETRIES - 1:
                     raise self._error(what, exc) from None
                 time.sleep(random.uniform(0, 0.005 * 2**attempt))
@@ -320,11 +326,16 @@ class PostgresStore(SQLStore):
         raise AssertionError("unreachable")
 
     def _read(self, what: str, work: Callable[[psycopg.Connection], T]) -> T:
-        try:
-            with self._pool.connection() as conn:
-                return work(conn)
-        except Exception as exc:
-            raise self._fault(what, exc) from None
+        for attempt in range(2):
+            try:
+                with self._pool.connection() as conn:
+                    return work(conn)
+            except pg_errors.AdminShutdown as exc:  # terminated between the pool's check and
+                if attempt:  # our statement (failover): the pool drops it; once more, anew
+                    raise self._fault(what, exc) from None
+            except Exception as exc:
+                raise self._fault(what, exc) from None
+        raise AssertionError("unreachable")
 
     def _fault(self, what: str, exc: Exception) -> Exception:
         """The error to raise: ours as it is, a closed pool, an outage, a refused statement."""
