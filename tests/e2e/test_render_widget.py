@@ -388,5 +388,7 @@ def test_markdown_and_chats_read_well_in_light_and_dark(page, open_notebook, jup
         f"[e2e] key to painted screen, kernel round trip included: {big:.0f} ms to the record with "
         f"100 KB of markdown, {small:.0f} ms to a small one (best of 3; all: {big_ms}, {small_ms})"
     )
-    assert big < 2500  # a 2-core machine, often busy: the figure printed above is the measure
+    # A guard against a hang, not a speed target: 1.6-2.0 s on a quiet 2-core machine, over
+    # 3 s when it is busy. The speed is measured in benchmarks/ (the figure printed above).
+    assert big < 10_000
     assert seen["requests"] == []
