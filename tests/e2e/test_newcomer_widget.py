@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
+from spans_points import word_points
 
 ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -93,31 +94,6 @@ def wait_ack(root: Locator, seq: int) -> None:
 
 def kernel_json(nb, code: str):
     return json.loads(nb.exec(f"import json; print(json.dumps({code}))"))
-
-
-def word_points(page: Page, word: str) -> dict:
-    """Viewport points inside the first and the last character of `word` in the spans text."""
-    return page.evaluate(
-        """(word) => {
-            const el = document.querySelector('.nbr-spans-text[data-question="errors"]');
-            const start = el.textContent.indexOf(word);
-            const rect = (pos) => {
-                for (const seg of el.querySelectorAll('.nbr-seg')) {
-                    const a = +seg.dataset.start, b = +seg.dataset.end;
-                    if (pos >= a && pos < b) {
-                        const r = document.createRange();
-                        r.setStart(seg.firstChild, pos - a);
-                        r.setEnd(seg.firstChild, pos - a + 1);
-                        return r.getBoundingClientRect();
-                    }
-                }
-            };
-            const first = rect(start), last = rect(start + word.length - 1);
-            return {x1: first.left + first.width / 2, y1: first.top + first.height / 2,
-                    x2: last.left + last.width / 2, y2: last.top + last.height / 2};
-        }""",
-        word,
-    )
 
 
 KEY_CELLS = """root => {

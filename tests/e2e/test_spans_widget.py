@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
+from spans_points import word_points
 
 ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -66,28 +67,7 @@ def wait_ack(root: Locator, seq: int) -> None:
 
 def word_box(page: Page, word: str, nth: int = 0) -> dict:
     """Viewport points inside the first and the last character of a word of the spans text."""
-    return page.evaluate(
-        """([word, nth]) => {
-            const el = document.querySelector('.nbr-spans-text[data-question="errors"]');
-            let start = -1;
-            for (let i = 0; i <= nth; i++) start = el.textContent.indexOf(word, start + 1);
-            const rect = (pos) => {
-                for (const seg of el.querySelectorAll('.nbr-seg')) {
-                    const a = +seg.dataset.start, b = +seg.dataset.end;
-                    if (pos >= a && pos < b) {
-                        const r = document.createRange();
-                        r.setStart(seg.firstChild, pos - a);
-                        r.setEnd(seg.firstChild, pos - a + 1);
-                        return r.getBoundingClientRect();
-                    }
-                }
-            };
-            const first = rect(start), last = rect(start + word.length - 1);
-            return {x1: first.left + first.width * 0.3, y1: first.top + first.height / 2,
-                    x2: last.right - last.width * 0.3, y2: last.top + last.height / 2};
-        }""",
-        [word, nth],
-    )
+    return word_points(page, word, nth, inset=0.3)
 
 
 def mouse_select(page: Page, first: str, last: str | None = None) -> None:

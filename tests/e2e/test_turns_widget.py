@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
+from spans_points import SPANS_TEXT, word_points
 
 ARTIFACTS_DIR = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -287,26 +288,6 @@ review = nr.Review(df, fields=[nr.Chat("messages")],
 review
 """
 
-CHAR_BOX = """([index, word]) => {
-    const el = document.querySelector(
-        `.nbr-message[data-index="${index}"] .nbr-spans-text[data-question="errors"]`);
-    const start = el.textContent.indexOf(word);
-    const rect = (pos) => {
-        for (const seg of el.querySelectorAll('.nbr-seg')) {
-            const a = +seg.dataset.start, b = +seg.dataset.end;
-            if (pos >= a && pos < b) {
-                const r = document.createRange();
-                r.setStart(seg.firstChild, pos - a);
-                r.setEnd(seg.firstChild, pos - a + 1);
-                return r.getBoundingClientRect();
-            }
-        }
-    };
-    const a = rect(start), b = rect(start + word.length - 1);
-    return {x1: a.left + a.width / 2, y1: a.top + a.height / 2,
-            x2: b.left + b.width / 2, y2: b.top + b.height / 2};
-}"""
-
 
 def test_spans_over_a_whole_chat_by_mouse_in_an_arabic_message(page, open_notebook):
     """Spans over a whole chat show the chat as a chat (a role and a box per message); a word
@@ -325,7 +306,7 @@ def test_spans_over_a_whole_chat_by_mouse_in_an_arabic_message(page, open_notebo
     expect(box).to_have_attribute("dir", "auto")
     box.scroll_into_view_if_needed()
     page.wait_for_timeout(500)  # the notebook lays itself out again after the resize
-    a = page.evaluate(CHAR_BOX, [1, "بالعالم"])
+    a = word_points(page, "بالعالم", selector=f'.nbr-message[data-index="1"] {SPANS_TEXT}')
     page.mouse.move(a["x1"], a["y1"])
     page.mouse.down()
     page.mouse.move(a["x2"], a["y2"], steps=8)
