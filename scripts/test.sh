@@ -34,4 +34,7 @@ python -m pip install -q --disable-pip-version-check -e ".[test]"
 ruff check .
 ruff format --check .
 npm test
-python -m pytest "$@"
+# Two workers (pytest-xdist): the e2e tests, which mostly wait on JupyterLab, the kernel and
+# Chromium, run on one while the unit tests run on the other (tests/conftest.py groups them).
+# A later `-n 0` in the arguments runs everything in this one process instead.
+python -m pytest -n 2 --dist loadgroup "$@"
