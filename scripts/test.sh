@@ -34,7 +34,7 @@ python -m pip install -q --disable-pip-version-check -e ".[test]"
 ruff check .
 ruff format --check .
 npm test
-# Two workers (pytest-xdist): the e2e tests, which mostly wait on JupyterLab, the kernel and
-# Chromium, run on one while the unit tests run on the other (tests/conftest.py groups them).
-# A later `-n 0` in the arguments runs everything in this one process instead.
-python -m pytest -n 2 --dist loadgroup "$@"
+# Two workers (pytest-xdist), a test file at a time each: the e2e files, which mostly wait
+# on JupyterLab, the kernel and Chromium (each worker has its own), go first, in file order,
+# and the unit files fill in behind them. A later `-n 0` runs everything in this process.
+python -m pytest -n 2 --dist loadfile --no-loadscope-reorder "$@"

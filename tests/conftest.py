@@ -1,9 +1,7 @@
 """Shared fixtures of the unit tests: a small dataset, its DataFrame twin, a store path.
 
 The e2e suite under tests/e2e has its own conftest; nothing here is autouse, so it
-is not affected. One hook here groups tests for pytest-xdist (scripts/test.sh runs
-`-n 2 --dist loadgroup`): every e2e test in one group, so one worker drives JupyterLab and
-Chromium while the other runs the unit tests, a file at a time (module fixtures built once).
+is not affected.
 """
 
 from __future__ import annotations
@@ -57,28 +55,6 @@ DF_INDEX = pd.Index([50, 10, 40, 20, 60, 30], name="row_label")
 
 VERDICTS = ["good", "bad", "unsure"]
 ISSUES = ["factual", "style", "unsafe"]
-
-
-TESTS_DIR = Path(__file__).resolve().parent
-E2E_DIR = TESTS_DIR / "e2e"
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    # xdist registers it too; this keeps --strict-markers happy in a run without xdist.
-    config.addinivalue_line("markers", "xdist_group(name): run these tests on one xdist worker")
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """An `xdist_group` for each test: "e2e" for the browser tests, else its own file.
-
-    The e2e tests share one JupyterLab and one Chromium per worker and time their waits for
-    one browser at a time; unit files keep their module-scoped fixtures on one worker.
-    """
-    for item in items:
-        path = Path(item.path).resolve()
-        group = "e2e" if E2E_DIR in path.parents else path.relative_to(TESTS_DIR).as_posix()
-        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture
