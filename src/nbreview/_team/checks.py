@@ -32,7 +32,7 @@ from ..store.base import load_many
 from . import dawid_skene
 from .gold import whole
 from .log import Log
-from .parts import Part
+from .parts import Part, codes
 
 if TYPE_CHECKING:
     from ..review import Review
@@ -67,15 +67,9 @@ def competence(agreed: list[Part]) -> dict[str, float]:
 def _codes(part: Part) -> tuple[pd.DataFrame, np.ndarray]:
     """The part as crowd-kit's (task, worker, label) frame in integer codes (its pandas
     joins and groupbys run ~1.6x faster on integers than on text), and the workers' names."""
-    a = part.answers
-    tasks = pc.dictionary_encode(pa.array(a.records, pa.string())).indices
-    workers = pc.dictionary_encode(pa.array(a.annotators, pa.string()))
-    labels = pc.dictionary_encode(part.values).indices
-    frame = pd.DataFrame(
-        {"task": tasks.to_numpy(), "worker": workers.indices.to_numpy(),
-         "label": labels.to_numpy()}
-    )  # fmt: skip
-    return frame, np.asarray(workers.dictionary.to_pylist(), dtype=object)
+    c = part.codes
+    frame = pd.DataFrame({"task": c.tasks, "worker": c.workers, "label": c.labels})
+    return frame, c.names
 
 
 def skills(frame: pd.DataFrame) -> dict[int, float]:
@@ -147,19 +141,31 @@ def accepted(review: Review, log: Log, submitted: pd.DataFrame) -> tuple[pd.Seri
     return share, taken.groupby("annotator")["seconds"].median()
 
 
-def straightlined(answers: pa.Table, order: pd.DataFrame) -> pd.Series:
-    """annotator -> the longest run of one answer to one question, in submit order."""
+def straightlined(answers: pa.Table, order: pa.Table) -> pd.Series:
+    """annotator -> the longest run of one answer to one question, in submit order
+    (`order`: record, annotator, annotated_at), counted on sorted integer codes."""
     if answers.num_rows == 0:
         return pd.Series(dtype="int64")
-    frame = answers.select(["record", "annotator", "question", "text"]).to_pandas()
-    frame = frame.merge(order, on=["record", "annotator"]).sort_values(
-        ["annotator", "question", "annotated_at", "record"]
+    table = answers.select(["record", "annotator", "question", "text"]).join(
+        order, ["record", "annotator"], join_type="inner"
     )
-    key = frame["annotator"] + "\x1f" + frame["question"]
-    change = (frame["text"] != frame["text"].shift()) | (key != key.shift())
-    runs = change.cumsum()
-    lengths = frame.groupby(runs)["text"].transform("size")
-    return lengths.groupby(frame["annotator"]).max().astype("int64")
+    if table.num_rows == 0:
+        return pd.Series(dtype="int64")
+    by = ["annotator", "question", "annotated_at", "record"]
+    table = table.take(pc.sort_indices(table, [(c, "ascending") for c in by]))
+    who, names = _names(table["annotator"])
+    key = who * (int(codes(table["question"]).max()) + 1) + codes(table["question"])
+    text = codes(table["text"])
+    starts = np.flatnonzero(np.r_[True, (key[1:] != key[:-1]) | (text[1:] != text[:-1])])
+    lengths = np.diff(np.r_[starts, table.num_rows])
+    longest = np.zeros(len(names), np.int64)
+    np.maximum.at(longest, who[starts], lengths)
+    return pd.Series(longest, index=pd.Index(names, dtype=object), dtype="int64")
+
+
+def _names(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
+    encoded = pc.dictionary_encode(column.combine_chunks())
+    return encoded.indices.to_numpy().astype(np.int64), encoded.dictionary.to_pylist()
 
 
 def add(
@@ -186,7 +192,7 @@ def add(
     share, seconds = accepted(review, records, subs)
     frame["accepted"] = share.reindex(frame.index).astype("float64")
     frame["accept_seconds"] = seconds.reindex(frame.index).astype("float64")
-    runs = straightlined(everything, subs[["record", "annotator", "annotated_at"]])
+    runs = straightlined(everything, submitted.select(["record", "annotator", "annotated_at"]))
     frame["straightlined"] = runs.reindex(frame.index).fillna(0).astype("int64")
 
 
