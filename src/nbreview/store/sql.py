@@ -5,8 +5,9 @@ name and `{...}` for the few words the databases spell differently (`Dialect.wor
 the backend's `Dialect` turns it into its own text (`%s`, the `nbreview_` prefix) once
 and keeps it. What the databases do differently beyond words is a method of `Dialect`
 (locks, list arguments, pipelining); each backend module (`sqlite.py`, `postgres.py`)
-adds only its connections, transactions and faults: `_tx(what, work)` runs `work(con)`
-in one write transaction, `_read(what, work)` reads, `_arrow` reads a query as Arrow.
+adds only its connections, transactions and faults: `_run(work, write)` runs `work(con)`
+(in one transaction when it writes), `_fault` names what went wrong, `_arrow` reads a
+query as Arrow.
 
 To add a statement: a constant here, and a method of `SQLStore` running it with
 `self._x(con, STATEMENT, args)` inside `self._tx` (writes) or `self._rows` (reads). A new
@@ -312,11 +313,14 @@ class SQLStore(ABC):
         return f"{type(self).__name__}({self.url!r})"
 
     @abstractmethod
-    def _tx(self, what: str, work: Callable[[Any], T]) -> T:
-        """Run `work(con)` in one write transaction; faults become `StoreUnavailable`."""
+    def _run(self, work: Callable[[Any], T], write: bool) -> T:
+        """`work(con)` on a connection: when it writes, in one transaction, tried again
+        where the database says another try will do."""
 
     @abstractmethod
-    def _read(self, what: str, work: Callable[[Any], T]) -> T: ...
+    def _fault(self, what: str, exc: Exception) -> Exception:
+        """What to raise for `exc`: a fault that passes as `StoreUnavailable`, a refused
+        statement as `StoreError` (`what` failed), anything else as it is."""
 
     @abstractmethod
     def _arrow(self, query: tuple, args: tuple, schema: pa.Schema) -> pa.Table:
@@ -325,8 +329,15 @@ class SQLStore(ABC):
     def _x(self, con: Any, sql: str, args: tuple | list = ()) -> Any:
         return con.execute(self.d.sql(sql), args)
 
+    def _tx(self, what: str, work: Callable[[Any], T], write: bool = True) -> T:
+        """Run `work(con)`: in one write transaction (`write`), else as a read."""
+        try:
+            return self._run(work, write)
+        except Exception as exc:
+            raise self._fault(what, exc) from None
+
     def _rows(self, sql: str, args: tuple | list = ()) -> list[tuple]:
-        return self._read("could not be read", lambda con: self._x(con, sql, args).fetchall())
+        return self._tx("could not be read", lambda c: self._x(c, sql, args).fetchall(), False)
 
     def _one(self, sql: str, args: tuple) -> Any:
         """The first column of the first row, or None."""

@@ -148,7 +148,7 @@ def _connect(path: Path) -> sqlite3.Connection:
         _retry_locked(lambda: con.execute("PRAGMA journal_mode = WAL"))
         con.execute("PRAGMA synchronous = NORMAL")
         con.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        _create_tables(con)
+        _transaction(con, lambda c: create_schema(c, DIALECT))  # a no-op on an existing store
     except sqlite3.OperationalError as exc:
         con.close()
         raise _open_error(path, exc) from None
@@ -158,15 +158,17 @@ def _connect(path: Path) -> sqlite3.Connection:
     return con
 
 
-def _create_tables(con: sqlite3.Connection) -> None:
-    """The schema and the meta rows in one transaction (a no-op on an existing store)."""
-    con.execute("BEGIN IMMEDIATE")
+def _transaction(con: sqlite3.Connection, work: Callable[[Any], T], begin: str = "IMMEDIATE") -> T:
+    """`work(con)` between BEGIN and COMMIT, rolled back on any error."""
     try:
-        create_schema(con, DIALECT)
+        con.execute(f"BEGIN {begin}")
+        result = work(con)
         con.execute("COMMIT")
-    finally:
+        return result
+    except BaseException:
         if con.in_transaction:
             con.execute("ROLLBACK")
+        raise
 
 
 def _open_error(path: Path, exc: sqlite3.Error) -> Exception:
@@ -200,38 +202,17 @@ class SQLiteStore(SQLStore):
         # so a lock held by another program is reported ("Not saved") instead of freezing.
         self._con.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
 
-    def _tx(self, what: str, work: Callable[[Any], T]) -> T:
-        """BEGIN IMMEDIATE ... COMMIT under the store's lock, rolled back on any error; a
-        lock held past the busy timeout, a full disk, an I/O error become StoreUnavailable."""
-        con = self._con
+    def _run(self, work: Callable[[Any], T], write: bool) -> T:
+        """Under the store's lock; a write in BEGIN IMMEDIATE ... COMMIT, tried again while
+        the file's lock passes between other writers (store/sqlite_turns.py)."""
         with self._lock:
-            try:  # a lock other writers keep passing is waited for (store/sqlite_turns.py)
-                return take_turns(con, lambda: self._once(con, work))
-            except BaseException as exc:
-                raise self._fault(what, exc) from None
-
-    @staticmethod
-    def _once(con: sqlite3.Connection, work: Callable[[Any], T]) -> T:
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            result = work(con)
-            con.execute("COMMIT")
-            return result
-        except BaseException:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            raise
-
-    def _read(self, what: str, work: Callable[[Any], T]) -> T:
-        with self._lock:
-            try:
+            if not write:
                 return work(self._con)
-            except Exception as exc:
-                raise self._fault(what, exc) from None
+            return take_turns(self._con, lambda: _transaction(self._con, work))
 
-    def _fault(self, what: str, exc: BaseException) -> BaseException:
-        """What may pass (a lock, I/O, a full disk) becomes StoreUnavailable in words a
-        reviewer can act on; a refused statement a StoreError."""
+    def _fault(self, what: str, exc: Exception) -> Exception:
+        """What may pass (a lock held past the busy timeout, I/O, a full disk) becomes
+        StoreUnavailable in words a reviewer can act on; a refused statement a StoreError."""
         if not isinstance(exc, sqlite3.Error):
             return exc
         if isinstance(exc, REFUSED) or not isinstance(exc, sqlite3.DatabaseError):
@@ -258,21 +239,15 @@ class SQLiteStore(SQLStore):
         """One row per `tables.CHUNK` rowids of `table`, from one snapshot of the store."""
 
         def read(con: sqlite3.Connection) -> list[tuple]:
-            rows = []
-            con.execute("BEGIN")
-            try:  # (each alone is one b-tree step; min and max in one select scan the table)
-                bounds = (
-                    f"SELECT (SELECT min(rowid) FROM {table}), (SELECT max(rowid) FROM {table})"
-                )
-                low, high = con.execute(bounds).fetchone()
-                for start in range(low or 0, (high or -1) + 1, tables.CHUNK):
-                    end = start + tables.CHUNK - 1
-                    rows.append(con.execute(sql, (*args, start, end)).fetchone())
-            finally:
-                con.execute("COMMIT")
-            return rows
+            # (each alone is one b-tree step; min and max in one select scan the table)
+            bounds = f"SELECT (SELECT min(rowid) FROM {table}), (SELECT max(rowid) FROM {table})"
+            low, high = con.execute(bounds).fetchone()
+            return [
+                con.execute(sql, (*args, start, start + tables.CHUNK - 1)).fetchone()
+                for start in range(low or 0, (high or -1) + 1, tables.CHUNK)
+            ]
 
-        return self._read("could not be read", read)
+        return self._tx("could not be read", lambda c: _transaction(c, read, ""), write=False)
 
     def close(self) -> None:
         with self._lock:
