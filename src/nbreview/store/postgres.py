@@ -35,7 +35,8 @@ from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from . import tables
 from .base import StoreError, StoreUnavailable
-from .sql import Dialect, Retry, SQLStore, check_meta, create_schema
+from .claims import Retry
+from .sql import Dialect, SQLStore, check_meta, create_schema
 
 T = TypeVar("T")
 MASK = "***"
@@ -70,10 +71,6 @@ class PostgresDialect(Dialect):
 
     def list_arg(self, values: Sequence[str]) -> Any:
         return list(values)
-
-    def many(self, con: Any, sql: str, rows: list[tuple]) -> None:
-        if rows:
-            con.cursor().executemany(self.sql(sql), rows)
 
     def lock_review(self, con: Any, review: str, annotator: str = "", shared: bool = False) -> None:
         """A seat waits only for the same annotator's seats; claims take the review's lock
@@ -326,8 +323,7 @@ class PostgresStore(SQLStore):
     def _arrow(self, query: tuple, args: tuple, schema: pa.Schema) -> pa.Table:
         """A COPY ... TO STDOUT (FORMAT csv) of the query, read by Arrow's CSV reader (a
         statement of its own on the pool's autocommit connection)."""
-        columns, source, _ = query
-        sql = self.d.sql(f"COPY (SELECT {', '.join(columns)} FROM {source}) TO STDOUT (FORMAT csv)")
+        sql = self.d.sql("COPY (SELECT {} FROM {}) TO STDOUT (FORMAT csv)".format(*query))
 
         def read(conn: psycopg.Connection) -> bytes:
             with conn.cursor().copy(sql, args) as copy:

@@ -43,7 +43,6 @@ from .base import (
     load_many,
     now_us,
 )
-from .claims import Retry  # noqa: F401  (the backends' retry signal lives with the claims)
 
 T = TypeVar("T")
 SCHEMA = """
@@ -212,36 +211,25 @@ HISTORY = (
     "FROM {t}changes c JOIN {t}events e ON e.change = c.id WHERE c.review = ? "
     "ORDER BY c.id, e.{order}"
 )
-# Reads as Arrow: (select list, FROM ... WHERE ..., how it names the table SQLite reads by
-# rowid ranges); `{+}` keeps SQLite on those ranges rather than an index.
+# Reads as Arrow: (select list, FROM ... WHERE ...), the first table named `x` (SQLite reads it
+# by rowid ranges); `{+}` keeps SQLite on those ranges rather than an index.
 TIMES_TABLE = (
-    ["record", "annotator", "status", "annotated_at", "seconds"],
-    "{t}records WHERE {+}review = ?",
-    "{t}records",
+    "record, annotator, status, annotated_at, seconds",
+    "{t}records x WHERE {+}review = ?",
 )
-RECORDS_TABLE = (
-    list(tables.ANSWERED_FIELDS),
-    "{t}records WHERE {+}review = ? AND annotator = ? AND status IS NOT NULL",
-    "{t}records",
-)
-ANSWERS_TABLE = (
-    ["record", "question", "value"],
-    "{t}answers WHERE {+}review = ? AND annotator = ?",
-    "{t}answers",
-)
+WHOSE = "x WHERE {+}review = ? AND annotator = ?"  # one annotator's
+RECORDS_TABLE = (", ".join(tables.ANSWERED_FIELDS), f"{{t}}records {WHOSE} AND status IS NOT NULL")
+ANSWERS_TABLE = ("record, question, value", f"{{t}}answers {WHOSE}")
 SUBMITTED = (
-    ["a.record", "a.annotator", "a.question", "a.value"],
-    "{t}answers a JOIN {t}records r ON r.review = a.review AND r.annotator = a.annotator "
-    "AND r.record = a.record WHERE {+}a.review = ? AND r.status = 'submitted' AND a.annotator <> ?",
-    "a",
+    "x.record, x.annotator, x.question, x.value",
+    "{t}answers x JOIN {t}records r ON r.review = x.review AND r.annotator = x.annotator "
+    "AND r.record = x.record WHERE {+}x.review = ? AND r.status = 'submitted' AND x.annotator <> ?",
 )
-
 # Every answer of a review but "adjudicated"'s, no join: a change writes a record's row with
 # its answers, so SUBMITTED's rows are these minus those of the few records not submitted.
 TEAM_ANSWERS = (
-    ["record", "annotator", "question", "value"],
-    "{t}answers WHERE {+}review = ? AND annotator <> ?",
-    "{t}answers",
+    "record, annotator, question, value",
+    "{t}answers x WHERE {+}review = ? AND annotator <> ?",
 )
 NOT_SUBMITTED = (
     "SELECT annotator, record FROM {t}records WHERE review = ? AND annotator <> ? "
@@ -283,8 +271,8 @@ class Dialect:
         return dump(list(values))
 
     def many(self, con: Any, sql: str, rows: list[tuple]) -> None:
-        if rows:
-            con.executemany(self.sql(sql), rows)
+        if rows:  # (a cursor's: psycopg's connection has no executemany)
+            con.cursor().executemany(self.sql(sql), rows)
 
     def lock_review(self, con: Any, review: str, annotator: str = "", shared: bool = False) -> None:
         """A rekey of one review waits for its claims (`shared`: claims do not wait for each
@@ -650,13 +638,13 @@ class SQLStore(ABC):
     ) -> pa.Table:
         """`tables.SUBMITTED` (the answer as its stored JSON text) of submitted records but
         "adjudicated"'s: of one question or all, of these records or all (the quality tables)."""
-        columns, source, alias = SUBMITTED
+        columns, source = SUBMITTED
         args: list = [review, ADJUDICATOR]
         if question is not None:
-            source, args = source + " AND a.question = ?", [*args, question]
+            source, args = source + " AND x.question = ?", [*args, question]
         if records is not None:
-            source, args = source + " AND a.record {in}", [*args, self.d.list_arg(records)]
-        return self._arrow((columns, source, alias), tuple(args), tables.SUBMITTED)
+            source, args = source + " AND x.record {in}", [*args, self.d.list_arg(records)]
+        return self._arrow((columns, source), tuple(args), tables.SUBMITTED)
 
     def team_answers(self, review: str) -> tuple[pa.Table, list[tuple[str, str]]]:
         """(every answer but "adjudicated"'s as `tables.SUBMITTED`, the (annotator, record)

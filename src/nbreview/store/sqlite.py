@@ -19,7 +19,7 @@ import pyarrow as pa
 from . import tables
 from .base import StoreError, StoreUnavailable
 from .sql import Dialect, SQLStore, check_meta, create_schema
-from .sqlite_turns import take_turns
+from .sqlite_turns import locked, take_turns
 
 T = TypeVar("T")
 HEADER = b"SQLite format 3\x00"
@@ -173,7 +173,7 @@ def _transaction(con: sqlite3.Connection, work: Callable[[Any], T], begin: str =
 
 def _open_error(path: Path, exc: sqlite3.Error) -> Exception:
     """A lock may pass (StoreUnavailable); a file or folder we may not write will not."""
-    if "locked" in str(exc) or "busy" in str(exc):
+    if locked(exc):
         return StoreUnavailable(
             f"store {str(path)!r} is locked by another process ({exc}); try again once it is "
             "released"
@@ -224,9 +224,9 @@ class SQLiteStore(SQLStore):
     def _arrow(self, query: tuple, args: tuple, schema: pa.Schema) -> pa.Table:
         """The text form (store/tables.py) a range of rowids at a time, or JSON when a
         value holds its separator."""
-        columns, source, alias = query
+        columns, source = query[0].split(", "), query[1]
         table = self.d.sql(source.split()[0])  # the first table, read by rowid ranges
-        sql = self.d.sql(f"SELECT {{columns}} FROM {source} AND {alias}.rowid BETWEEN ? AND ?")
+        sql = self.d.sql(f"SELECT {{columns}} FROM {source} AND x.rowid BETWEEN ? AND ?")
         text = sql.replace("{columns}", tables.text_columns(columns, schema))
         parsed = tables.from_text_columns(self._chunks(text, args, table), schema)
         if parsed is None:
@@ -264,6 +264,6 @@ def _retry_locked(statement, seconds: float = 30.0):
         try:
             return statement()
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
+            if not locked(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)

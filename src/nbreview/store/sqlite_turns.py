@@ -24,7 +24,8 @@ def _version(con: sqlite3.Connection) -> int:
     return con.execute("PRAGMA data_version").fetchone()[0]
 
 
-def _locked(exc: sqlite3.OperationalError) -> bool:
+def locked(exc: sqlite3.Error) -> bool:
+    """A lock another connection holds (SQLite says locked or busy)."""
     text = str(exc).lower()
     return "locked" in text or "busy" in text
 
@@ -38,7 +39,7 @@ def take_turns(con: sqlite3.Connection, attempt: Callable[[], T], limit: float =
         try:
             return attempt()
         except sqlite3.OperationalError as exc:
-            if not _locked(exc) or time.monotonic() > deadline:
+            if not locked(exc) or time.monotonic() > deadline:
                 raise
             try:
                 now = _version(con)
