@@ -238,9 +238,7 @@ class PostgresStore(SQLStore):
         try:
             with psycopg.connect(conninfo, **kwargs) as conn:
                 self._prepare(conn)
-        except StoreError:
-            raise
-        except (psycopg.Error, OSError) as exc:
+        except (psycopg.Error, OSError) as exc:  # (our StoreError, a ValueError, passes)
             raise self._error("cannot be opened", exc) from None
         self._checker = Checker()
         self._pool = ConnectionPool(

@@ -19,11 +19,11 @@ import pyarrow as pa
 from . import tables
 from .base import StoreError, StoreUnavailable
 from .sql import Dialect, SQLStore, check_meta, create_schema
-from .sqlite_turns import locked, take_turns
 
 T = TypeVar("T")
 HEADER = b"SQLite format 3\x00"
 BUSY_SECONDS = 1.0  # how long a change waits for another writer before it is not saved
+TURNS = 20.0  # seconds a change waits at most for a lock other writers keep passing
 CACHE_KIB = 16_384  # page cache: an export scans tens of MB of answers (the default is 2 MB)
 DIALECT = Dialect(
     prefix="",
@@ -74,13 +74,14 @@ def _check_existing(path: Path) -> None:
             f"{str(path)!r} exists and is not an nbreview store (not a SQLite database); "
             "it was left untouched: choose another store path"
         )
-    tables, meta = _read_meta(path)
-    if tables:
+    meta = _read_meta(path)
+    if meta is not None:
         check_meta(f"store {str(path)!r}", meta)
 
 
-def _read_meta(path: Path) -> tuple[set[str], dict[str, str]]:
-    """The file's tables and nbreview_meta, after PRAGMA quick_check says its pages are sound."""
+def _read_meta(path: Path) -> dict[str, str] | None:
+    """The file's nbreview_meta, after PRAGMA quick_check says its pages are sound; None when
+    it has no tables yet (an empty database is ours to fill)."""
     con = sqlite3.connect(_read_only_uri(path), uri=True)
     try:
         try:
@@ -95,8 +96,8 @@ def _read_meta(path: Path) -> tuple[set[str], dict[str, str]]:
             )
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "nbreview_meta" not in tables:
-            return tables, {}
-        return tables, dict(con.execute("SELECT key, value FROM nbreview_meta"))
+            return {} if tables else None
+        return dict(con.execute("SELECT key, value FROM nbreview_meta"))
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{str(path)!r} cannot be read as an nbreview store: {exc}") from None
     finally:
@@ -204,7 +205,7 @@ class SQLiteStore(SQLStore):
 
     def _run(self, work: Callable[[Any], T], write: bool) -> T:
         """Under the store's lock; a write in BEGIN IMMEDIATE ... COMMIT, tried again while
-        the file's lock passes between other writers (store/sqlite_turns.py)."""
+        the file's lock passes between other writers (`take_turns`)."""
         with self._lock:
             if not write:
                 return work(self._con)
@@ -267,3 +268,44 @@ def _retry_locked(statement, seconds: float = 30.0):
             if not locked(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+# -- locks -----------------------------------------------------------------------------------
+
+
+def locked(exc: sqlite3.Error) -> bool:
+    """A lock another connection holds (SQLite says locked or busy)."""
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def take_turns(con: sqlite3.Connection, attempt: Callable[[], T], limit: float = TURNS) -> T:
+    """`attempt()` (one whole transaction, rolled back when it fails), again after a lock
+    timeout while other connections commit meanwhile.
+
+    SQLite's busy timeout (1 s, so a file held by another program says "Not saved" at once)
+    also gave up on a lock that twenty reviewers were merely passing around, each holding it
+    a few milliseconds (issue 25: "Not saved: locked" at 20 writers). `PRAGMA data_version`
+    moves whenever another connection commits: while it moves, the lock is passing and the
+    transaction is tried again, up to `limit` seconds; a lock under which nothing was
+    committed for a whole busy timeout is held, and the fault goes to the caller as before.
+    """
+    deadline = time.monotonic() + limit
+    version = _version(con)
+    while True:
+        try:
+            return attempt()
+        except sqlite3.OperationalError as exc:
+            if not locked(exc) or time.monotonic() > deadline:
+                raise
+            try:
+                now = _version(con)
+            except sqlite3.Error:
+                raise exc from None
+            if now == version:  # nothing committed during a whole wait: held, not passing
+                raise
+            version = now
+
+
+def _version(con: sqlite3.Connection) -> int:
+    return con.execute("PRAGMA data_version").fetchone()[0]
