@@ -102,8 +102,8 @@ DIALECT = PostgresDialect(
         ("{candidates}", "unnest(?::text[]) WITH ORDINALITY AS c(record, n)"),
         ("{+}", ""),
         ("{returning}", " RETURNING id"),
+        ("{legacy}", "record ~ '^[0-9a-f]{32}$'"),
     ),
-    legacy="record ~ '^[0-9a-f]{32}$'",
     lock_first=True,
     nul=False,
 )

@@ -245,9 +245,8 @@ class Dialect:
     mark: str  # the placeholder of an argument
     # SCHEMA's {int}, {real}, {serial}, {event_id}; the statements' {order} of events, {lock},
     # {in} a list, {+}, {returning}, {candidates} (a list of texts as rows (record, n), n its
-    # place in the list)
+    # place in the list), {legacy} (a key of scheme 1)
     words: tuple[tuple[str, str], ...]
-    legacy: str  # the test for a key of scheme 1 (32 lowercase hex digits)
     lock_first: bool = False  # a change locks its record's row before reading it
     nul: bool = True  # texts may hold a NUL byte
 
@@ -378,8 +377,7 @@ class SQLStore(ABC):
 
     def legacy_keys(self, review: str) -> list[str]:
         """The review's record keys of scheme 1 (nbreview 0.1's content keys), to migrate."""
-        sql = rekeying.legacy_keys_sql(self.d.legacy)
-        return [r[0] for r in self._rows(sql, (review,) * 3)]
+        return [r[0] for r in self._rows(rekeying.LEGACY_KEYS, (review,) * 3)]
 
     def rekey(self, review: str, mapping: Mapping[str, str]) -> None:
         """Move every row of the review from old keys to new ones in one transaction."""

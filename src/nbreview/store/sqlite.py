@@ -40,8 +40,8 @@ DIALECT = Dialect(
         ("{candidates}", "(SELECT value AS record, key AS n FROM json_each(?)) AS c"),
         ("{+}", "+"),
         ("{returning}", ""),  # lastrowid: RETURNING makes SQLite's commit slower
+        ("{legacy}", "length(record) = 32 AND record NOT GLOB '*[^0-9a-f]*'"),
     ),
-    legacy="length(record) = 32 AND record NOT GLOB '*[^0-9a-f]*'",
 )
 
 
