@@ -140,12 +140,11 @@ def _connect(path: Path) -> sqlite3.Connection:
             uri=True,
             isolation_level=None,
             check_same_thread=False,
-            timeout=30,
+            timeout=30,  # SQLite's busy timeout while the store is opened
         )
     except sqlite3.OperationalError as exc:
         raise _open_error(path, exc) from None
     try:
-        con.execute("PRAGMA busy_timeout = 30000")
         _retry_locked(lambda: con.execute("PRAGMA journal_mode = WAL"))
         con.execute("PRAGMA synchronous = NORMAL")
         con.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
