@@ -34,6 +34,7 @@ from . import tables
 from .base import (
     ADJUDICATOR,
     APP,
+    DONE,
     SCHEMA_VERSION,
     Change,
     RecordState,
@@ -393,7 +394,39 @@ class SQLStore(ABC):
     def write(self, change: Change) -> RecordState:
         """Apply and log one change atomically; the record's new state, read in the same
         transaction (its `change`: the change's id, for undo)."""
-        return self._tx("could not save the change", lambda con: self._write(con, change))
+
+        def work(con: Any) -> RecordState:
+            state = self._write(con, change)
+            if change.move is not None and state.status in DONE:
+                state.moved = self._move(con, change)
+            return state
+
+        return self._tx("could not save the change", work)
+
+    def _move(self, con: Any, change: Change) -> tuple | None:
+        """A Move (store/base.py) after its change: claim or take the next record, seat the
+        window on it, read its state. None (the session moves as usual, in transactions of
+        its own) where a claim found nothing open or was met by others' (try again), and on
+        SQLite with overlap=k, whose session retries a claim locked out after a stored answer."""
+        move, review, annotator = change.move, change.review, change.annotator
+        record = move.candidates[0] if move.candidates else None
+        if move.overlap is not None:
+            if not self.d.lock_first:
+                return None
+            try:
+                record = self._claim(con, review, annotator, list(move.candidates), move.overlap,
+                                     move.claim_ttl)  # fmt: skip
+            except claiming.Retry:
+                return None
+        if record is None:
+            return None
+        others = None
+        if move.seat is not None:
+            others = self._seat(con, review, annotator, move.seat, record, move.seat_ttl)
+        listed = self.d.list_arg([record])
+        rows = self._x(con, SHOWN, (review, annotator, listed) * 2 + (review, listed)).fetchall()
+        state = self._states(rows).get(record) or RecordState()
+        return record, others, self._decoded(state)
 
     def write_many(self, changes: list[Change], batch: int = 500) -> None:
         """An import: a few hundred changes per transaction, not one commit per record."""
@@ -509,12 +542,14 @@ class SQLStore(ABC):
         answers plus others' live claims are fewer than `overlap`; the annotator's other
         claims in the review are released; a claim expires after `ttl` seconds."""
 
-        def work(con: Any) -> str | None:
-            self.d.lock_review(con, review, shared=True)  # only a rekey waits for claims
-            run = functools.partial(self._x, con)
-            return claiming.claim(run, self.d, review, annotator, candidates, overlap, ttl)
+        args = (review, annotator, candidates, overlap, ttl)
+        return self._tx("could not claim a record", lambda con: self._claim(con, *args))
 
-        return self._tx("could not claim a record", work)
+    def _claim(self, con: Any, review: str, annotator: str, candidates: list[str],
+               overlap: int, ttl: float) -> str | None:  # fmt: skip
+        self.d.lock_review(con, review, shared=True)  # only a rekey waits for claims
+        run = functools.partial(self._x, con)
+        return claiming.claim(run, self.d, review, annotator, candidates, overlap, ttl)
 
     def take_seat(
         self, review: str, annotator: str, seat: str, record: str | None, ttl: float
@@ -523,16 +558,18 @@ class SQLStore(ABC):
         of their live seats holds it (atomic: at most one does), for `ttl` seconds; the
         annotator's other live seats and their records."""
 
-        def work(con: Any) -> dict[str, str | None]:
-            self.d.lock_review(con, review, annotator)  # their seats never hold one record
-            at = now_us()
-            self._x(con, EXPIRE_SEATS, (review, annotator, at))  # only theirs: rows they own
-            others = dict(self._x(con, SEATS, (review, annotator, seat)).fetchall())
-            held = None if record in others.values() else record
-            self._x(con, SEAT, (review, annotator, seat, held, at + int(ttl * 1e6)))
-            return others
+        args = (review, annotator, seat, record, ttl)
+        return self._tx("could not take a seat", lambda con: self._seat(con, *args))
 
-        return self._tx("could not take a seat", work)
+    def _seat(self, con: Any, review: str, annotator: str, seat: str, record: str | None,
+              ttl: float) -> dict[str, str | None]:  # fmt: skip
+        self.d.lock_review(con, review, annotator)  # their seats never hold one record
+        at = now_us()
+        self._x(con, EXPIRE_SEATS, (review, annotator, at))  # only theirs: rows they own
+        others = dict(self._x(con, SEATS, (review, annotator, seat)).fetchall())
+        held = None if record in others.values() else record
+        self._x(con, SEAT, (review, annotator, seat, held, at + int(ttl * 1e6)))
+        return others
 
     def leave_seat(self, review: str, annotator: str, seat: str) -> None:
         """Give up a seat (its page closed): its record is free for the annotator's others."""
