@@ -5,8 +5,9 @@ name and `{...}` for the few words the databases spell differently (`Dialect.wor
 the backend's `Dialect` turns it into its own text (`%s`, the `nbreview_` prefix) once
 and keeps it. What the databases do differently beyond words is a method of `Dialect`
 (locks, list arguments, pipelining); each backend module (`sqlite.py`, `postgres.py`)
-adds only its connections, transactions and faults: `_tx(what, work)` runs `work(con)`
-in one write transaction, `_read(what, work)` reads, `_arrow` reads a query as Arrow.
+adds only its connections, transactions and faults: `_run(work, write)` runs `work(con)`
+(in one transaction when it writes), `_fault` names what went wrong, `_arrow` reads a
+query as Arrow.
 
 To add a statement: a constant here, and a method of `SQLStore` running it with
 `self._x(con, STATEMENT, args)` inside `self._tx` (writes) or `self._rows` (reads). A new
@@ -43,7 +44,6 @@ from .base import (
     load_many,
     now_us,
 )
-from .claims import Retry  # noqa: F401  (the backends' retry signal lives with the claims)
 
 T = TypeVar("T")
 SCHEMA = """
@@ -212,36 +212,25 @@ HISTORY = (
     "FROM {t}changes c JOIN {t}events e ON e.change = c.id WHERE c.review = ? "
     "ORDER BY c.id, e.{order}"
 )
-# Reads as Arrow: (select list, FROM ... WHERE ..., how it names the table SQLite reads by
-# rowid ranges); `{+}` keeps SQLite on those ranges rather than an index.
+# Reads as Arrow: (select list, FROM ... WHERE ...), the first table named `x` (SQLite reads it
+# by rowid ranges); `{+}` keeps SQLite on those ranges rather than an index.
 TIMES_TABLE = (
-    ["record", "annotator", "status", "annotated_at", "seconds"],
-    "{t}records WHERE {+}review = ?",
-    "{t}records",
+    "record, annotator, status, annotated_at, seconds",
+    "{t}records x WHERE {+}review = ?",
 )
-RECORDS_TABLE = (
-    list(tables.ANSWERED_FIELDS),
-    "{t}records WHERE {+}review = ? AND annotator = ? AND status IS NOT NULL",
-    "{t}records",
-)
-ANSWERS_TABLE = (
-    ["record", "question", "value"],
-    "{t}answers WHERE {+}review = ? AND annotator = ?",
-    "{t}answers",
-)
+WHOSE = "x WHERE {+}review = ? AND annotator = ?"  # one annotator's
+RECORDS_TABLE = (", ".join(tables.ANSWERED_FIELDS), f"{{t}}records {WHOSE} AND status IS NOT NULL")
+ANSWERS_TABLE = ("record, question, value", f"{{t}}answers {WHOSE}")
 SUBMITTED = (
-    ["a.record", "a.annotator", "a.question", "a.value"],
-    "{t}answers a JOIN {t}records r ON r.review = a.review AND r.annotator = a.annotator "
-    "AND r.record = a.record WHERE {+}a.review = ? AND r.status = 'submitted' AND a.annotator <> ?",
-    "a",
+    "x.record, x.annotator, x.question, x.value",
+    "{t}answers x JOIN {t}records r ON r.review = x.review AND r.annotator = x.annotator "
+    "AND r.record = x.record WHERE {+}x.review = ? AND r.status = 'submitted' AND x.annotator <> ?",
 )
-
 # Every answer of a review but "adjudicated"'s, no join: a change writes a record's row with
 # its answers, so SUBMITTED's rows are these minus those of the few records not submitted.
 TEAM_ANSWERS = (
-    ["record", "annotator", "question", "value"],
-    "{t}answers WHERE {+}review = ? AND annotator <> ?",
-    "{t}answers",
+    "record, annotator, question, value",
+    "{t}answers x WHERE {+}review = ? AND annotator <> ?",
 )
 NOT_SUBMITTED = (
     "SELECT annotator, record FROM {t}records WHERE review = ? AND annotator <> ? "
@@ -257,9 +246,8 @@ class Dialect:
     mark: str  # the placeholder of an argument
     # SCHEMA's {int}, {real}, {serial}, {event_id}; the statements' {order} of events, {lock},
     # {in} a list, {+}, {returning}, {candidates} (a list of texts as rows (record, n), n its
-    # place in the list)
+    # place in the list), {legacy} (a key of scheme 1)
     words: tuple[tuple[str, str], ...]
-    legacy: str  # the test for a key of scheme 1 (32 lowercase hex digits)
     lock_first: bool = False  # a change locks its record's row before reading it
     nul: bool = True  # texts may hold a NUL byte
 
@@ -283,8 +271,8 @@ class Dialect:
         return dump(list(values))
 
     def many(self, con: Any, sql: str, rows: list[tuple]) -> None:
-        if rows:
-            con.executemany(self.sql(sql), rows)
+        if rows:  # (a cursor's: psycopg's connection has no executemany)
+            con.cursor().executemany(self.sql(sql), rows)
 
     def lock_review(self, con: Any, review: str, annotator: str = "", shared: bool = False) -> None:
         """A rekey of one review waits for its claims (`shared`: claims do not wait for each
@@ -313,11 +301,14 @@ class SQLStore(ABC):
         return f"{type(self).__name__}({self.url!r})"
 
     @abstractmethod
-    def _tx(self, what: str, work: Callable[[Any], T]) -> T:
-        """Run `work(con)` in one write transaction; faults become `StoreUnavailable`."""
+    def _run(self, work: Callable[[Any], T], write: bool) -> T:
+        """`work(con)` on a connection: when it writes, in one transaction, tried again
+        where the database says another try will do."""
 
     @abstractmethod
-    def _read(self, what: str, work: Callable[[Any], T]) -> T: ...
+    def _fault(self, what: str, exc: Exception) -> Exception:
+        """What to raise for `exc`: a fault that passes as `StoreUnavailable`, a refused
+        statement as `StoreError` (`what` failed), anything else as it is."""
 
     @abstractmethod
     def _arrow(self, query: tuple, args: tuple, schema: pa.Schema) -> pa.Table:
@@ -326,8 +317,15 @@ class SQLStore(ABC):
     def _x(self, con: Any, sql: str, args: tuple | list = ()) -> Any:
         return con.execute(self.d.sql(sql), args)
 
+    def _tx(self, what: str, work: Callable[[Any], T], write: bool = True) -> T:
+        """Run `work(con)`: in one write transaction (`write`), else as a read."""
+        try:
+            return self._run(work, write)
+        except Exception as exc:
+            raise self._fault(what, exc) from None
+
     def _rows(self, sql: str, args: tuple | list = ()) -> list[tuple]:
-        return self._read("could not be read", lambda con: self._x(con, sql, args).fetchall())
+        return self._tx("could not be read", lambda c: self._x(c, sql, args).fetchall(), False)
 
     def _one(self, sql: str, args: tuple) -> Any:
         """The first column of the first row, or None."""
@@ -380,8 +378,7 @@ class SQLStore(ABC):
 
     def legacy_keys(self, review: str) -> list[str]:
         """The review's record keys of scheme 1 (nbreview 0.1's content keys), to migrate."""
-        sql = rekeying.legacy_keys_sql(self.d.legacy)
-        return [r[0] for r in self._rows(sql, (review,) * 3)]
+        return [r[0] for r in self._rows(rekeying.LEGACY_KEYS, (review,) * 3)]
 
     def rekey(self, review: str, mapping: Mapping[str, str]) -> None:
         """Move every row of the review from old keys to new ones in one transaction."""
@@ -676,13 +673,13 @@ class SQLStore(ABC):
     ) -> pa.Table:
         """`tables.SUBMITTED` (the answer as its stored JSON text) of submitted records but
         "adjudicated"'s: of one question or all, of these records or all (the quality tables)."""
-        columns, source, alias = SUBMITTED
+        columns, source = SUBMITTED
         args: list = [review, ADJUDICATOR]
         if question is not None:
-            source, args = source + " AND a.question = ?", [*args, question]
+            source, args = source + " AND x.question = ?", [*args, question]
         if records is not None:
-            source, args = source + " AND a.record {in}", [*args, self.d.list_arg(records)]
-        return self._arrow((columns, source, alias), tuple(args), tables.SUBMITTED)
+            source, args = source + " AND x.record {in}", [*args, self.d.list_arg(records)]
+        return self._arrow((columns, source), tuple(args), tables.SUBMITTED)
 
     def team_answers(self, review: str) -> tuple[pa.Table, list[tuple[str, str]]]:
         """(every answer but "adjudicated"'s as `tables.SUBMITTED`, the (annotator, record)
