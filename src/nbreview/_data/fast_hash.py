@@ -6,9 +6,9 @@ million Python calls and a memoryview each (~3x the hash itself). polars-hash (t
 `xxhash.xxh3_128_digest` gives) over a whole column in Rust on every core, with no Python
 object per value; tests/test_content_keys.py checks the two agree byte for byte.
 
-Importing polars costs about a second, so only passes over many rows use it (every key of
-a large dataset: `RecordKeys.all`); a record's view and the rows of stored records keep
-the per-value loop. Without the extra, or if it fails, the per-value loop does it all.
+Importing polars costs what hashing about half a million rows value by value does, so only
+passes over many rows use it (every key of a large dataset: `RecordKeys.all`); a record's
+view and the rows of stored records keep the per-value loop. Without the extra, or if it fails, the per-value loop does it all.
 """
 
 from __future__ import annotations

@@ -34,8 +34,8 @@ SCHEME = ch.SCHEME
 FIND_ALL = 0.25
 PIECE = 1 << 18  # rows hashed at a time when every key is needed
 # every key of this many rows or more: hashed a column at a time where polars-hash is
-# installed (fast_hash.py; importing it costs about as much as hashing 500,000 rows)
-VECTORIZED = 500_000
+# installed (fast_hash.py); below it, importing polars costs more than it saves
+VECTORIZED = 1_000_000
 
 
 def content_key(values: dict) -> str:
