@@ -19,7 +19,8 @@ memory-mapped (data.py) before its baseline; RSS growth counts the file pages it
 - **all keys**: `RecordKeys.all()`, every row's key (a whole-data `suggest` or `fill` needs
   them), on pages already read; wall and CPU time, beside its floor: the hash itself,
   xxh3_128 over the same bytes a whole Arrow buffer per call; and again without
-  polars-hash (the `fast` extra), one `xxhash` call per value.
+  polars-hash (the `fast` extra), one `xxhash` call per value; and in a review whose
+  signature index is kept beside its store (the signatures read back from it).
 """
 
 from __future__ import annotations
@@ -135,7 +136,9 @@ def all_keys(args: dict) -> dict:
         from nbreview._data import fast_hash
 
         fast_hash._usable = False
-    source = RecordSource.of(data.open_dataset(args["data"]))
+    ds = data.open_dataset(args["data"])
+    review = _review(args, None, ds) if args.get("store") else None  # its index kept: signatures
+    source = review.source if review else RecordSource.of(ds)  # are read back, not recomputed
     buffers = []
     for column in ("prompt", "response"):  # the pages read once (a chunk at a time): hashing
         for chunk in source.values(column).chunks:  # is measured, not the disk
@@ -145,7 +148,7 @@ def all_keys(args: dict) -> dict:
     for buffer in buffers:
         xxhash.xxh3_128_digest(buffer)
     floor = time.process_time() - floor
-    keys = RecordKeys(source, None, ["prompt", "response"])
+    keys = review.keys if review else RecordKeys(source, None, ["prompt", "response"])
     cpu, start = time.process_time(), time.perf_counter()
     found = keys.all()
     wall = time.perf_counter() - start
@@ -233,6 +236,7 @@ def measure(
         if not reopen_only:
             r["all"] = run(src, "all_keys", base, runs)
             r["all_per_value"] = run(src, "all_keys", {**base, "per_value": 1}, runs)
+            r["all_kept"] = run(src, "all_keys", {**base, "store": str(stores["10k"])}, runs)
     return out
 
 
@@ -331,6 +335,12 @@ def table_rows(out: dict[str, dict[str, dict]], rows: int) -> list[list[str]]:
             "the same without polars-hash (the `fast` extra): one xxhash call per value",
             "",
             lambda r: f"{fmt(r['all_per_value'], 's')} ({fmt(r['all_per_value'], 'cpu_s')})",
+        ),
+        (
+            "the same in a review whose signature index is kept beside its store (signatures "
+            "read back from it)",
+            "the hash's speed",
+            lambda r: over_floor(r["all_kept"]),
         ),
     ]
     return [

@@ -61,11 +61,14 @@ def _content_parts(
     single: Callable[[str, int], pa.Array] | None,
     rows: int,
     vectorized: bool = False,
+    signatures: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(signatures, digests) of `rows` rows: what a key is made of (content_hash.keys_from);
-    `vectorized`: each column hashed in one call where polars-hash is installed."""
+    `vectorized`: each column hashed in one call where polars-hash is installed;
+    `signatures`: the rows' signatures, known already (then no features are read)."""
     digest = np.zeros((rows, 16), dtype=np.uint8)
     features = {}
+    signed = signatures is None
     for column in columns:
         try:
             values = read(column)
@@ -73,12 +76,14 @@ def _content_parts(
             if single is None:
                 raise
             one = [single(column, j) for j in range(rows)]
-            features[column] = np.concatenate([ch.features(v) for v in one])
+            if signed:
+                features[column] = np.concatenate([ch.features(v) for v in one])
             digest ^= np.concatenate([ch.column_digests(column, v) for v in one])
             continue
-        features[column] = ch.features(values)
+        if signed:
+            features[column] = ch.features(values)
         digest ^= ch.column_digests(column, values, vectorized)
-    return ch.signatures(features), digest
+    return (ch.signatures(features) if signatures is None else signatures), digest
 
 
 class RecordKeys:
@@ -115,7 +120,11 @@ class RecordKeys:
         return ch.keys_from(*self._parts(start, stop))
 
     def _parts(
-        self, start: int, stop: int, vectorized: bool = False
+        self,
+        start: int,
+        stop: int,
+        vectorized: bool = False,
+        signatures: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         source = self.source
         return _content_parts(
@@ -124,6 +133,7 @@ class RecordKeys:
             lambda c, j: source.single(c, start + j),
             stop - start,
             vectorized,
+            signatures,
         )
 
     def _at(self, positions: np.ndarray) -> pa.Array:
@@ -215,10 +225,27 @@ class RecordKeys:
         at it per value ran slower than one)."""
         rows = len(self.source)
         fast = rows >= VECTORIZED and fast_hash.available()
-        pieces = [self._parts(a, min(a + PIECE, rows), fast) for a in range(0, rows, PIECE)]
+        known = self._indexed_signatures()
+        pieces = [
+            self._parts(
+                a, min(a + PIECE, rows), fast, None if known is None else known[a : a + PIECE]
+            )
+            for a in range(0, rows, PIECE)
+        ]
         if not pieces:
             return np.zeros(0, np.uint32), np.zeros((0, 16), np.uint8)
         return np.concatenate([p[0] for p in pieces]), np.concatenate([p[1] for p in pieces])
+
+    def _indexed_signatures(self) -> np.ndarray | None:
+        """Every row's signature read back from the signature index, when one is built or
+        kept beside the store: every key then needs the digests only, not the features'
+        second pass over the text. None when there is no index to read."""
+        if self._index is None and (self._cache is None or not self._cache.index_path.exists()):
+            return None
+        index = self.index()
+        signatures = np.empty(len(index), dtype=np.uint32)
+        signatures[np.asarray(index.rows)] = index.ordered
+        return signatures
 
     def _features(self, column: str) -> np.ndarray:
         try:
