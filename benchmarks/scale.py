@@ -16,8 +16,11 @@ memory-mapped (data.py) before its baseline; RSS growth counts the file pages it
 - **second window**: a window of the same name already on a record (a Review + widget in the
   same process, as a second tab); opening the second one (Review + widget, which tells it
   where the first is) and finding one record's row alone (`keys.position_of`).
-- **all keys**: `RecordKeys.all()`, every row's key (consensus and hub exports need them), on
-  pages already read; wall and CPU time.
+- **all keys**: `RecordKeys.all()`, every row's key (a whole-data `suggest` or `fill` needs
+  them), on pages already read; wall and CPU time, beside its floor: the hash itself,
+  xxh3_128 over the same bytes a whole Arrow buffer per call; and again without
+  polars-hash (the `fast` extra), one `xxhash` call per value; and in a review whose
+  signature index is kept beside its store (the signatures read back from it).
 """
 
 from __future__ import annotations
@@ -123,19 +126,34 @@ def second_window(args: dict) -> dict:
 
 
 def all_keys(args: dict) -> dict:
+    """Every row's key; its floor: xxh3_128 over the same bytes, a whole buffer per call."""
+    import xxhash
+
     from nbreview._data.keys import RecordKeys
     from nbreview._data.source import RecordSource
 
-    source = RecordSource.of(data.open_dataset(args["data"]))
+    if args.get("per_value"):  # without polars-hash, as without the `fast` extra
+        from nbreview._data import fast_hash
+
+        fast_hash._usable = False
+    ds = data.open_dataset(args["data"])
+    review = _review(args, None, ds) if args.get("store") else None  # its index kept: signatures
+    source = review.source if review else RecordSource.of(ds)  # are read back, not recomputed
+    buffers = []
     for column in ("prompt", "response"):  # the pages read once (a chunk at a time): hashing
         for chunk in source.values(column).chunks:  # is measured, not the disk
-            memoryview(chunk.buffers()[2]).tobytes()
-    keys = RecordKeys(source, None, ["prompt", "response"])
+            buffers.append(chunk.buffers()[2])
+            memoryview(buffers[-1]).tobytes()
+    floor = time.process_time()
+    for buffer in buffers:
+        xxhash.xxh3_128_digest(buffer)
+    floor = time.process_time() - floor
+    keys = review.keys if review else RecordKeys(source, None, ["prompt", "response"])
     cpu, start = time.process_time(), time.perf_counter()
     found = keys.all()
     wall = time.perf_counter() - start
     assert len(found) == len(source)
-    return {"s": wall, "cpu_s": time.process_time() - cpu}
+    return {"s": wall, "cpu_s": time.process_time() - cpu, "floor_cpu_s": floor}
 
 
 TASKS = {
@@ -217,6 +235,8 @@ def measure(
         )
         if not reopen_only:
             r["all"] = run(src, "all_keys", base, runs)
+            r["all_per_value"] = run(src, "all_keys", {**base, "per_value": 1}, runs)
+            r["all_kept"] = run(src, "all_keys", {**base, "store": str(stores["10k"])}, runs)
     return out
 
 
@@ -239,6 +259,14 @@ def ratio(a: dict, b: dict, key: str) -> str:
 def versus(a: dict, b: dict, key: str) -> str:
     """'a vs b (a/b x)'."""
     return f"{fmt(a, key)} vs {fmt(b, key)}{ratio(a, b, key)}"
+
+
+def over_floor(r: dict) -> str:
+    """'wall (CPU) vs the floor's CPU (CPU / floor x)'."""
+    if "error" in r:
+        return fmt(r, "s")
+    times = r["cpu_s"] / r["floor_cpu_s"]
+    return f"{fmt(r, 's')} ({fmt(r, 'cpu_s')}) vs {fmt(r, 'floor_cpu_s')} ({times:.1f}x)"
 
 
 def with_rss(r: dict, key: str = "s") -> str:
@@ -298,9 +326,21 @@ def table_rows(out: dict[str, dict[str, dict]], rows: int) -> list[list[str]]:
             lambda r: versus(r["window"], r["window_id"], "lookup_s"),
         ),
         (
-            f"`RecordKeys.all()`, every row's key, {n}, pages already read: wall (CPU)",
+            f"`RecordKeys.all()`, every row's key, {n}, pages already read: wall (CPU) vs "
+            "the hash itself, xxh3_128 of the same bytes a buffer at a time (CPU)",
+            "the hash's speed",
+            lambda r: over_floor(r["all"]),
+        ),
+        (
+            "the same without polars-hash (the `fast` extra): one xxhash call per value",
             "",
-            lambda r: f"{fmt(r['all'], 's')} ({fmt(r['all'], 'cpu_s')})",
+            lambda r: f"{fmt(r['all_per_value'], 's')} ({fmt(r['all_per_value'], 'cpu_s')})",
+        ),
+        (
+            "the same in a review whose signature index is kept beside its store (signatures "
+            "read back from it)",
+            "the hash's speed",
+            lambda r: over_floor(r["all_kept"]),
         ),
     ]
     return [
