@@ -8,7 +8,8 @@ object per value; tests/test_content_keys.py checks the two agree byte for byte.
 
 Importing polars costs what hashing about half a million rows value by value does, so only
 passes over many rows use it (every key of a large dataset: `RecordKeys.all`); a record's
-view and the rows of stored records keep the per-value loop. Without the extra, or if it fails, the per-value loop does it all.
+view and the rows of stored records keep the per-value loop. Without the extra, or if it
+fails, the per-value loop does it all.
 """
 
 from __future__ import annotations
