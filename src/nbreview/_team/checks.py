@@ -126,29 +126,39 @@ def accepted(review: Review, log: Log, submitted: pd.DataFrame) -> tuple[pd.Seri
 
 def straightlined(answers: pa.Table, order: pa.Table) -> pd.Series:
     """annotator -> the longest run of one answer to one question, in submit order
-    (`order`: record, annotator, annotated_at), counted on sorted integer codes."""
-    if answers.num_rows == 0:
+    (`order`: record, annotator, annotated_at; ties by record key), on integer codes."""
+    n = answers.num_rows
+    record, keys = _shared_codes(answers["record"], order["record"])
+    who, people = _shared_codes(answers["annotator"], order["annotator"])
+    people = people.to_pylist()
+    pair = record * len(people) + who  # (record, annotator): [answers..., order...]
+    submitted = pair[n:]
+    rows = np.argsort(submitted, kind="stable")
+    at = np.searchsorted(submitted, pair[:n], sorter=rows).clip(max=max(len(rows) - 1, 0))
+    found = submitted[rows[at]] == pair[:n] if len(rows) else np.zeros(n, bool)
+    if not found.any():
         return pd.Series(dtype="int64")
-    table = answers.select(["record", "annotator", "question", "text"]).join(
-        order, ["record", "annotator"], join_type="inner"
-    )
-    if table.num_rows == 0:
-        return pd.Series(dtype="int64")
-    by = ["annotator", "question", "annotated_at", "record"]
-    table = table.take(pc.sort_indices(table, [(c, "ascending") for c in by]))
-    who, names = _names(table["annotator"])
-    key = who * (int(codes(table["question"]).max()) + 1) + codes(table["question"])
-    text = codes(table["text"])
+    when = order["annotated_at"].to_numpy()[rows[at[found]]]
+    rank = np.empty(len(keys), np.int64)  # a record key's place in text order: ties' order
+    rank[pc.sort_indices(keys).to_numpy()] = np.arange(len(keys))
+    question, text = codes(answers["question"])[found], codes(answers["text"])[found]
+    record, who = record[:n][found], who[:n][found]
+    sort = np.lexsort((rank[record], when, question, who))
+    key = (who * (int(question.max()) + 1) + question)[sort]
+    text = text[sort]
     starts = np.flatnonzero(np.r_[True, (key[1:] != key[:-1]) | (text[1:] != text[:-1])])
-    lengths = np.diff(np.r_[starts, table.num_rows])
-    longest = np.zeros(len(names), np.int64)
-    np.maximum.at(longest, who[starts], lengths)
-    return pd.Series(longest, index=pd.Index(names, dtype=object), dtype="int64")
+    lengths = np.diff(np.r_[starts, len(key)])
+    longest = np.zeros(len(people), np.int64)
+    np.maximum.at(longest, who[sort][starts], lengths)
+    used = np.unique(who)
+    return pd.Series(longest[used], index=pd.Index([people[i] for i in used], dtype=object))
 
 
-def _names(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
-    encoded = pc.dictionary_encode(column.combine_chunks())
-    return encoded.indices.to_numpy().astype(np.int64), encoded.dictionary.to_pylist()
+def _shared_codes(*columns: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Codes of the columns' values, one numbering for all (concatenated in order)."""
+    both = pa.chunked_array([c for column in columns for c in column.chunks], pa.string())
+    encoded = pc.dictionary_encode(both.combine_chunks())
+    return encoded.indices.to_numpy().astype(np.int64), encoded.dictionary
 
 
 def add(
