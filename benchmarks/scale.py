@@ -1,6 +1,7 @@
 """Content keys at scale (issue 25): what a review without `id=` pays for its rows.
 
     python benchmarks/scale.py [--rows 1000000] [--before /path/to/older/src]
+        [--reopen-only | --export-only | --keys-only] [--data rows.arrow] [--runs 3]
 
 Each figure stands beside its twin from the same run: the same call with `id=`, or the same
 call with the index kept by an earlier process vs built in this one. With `--before`, every
@@ -26,6 +27,7 @@ memory-mapped (data.py) before its baseline; RSS growth counts the file pages it
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import shutil
@@ -133,9 +135,10 @@ def all_keys(args: dict) -> dict:
     from nbreview._data.source import RecordSource
 
     if args.get("per_value"):  # without polars-hash, as without the `fast` extra
-        from nbreview._data import fast_hash
+        with contextlib.suppress(ImportError):  # (an older tree has no other way)
+            from nbreview._data import fast_hash
 
-        fast_hash._usable = False
+            fast_hash._usable = False
     ds = data.open_dataset(args["data"])
     review = _review(args, None, ds) if args.get("store") else None  # its index kept: signatures
     source = review.source if review else RecordSource.of(ds)  # are read back, not recomputed
@@ -199,45 +202,50 @@ def fmt(r: dict, key: str, unit: str = "s") -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 
 
-def measure(
-    trees: dict[str, Path], path: Path, work: Path, runs: int, reopen_only: bool, export_only: bool
-) -> dict:
+def measure(trees: dict[str, Path], path: Path, work: Path, runs: int, only: str | None) -> dict:
     stores = {}
     setups = (("100k", 100_000, None), ("100k-id", 100_000, "id"),
               ("10k", 10_000, None), ("10k-id", 10_000, "id"))  # fmt: skip
-    chosen = setups[2:] if reopen_only else setups[:2] if export_only else setups
+    chosen = {"reopen": setups[2:], "export": setups[:2], "keys": setups[2:3]}.get(only, setups)
     for label, answers, id in chosen:
         store = work / f"{label}.sqlite"
         log(f"setup: {answers:,} answers ({'id=' if id else 'content keys'})")
         run(SRC, "prefill", {"data": str(path), "store": str(store), "answers": answers,
                              "id": id}, 1)  # fmt: skip
         stores[label] = store
+    if only == "keys":  # the index kept beside the store, as a first open leaves it
+        run(SRC, "reopen", {"data": str(path), "store": str(stores["10k"]), "answers": 10_000}, 1)
     out: dict[str, dict[str, dict]] = {}
     for tree, src in trees.items():
         log(f"measuring {tree} ({src})")
         base = {"data": str(path)}
         r = out.setdefault(tree, {})
-        if not reopen_only:
+        if only in (None, "export"):
             export_part(r, src, base, stores, runs)
-        if export_only:
-            continue
-        common = {**base, "answers": 10_000}
-        r["reopen_id"] = run(
-            src, "reopen", {**common, "store": str(stores["10k-id"]), "id": "id"}, runs
-        )
-        r["reopen_cold"] = run(
-            src, "reopen", {**common, "store": str(stores["10k"]), "cold": 1}, runs
-        )
-        r["reopen"] = run(src, "reopen", {**common, "store": str(stores["10k"])}, runs)
-        r["window"] = run(src, "second_window", {**common, "store": str(stores["10k"])}, runs)
-        r["window_id"] = run(
-            src, "second_window", {**common, "store": str(stores["10k-id"]), "id": "id"}, runs
-        )
-        if not reopen_only:
-            r["all"] = run(src, "all_keys", base, runs)
-            r["all_per_value"] = run(src, "all_keys", {**base, "per_value": 1}, runs)
-            r["all_kept"] = run(src, "all_keys", {**base, "store": str(stores["10k"])}, runs)
+        if only in (None, "reopen"):
+            reopen_part(r, src, base, stores, runs)
+        if only in (None, "keys"):  # after reopen_part: the 10k store's index is kept
+            keys_part(r, src, base, stores, runs)
     return out
+
+
+def keys_part(r: dict, src: Path, base: dict, stores: dict, runs: int) -> None:
+    r["all"] = run(src, "all_keys", base, runs)
+    r["all_per_value"] = run(src, "all_keys", {**base, "per_value": 1}, runs)
+    r["all_kept"] = run(src, "all_keys", {**base, "store": str(stores["10k"])}, runs)
+
+
+def reopen_part(r: dict, src: Path, base: dict, stores: dict, runs: int) -> None:
+    common = {**base, "answers": 10_000}
+    r["reopen_id"] = run(
+        src, "reopen", {**common, "store": str(stores["10k-id"]), "id": "id"}, runs
+    )
+    r["reopen_cold"] = run(src, "reopen", {**common, "store": str(stores["10k"]), "cold": 1}, runs)
+    r["reopen"] = run(src, "reopen", {**common, "store": str(stores["10k"])}, runs)
+    r["window"] = run(src, "second_window", {**common, "store": str(stores["10k"])}, runs)
+    r["window_id"] = run(
+        src, "second_window", {**common, "store": str(stores["10k-id"]), "id": "id"}, runs
+    )
 
 
 def export_part(r: dict, src: Path, base: dict, stores: dict, runs: int) -> None:
@@ -365,6 +373,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=RUNS, help="processes per figure")
     parser.add_argument("--reopen-only", action="store_true", help="reopen and second window")
     parser.add_argument("--export-only", action="store_true", help="to_dataset and consensus")
+    parser.add_argument("--keys-only", action="store_true", help="every row's key")
     args = parser.parse_args()
     trees = {"before": args.before} if args.before else {}
     trees["after" if args.before else "value"] = SRC
@@ -376,7 +385,9 @@ def main() -> None:
         if path is None:
             log(f"writing the synthetic dataset, {args.rows:,} rows")
             path = data.write(args.rows, work / "rows.arrow")
-        found = measure(trees, path, work, args.runs, args.reopen_only, args.export_only)
+        only = "reopen" if args.reopen_only else "export" if args.export_only else None
+        only = "keys" if args.keys_only else only
+        found = measure(trees, path, work, args.runs, only)
         lines = table_rows(found, args.rows)
     header = ["measure", "target", *trees]
     print("| " + " | ".join(header) + " |")
