@@ -86,7 +86,7 @@ def annotator(url: str, review_name: str, index: int, rows: int, seconds: float,
     session, name = widget.session, widget.review.annotator
     times, acked, notices, seq = [], [], Counter(), 0
     start.wait(timeout=900)
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     while time.perf_counter() - began < seconds and not session.done:
         key = session.cursor.key
         seq += 1
@@ -102,10 +102,11 @@ def annotator(url: str, review_name: str, index: int, rows: int, seconds: float,
             notices[(notice or {}).get("text", "not acknowledged")[:120]] += 1
             if session.ack < seq:  # resent as the browser would: the same number again
                 seq -= 1
-    took = time.perf_counter() - began
+    took, cpu = time.perf_counter() - began, time.process_time() - cpu
     widget.close()
     widget.review.store.close()
-    out = {"name": name, "times": times, "acked": acked, "notices": notices, "took": took}
+    out = {"name": name, "times": times, "acked": acked, "notices": notices, "took": took,
+           "cpu": cpu}  # fmt: skip
     results.put(json.dumps(out))
 
 
@@ -166,33 +167,55 @@ def summarize(url: str, review: str, out: list[dict]) -> dict:
         "lost": lost,
         "double": sum(1 for n in hands.values() if n > 1),
         "notices": dict(notices.most_common(3)),
+        "kernel_cpu_ms": 1000 * sum(o["cpu"] for o in out) / max(acked, 1),
     }
 
 
 def table(results: list[tuple[str, dict]]) -> str:
     lines = [
         "| code | annotators | records/s (total) | p50 / message | p99 / message | lost | "
-        "double-handed | notices |",
-        "|---|---|---|---|---|---|---|---|",
+        "double-handed | notices | CPU per record: kernels + server |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for code, r in results:
         notices = sum(r["notices"].values())
+        cpu = f"{r['kernel_cpu_ms']:.1f} + {r.get('server_cpu_ms', float('nan')):.1f} ms"
         lines.append(
             f"| {code} | {r['procs']} | {r['records_s']:.0f} | {r['p50_ms']:.1f} ms | "
-            f"{r['p99_ms']:.1f} ms | {r['lost']} | {r['double']} | {notices} |"
+            f"{r['p99_ms']:.1f} ms | {r['lost']} | {r['double']} | {notices} | {cpu} |"
         )
     return "\n".join(lines)
 
 
-def measure(src: Path, url: str, procs: int, args: argparse.Namespace) -> dict:
-    """One run under one tree's code (its `src` first on PYTHONPATH), in a fresh process."""
+def server_cpu(cluster) -> float:
+    """CPU seconds the throw-away server has used so far: the postmaster, its live children
+    and those it has reaped (a closed connection's backend); NaN for a server not ours."""
+    if cluster is None:
+        return float("nan")
+    import psutil
+
+    pid = int((cluster.data / "postmaster.pid").read_text().split()[0])
+    main = psutil.Process(pid)
+    alive = main.children(recursive=True)
+    times = [main.cpu_times()] + [c.cpu_times() for c in alive if c.is_running()]
+    reaped = times[0].children_user + times[0].children_system
+    return reaped + sum(t.user + t.system for t in times)
+
+
+def measure(src: Path, url: str, procs: int, args: argparse.Namespace, cluster=None) -> dict:
+    """One run under one tree's code (its `src` first on PYTHONPATH), in a fresh process;
+    the server's CPU per acknowledged record beside the kernels' (less disturbed by a shared
+    machine than wall times: what the run costs, not how long it waited for a core)."""
     command = [sys.executable, __file__, "--run", str(procs), "--url", url]
     command += ["--seconds", str(args.seconds), "--rows", str(args.rows)]
     env = {**os.environ, "PYTHONPATH": str(src)}
+    before = server_cpu(cluster)
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    used = server_cpu(cluster) - before  # the run's and its setup's (opening, seats)
     for line in done.stdout.splitlines():
         if line.startswith(RESULT):
-            return json.loads(line[len(RESULT) :])
+            result = json.loads(line[len(RESULT) :])
+            return {**result, "server_cpu_ms": 1000 * used / max(result["acked"], 1)}
     raise RuntimeError(f"the run failed under {src}:\n{done.stdout}{done.stderr[-3000:]}")
 
 
@@ -203,6 +226,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--url", help="an existing PostgreSQL database (default: a throw-away)")
     parser.add_argument("--before", type=Path, help="another tree's `src`, run first (twin)")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each tree, alternated")
     parser.add_argument("--run", type=int, help=argparse.SUPPRESS)  # a child: one run
     args = parser.parse_args()
     if args.run:
@@ -218,10 +242,10 @@ def main() -> None:
     trees.append(("this tree", HERE.parent / "src"))
     try:
         results = []
-        for procs in args.procs:
+        for procs in [p for p in args.procs for _ in range(args.rounds)]:
             for code, src in trees:
                 url = args.url or cluster.url(cluster.create_database())
-                results.append((code, measure(src, url, procs, args)))
+                results.append((code, measure(src, url, procs, args, cluster)))
                 for text, n in results[-1][1]["notices"].items():
                     print(f"  {code}, {procs} annotators, {n}x: {text}", file=sys.stderr)
         print(table(results))

@@ -1,6 +1,7 @@
 """Content keys at scale (issue 25): what a review without `id=` pays for its rows.
 
     python benchmarks/scale.py [--rows 1000000] [--before /path/to/older/src]
+        [--reopen-only | --export-only | --keys-only] [--data rows.arrow] [--runs 3]
 
 Each figure stands beside its twin from the same run: the same call with `id=`, or the same
 call with the index kept by an earlier process vs built in this one. With `--before`, every
@@ -16,13 +17,17 @@ memory-mapped (data.py) before its baseline; RSS growth counts the file pages it
 - **second window**: a window of the same name already on a record (a Review + widget in the
   same process, as a second tab); opening the second one (Review + widget, which tells it
   where the first is) and finding one record's row alone (`keys.position_of`).
-- **all keys**: `RecordKeys.all()`, every row's key (consensus and hub exports need them), on
-  pages already read; wall and CPU time.
+- **all keys**: `RecordKeys.all()`, every row's key (a whole-data `suggest` or `fill` needs
+  them), on pages already read; wall and CPU time, beside its floor: the hash itself,
+  xxh3_128 over the same bytes a whole Arrow buffer per call; and again without
+  polars-hash (the `fast` extra), one `xxhash` call per value; and in a review whose
+  signature index is kept beside its store (the signatures read back from it).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import shutil
@@ -123,19 +128,35 @@ def second_window(args: dict) -> dict:
 
 
 def all_keys(args: dict) -> dict:
+    """Every row's key; its floor: xxh3_128 over the same bytes, a whole buffer per call."""
+    import xxhash
+
     from nbreview._data.keys import RecordKeys
     from nbreview._data.source import RecordSource
 
-    source = RecordSource.of(data.open_dataset(args["data"]))
+    if args.get("per_value"):  # without polars-hash, as without the `fast` extra
+        with contextlib.suppress(ImportError):  # (an older tree has no other way)
+            from nbreview._data import fast_hash
+
+            fast_hash._usable = False
+    ds = data.open_dataset(args["data"])
+    review = _review(args, None, ds) if args.get("store") else None  # its index kept: signatures
+    source = review.source if review else RecordSource.of(ds)  # are read back, not recomputed
+    buffers = []
     for column in ("prompt", "response"):  # the pages read once (a chunk at a time): hashing
         for chunk in source.values(column).chunks:  # is measured, not the disk
-            memoryview(chunk.buffers()[2]).tobytes()
-    keys = RecordKeys(source, None, ["prompt", "response"])
+            buffers.append(chunk.buffers()[2])
+            memoryview(buffers[-1]).tobytes()
+    floor = time.process_time()
+    for buffer in buffers:
+        xxhash.xxh3_128_digest(buffer)
+    floor = time.process_time() - floor
+    keys = review.keys if review else RecordKeys(source, None, ["prompt", "response"])
     cpu, start = time.process_time(), time.perf_counter()
     found = keys.all()
     wall = time.perf_counter() - start
     assert len(found) == len(source)
-    return {"s": wall, "cpu_s": time.process_time() - cpu}
+    return {"s": wall, "cpu_s": time.process_time() - cpu, "floor_cpu_s": floor}
 
 
 TASKS = {
@@ -181,43 +202,50 @@ def fmt(r: dict, key: str, unit: str = "s") -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 
 
-def measure(
-    trees: dict[str, Path], path: Path, work: Path, runs: int, reopen_only: bool, export_only: bool
-) -> dict:
+def measure(trees: dict[str, Path], path: Path, work: Path, runs: int, only: str | None) -> dict:
     stores = {}
     setups = (("100k", 100_000, None), ("100k-id", 100_000, "id"),
               ("10k", 10_000, None), ("10k-id", 10_000, "id"))  # fmt: skip
-    chosen = setups[2:] if reopen_only else setups[:2] if export_only else setups
+    chosen = {"reopen": setups[2:], "export": setups[:2], "keys": setups[2:3]}.get(only, setups)
     for label, answers, id in chosen:
         store = work / f"{label}.sqlite"
         log(f"setup: {answers:,} answers ({'id=' if id else 'content keys'})")
         run(SRC, "prefill", {"data": str(path), "store": str(store), "answers": answers,
                              "id": id}, 1)  # fmt: skip
         stores[label] = store
+    if only == "keys":  # the index kept beside the store, as a first open leaves it
+        run(SRC, "reopen", {"data": str(path), "store": str(stores["10k"]), "answers": 10_000}, 1)
     out: dict[str, dict[str, dict]] = {}
     for tree, src in trees.items():
         log(f"measuring {tree} ({src})")
         base = {"data": str(path)}
         r = out.setdefault(tree, {})
-        if not reopen_only:
+        if only in (None, "export"):
             export_part(r, src, base, stores, runs)
-        if export_only:
-            continue
-        common = {**base, "answers": 10_000}
-        r["reopen_id"] = run(
-            src, "reopen", {**common, "store": str(stores["10k-id"]), "id": "id"}, runs
-        )
-        r["reopen_cold"] = run(
-            src, "reopen", {**common, "store": str(stores["10k"]), "cold": 1}, runs
-        )
-        r["reopen"] = run(src, "reopen", {**common, "store": str(stores["10k"])}, runs)
-        r["window"] = run(src, "second_window", {**common, "store": str(stores["10k"])}, runs)
-        r["window_id"] = run(
-            src, "second_window", {**common, "store": str(stores["10k-id"]), "id": "id"}, runs
-        )
-        if not reopen_only:
-            r["all"] = run(src, "all_keys", base, runs)
+        if only in (None, "reopen"):
+            reopen_part(r, src, base, stores, runs)
+        if only in (None, "keys"):  # after reopen_part: the 10k store's index is kept
+            keys_part(r, src, base, stores, runs)
     return out
+
+
+def keys_part(r: dict, src: Path, base: dict, stores: dict, runs: int) -> None:
+    r["all"] = run(src, "all_keys", base, runs)
+    r["all_per_value"] = run(src, "all_keys", {**base, "per_value": 1}, runs)
+    r["all_kept"] = run(src, "all_keys", {**base, "store": str(stores["10k"])}, runs)
+
+
+def reopen_part(r: dict, src: Path, base: dict, stores: dict, runs: int) -> None:
+    common = {**base, "answers": 10_000}
+    r["reopen_id"] = run(
+        src, "reopen", {**common, "store": str(stores["10k-id"]), "id": "id"}, runs
+    )
+    r["reopen_cold"] = run(src, "reopen", {**common, "store": str(stores["10k"]), "cold": 1}, runs)
+    r["reopen"] = run(src, "reopen", {**common, "store": str(stores["10k"])}, runs)
+    r["window"] = run(src, "second_window", {**common, "store": str(stores["10k"])}, runs)
+    r["window_id"] = run(
+        src, "second_window", {**common, "store": str(stores["10k-id"]), "id": "id"}, runs
+    )
 
 
 def export_part(r: dict, src: Path, base: dict, stores: dict, runs: int) -> None:
@@ -239,6 +267,14 @@ def ratio(a: dict, b: dict, key: str) -> str:
 def versus(a: dict, b: dict, key: str) -> str:
     """'a vs b (a/b x)'."""
     return f"{fmt(a, key)} vs {fmt(b, key)}{ratio(a, b, key)}"
+
+
+def over_floor(r: dict) -> str:
+    """'wall (CPU) vs the floor's CPU (CPU / floor x)'."""
+    if "error" in r:
+        return fmt(r, "s")
+    times = r["cpu_s"] / r["floor_cpu_s"]
+    return f"{fmt(r, 's')} ({fmt(r, 'cpu_s')}) vs {fmt(r, 'floor_cpu_s')} ({times:.1f}x)"
 
 
 def with_rss(r: dict, key: str = "s") -> str:
@@ -298,9 +334,21 @@ def table_rows(out: dict[str, dict[str, dict]], rows: int) -> list[list[str]]:
             lambda r: versus(r["window"], r["window_id"], "lookup_s"),
         ),
         (
-            f"`RecordKeys.all()`, every row's key, {n}, pages already read: wall (CPU)",
+            f"`RecordKeys.all()`, every row's key, {n}, pages already read: wall (CPU) vs "
+            "the hash itself, xxh3_128 of the same bytes a buffer at a time (CPU)",
+            "the hash's speed",
+            lambda r: over_floor(r["all"]),
+        ),
+        (
+            "the same without polars-hash (the `fast` extra): one xxhash call per value",
             "",
-            lambda r: f"{fmt(r['all'], 's')} ({fmt(r['all'], 'cpu_s')})",
+            lambda r: f"{fmt(r['all_per_value'], 's')} ({fmt(r['all_per_value'], 'cpu_s')})",
+        ),
+        (
+            "the same in a review whose signature index is kept beside its store (signatures "
+            "read back from it)",
+            "the hash's speed",
+            lambda r: over_floor(r["all_kept"]),
         ),
     ]
     return [
@@ -325,6 +373,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=RUNS, help="processes per figure")
     parser.add_argument("--reopen-only", action="store_true", help="reopen and second window")
     parser.add_argument("--export-only", action="store_true", help="to_dataset and consensus")
+    parser.add_argument("--keys-only", action="store_true", help="every row's key")
     args = parser.parse_args()
     trees = {"before": args.before} if args.before else {}
     trees["after" if args.before else "value"] = SRC
@@ -336,7 +385,9 @@ def main() -> None:
         if path is None:
             log(f"writing the synthetic dataset, {args.rows:,} rows")
             path = data.write(args.rows, work / "rows.arrow")
-        found = measure(trees, path, work, args.runs, args.reopen_only, args.export_only)
+        only = "reopen" if args.reopen_only else "export" if args.export_only else None
+        only = "keys" if args.keys_only else only
+        found = measure(trees, path, work, args.runs, only)
         lines = table_rows(found, args.rows)
     header = ["measure", "target", *trees]
     print("| " + " | ".join(header) + " |")

@@ -55,3 +55,37 @@ def test_exports_without_id_match_the_same_with_id_and_hash_answered_rows_only(t
     for part in ("consensus", "all", "agreement"):
         assert found["content"][part] == found["id"][part], part
     assert found["content"]["log"] == found["id"]["log"] == 10
+
+
+def test_card_counts_and_suggestion_columns_without_id_match_the_same_with_id(tmp_path):
+    """The Hub card's counts and `to_dataset(suggestions=True)` find the stored records'
+    rows by their keys: without `id=` they equal the `id=` twin's and hash few rows."""
+    from nbreview._hub.card import _stats
+
+    def judge(records):
+        return [{"verdict": "bad" if r["_row"] % 2 else "good"} for r in records]
+
+    texts = [f"row {i} " + "words " * (i % 7) for i in range(ROWS)]
+    ds = datasets.Dataset.from_dict({"t": texts, "id": [f"r{i}" for i in range(ROWS)]})
+    found = {}
+    for twin, kwargs in (("content", {}), ("id", {"id": "id"})):
+        folder = tmp_path / twin
+        folder.mkdir()
+        alice, lead = reviews(ds, folder, "alice", **kwargs), reviews(ds, folder, "lead", **kwargs)
+        for i in (7, 8, 2500):
+            alice.submit(i, verdict="good")
+        lead.submit(9, verdict="bad")
+        lead.suggest(judge, rows=[10, 11, 2998])
+        exported = lead.to_dataset(suggestions=True)
+        found[twin] = {
+            "team": _stats(lead, "all"),
+            "mine": _stats(lead),
+            "suggested": exported["verdict_suggestion"],
+        }
+        if twin == "content":
+            assert lead.keys._all is None  # no pass computed every row's key
+    assert found["content"] == found["id"]
+    assert found["content"]["team"]["annotators"] == 2
+    assert found["content"]["team"]["answered"] == 4
+    suggested = found["content"]["suggested"]
+    assert [i for i, v in enumerate(suggested) if v is not None] == [10, 11, 2998]

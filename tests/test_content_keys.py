@@ -169,3 +169,45 @@ def test_chunked_and_gathered_keys_agree(rows):
     positions = np.array([rows - 1, 0, rows // 2])
     assert keys.take(positions).to_pylist() == [keys.key(int(p)) for p in positions]
     assert keys.all().take(pa.array(positions)).to_pylist() == keys.take(positions).to_pylist()
+
+
+def test_vectorized_digests_equal_the_per_value_ones_byte_for_byte():
+    """polars-hash (the `fast` extra) hashes a column in one call; its digests must be the
+    `xxhash` package's, on every XXH3 length path (0, 1-3, 4-8, 9-16, 17-128, 129-240, long),
+    on text, encoded values and nulls, and on chunked columns."""
+    from nbreview._data import fast_hash
+
+    assert fast_hash.available()
+    rng = np.random.default_rng(5)
+    alphabet = list("abcxyz é日本🚀\n\t\"'")
+    lengths = [0, 1, 2, 3, 4, 8, 9, 16, 17, 100, 128, 129, 240, 241, 1000, 1024, 5000, 70_000]
+    texts = ["".join(rng.choice(alphabet, size=n)) for n in lengths]
+    values = {
+        "text": pa.chunked_array([texts[:9], [None, *texts[9:]]]),
+        "score": pa.array([1, None, -7, 2**40, 0]),
+        "chat": pa.array(CHATS),
+    }
+    for column, held in values.items():
+        kind, payload = content_hash._payload(held)
+        assert fast_hash.digests(payload, content_hash.seed(kind, column)) is not None
+        fast = content_hash.column_digests(column, held, vectorized=True)
+        assert fast.shape == (len(held), 16)
+        assert (fast == content_hash.column_digests(column, held)).all(), column
+
+
+def test_every_key_of_many_rows_is_hashed_a_column_at_a_time_and_is_the_same(monkeypatch):
+    from nbreview._data import fast_hash
+    from nbreview._data import keys as keys_module
+
+    calls = []
+    digests = fast_hash.digests
+    monkeypatch.setattr(fast_hash, "digests", lambda *a: calls.append(1) or digests(*a))
+    monkeypatch.setattr(keys_module, "VECTORIZED", 5)
+    assert keys_of(dataset()) == PINNED
+    assert len(calls) == len(COLUMNS)  # one call per column, not one per value
+    rows = 70_000
+    table = pa.table({"t": [f"v{i % 5000}-{i}" for i in range(rows)], "n": range(rows)})
+    data = datasets.Dataset(datasets.table.InMemoryTable(table))
+    every = keys_of(data, ["t", "n"])
+    chunked = RecordKeys(RecordSource.of(data), None, ["t", "n"])
+    assert every == [k for _, part in chunked.chunks() for k in part.to_pylist()]

@@ -222,3 +222,16 @@ def test_a_second_window_and_undo_after_a_restart_find_their_record(small_blocks
     restarted = review_of(ds, store)
     restarted.session.undo()  # the store's last change, found by its key
     assert restarted.progress.submitted == 0
+
+
+def test_every_key_reads_signatures_back_from_a_kept_index(small_blocks, tmp_path, monkeypatch):
+    """With an index kept from an earlier process, every row's key needs the digests only:
+    no features are read from the text, and the keys are those of hashing every row."""
+    ds = datasets.Dataset.from_dict({"t": texts()})
+    kept_keys(ds, tmp_path).find([every_key(ds)[5].as_py()])  # builds the index and keeps it
+    read: list[int] = []
+    features = content_hash.features
+    monkeypatch.setattr(content_hash, "features", lambda v: read.append(len(v)) or features(v))
+    again = kept_keys(ds, tmp_path).all()  # a later process
+    assert sum(read) < 100  # the kept index's spot checks only, not a pass over every row
+    assert again.equals(every_key(ds))

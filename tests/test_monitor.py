@@ -95,3 +95,26 @@ def test_the_slow_figures_come_from_a_thread_of_their_own_and_only_when_work_cha
         wait_for(lambda: len(fits) == 2)
     finally:
         monitor.close()
+
+
+def test_a_reviewers_answer_is_not_held_up_by_the_monitors_read(tmp_path):
+    """On SQLite the monitor reads through a connection of its own: while it is in the
+    middle of a read (its store's lock held, as through a 100,000-record read), a reviewer
+    in the same kernel stores an answer at once, and the monitor then shows it."""
+    import threading
+
+    lead = review(str(tmp_path / "team.sqlite"))
+    ana = review(str(tmp_path / "team.sqlite"), who="ana")
+    ana.store = lead.store  # one kernel: the reviewer's review shares the lead's store
+    monitor = lead.monitor(every=5)
+    try:
+        assert monitor.review.store is not lead.store
+        stored = threading.Event()
+        with monitor.review.store._lock:  # the monitor mid-read
+            threading.Thread(target=lambda: (ana.submit(0, v="b"), stored.set())).start()
+            assert stored.wait(5), "the reviewer's answer waited for the monitor's read"
+        monitor.refresh()
+        assert "ana" in monitor.html
+    finally:
+        monitor.close()
+    assert lead.store.record("default", "ana", "r0").answers == {"v": "b"}

@@ -272,3 +272,26 @@ def test_a_record_shown_open_before_the_other_window_answered_it_is_not_overwrit
     assert view["record"]["answers"] == {"verdict": "good"}  # b now sees what is stored
     pb.answer("bad")  # asked again, knowing: a change like any other
     assert answers(a) == {key: "bad"}
+
+
+def test_a_submit_is_one_transaction_with_the_seat_on_the_next_record(tmp_path):
+    """issue 25: the write, the window's seat on the next record and that record's state are
+    one transaction (store.Move), and the seat holds the record the page moved to."""
+    review = nr.Review(DF, ["text"], [nr.Label("verdict", ["good", "bad"])],
+                       store=tmp_path / "s.sqlite", annotator="alice")  # fmt: skip
+    widget = review.widget
+    statements: list[str] = []
+    review.store._con.set_trace_callback(statements.append)
+    view = Page(widget).answer("good")
+    review.store._con.set_trace_callback(None)
+    assert view["notice"] is None
+    assert widget.session.position == 1
+    assert [s for s in statements if s.startswith(("BEGIN", "COMMIT"))] == [
+        "BEGIN IMMEDIATE",
+        "COMMIT",
+    ]
+    # Another window of alice is told the record is held by this one.
+    seats = review.store.take_seat(review.name, "alice", "other", None, 60)
+    assert list(seats.values()) == [review.keys.key(1)]
+    widget.close()
+    review.store.close()

@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
 
+from . import fast_hash
 from .parallel import map_pieces
 
 PREFIX = "k2"  # not hex: no scheme-1 key (32 hex digits) looks like one
@@ -243,10 +244,14 @@ def features(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     return out
 
 
-def column_digests(column: str, values: pa.Array | pa.ChunkedArray) -> np.ndarray:
-    """Each row's part of the digest for this column (n x 16 uint8)."""
+def column_digests(
+    column: str, values: pa.Array | pa.ChunkedArray, vectorized: bool = False
+) -> np.ndarray:
+    """Each row's part of the digest for this column (n x 16 uint8); `vectorized`: in one
+    call over the buffers where polars-hash is installed (fast_hash.py: for many rows)."""
     kind, payload = _payload(values)
-    digests = _digests(payload, seed(kind, column))
+    found = fast_hash.digests(payload, seed(kind, column)) if vectorized else None
+    digests = _digests(payload, seed(kind, column)) if found is None else found
     nulls = _nulls(values)
     if nulls.any():
         digests = digests.copy()

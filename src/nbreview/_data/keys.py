@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 import xxhash
 
 from . import content_hash as ch
+from . import fast_hash
 from .distinct import all_distinct
 from .index_cache import IndexCache
 from .known_keys import KnownKeys, as_arrow
@@ -32,6 +33,9 @@ SCHEME = ch.SCHEME
 # find(): past this share of rows to hash, hashing every row (and keeping them) is cheaper.
 FIND_ALL = 0.25
 PIECE = 1 << 18  # rows hashed at a time when every key is needed
+# every key of this many rows or more: hashed a column at a time where polars-hash is
+# installed (fast_hash.py); below it, importing polars costs more than it saves
+VECTORIZED = 1_000_000
 
 
 def content_key(values: dict) -> str:
@@ -56,10 +60,15 @@ def _content_parts(
     read: Callable[[str], pa.Array | pa.ChunkedArray],
     single: Callable[[str, int], pa.Array] | None,
     rows: int,
+    vectorized: bool = False,
+    signatures: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(signatures, digests) of `rows` rows: what a key is made of (content_hash.keys_from)."""
+    """(signatures, digests) of `rows` rows: what a key is made of (content_hash.keys_from);
+    `vectorized`: each column hashed in one call where polars-hash is installed;
+    `signatures`: the rows' signatures, known already (then no features are read)."""
     digest = np.zeros((rows, 16), dtype=np.uint8)
     features = {}
+    signed = signatures is None
     for column in columns:
         try:
             values = read(column)
@@ -67,12 +76,14 @@ def _content_parts(
             if single is None:
                 raise
             one = [single(column, j) for j in range(rows)]
-            features[column] = np.concatenate([ch.features(v) for v in one])
+            if signed:
+                features[column] = np.concatenate([ch.features(v) for v in one])
             digest ^= np.concatenate([ch.column_digests(column, v) for v in one])
             continue
-        features[column] = ch.features(values)
-        digest ^= ch.column_digests(column, values)
-    return ch.signatures(features), digest
+        if signed:
+            features[column] = ch.features(values)
+        digest ^= ch.column_digests(column, values, vectorized)
+    return (ch.signatures(features) if signatures is None else signatures), digest
 
 
 class RecordKeys:
@@ -108,13 +119,21 @@ class RecordKeys:
             return pc.cast(self.source.arrow_column(self.id_column, start, stop), pa.string())
         return ch.keys_from(*self._parts(start, stop))
 
-    def _parts(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
+    def _parts(
+        self,
+        start: int,
+        stop: int,
+        vectorized: bool = False,
+        signatures: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
         source = self.source
         return _content_parts(
             self.key_columns,
             lambda c: source.values(c, start, stop),
             lambda c, j: source.single(c, start + j),
             stop - start,
+            vectorized,
+            signatures,
         )
 
     def _at(self, positions: np.ndarray) -> pa.Array:
@@ -201,13 +220,32 @@ class RecordKeys:
 
     def _all_parts(self) -> tuple[np.ndarray, np.ndarray]:
         """(signatures, digests) of every row, hashed in large pieces one after the other:
-        the per-value loop holds the GIL between xxhash calls, and two threads taking turns
-        at it per value ran slower than one."""
+        a column at a time by polars-hash where installed (on every core), else value by
+        value, where the loop holds the GIL between xxhash calls (two threads taking turns
+        at it per value ran slower than one)."""
         rows = len(self.source)
-        pieces = [self._parts(a, min(a + PIECE, rows)) for a in range(0, rows, PIECE)]
+        fast = rows >= VECTORIZED and fast_hash.available()
+        known = self._indexed_signatures()
+        pieces = [
+            self._parts(
+                a, min(a + PIECE, rows), fast, None if known is None else known[a : a + PIECE]
+            )
+            for a in range(0, rows, PIECE)
+        ]
         if not pieces:
             return np.zeros(0, np.uint32), np.zeros((0, 16), np.uint8)
         return np.concatenate([p[0] for p in pieces]), np.concatenate([p[1] for p in pieces])
+
+    def _indexed_signatures(self) -> np.ndarray | None:
+        """Every row's signature read back from the signature index, when one is built or
+        kept beside the store: every key then needs the digests only, not the features'
+        second pass over the text. None when there is no index to read."""
+        if self._index is None and (self._cache is None or not self._cache.index_path.exists()):
+            return None
+        index = self.index()
+        signatures = np.empty(len(index), dtype=np.uint32)
+        signatures[np.asarray(index.rows)] = index.ordered
+        return signatures
 
     def _features(self, column: str) -> np.ndarray:
         try:

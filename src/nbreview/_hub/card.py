@@ -149,13 +149,13 @@ def _stats(review: Review, annotators: str | None = None) -> dict:
     without those who did not qualify), so the card never contradicts its data."""
     from .._team.qualify import unqualified
 
-    keys = set(review.keys.all().to_pylist())
     who = review.annotator if annotators is None else None
     # consensus leaves out who did not qualify; "all" lists everyone, so it counts everyone
     left_out = set(unqualified(review)) if annotators == "consensus" else set()
-    rows = [
-        r for r in review.store.records(review.name, who) if r[0] in keys and r[1] not in left_out
-    ]
+    stored = review.store.records(review.name, who)
+    # the stored records this dataset holds: found by their keys, not by hashing every row
+    keys = set(review.keys.find({r[0] for r in stored})[1].to_pylist())
+    rows = [r for r in stored if r[0] in keys and r[1] not in left_out]
     statuses = Counter(r[2] for r in rows)
     return {
         "annotators": len({r[1] for r in rows}),

@@ -112,10 +112,10 @@ class _Import:
         features = {q: self.features[p + q] for q in names}
         if mode == "all":  # every cell a list, one entry per annotator
             features = {q: f.feature for q, f in features.items()}
-        keys = self.review.keys
-        for i in range(self.table.num_rows):
-            if who[i] is None:
-                continue
+        answered = [i for i in range(self.table.num_rows) if who[i] is not None]
+        # the answered rows' keys alone (a few rows hashed, not every chunk holding one)
+        keys = dict(zip(answered, self.review.keys.take(answered).to_pylist(), strict=True))
+        for i in answered:
             entries = [(who[i], status[i], at[i], [values[q][i] for q in names])]
             if mode == "all":
                 cells = [values[q][i] or [None] * len(who[i]) for q in names]
@@ -124,7 +124,7 @@ class _Import:
                 if name is None:
                     continue
                 decoded = {q: _decode(features[q], v) for q, v in zip(names, answers, strict=True)}
-                self._add(i, keys.key(i), name, state, when, decoded)
+                self._add(i, keys[i], name, state, when, decoded)
 
     def from_log(self, folder: Path) -> None:
         """The `annotations` log: every annotator's answers, for those not in the columns."""
@@ -141,11 +141,19 @@ class _Import:
             entry = grouped.setdefault(pair, {"status": r["status"], "at": r["annotated_at"]})
             entry["at"] = max(entry["at"], r["annotated_at"])
             entry.setdefault("answers", {})[r["question"]] = json.loads(r["value"])
-        rows = {k: i for i, k in enumerate(self.review.keys.all().to_pylist())} if grouped else {}
+        rows = self._rows_of({key for key, _ in grouped})
         for (key, annotator), entry in grouped.items():
             if key in rows:  # the log only holds this dataset's records, unless it was edited
                 state = entry["status"]
                 self._add(rows[key], key, annotator, state, entry["at"], entry["answers"])
+
+    def _rows_of(self, keys: set[str]) -> dict[str, int]:
+        """Record key -> its row (the last, as for repeated rows), for these keys only: found
+        through the keys' index, not by hashing every row."""
+        if not keys:
+            return {}
+        positions, found = self.review.keys.find(keys)
+        return dict(zip(found.to_pylist(), positions.tolist(), strict=True))
 
     def write(self, store: Store) -> int:
         """Write what is newer than the store's own answers; return how many records."""

@@ -23,7 +23,8 @@ def suggestion_columns(review: Review, prefix: str, taken: Any) -> dict[str, tup
     """{name: (Arrow array, feature)} of every question's suggestion column, one value per
     row; a name already in `taken` is a ValueError."""
     texts = stored_texts(review)
-    keys = review.keys.all().to_pylist()
+    # rows of records with a stored suggestion (the others null): no pass hashing every row
+    keys = review.keys.sparse({record for record, _ in texts}).to_pylist()
     rows = np.arange(len(keys))
     out = {}
     for q in review.questions:

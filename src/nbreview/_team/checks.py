@@ -1,12 +1,12 @@
 """Checks on the work, for quality(): who answers at random, too fast, by accepting, in a line.
 
 - `competence`: each annotator's reliability from the answers alone, no gold: their chance
-  of giving the true answer under a Dawid–Skene fit (crowd-kit; MACE took six times as
-  long on 100,000 answers) over every answer a kind lets count exactly
-  (`Question.agreed_parts`: labels, ratings, preferences, a rubric's criteria), on records
-  two annotators or more submitted; one fit per part, averaged weighted by answers. NaN
-  unless three annotators or more shared ten records or more (with two, no fit can tell
-  who is right).
+  of giving the true answer under a Dawid–Skene fit (crowd-kit's steps, computed on arrays
+  in `dawid_skene.py`; MACE took six times as long on 100,000 answers) over every answer a
+  kind lets count exactly (`Question.agreed_parts`: labels, ratings, preferences, a
+  rubric's criteria), on records two annotators or more submitted; one fit per part,
+  averaged weighted by answers. NaN unless three annotators or more shared ten records or
+  more (with two, no fit can tell who is right).
 - `fast`: the share of submitted records on screen under `min_seconds` (records submitted
   from code, with no time on screen, are not counted).
 - `accepted`: the share of answers equal to the suggestion offered, over the questions that
@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import logging
-import warnings
 import weakref
 from typing import TYPE_CHECKING
 
@@ -32,7 +31,7 @@ from ..store.base import load_many
 from . import dawid_skene
 from .gold import whole
 from .log import Log
-from .parts import Part
+from .parts import Part, codes
 
 if TYPE_CHECKING:
     from ..review import Review
@@ -48,49 +47,27 @@ def competence(agreed: list[Part]) -> dict[str, float]:
     """annotator -> Dawid–Skene's estimate of how often they give the true answer."""
     weighted: dict[str, list[tuple[float, int]]] = {}
     for part in agreed:
-        frame, workers = _codes(part)
-        shared = frame.groupby("task")["worker"].transform("nunique") >= 2
-        frame = frame[shared]
-        if frame["worker"].nunique() < MIN_CROWD or frame["task"].nunique() < MIN_TASKS:
-            continue  # two annotators, or a handful of records: nothing to estimate from
-        if frame["label"].nunique() < 2:
-            continue
-        counts = frame["worker"].value_counts()
-        for code, value in skills(frame).items():
-            weighted.setdefault(workers[code], []).append((value, int(counts[code])))
+        c = part.codes
+        answered = np.unique(c.tasks * len(c.names) + c.workers)  # (task, worker) pairs
+        shared = np.bincount(answered // len(c.names))[c.tasks] >= 2
+        tasks, workers, labels = (_dense(x[shared]) for x in (c.tasks, c.workers, c.labels))
+        if workers[1].size < MIN_CROWD or tasks[1].size < MIN_TASKS or labels[1].size < 2:
+            continue  # two annotators, a handful of records, one label: nothing to estimate
+        priors, errors, _ = dawid_skene.fit(tasks[0], workers[0], labels[0], DS_ITERATIONS)
+        right = np.einsum("k,wkk->w", priors, errors)  # rows of labels not given hold 0
+        counts = np.bincount(workers[0])
+        for code, name in enumerate(workers[1]):
+            weighted.setdefault(c.names[name], []).append((float(right[code]), int(counts[code])))
     return {
         who: sum(v * n for v, n in pairs) / sum(n for _, n in pairs)
         for who, pairs in weighted.items()
     }
 
 
-def _codes(part: Part) -> tuple[pd.DataFrame, np.ndarray]:
-    """The part as crowd-kit's (task, worker, label) frame in integer codes (its pandas
-    joins and groupbys run ~1.6x faster on integers than on text), and the workers' names."""
-    a = part.answers
-    tasks = pc.dictionary_encode(pa.array(a.records, pa.string())).indices
-    workers = pc.dictionary_encode(pa.array(a.annotators, pa.string()))
-    labels = pc.dictionary_encode(part.values).indices
-    frame = pd.DataFrame(
-        {"task": tasks.to_numpy(), "worker": workers.indices.to_numpy(),
-         "label": labels.to_numpy()}
-    )  # fmt: skip
-    return frame, np.asarray(workers.dictionary.to_pylist(), dtype=object)
-
-
-def skills(frame: pd.DataFrame) -> dict[int, float]:
-    """Each worker's chance of giving the true label under crowd-kit's Dawid–Skene fit:
-    the diagonal of their confusion matrix, weighted by the labels' priors."""
-    model_class = dawid_skene.model()
-    with warnings.catch_warnings():  # crowd-kit's pandas calls, deprecated in pandas 3
-        warnings.simplefilter("ignore")
-        model = model_class(n_iter=DS_ITERATIONS).fit(frame)
-    errors, priors = model.errors_, model.priors_
-    out = {}
-    for who in frame["worker"].unique():
-        mine = errors.xs(who, level="worker")
-        out[who] = float(sum(p * mine.at[k, k] for k, p in priors.items() if k in mine.index))
-    return out
+def _dense(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(codes renumbered 0..n-1 in order, the old code of each new one)."""
+    old, new = np.unique(values, return_inverse=True)
+    return new, old
 
 
 _last: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # review -> (state, figures)
@@ -147,19 +124,41 @@ def accepted(review: Review, log: Log, submitted: pd.DataFrame) -> tuple[pd.Seri
     return share, taken.groupby("annotator")["seconds"].median()
 
 
-def straightlined(answers: pa.Table, order: pd.DataFrame) -> pd.Series:
-    """annotator -> the longest run of one answer to one question, in submit order."""
-    if answers.num_rows == 0:
+def straightlined(answers: pa.Table, order: pa.Table) -> pd.Series:
+    """annotator -> the longest run of one answer to one question, in submit order
+    (`order`: record, annotator, annotated_at; ties by record key), on integer codes."""
+    n = answers.num_rows
+    record, keys = _shared_codes(answers["record"], order["record"])
+    who, people = _shared_codes(answers["annotator"], order["annotator"])
+    people = people.to_pylist()
+    pair = record * len(people) + who  # (record, annotator): [answers..., order...]
+    submitted = pair[n:]
+    rows = np.argsort(submitted, kind="stable")
+    at = np.searchsorted(submitted, pair[:n], sorter=rows).clip(max=max(len(rows) - 1, 0))
+    found = submitted[rows[at]] == pair[:n] if len(rows) else np.zeros(n, bool)
+    if not found.any():
         return pd.Series(dtype="int64")
-    frame = answers.select(["record", "annotator", "question", "text"]).to_pandas()
-    frame = frame.merge(order, on=["record", "annotator"]).sort_values(
-        ["annotator", "question", "annotated_at", "record"]
-    )
-    key = frame["annotator"] + "\x1f" + frame["question"]
-    change = (frame["text"] != frame["text"].shift()) | (key != key.shift())
-    runs = change.cumsum()
-    lengths = frame.groupby(runs)["text"].transform("size")
-    return lengths.groupby(frame["annotator"]).max().astype("int64")
+    when = order["annotated_at"].to_numpy()[rows[at[found]]]
+    rank = np.empty(len(keys), np.int64)  # a record key's place in text order: ties' order
+    rank[pc.sort_indices(keys).to_numpy()] = np.arange(len(keys))
+    question, text = codes(answers["question"])[found], codes(answers["text"])[found]
+    record, who = record[:n][found], who[:n][found]
+    sort = np.lexsort((rank[record], when, question, who))
+    key = (who * (int(question.max()) + 1) + question)[sort]
+    text = text[sort]
+    starts = np.flatnonzero(np.r_[True, (key[1:] != key[:-1]) | (text[1:] != text[:-1])])
+    lengths = np.diff(np.r_[starts, len(key)])
+    longest = np.zeros(len(people), np.int64)
+    np.maximum.at(longest, who[sort][starts], lengths)
+    used = np.unique(who)
+    return pd.Series(longest[used], index=pd.Index([people[i] for i in used], dtype=object))
+
+
+def _shared_codes(*columns: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """Codes of the columns' values, one numbering for all (concatenated in order)."""
+    both = pa.chunked_array([c for column in columns for c in column.chunks], pa.string())
+    encoded = pc.dictionary_encode(both.combine_chunks())
+    return encoded.indices.to_numpy().astype(np.int64), encoded.dictionary
 
 
 def add(
@@ -186,7 +185,7 @@ def add(
     share, seconds = accepted(review, records, subs)
     frame["accepted"] = share.reindex(frame.index).astype("float64")
     frame["accept_seconds"] = seconds.reindex(frame.index).astype("float64")
-    runs = straightlined(everything, subs[["record", "annotator", "annotated_at"]])
+    runs = straightlined(everything, submitted.select(["record", "annotator", "annotated_at"]))
     frame["straightlined"] = runs.reindex(frame.index).fillna(0).astype("int64")
 
 

@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .._data import filter_sql
+from .._model.disagree import submitted
 from ..questions.combine import Answers, flat
 from ..store.base import ADJUDICATOR, load_many
 
@@ -42,7 +43,10 @@ class Log:
     def answers(self, question: str | None = None, records: list[str] | None = None) -> pa.Table:
         """Submitted answers (`Store.submitted_answers`) of records of the data."""
         r = self.review
-        table = r.store.submitted_answers(r.name, question, records=records)
+        if question is None and records is None:  # every answer, read without a join
+            table = submitted(*r.store.team_answers(r.name))
+        else:
+            table = r.store.submitted_answers(r.name, question, records=records)
         return table.filter(pc.is_in(table["record"], value_set=flat(self.records["record"])))
 
     @staticmethod

@@ -12,6 +12,7 @@ name and figure is escaped: annotator names come from pages.
 
 from __future__ import annotations
 
+import copy
 import html
 import logging
 import math
@@ -155,6 +156,23 @@ def state(review: Review) -> tuple:
     return (times.num_rows, pc.max(at).as_py(), pc.sum(seconds).as_py())
 
 
+def reader(review: Review) -> Review:
+    """The review as a monitor reads it: on SQLite, through a connection of its own.
+
+    A SQLite store is one connection behind one lock, so a monitor reading 100,000 records
+    every few seconds (and every answer at a refit) through the reviewer's own store made
+    each of their key presses in the same kernel wait for the read to finish; a second
+    connection reads beside the writer (the store is in WAL mode). PostgreSQL's store hands
+    each thread a connection of its pool already."""
+    from ..store.sqlite import SQLiteStore
+
+    if not isinstance(review.store, SQLiteStore):
+        return review
+    view = copy.copy(review)  # the same review, data, questions and caches; reads only
+    view.store = SQLiteStore(review.store.path)
+    return view
+
+
 def check_every(every: Any) -> float:
     if isinstance(every, bool) or not isinstance(every, (int, float)) or not every > 0:
         raise ValueError(f"monitor every= is a number of seconds above 0, got {every!r}")
@@ -176,7 +194,8 @@ class Monitor(anywidget.AnyWidget):
 
     def __init__(self, review: Review, every: float = 10, **kwargs: Any):
         super().__init__(every=check_every(every), **kwargs)
-        self.review = review
+        self.review = reader(review)
+        self._shared_store = review.store  # the reviewer's: never closed here
         self.slow_every = max(SLOW, 5 * self.every)
         self.seen_at = 0.0  # when a page last said it shows the monitor
         self.refreshes = 0
@@ -255,4 +274,9 @@ class Monitor(anywidget.AnyWidget):
 
     def close(self) -> None:
         self.stop()
+        for thread in (getattr(self, "_thread", None), self._fitting):
+            if thread is not None and thread is not threading.current_thread():
+                thread.join()
+        if self.review.store is not self._shared_store:
+            self.review.store.close()  # the connection reader() opened
         super().close()

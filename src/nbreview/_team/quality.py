@@ -273,38 +273,45 @@ def _given(answers: pa.Table, question: str, on: pa.Table) -> list[Any]:
 
 # -- agreement with the others, and position bias -----------------------------------------------
 
-AGREEMENT = """
-WITH c AS (SELECT unit, value, count(*) AS n FROM t GROUP BY unit, value),
-o AS (
-  SELECT t.unit, t.annotator, c.value = t.value AS own,
-         c.n - CASE WHEN c.value = t.value THEN 1 ELSE 0 END AS n
-  FROM t JOIN c ON t.unit = c.unit),
-m AS (SELECT unit, annotator, max(n) AS top, sum(n) AS others FROM o GROUP BY unit, annotator),
-v AS (
-  SELECT o.unit, o.annotator, bool_or(o.own AND o.n = m.top) AS mine,
-         count(*) FILTER (WHERE o.n = m.top) AS at_top
-  FROM o JOIN m ON o.unit = m.unit AND o.annotator = m.annotator
-  WHERE m.others > 0
-  GROUP BY o.unit, o.annotator)
-SELECT annotator, avg(CASE WHEN mine THEN 1.0 ELSE 0.0 END) AS agreement
-FROM v WHERE at_top = 1 GROUP BY annotator
-"""
-
 
 def agreement(agreed: list[Part]) -> pa.Table:
-    """(annotator, agreement): their answers equal to the others' majority, by part."""
+    """(annotator, agreement): their answers equal to the others' majority, by part.
+
+    Counted on the parts' integer codes (one answer per unit and annotator): with the
+    unit's largest count `top` held by `k_top` values, an answer agrees when it is the only
+    value at `top` and no other value sits at `top - 1` (the others' majority is then its
+    own); it disagrees when the others' majority is another single value (it is below
+    `top` and alone there is one, or it ties two-way at `top`); any other answer faces a
+    tie among the others and is left out, as is an answer with no others."""
+    empty = pa.table({"annotator": pa.array([], pa.string()), "agreement": pa.array([], "f8")})
     if not agreed:
-        return pa.table({"annotator": pa.array([], pa.string()), "agreement": pa.array([], "f8")})
-    return sql(AGREEMENT, t=pa.concat_tables([_units(p) for p in agreed]))
-
-
-def _units(p: Part) -> pa.Table:
-    records = pa.array(p.answers.records, pa.string())
+        return empty
+    names = sorted({str(n) for p in agreed for n in p.codes.names})
+    units, values, who, u0, v0 = [], [], [], 0, 0
+    for p in agreed:
+        c = p.codes
+        units.append(c.tasks + u0)
+        values.append(c.labels + v0)
+        who.append(np.searchsorted(names, c.names.astype(str))[c.workers])
+        u0, v0 = u0 + int(c.tasks.max()) + 1, v0 + int(c.labels.max()) + 1
+    unit, value, annotator = np.concatenate(units), np.concatenate(values), np.concatenate(who)
+    pairs, at, n = np.unique(unit * v0 + value, return_inverse=True, return_counts=True)
+    of = pairs // v0  # the unit of each (unit, value)
+    top = np.zeros(u0, np.int64)
+    np.maximum.at(top, of, n)
+    k_top = np.bincount(of, weights=n == top[of], minlength=u0)[unit]
+    k_below = np.bincount(of, weights=n == top[of] - 1, minlength=u0)[unit]
+    mine, size, best = n[at], np.bincount(unit, minlength=u0)[unit], top[unit]
+    agrees = (mine == best) & (k_top == 1) & (k_below == 0)
+    differs = ((mine == best) & (k_top == 2)) | ((mine < best) & (k_top == 1))
+    counted = (size > 1) & (agrees | differs)
+    total = np.bincount(annotator[counted], minlength=len(names))
+    right = np.bincount(annotator[counted], weights=agrees[counted], minlength=len(names))
+    keep = np.flatnonzero(total)
     return pa.table(
         {
-            "unit": pc.binary_join_element_wise(p.name, records, "\x1f"),
-            "annotator": pa.array(p.answers.annotators, pa.string()),
-            "value": p.values,
+            "annotator": pa.array([names[i] for i in keep], pa.string()),
+            "agreement": pa.array(right[keep] / total[keep], pa.float64()),
         }
     )
 

@@ -16,7 +16,12 @@ from ..store import Store
 from ..store.base import DONE, STATUSES
 
 BLOCK = 256
+FIRST_BLOCK = 16  # keys read first when looking for the next open record: it is nearly always near
 CLAIM_TTL = 600.0  # seconds a record stays reserved for the annotator it was handed to
+
+
+def _open(status: dict[str, str], held: set[str], key: str) -> bool:
+    return status.get(key) not in DONE and key not in held
 
 
 @dataclass(frozen=True)
@@ -123,20 +128,40 @@ class Cursor:
 
         Scans in small blocks: the next open record is nearly always close by.
         """
-        index = start
+        status, held, claims = self.status, self.held, self.seat.overlap is not None
+        index, size = start, BLOCK if claims else FIRST_BLOCK  # a claim weighs many at once
         while index < stop:
-            block = self.keys_at(index, min(stop, index + BLOCK))
-            open_ = [
-                i
-                for i, key in enumerate(block)
-                if self.status.get(key) not in DONE and key not in self.held
-            ]
-            if open_ and self.seat.overlap is not None:
-                open_ = self._claim([block[i] for i in open_], open_)
-            if open_:
-                return index + open_[0]
-            index += len(block)
+            block = self.keys_at(index, min(stop, index + size))
+            if not claims:  # the first open one: no list of them all
+                found = next((i for i, k in enumerate(block) if _open(status, held, k)), None)
+                if found is not None:
+                    return index + found
+            else:
+                open_ = [i for i, key in enumerate(block) if _open(status, held, key)]
+                open_ = self._claim([block[i] for i in open_], open_) if open_ else open_
+                if open_:
+                    return index + open_[0]
+            index, size = index + len(block), BLOCK
         return None
+
+    def candidates(self) -> tuple[list[str], list[int]]:
+        """(keys, rows) of the open records just after the one on screen, which a submit is
+        about to leave done: what its transaction claims (overlap=k) or moves to (the first).
+        None found in the next block: empty, and the session moves as usual after the write."""
+        index = self.index_of(self.position)
+        if index is None:
+            return [], []
+        claims, current = self.seat.overlap is not None, self.key
+        start = index + 1
+        size = BLOCK if claims else FIRST_BLOCK
+        keys, rows = [], []
+        for offset, key in enumerate(self.keys_at(start, min(self.queue_len(), start + size))):
+            if key != current and _open(self.status, self.held, key):
+                keys.append(key)
+                rows.append(self.row_at(start + offset))
+                if not claims:  # the first open one is the next record
+                    break
+        return keys, rows
 
     def _claim(self, keys: list[str], offsets: list[int]) -> list[int]:
         """With overlap=k: reserve the first of these records that still needs answers."""

@@ -57,9 +57,10 @@ class Presence:
         self.enabled = True
         self.moved = False  # whether join() passed over records other windows held
         self._moving = False  # whether the change being handled moves on from a held record
+        self._pass = False  # whether a submit's transaction moved to a record to pass over
         self._asked = self._synced = -1e18
         self._labels: dict = {}  # record key -> its label, under None: the queue order
-        session.hold = self.guard
+        session.hold, session.presence = self.guard, self
         SEATED.add(self)
 
     # -- the store ---------------------------------------------------------------------------
@@ -72,6 +73,13 @@ class Presence:
         except NotImplementedError:  # a store of another kind, without seats
             self.enabled = False
             return True
+        return self.seated(key, others)
+
+    def seated(self, key: str | None, others: dict[str, str | None], moved: bool = False) -> bool:
+        """The store's answer to this seat taking `key` (alone, or in the transaction of a
+        submit that `moved` to it: store.Move): the other windows, and whether the record is
+        this window's. A submit moved to one another window holds, or has answered, is
+        passed over after the message (update)."""
         self._asked = time.monotonic()
         if others and (others != self.others or self._asked - self._synced > REFRESH):
             self._sync()
@@ -80,6 +88,7 @@ class Presence:
         granted = key is None or key not in self.session.cursor.held
         self.holding = key if granted else None
         self.blocked = None if granted else key
+        self._pass = moved and (not granted or self.session.cursor.status.get(key) in DONE)
         return granted
 
     def _sync(self) -> None:
@@ -168,11 +177,12 @@ class Presence:
             return  # the store is failing: the session says so, and waiting twice helps no one
         key = self.session.cursor.key
         fresh = time.monotonic() - self._asked < REFRESH
-        if not force and fresh and key in (self.holding, self.blocked):
+        passed, self._pass = self._pass, False
+        if not force and fresh and key in (self.holding, self.blocked) and not passed:
             return
         with contextlib.suppress(StoreUnavailable):  # the session reports store faults
             self._take(key)
-            if moving:
+            if moving or passed:
                 self._pass_over()
 
     def _pass_over(self) -> None:
@@ -193,6 +203,8 @@ class Presence:
         the widget closed or the kernel stops (final)."""
         if final:
             SEATED.discard(self)
+            if self.session.presence is self:
+                self.session.presence = None
         self.holding, self._asked = None, -1e18
         store, review, annotator = self.where
         with contextlib.suppress(Exception):  # the store may be closed or gone by now

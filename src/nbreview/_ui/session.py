@@ -22,17 +22,20 @@ from .._model.similar import similar_here
 from .._team.gold import hand_out
 from ..questions import AnswerError
 from ..store import Change, StoreUnavailable
+from ..store.base import Move
 from ..store.expect import RecordChanged
 from .budget import Budget
 from .channels import Channels
-from .cursor import Cursor, Seat
+from .cursor import CLAIM_TTL, Cursor, Seat
 from .feedback import GoldFeedback
 from .messages import RECORD_TYPES, Message, Refused, clip, header, parse
+from .presence import SEAT_TTL
 from .replay import Replay
 from .view import ViewBuilder
 
 if TYPE_CHECKING:
     from ..review import Review
+    from .presence import Presence
 
 ADVANCE_WAITS = (0.1, 0.3, 0.6)  # pauses before the next record's claim is tried again
 
@@ -75,6 +78,8 @@ class Session:
         # Raises ValueError when another window of this annotator is on the record: set by
         # _ui/presence.py, so one name open in two places never overwrites itself.
         self.hold: Callable[..., None] = lambda key, moving=True: None
+        self.presence: Presence | None = None  # this window's seat, when a page shows it
+        self._moved = False  # whether the last write's transaction moved on (store.Move)
         # gold_feedback=True: a gold record's expected answers, after its submit
         # (and qualify=: after each qualification record)
         shown = getattr(review, "gold_feedback", False) or getattr(review, "qualify", None)
@@ -273,15 +278,18 @@ class Session:
             review.store.add_seconds(review.name, review.annotator, key, seconds)
             self.pending_seconds.pop(key, None)
 
-    def _write(self, answers: dict, status: str | Callable[[dict], str]) -> str:
+    def _write(self, answers: dict, status: str | Callable[[dict], str], moves=False) -> str:
         """Store a change to the record on screen; its new status (`status` may decide it
-        from the record's answers, in the write's transaction: nothing is read before)."""
+        from the record's answers, in the write's transaction: nothing is read before).
+        `moves`: a change that leaves the record done moves on in the same transaction."""
         review, position = self.review, self.cursor.position
         key = self.cursor.key_at(position)
         seconds = self.pending_seconds.get(key, 0.0)
         adding = self.budget.admit(answers, lambda: self.views.state(key).answers)
         expect = self.views.shown.expect(key)  # another window's answer is never replaced
-        change = Change(review.name, review.annotator, key, answers, status, seconds, expect=expect)
+        move, rows = self._next() if moves else (None, {})
+        change = Change(review.name, review.annotator, key, answers, status, seconds, expect=expect,
+                        move=move)  # fmt: skip
         try:
             state = review.store.write(change)  # the record's new state: nothing is read after
         except RecordChanged:
@@ -295,7 +303,30 @@ class Session:
         self.cursor.mark(key, state.status)
         if state.status == "submitted" and self.feedback is not None:
             self.feedback.submitted(position, key)
+        self._moved = self._arrive(state.moved, rows)
         return state.status
+
+    def _next(self) -> tuple[Move | None, dict[str, int]]:
+        """What a submit's transaction does once the record is done (store.Move): the next
+        open records (with overlap=k, those to claim from) and this window's seat; their rows."""
+        keys, rows = self.cursor.candidates()
+        if not keys:
+            return None, {}
+        presence = self.presence
+        seat = presence.seat if presence is not None and presence.enabled else None
+        move = Move(tuple(keys), self.cursor.seat.overlap, CLAIM_TTL, seat, SEAT_TTL)
+        return move, dict(zip(keys, rows, strict=True))
+
+    def _arrive(self, moved: tuple | None, rows: dict[str, int]) -> bool:
+        """Show the record a submit's transaction moved to, with its seat and state."""
+        if moved is None:
+            return False
+        key, others, state = moved
+        self.cursor.goto(rows[key])
+        if others is not None and self.presence is not None:
+            self.presence.seated(key, others, moved=True)
+        self.views.arrived(key, state)
+        return True
 
     def _complete(self, record: dict, refuse: bool) -> Callable[[dict], str]:
         """The status a submit gives, from the record's answers: "submitted" when every
@@ -312,7 +343,10 @@ class Session:
     def _advance(self) -> None:
         """After a stored submit or skip: the next record. Its claim (overlap=k) may meet a
         lock past the busy timeout; the answer is stored, so try again a few times before
-        saying "Saved, but then", which would leave the reviewer on the record just done."""
+        saying "Saved, but then", which would leave the reviewer on the record just done.
+        Nothing to do when the write's own transaction moved on (store.Move)."""
+        if self._moved:
+            return None
         for wait in ADVANCE_WAITS:
             try:
                 return self.cursor.advance()
@@ -337,7 +371,7 @@ class Session:
         record = self.record_values(self.cursor.position)
         answers = self.review.questions.validate(answers, record)
         status = self._complete(record, refuse=False) if submit else "draft"
-        if self._write(answers, status) == "submitted":
+        if self._write(answers, status, moves=submit) == "submitted":
             self._advance()
 
     @_locked
@@ -351,7 +385,8 @@ class Session:
     @_locked
     def finish(self, status: str) -> None:
         record = self.record_values(self.cursor.position)
-        self._write({}, self._complete(record, refuse=True) if status == "submitted" else status)
+        status_of = self._complete(record, refuse=True) if status == "submitted" else status
+        self._write({}, status_of, moves=True)
         self._advance()
 
     def _last_change(self) -> tuple[int, int] | None:

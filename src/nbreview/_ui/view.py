@@ -80,6 +80,11 @@ class ViewBuilder:
         self._shows(keys[0], states[keys[0]])
         return states
 
+    def arrived(self, key: str, state: RecordState) -> None:
+        """The state (with its stored suggestions) of the record a submit's transaction
+        moved to: the record shown next, read in that transaction."""
+        self._shows(key, state)
+
     def _shows(self, key: str, state: RecordState) -> None:
         self._state, self._fresh = (key, state), key
         self._stored = (key, model_loop.stored(self.review, state.suggested))

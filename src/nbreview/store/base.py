@@ -62,6 +62,22 @@ class RecordState:
     seconds: float = 0.0
     change: int | None = None  # the change that made this state, when a write returned it (undo)
     suggested: list[tuple] = field(default_factory=list)  # stored suggestions, when read with it
+    # What a write's Move did in its transaction: (the record moved to, the annotator's other
+    # seats or None, that record's state); None when it did nothing (the session moves itself).
+    moved: tuple[str, dict[str, str | None] | None, RecordState] | None = None
+
+
+@dataclass(frozen=True)
+class Move:
+    """After a change that leaves its record done, in the same transaction: the next record
+    (with overlap=k the first of `candidates` claimed, else the first), this window's seat on
+    it (`seat`: its id) and its state: a submit is one transaction, not four."""
+
+    candidates: tuple[str, ...]
+    overlap: int | None = None
+    claim_ttl: float = 0.0
+    seat: str | None = None
+    seat_ttl: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -82,3 +98,4 @@ class Change:
     at: int | None = None
     # (status, answers) the change's page was shown: stored only over that (store/expect.py).
     expect: tuple[str | None, Mapping[str, Any]] | None = None
+    move: Move | None = None  # what follows in the same transaction once the record is done

@@ -45,6 +45,7 @@ RESERVE = (
     + " < ? RETURNING record"
 )
 LOOK = 64  # open candidates one claim considers: more than annotators claiming at once
+PICKS = 3  # picks one claim tries when the one it picked was just claimed by another
 
 
 class Retry(Exception):
@@ -68,20 +69,23 @@ def claim(
     run(RELEASE, (review, annotator, at))  # earlier and expired claims
     if not candidates:
         return None
-    listed = d.list_arg(candidates)
-    if d.lock_first:  # PostgreSQL: take the first open one no other claim is on
-        rows = run(PICK, (listed, *filled, overlap, LOOK, review)).fetchall()
-        if not rows and not run(OPEN, (listed, *filled, overlap, 1)).fetchall():
-            return None  # every candidate is filled
-    else:  # SQLite: the write transaction already excludes every other claim
-        rows = run(OPEN, (listed, *filled, overlap, 1)).fetchall()
+    listed, expires = d.list_arg(candidates), at + int(ttl * 1e6)
+    for _ in range(PICKS):
+        if d.lock_first:  # PostgreSQL: take the first open one no other claim is on
+            rows = run(PICK, (listed, *filled, overlap, LOOK, review)).fetchall()
+            if not rows and not run(OPEN, (listed, *filled, overlap, 1)).fetchall():
+                return None  # every candidate is filled
+        else:  # SQLite: the write transaction already excludes every other claim
+            rows = run(OPEN, (listed, *filled, overlap, 1)).fetchall()
+            if not rows:
+                return None
         if not rows:
-            return None
-    if not rows:
-        raise Retry(f"records of {review!r} were being claimed")
-    record = rows[0][0]
-    expires = at + int(ttl * 1e6)
-    args = (review, record, annotator, expires, review, record, annotator, ADJUDICATOR, review)
-    if run(RESERVE, (*args, record, overlap)).fetchone() is None:  # a claim committed meanwhile
-        raise Retry(f"record {record!r} of {review!r} was just claimed")
-    return record
+            raise Retry(f"records of {review!r} were being claimed")
+        record = rows[0][0]
+        args = (review, record, annotator, expires, review, record, annotator, ADJUDICATOR, review)
+        if run(RESERVE, (*args, record, overlap)).fetchone() is not None:
+            return record
+        # A claim of it committed after PICK's snapshot: the next PICK (a statement, so a
+        # new snapshot under READ COMMITTED) sees it filled; the whole transaction need not
+        # run again.
+    raise Retry(f"record {record!r} of {review!r} was just claimed")

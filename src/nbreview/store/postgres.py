@@ -35,11 +35,13 @@ from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
 from . import tables
 from .base import StoreError, StoreUnavailable
-from .sql import Dialect, Retry, SQLStore, check_meta, create_schema
+from .claims import Retry
+from .sql import Dialect, SQLStore, check_meta, create_schema
 
 T = TypeVar("T")
 MASK = "***"
 SCHEMES = ("postgresql://", "postgres://")
+USERINFO = re.compile(r"[^:/]+://[^/:]*:([^/]*)@")  # the password: up to the host's last @
 CLAIM_LOCK = 0x6E627263  # with the review's hash: claimers of one review take turns
 SEAT_LOCK = 0x6E627274  # with the review's and annotator's hash: their seat takers do
 SCHEMA_LOCK = 0x6E627276  # pg_advisory_xact_lock key: kernels creating the schema take turns
@@ -51,8 +53,16 @@ WAIT = 1.5
 CONNECT_TIMEOUT = 2
 RECONNECT_TIMEOUT = 4.0
 FRESH = 1.0  # seconds after its last use a pooled connection is used without asking the server
-# Errors of the connection, not of the statement: they pass when the server is back.
-FAULTS = (psycopg.OperationalError, psycopg.InterfaceError, PoolTimeout)
+# Tried again: a deadlock, a serialization failure, a claim's lock held, a backend terminated
+# before our COMMIT (the server rolled back).
+AGAIN = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected, Retry, pg_errors.AdminShutdown)
+# The first kind an error is decides what the reviewer is told; None: a refused statement (a
+# deadlock tried RETRIES times is one). Errors of the connection pass when the server is back.
+FAULTS = (
+    (pg_errors.ReadOnlySqlTransaction, "the database is read-only"),  # a standby: failover
+    ((pg_errors.SerializationFailure, pg_errors.DeadlockDetected), None),
+    ((psycopg.OperationalError, psycopg.InterfaceError), "the database cannot be reached"),
+)
 
 
 @dataclass(frozen=True)
@@ -61,10 +71,6 @@ class PostgresDialect(Dialect):
 
     def list_arg(self, values: Sequence[str]) -> Any:
         return list(values)
-
-    def many(self, con: Any, sql: str, rows: list[tuple]) -> None:
-        if rows:
-            con.cursor().executemany(self.sql(sql), rows)
 
     def lock_review(self, con: Any, review: str, annotator: str = "", shared: bool = False) -> None:
         """A seat waits only for the same annotator's seats; claims take the review's lock
@@ -96,8 +102,8 @@ DIALECT = PostgresDialect(
         ("{candidates}", "unnest(?::text[]) WITH ORDINALITY AS c(record, n)"),
         ("{+}", ""),
         ("{returning}", " RETURNING id"),
+        ("{legacy}", "record ~ '^[0-9a-f]{32}$'"),
     ),
-    legacy="record ~ '^[0-9a-f]{32}$'",
     lock_first=True,
     nul=False,
 )
@@ -115,7 +121,7 @@ def split_url(url: str) -> tuple[str, str | None, str]:
     """(URL without the password, the password or None, URL with the password masked).
 
     The password may sit in the user info (`user:secret@host`) or in a `password=` query
-    parameter; both are taken out.
+    parameter (its name %-encoded or not, as libpq reads it); both are taken out.
     """
     if not isinstance(url, str) or not url.startswith(SCHEMES):
         raise StoreError(
@@ -125,35 +131,27 @@ def split_url(url: str) -> tuple[str, str | None, str]:
 
 
 def _split(url: str) -> tuple[str, str | None, str]:
-    scheme, _, rest = url.partition("://")
-    rest, hash_, fragment = rest.partition("#")
+    rest, hash_, fragment = url.partition("#")
     rest, question, query = rest.partition("?")
-    slash = rest.find("/")
-    netloc, path = (rest, "") if slash < 0 else (rest[:slash], rest[slash:])
-    password = None
-    clean_netloc = masked_netloc = netloc
-    if "@" in netloc:
-        userinfo, _, hosts = netloc.rpartition("@")
-        user, colon, secret = userinfo.partition(":")
-        if colon:
-            password = unquote(secret)
-            clean_netloc = f"{user}@{hosts}"
-            masked_netloc = f"{user}:{MASK}@{hosts}"
-    clean_params, masked_params = [], []
+    found = USERINFO.match(rest)
+    password, clean, masked = found and unquote(found[1]), rest, rest
+    if found:
+        clean = rest[: found.start(1) - 1] + rest[found.end(1) :]
+        masked = rest[: found.start(1)] + MASK + rest[found.end(1) :]
+    kept, shown = [], []
     for param in query.split("&") if query else []:
         name, _, value = param.partition("=")
         if unquote(name) == "password":
-            password = unquote(value)
-            masked_params.append(f"{name}={MASK}")
+            password, param = unquote(value), f"{name}={MASK}"
         else:
-            clean_params.append(param)
-            masked_params.append(param)
-    tail = f"{hash_}{fragment}"
-
-    def build(netloc: str, params: list[str]) -> str:
-        return f"{scheme}://{netloc}{path}{question if params else ''}{'&'.join(params)}{tail}"
-
-    return build(clean_netloc, clean_params), password, build(masked_netloc, masked_params)
+            kept.append(param)
+        shown.append(param)
+    tail = hash_ + fragment
+    return (
+        f"{clean}{question if kept else ''}{'&'.join(kept)}{tail}",
+        password,
+        f"{masked}{question if shown else ''}{'&'.join(shown)}{tail}",
+    )
 
 
 def mask_url(url: str) -> str:
@@ -240,9 +238,7 @@ class PostgresStore(SQLStore):
         try:
             with psycopg.connect(conninfo, **kwargs) as conn:
                 self._prepare(conn)
-        except StoreError:
-            raise
-        except (psycopg.Error, OSError) as exc:
+        except (psycopg.Error, OSError) as exc:  # (our StoreError, a ValueError, passes)
             raise self._error("cannot be opened", exc) from None
         self._checker = Checker()
         self._pool = ConnectionPool(
@@ -262,18 +258,15 @@ class PostgresStore(SQLStore):
 
     # -- plumbing ----------------------------------------------------------------------------
 
-    def _error(self, what: str, exc: BaseException) -> StoreError:
-        detail = " ".join(str(exc).split()) or type(exc).__name__
-        return StoreError(self._scrubber(f"PostgreSQL store {self.url!r} {what}: {detail}"))
-
-    def _unavailable(
-        self, exc: BaseException, why: str = "the database cannot be reached"
-    ) -> StoreUnavailable:
-        """The server cannot be reached (down, restarting, network) or written (read-only):
-        a fault that passes."""
+    def _error(self, what: str, exc: BaseException, why: str | None = None) -> Exception:
+        """A refused statement (StoreError: `what` failed) or, `why` given, a fault that passes
+        (StoreUnavailable: the server down, restarting, out of reach, read-only); never with
+        the password in it."""
         detail = " ".join(str(exc).split()) or type(exc).__name__
         if isinstance(exc, PoolTimeout):
             detail = "no connection to the server"
+        if why is None:
+            return StoreError(self._scrubber(f"PostgreSQL store {self.url!r} {what}: {detail}"))
         detail = detail if len(detail) <= 200 else detail[:199] + "…"
         return StoreUnavailable(self._scrubber(f"{why} ({detail}): {self.url}"))
 
@@ -298,67 +291,43 @@ class PostgresStore(SQLStore):
                 return
             create_schema(conn, DIALECT, INDEXES)
 
-    def _tx(self, what: str, work: Callable[[psycopg.Connection], T], pipelined=True) -> T:
-        """Run `work` in one transaction; retry it when the server asks us to (deadlock) or
-        ended the connection under it (a backend terminated after the pool's check).
+    def _run(self, work: Callable[[psycopg.Connection], T], write: bool) -> T:
+        """`work(conn)` on a pooled connection, tried again when the server ended it under us
+        (terminated after the pool's check: it rolled back) or, writing, asked us to (a
+        deadlock; a claim's lock held: `Retry`).
 
-        Pipelined (`pipelined`): BEGIN, the statements up to the first whose rows are read,
-        and COMMIT with the last ones travel together, so a transaction costs one round trip
-        plus one per read, not one per statement (a COPY cannot be pipelined)."""
-        for attempt in range(RETRIES):
+        A write is one pipelined transaction: BEGIN, the statements up to the first whose
+        rows are read, and COMMIT with the last ones travel together, so it costs one round
+        trip plus one per read, not one per statement."""
+        tries, again = (RETRIES, AGAIN) if write else (2, pg_errors.AdminShutdown)
+        for attempt in range(tries):
             try:
                 with self._pool.connection() as conn:
-                    if not pipelined:
-                        with conn.transaction():
-                            return work(conn)
-                    return _pipelined(conn, work)
-            except (
-                pg_errors.SerializationFailure,
-                pg_errors.DeadlockDetected,
-                Retry,
-                pg_errors.AdminShutdown,
-            ) as exc:  # AdminShutdown: terminated before our COMMIT, so the server rolled back
-                if attempt == RETRIES - 1:
-                    raise self._error(what, exc) from None
+                    return _pipelined(conn, work) if write else work(conn)
+            except again:
+                if attempt == tries - 1:
+                    raise
                 time.sleep(random.uniform(0, 0.005 * 2**attempt))
-            except Exception as exc:
-                raise self._fault(what, exc) from None
-        raise AssertionError("unreachable")
-
-    def _read(self, what: str, work: Callable[[psycopg.Connection], T]) -> T:
-        for attempt in range(2):
-            try:
-                with self._pool.connection() as conn:
-                    return work(conn)
-            except pg_errors.AdminShutdown as exc:  # terminated between the pool's check and
-                if attempt:  # our statement (failover): the pool drops it; once more, anew
-                    raise self._fault(what, exc) from None
-            except Exception as exc:
-                raise self._fault(what, exc) from None
         raise AssertionError("unreachable")
 
     def _fault(self, what: str, exc: Exception) -> Exception:
-        """The error to raise: ours as it is, a closed pool, an outage, a refused statement."""
-        if isinstance(exc, StoreError) or not isinstance(exc, (psycopg.Error, *FAULTS, PoolClosed)):
-            return exc
+        """The error to raise: ours as it is, a closed pool, a fault that passes, a refusal."""
         if isinstance(exc, PoolClosed):
             return StoreError(f"PostgreSQL store {self.url!r} is closed; open the review again")
-        if isinstance(exc, FAULTS):
-            return self._unavailable(exc)
-        if isinstance(exc, pg_errors.ReadOnlySqlTransaction):  # a standby: may pass (failover)
-            return self._unavailable(exc, "the database is read-only")
-        return self._error(what, exc)
+        if isinstance(exc, StoreError) or not isinstance(exc, (psycopg.Error, Retry)):
+            return exc
+        return self._error(what, exc, next((w for e, w in FAULTS if isinstance(exc, e)), None))
 
     def _arrow(self, query: tuple, args: tuple, schema: pa.Schema) -> pa.Table:
-        """A COPY ... TO STDOUT (FORMAT csv) of the query, read by Arrow's CSV reader."""
-        columns, source, _ = query
-        sql = self.d.sql(f"COPY (SELECT {', '.join(columns)} FROM {source}) TO STDOUT (FORMAT csv)")
+        """A COPY ... TO STDOUT (FORMAT csv) of the query, read by Arrow's CSV reader (a
+        statement of its own on the pool's autocommit connection)."""
+        sql = self.d.sql("COPY (SELECT {} FROM {}) TO STDOUT (FORMAT csv)".format(*query))
 
         def read(conn: psycopg.Connection) -> bytes:
             with conn.cursor().copy(sql, args) as copy:
                 return b"".join(bytes(block) for block in copy)
 
-        return tables.from_csv(self._tx("could not be read", read, pipelined=False), schema)
+        return tables.from_csv(self._tx("could not be read", read, write=False), schema)
 
     def close(self) -> None:
         self._closer()

@@ -15,13 +15,12 @@ from typing import Any
 TEMP = "nbreview_rekey"
 
 
-def legacy_keys_sql(test: str) -> str:
-    """Distinct scheme-1 keys a review holds (records, answers, claims; takes the review 3x);
-    `test` is the dialect's test for such a key."""
-    return " UNION ".join(
-        f"SELECT record FROM {{t}}{table} WHERE review = ? AND {test}"
-        for table in ("records", "answers", "reservations")
-    )
+# Distinct scheme-1 keys a review holds (records, answers, claims; takes the review 3x);
+# `{legacy}` is the dialect's test for such a key (32 lowercase hex digits).
+LEGACY_KEYS = " UNION ".join(
+    f"SELECT record FROM {{t}}{table} WHERE review = ? AND {{legacy}}"
+    for table in ("records", "answers", "reservations")
+)
 
 
 def rekey(con: Any, dialect: Any, review: str, mapping: Mapping[str, str]) -> None:

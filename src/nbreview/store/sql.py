@@ -5,8 +5,9 @@ name and `{...}` for the few words the databases spell differently (`Dialect.wor
 the backend's `Dialect` turns it into its own text (`%s`, the `nbreview_` prefix) once
 and keeps it. What the databases do differently beyond words is a method of `Dialect`
 (locks, list arguments, pipelining); each backend module (`sqlite.py`, `postgres.py`)
-adds only its connections, transactions and faults: `_tx(what, work)` runs `work(con)`
-in one write transaction, `_read(what, work)` reads, `_arrow` reads a query as Arrow.
+adds only its connections, transactions and faults: `_run(work, write)` runs `work(con)`
+(in one transaction when it writes), `_fault` names what went wrong, `_arrow` reads a
+query as Arrow.
 
 To add a statement: a constant here, and a method of `SQLStore` running it with
 `self._x(con, STATEMENT, args)` inside `self._tx` (writes) or `self._rows` (reads). A new
@@ -33,6 +34,7 @@ from . import tables
 from .base import (
     ADJUDICATOR,
     APP,
+    DONE,
     SCHEMA_VERSION,
     Change,
     RecordState,
@@ -42,7 +44,6 @@ from .base import (
     load_many,
     now_us,
 )
-from .claims import Retry  # noqa: F401  (the backends' retry signal lives with the claims)
 
 T = TypeVar("T")
 SCHEMA = """
@@ -211,36 +212,25 @@ HISTORY = (
     "FROM {t}changes c JOIN {t}events e ON e.change = c.id WHERE c.review = ? "
     "ORDER BY c.id, e.{order}"
 )
-# Reads as Arrow: (select list, FROM ... WHERE ..., how it names the table SQLite reads by
-# rowid ranges); `{+}` keeps SQLite on those ranges rather than an index.
+# Reads as Arrow: (select list, FROM ... WHERE ...), the first table named `x` (SQLite reads it
+# by rowid ranges); `{+}` keeps SQLite on those ranges rather than an index.
 TIMES_TABLE = (
-    ["record", "annotator", "status", "annotated_at", "seconds"],
-    "{t}records WHERE {+}review = ?",
-    "{t}records",
+    "record, annotator, status, annotated_at, seconds",
+    "{t}records x WHERE {+}review = ?",
 )
-RECORDS_TABLE = (
-    list(tables.ANSWERED_FIELDS),
-    "{t}records WHERE {+}review = ? AND annotator = ? AND status IS NOT NULL",
-    "{t}records",
-)
-ANSWERS_TABLE = (
-    ["record", "question", "value"],
-    "{t}answers WHERE {+}review = ? AND annotator = ?",
-    "{t}answers",
-)
+WHOSE = "x WHERE {+}review = ? AND annotator = ?"  # one annotator's
+RECORDS_TABLE = (", ".join(tables.ANSWERED_FIELDS), f"{{t}}records {WHOSE} AND status IS NOT NULL")
+ANSWERS_TABLE = ("record, question, value", f"{{t}}answers {WHOSE}")
 SUBMITTED = (
-    ["a.record", "a.annotator", "a.question", "a.value"],
-    "{t}answers a JOIN {t}records r ON r.review = a.review AND r.annotator = a.annotator "
-    "AND r.record = a.record WHERE {+}a.review = ? AND r.status = 'submitted' AND a.annotator <> ?",
-    "a",
+    "x.record, x.annotator, x.question, x.value",
+    "{t}answers x JOIN {t}records r ON r.review = x.review AND r.annotator = x.annotator "
+    "AND r.record = x.record WHERE {+}x.review = ? AND r.status = 'submitted' AND x.annotator <> ?",
 )
-
 # Every answer of a review but "adjudicated"'s, no join: a change writes a record's row with
 # its answers, so SUBMITTED's rows are these minus those of the few records not submitted.
 TEAM_ANSWERS = (
-    ["record", "annotator", "question", "value"],
-    "{t}answers WHERE {+}review = ? AND annotator <> ?",
-    "{t}answers",
+    "record, annotator, question, value",
+    "{t}answers x WHERE {+}review = ? AND annotator <> ?",
 )
 NOT_SUBMITTED = (
     "SELECT annotator, record FROM {t}records WHERE review = ? AND annotator <> ? "
@@ -256,9 +246,8 @@ class Dialect:
     mark: str  # the placeholder of an argument
     # SCHEMA's {int}, {real}, {serial}, {event_id}; the statements' {order} of events, {lock},
     # {in} a list, {+}, {returning}, {candidates} (a list of texts as rows (record, n), n its
-    # place in the list)
+    # place in the list), {legacy} (a key of scheme 1)
     words: tuple[tuple[str, str], ...]
-    legacy: str  # the test for a key of scheme 1 (32 lowercase hex digits)
     lock_first: bool = False  # a change locks its record's row before reading it
     nul: bool = True  # texts may hold a NUL byte
 
@@ -282,8 +271,8 @@ class Dialect:
         return dump(list(values))
 
     def many(self, con: Any, sql: str, rows: list[tuple]) -> None:
-        if rows:
-            con.executemany(self.sql(sql), rows)
+        if rows:  # (a cursor's: psycopg's connection has no executemany)
+            con.cursor().executemany(self.sql(sql), rows)
 
     def lock_review(self, con: Any, review: str, annotator: str = "", shared: bool = False) -> None:
         """A rekey of one review waits for its claims (`shared`: claims do not wait for each
@@ -312,11 +301,14 @@ class SQLStore(ABC):
         return f"{type(self).__name__}({self.url!r})"
 
     @abstractmethod
-    def _tx(self, what: str, work: Callable[[Any], T]) -> T:
-        """Run `work(con)` in one write transaction; faults become `StoreUnavailable`."""
+    def _run(self, work: Callable[[Any], T], write: bool) -> T:
+        """`work(con)` on a connection: when it writes, in one transaction, tried again
+        where the database says another try will do."""
 
     @abstractmethod
-    def _read(self, what: str, work: Callable[[Any], T]) -> T: ...
+    def _fault(self, what: str, exc: Exception) -> Exception:
+        """What to raise for `exc`: a fault that passes as `StoreUnavailable`, a refused
+        statement as `StoreError` (`what` failed), anything else as it is."""
 
     @abstractmethod
     def _arrow(self, query: tuple, args: tuple, schema: pa.Schema) -> pa.Table:
@@ -325,8 +317,15 @@ class SQLStore(ABC):
     def _x(self, con: Any, sql: str, args: tuple | list = ()) -> Any:
         return con.execute(self.d.sql(sql), args)
 
+    def _tx(self, what: str, work: Callable[[Any], T], write: bool = True) -> T:
+        """Run `work(con)`: in one write transaction (`write`), else as a read."""
+        try:
+            return self._run(work, write)
+        except Exception as exc:
+            raise self._fault(what, exc) from None
+
     def _rows(self, sql: str, args: tuple | list = ()) -> list[tuple]:
-        return self._read("could not be read", lambda con: self._x(con, sql, args).fetchall())
+        return self._tx("could not be read", lambda c: self._x(c, sql, args).fetchall(), False)
 
     def _one(self, sql: str, args: tuple) -> Any:
         """The first column of the first row, or None."""
@@ -379,8 +378,7 @@ class SQLStore(ABC):
 
     def legacy_keys(self, review: str) -> list[str]:
         """The review's record keys of scheme 1 (nbreview 0.1's content keys), to migrate."""
-        sql = rekeying.legacy_keys_sql(self.d.legacy)
-        return [r[0] for r in self._rows(sql, (review,) * 3)]
+        return [r[0] for r in self._rows(rekeying.LEGACY_KEYS, (review,) * 3)]
 
     def rekey(self, review: str, mapping: Mapping[str, str]) -> None:
         """Move every row of the review from old keys to new ones in one transaction."""
@@ -396,7 +394,39 @@ class SQLStore(ABC):
     def write(self, change: Change) -> RecordState:
         """Apply and log one change atomically; the record's new state, read in the same
         transaction (its `change`: the change's id, for undo)."""
-        return self._tx("could not save the change", lambda con: self._write(con, change))
+
+        def work(con: Any) -> RecordState:
+            state = self._write(con, change)
+            if change.move is not None and state.status in DONE:
+                state.moved = self._move(con, change)
+            return state
+
+        return self._tx("could not save the change", work)
+
+    def _move(self, con: Any, change: Change) -> tuple | None:
+        """A Move (store/base.py) after its change: claim or take the next record, seat the
+        window on it, read its state. None (the session moves as usual, in transactions of
+        its own) where a claim found nothing open or was met by others' (try again), and on
+        SQLite with overlap=k, whose session retries a claim locked out after a stored answer."""
+        move, review, annotator = change.move, change.review, change.annotator
+        record = move.candidates[0] if move.candidates else None
+        if move.overlap is not None:
+            if not self.d.lock_first:
+                return None
+            try:
+                record = self._claim(con, review, annotator, list(move.candidates), move.overlap,
+                                     move.claim_ttl)  # fmt: skip
+            except claiming.Retry:
+                return None
+        if record is None:
+            return None
+        others = None
+        if move.seat is not None:
+            others = self._seat(con, review, annotator, move.seat, record, move.seat_ttl)
+        listed = self.d.list_arg([record])
+        rows = self._x(con, SHOWN, (review, annotator, listed) * 2 + (review, listed)).fetchall()
+        state = self._states(rows).get(record) or RecordState()
+        return record, others, self._decoded(state)
 
     def write_many(self, changes: list[Change], batch: int = 500) -> None:
         """An import: a few hundred changes per transaction, not one commit per record."""
@@ -512,12 +542,14 @@ class SQLStore(ABC):
         answers plus others' live claims are fewer than `overlap`; the annotator's other
         claims in the review are released; a claim expires after `ttl` seconds."""
 
-        def work(con: Any) -> str | None:
-            self.d.lock_review(con, review, shared=True)  # only a rekey waits for claims
-            run = functools.partial(self._x, con)
-            return claiming.claim(run, self.d, review, annotator, candidates, overlap, ttl)
+        args = (review, annotator, candidates, overlap, ttl)
+        return self._tx("could not claim a record", lambda con: self._claim(con, *args))
 
-        return self._tx("could not claim a record", work)
+    def _claim(self, con: Any, review: str, annotator: str, candidates: list[str],
+               overlap: int, ttl: float) -> str | None:  # fmt: skip
+        self.d.lock_review(con, review, shared=True)  # only a rekey waits for claims
+        run = functools.partial(self._x, con)
+        return claiming.claim(run, self.d, review, annotator, candidates, overlap, ttl)
 
     def take_seat(
         self, review: str, annotator: str, seat: str, record: str | None, ttl: float
@@ -526,16 +558,18 @@ class SQLStore(ABC):
         of their live seats holds it (atomic: at most one does), for `ttl` seconds; the
         annotator's other live seats and their records."""
 
-        def work(con: Any) -> dict[str, str | None]:
-            self.d.lock_review(con, review, annotator)  # their seats never hold one record
-            at = now_us()
-            self._x(con, EXPIRE_SEATS, (review, annotator, at))  # only theirs: rows they own
-            others = dict(self._x(con, SEATS, (review, annotator, seat)).fetchall())
-            held = None if record in others.values() else record
-            self._x(con, SEAT, (review, annotator, seat, held, at + int(ttl * 1e6)))
-            return others
+        args = (review, annotator, seat, record, ttl)
+        return self._tx("could not take a seat", lambda con: self._seat(con, *args))
 
-        return self._tx("could not take a seat", work)
+    def _seat(self, con: Any, review: str, annotator: str, seat: str, record: str | None,
+              ttl: float) -> dict[str, str | None]:  # fmt: skip
+        self.d.lock_review(con, review, annotator)  # their seats never hold one record
+        at = now_us()
+        self._x(con, EXPIRE_SEATS, (review, annotator, at))  # only theirs: rows they own
+        others = dict(self._x(con, SEATS, (review, annotator, seat)).fetchall())
+        held = None if record in others.values() else record
+        self._x(con, SEAT, (review, annotator, seat, held, at + int(ttl * 1e6)))
+        return others
 
     def leave_seat(self, review: str, annotator: str, seat: str) -> None:
         """Give up a seat (its page closed): its record is free for the annotator's others."""
@@ -639,13 +673,13 @@ class SQLStore(ABC):
     ) -> pa.Table:
         """`tables.SUBMITTED` (the answer as its stored JSON text) of submitted records but
         "adjudicated"'s: of one question or all, of these records or all (the quality tables)."""
-        columns, source, alias = SUBMITTED
+        columns, source = SUBMITTED
         args: list = [review, ADJUDICATOR]
         if question is not None:
-            source, args = source + " AND a.question = ?", [*args, question]
+            source, args = source + " AND x.question = ?", [*args, question]
         if records is not None:
-            source, args = source + " AND a.record {in}", [*args, self.d.list_arg(records)]
-        return self._arrow((columns, source, alias), tuple(args), tables.SUBMITTED)
+            source, args = source + " AND x.record {in}", [*args, self.d.list_arg(records)]
+        return self._arrow((columns, source), tuple(args), tables.SUBMITTED)
 
     def team_answers(self, review: str) -> tuple[pa.Table, list[tuple[str, str]]]:
         """(every answer but "adjudicated"'s as `tables.SUBMITTED`, the (annotator, record)

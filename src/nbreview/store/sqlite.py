@@ -19,11 +19,11 @@ import pyarrow as pa
 from . import tables
 from .base import StoreError, StoreUnavailable
 from .sql import Dialect, SQLStore, check_meta, create_schema
-from .sqlite_turns import take_turns
 
 T = TypeVar("T")
 HEADER = b"SQLite format 3\x00"
 BUSY_SECONDS = 1.0  # how long a change waits for another writer before it is not saved
+TURNS = 20.0  # seconds a change waits at most for a lock other writers keep passing
 CACHE_KIB = 16_384  # page cache: an export scans tens of MB of answers (the default is 2 MB)
 DIALECT = Dialect(
     prefix="",
@@ -40,8 +40,8 @@ DIALECT = Dialect(
         ("{candidates}", "(SELECT value AS record, key AS n FROM json_each(?)) AS c"),
         ("{+}", "+"),
         ("{returning}", ""),  # lastrowid: RETURNING makes SQLite's commit slower
+        ("{legacy}", "length(record) = 32 AND record NOT GLOB '*[^0-9a-f]*'"),
     ),
-    legacy="length(record) = 32 AND record NOT GLOB '*[^0-9a-f]*'",
 )
 
 
@@ -74,13 +74,14 @@ def _check_existing(path: Path) -> None:
             f"{str(path)!r} exists and is not an nbreview store (not a SQLite database); "
             "it was left untouched: choose another store path"
         )
-    tables, meta = _read_meta(path)
-    if tables:
+    meta = _read_meta(path)
+    if meta is not None:
         check_meta(f"store {str(path)!r}", meta)
 
 
-def _read_meta(path: Path) -> tuple[set[str], dict[str, str]]:
-    """The file's tables and nbreview_meta, after PRAGMA quick_check says its pages are sound."""
+def _read_meta(path: Path) -> dict[str, str] | None:
+    """The file's nbreview_meta, after PRAGMA quick_check says its pages are sound; None when
+    it has no tables yet (an empty database is ours to fill)."""
     con = sqlite3.connect(_read_only_uri(path), uri=True)
     try:
         try:
@@ -95,8 +96,8 @@ def _read_meta(path: Path) -> tuple[set[str], dict[str, str]]:
             )
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if "nbreview_meta" not in tables:
-            return tables, {}
-        return tables, dict(con.execute("SELECT key, value FROM nbreview_meta"))
+            return {} if tables else None
+        return dict(con.execute("SELECT key, value FROM nbreview_meta"))
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{str(path)!r} cannot be read as an nbreview store: {exc}") from None
     finally:
@@ -139,16 +140,15 @@ def _connect(path: Path) -> sqlite3.Connection:
             uri=True,
             isolation_level=None,
             check_same_thread=False,
-            timeout=30,
+            timeout=30,  # SQLite's busy timeout while the store is opened
         )
     except sqlite3.OperationalError as exc:
         raise _open_error(path, exc) from None
     try:
-        con.execute("PRAGMA busy_timeout = 30000")
         _retry_locked(lambda: con.execute("PRAGMA journal_mode = WAL"))
         con.execute("PRAGMA synchronous = NORMAL")
         con.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        _create_tables(con)
+        _transaction(con, lambda c: create_schema(c, DIALECT))  # a no-op on an existing store
     except sqlite3.OperationalError as exc:
         con.close()
         raise _open_error(path, exc) from None
@@ -158,20 +158,22 @@ def _connect(path: Path) -> sqlite3.Connection:
     return con
 
 
-def _create_tables(con: sqlite3.Connection) -> None:
-    """The schema and the meta rows in one transaction (a no-op on an existing store)."""
-    con.execute("BEGIN IMMEDIATE")
+def _transaction(con: sqlite3.Connection, work: Callable[[Any], T], begin: str = "IMMEDIATE") -> T:
+    """`work(con)` between BEGIN and COMMIT, rolled back on any error."""
     try:
-        create_schema(con, DIALECT)
+        con.execute(f"BEGIN {begin}")
+        result = work(con)
         con.execute("COMMIT")
-    finally:
+        return result
+    except BaseException:
         if con.in_transaction:
             con.execute("ROLLBACK")
+        raise
 
 
 def _open_error(path: Path, exc: sqlite3.Error) -> Exception:
     """A lock may pass (StoreUnavailable); a file or folder we may not write will not."""
-    if "locked" in str(exc) or "busy" in str(exc):
+    if locked(exc):
         return StoreUnavailable(
             f"store {str(path)!r} is locked by another process ({exc}); try again once it is "
             "released"
@@ -200,38 +202,17 @@ class SQLiteStore(SQLStore):
         # so a lock held by another program is reported ("Not saved") instead of freezing.
         self._con.execute(f"PRAGMA busy_timeout = {int(BUSY_SECONDS * 1000)}")
 
-    def _tx(self, what: str, work: Callable[[Any], T]) -> T:
-        """BEGIN IMMEDIATE ... COMMIT under the store's lock, rolled back on any error; a
-        lock held past the busy timeout, a full disk, an I/O error become StoreUnavailable."""
-        con = self._con
+    def _run(self, work: Callable[[Any], T], write: bool) -> T:
+        """Under the store's lock; a write in BEGIN IMMEDIATE ... COMMIT, tried again while
+        the file's lock passes between other writers (`take_turns`)."""
         with self._lock:
-            try:  # a lock other writers keep passing is waited for (store/sqlite_turns.py)
-                return take_turns(con, lambda: self._once(con, work))
-            except BaseException as exc:
-                raise self._fault(what, exc) from None
-
-    @staticmethod
-    def _once(con: sqlite3.Connection, work: Callable[[Any], T]) -> T:
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            result = work(con)
-            con.execute("COMMIT")
-            return result
-        except BaseException:
-            if con.in_transaction:
-                con.execute("ROLLBACK")
-            raise
-
-    def _read(self, what: str, work: Callable[[Any], T]) -> T:
-        with self._lock:
-            try:
+            if not write:
                 return work(self._con)
-            except Exception as exc:
-                raise self._fault(what, exc) from None
+            return take_turns(self._con, lambda: _transaction(self._con, work))
 
-    def _fault(self, what: str, exc: BaseException) -> BaseException:
-        """What may pass (a lock, I/O, a full disk) becomes StoreUnavailable in words a
-        reviewer can act on; a refused statement a StoreError."""
+    def _fault(self, what: str, exc: Exception) -> Exception:
+        """What may pass (a lock held past the busy timeout, I/O, a full disk) becomes
+        StoreUnavailable in words a reviewer can act on; a refused statement a StoreError."""
         if not isinstance(exc, sqlite3.Error):
             return exc
         if isinstance(exc, REFUSED) or not isinstance(exc, sqlite3.DatabaseError):
@@ -243,9 +224,9 @@ class SQLiteStore(SQLStore):
     def _arrow(self, query: tuple, args: tuple, schema: pa.Schema) -> pa.Table:
         """The text form (store/tables.py) a range of rowids at a time, or JSON when a
         value holds its separator."""
-        columns, source, alias = query
+        columns, source = query[0].split(", "), query[1]
         table = self.d.sql(source.split()[0])  # the first table, read by rowid ranges
-        sql = self.d.sql(f"SELECT {{columns}} FROM {source} AND {alias}.rowid BETWEEN ? AND ?")
+        sql = self.d.sql(f"SELECT {{columns}} FROM {source} AND x.rowid BETWEEN ? AND ?")
         text = sql.replace("{columns}", tables.text_columns(columns, schema))
         parsed = tables.from_text_columns(self._chunks(text, args, table), schema)
         if parsed is None:
@@ -258,21 +239,15 @@ class SQLiteStore(SQLStore):
         """One row per `tables.CHUNK` rowids of `table`, from one snapshot of the store."""
 
         def read(con: sqlite3.Connection) -> list[tuple]:
-            rows = []
-            con.execute("BEGIN")
-            try:  # (each alone is one b-tree step; min and max in one select scan the table)
-                bounds = (
-                    f"SELECT (SELECT min(rowid) FROM {table}), (SELECT max(rowid) FROM {table})"
-                )
-                low, high = con.execute(bounds).fetchone()
-                for start in range(low or 0, (high or -1) + 1, tables.CHUNK):
-                    end = start + tables.CHUNK - 1
-                    rows.append(con.execute(sql, (*args, start, end)).fetchone())
-            finally:
-                con.execute("COMMIT")
-            return rows
+            # (each alone is one b-tree step; min and max in one select scan the table)
+            bounds = f"SELECT (SELECT min(rowid) FROM {table}), (SELECT max(rowid) FROM {table})"
+            low, high = con.execute(bounds).fetchone()
+            return [
+                con.execute(sql, (*args, start, start + tables.CHUNK - 1)).fetchone()
+                for start in range(low or 0, (high or -1) + 1, tables.CHUNK)
+            ]
 
-        return self._read("could not be read", read)
+        return self._tx("could not be read", lambda c: _transaction(c, read, ""), write=False)
 
     def close(self) -> None:
         with self._lock:
@@ -289,6 +264,47 @@ def _retry_locked(statement, seconds: float = 30.0):
         try:
             return statement()
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
+            if not locked(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+# -- locks -----------------------------------------------------------------------------------
+
+
+def locked(exc: sqlite3.Error) -> bool:
+    """A lock another connection holds (SQLite says locked or busy)."""
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
+def take_turns(con: sqlite3.Connection, attempt: Callable[[], T], limit: float = TURNS) -> T:
+    """`attempt()` (one whole transaction, rolled back when it fails), again after a lock
+    timeout while other connections commit meanwhile.
+
+    SQLite's busy timeout (1 s, so a file held by another program says "Not saved" at once)
+    also gave up on a lock that twenty reviewers were merely passing around, each holding it
+    a few milliseconds (issue 25: "Not saved: locked" at 20 writers). `PRAGMA data_version`
+    moves whenever another connection commits: while it moves, the lock is passing and the
+    transaction is tried again, up to `limit` seconds; a lock under which nothing was
+    committed for a whole busy timeout is held, and the fault goes to the caller as before.
+    """
+    deadline = time.monotonic() + limit
+    version = _version(con)
+    while True:
+        try:
+            return attempt()
+        except sqlite3.OperationalError as exc:
+            if not locked(exc) or time.monotonic() > deadline:
+                raise
+            try:
+                now = _version(con)
+            except sqlite3.Error:
+                raise exc from None
+            if now == version:  # nothing committed during a whole wait: held, not passing
+                raise
+            version = now
+
+
+def _version(con: sqlite3.Connection) -> int:
+    return con.execute("PRAGMA data_version").fetchone()[0]
