@@ -34,7 +34,6 @@ python -m pip install -q --disable-pip-version-check -e ".[test]"
 ruff check .
 ruff format --check .
 npm test
-# Two workers (pytest-xdist), a test file at a time each: the e2e files, which mostly wait
-# on JupyterLab, the kernel and Chromium (each worker has its own), go first, in file order,
-# and the unit files fill in behind them. A later `-n 0` runs everything in this process.
-python -m pytest -n 2 --dist loadfile --no-loadscope-reorder "$@"
+# Not yet on two xdist workers (`-n 2 --dist loadfile --no-loadscope-reorder`, 13 min instead
+# of 20): test_store_faults.py's read-only PostgreSQL test failed in both such full runs.
+python -m pytest "$@"
