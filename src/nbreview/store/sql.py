@@ -404,21 +404,14 @@ class SQLStore(ABC):
         return self._tx("could not save the change", work)
 
     def _move(self, con: Any, change: Change) -> tuple | None:
-        """A Move (store/base.py) after its change: claim or take the next record, seat the
-        window on it, read its state. None (the session moves as usual, in transactions of
-        its own) where a claim found nothing open or was met by others' (try again), and on
-        SQLite with overlap=k, whose session retries a claim locked out after a stored answer."""
+        """A Move (store/base.py) after its change: take the next record, seat the window on
+        it, read its state. None (the session moves as usual, in transactions of its own) with
+        overlap=k: a claim inside the write held the claim's locks to its COMMIT, and at 20
+        annotators on one PostgreSQL the server's CPU per record doubled (benchmarks/load.py:
+        86 records/s against 134 with the claim in a transaction of its own)."""
         move, review, annotator = change.move, change.review, change.annotator
         record = move.candidates[0] if move.candidates else None
-        if move.overlap is not None:
-            if not self.d.lock_first:
-                return None
-            try:
-                record = self._claim(con, review, annotator, list(move.candidates), move.overlap,
-                                     move.claim_ttl)  # fmt: skip
-            except claiming.Retry:
-                return None
-        if record is None:
+        if move.overlap is not None or record is None:
             return None
         others = None
         if move.seat is not None:
