@@ -26,13 +26,23 @@ def timeless(columns: dict) -> dict:
     return columns
 
 
-def test_exports_without_id_match_the_same_with_id_and_hash_answered_rows_only(tmp_path):
+def dataset() -> datasets.Dataset:
     texts = [f"row {i} " + "words " * (i % 7) for i in range(ROWS)]
-    ds = datasets.Dataset.from_dict({"t": texts, "id": [f"r{i}" for i in range(ROWS)]})
-    found = {}
+    return datasets.Dataset.from_dict({"t": texts, "id": [f"r{i}" for i in range(ROWS)]})
+
+
+def twins(tmp_path):
+    """The same review keyed by content (no `id=`) and by `id=`, each in a folder of its own."""
     for twin, kwargs in (("content", {}), ("id", {"id": "id"})):
         folder = tmp_path / twin
         folder.mkdir()
+        yield twin, kwargs, folder
+
+
+def test_exports_without_id_match_the_same_with_id_and_hash_answered_rows_only(tmp_path):
+    ds = dataset()
+    found = {}
+    for twin, kwargs, folder in twins(tmp_path):
         alice, bob = reviews(ds, folder, "alice", **kwargs), reviews(ds, folder, "bob", **kwargs)
         for i in (3, 40, 41, 2999):
             alice.submit(i, verdict="good")
@@ -65,12 +75,9 @@ def test_card_counts_and_suggestion_columns_without_id_match_the_same_with_id(tm
     def judge(records):
         return [{"verdict": "bad" if r["_row"] % 2 else "good"} for r in records]
 
-    texts = [f"row {i} " + "words " * (i % 7) for i in range(ROWS)]
-    ds = datasets.Dataset.from_dict({"t": texts, "id": [f"r{i}" for i in range(ROWS)]})
+    ds = dataset()
     found = {}
-    for twin, kwargs in (("content", {}), ("id", {"id": "id"})):
-        folder = tmp_path / twin
-        folder.mkdir()
+    for twin, kwargs, folder in twins(tmp_path):
         alice, lead = reviews(ds, folder, "alice", **kwargs), reviews(ds, folder, "lead", **kwargs)
         for i in (7, 8, 2500):
             alice.submit(i, verdict="good")
