@@ -2,7 +2,7 @@
 
 Counted on the wire: libpq's trace of the store's only pooled connection records every
 message the kernel sends while the widget handles a one-key submit (answer + submit, the
-claim of the next record with overlap=1, the seat of the window on it: one transaction).
+claim of the next record with overlap=1, the seat of the window on it).
 """
 
 from __future__ import annotations
@@ -86,11 +86,12 @@ def test_a_submit_with_overlap_costs_a_few_statements_whatever_was_done_before(p
     # bob's BOB more records as before them.
     print(f"one submit: {dict(later)}")
     assert later["statements"] == first["statements"], (first, later)
-    # One transaction (store.Move): the write, the claim of the next record, the window's
-    # seat on it and that record's state, one round trip plus one per read of rows.
-    assert later["commits"] == 1, later
+    # The write, then the claim of the next record and the window's seat on it, each in a
+    # transaction of its own: a claim inside the write held its locks to COMMIT and doubled
+    # the server's CPU per record at 20 annotators (benchmarks/README.md, load.py).
+    assert later["commits"] <= 3, later
     assert later["statements"] <= 16, later
-    assert later["round trips"] <= 7, later
+    assert later["round trips"] <= 11, later
     submitted = [r for r, _, status, *_ in store.records(reviews[0].name) if status == "submitted"]
     assert (
         len(submitted) == len(set(submitted)) == 2 * BOB + 3
